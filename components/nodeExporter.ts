@@ -1,0 +1,253 @@
+// Prometheus node-exporter on every node: the host's /proc, /sys and / passed through read-only, the host's
+// network and PID namespaces, node-critical priority. Defaults follow kube-prometheus and the
+// prometheus-community chart where the original manifest was wrong (see README, "Defaults and why").
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  HostContainer,
+  HostMount,
+  Placement,
+  UpdateStrategy,
+  definedOnly,
+  hostAgentNamespace,
+  hostDaemonSet,
+  nonRootPodSecurityContext,
+  restrictedContainerSecurityContext,
+  tolerateEverything,
+} from "./hostDaemonSet";
+import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
+
+import Input = k8s.types.input.core.v1;
+
+export interface NodeExporterArgs {
+  /** Object name of the DaemonSet, ServiceAccount and Service. Default: `node-exporter`. */
+  name?: string;
+  /** Namespace. Default: `monitoring`. */
+  namespace?: string;
+  /** Create the namespace (with Pod Security labels). Default: true. */
+  createNamespace?: boolean;
+  /** Image, pinned by tag or digest. Default: `quay.io/prometheus/node-exporter:v1.12.1`. */
+  image?: string;
+  /** Default: `IfNotPresent`. */
+  imagePullPolicy?: string;
+  /** Name of the container. Default: `node-exporter`. */
+  containerName?: string;
+  /** Labels selecting the pods; immutable. Default: app.kubernetes.io/name and /instance. */
+  selectorLabels?: Record<string, string>;
+  /** Labels of the DaemonSet, ServiceAccount and Service. Default: app.kubernetes.io/component, /part-of, /managed-by. */
+  labels?: Record<string, string>;
+  /** Labels of the pod template only. Default: the object labels plus app.kubernetes.io/version (the image tag). */
+  podLabels?: Record<string, string>;
+  /** Metrics port, also claimed as host port. Default: 9100. */
+  port?: number;
+  /** Name of the metrics port. Default: `metrics`. */
+  portName?: string;
+  /** Publish the port as a hostPort so the scheduler sees conflicts. Default: true. */
+  hostPort?: boolean;
+  /**
+   * Host part of `--web.listen-address`; `$(HOST_IP)` is the node's IP (bound from the pod's status).
+   * null leaves the flag out (node-exporter then listens on every interface). Default: `[$(HOST_IP)]`.
+   */
+  listenHost?: string | null;
+  /** Mount the host's / at /host/root and pass --path.rootfs (disk metrics of the host). Default: true. */
+  hostRoot?: boolean;
+  /** mountPropagation of the / mount; null for None (hosts whose / is not a shared mount). Default: `HostToContainer`. */
+  hostRootPropagation?: string | null;
+  /** Collector flags: mount-point, filesystem-type and veth exclusions. Default: see `nodeExporterDefaults`. */
+  collectorArgs?: string[];
+  /** Further arguments, appended. Default: none. */
+  extraArgs?: string[];
+  /** Default: RollingUpdate with maxUnavailable 10%. */
+  updateStrategy?: UpdateStrategy;
+  /** Default: `system-node-critical` (preempts ordinary pods, last to be evicted). */
+  priorityClassName?: string | null;
+  /** Default: requests cpu 100m / memory 180Mi, limit memory 180Mi (50Mi is a known OOM cause). */
+  resources?: Input.ResourceRequirements;
+  /** Default: kubernetes.io/os=linux, every taint tolerated. */
+  placement?: Placement;
+  /** null leaves it unset. Default: ClusterFirstWithHostNet. */
+  dnsPolicy?: string | null;
+  /** Run as nobody (65534), read-only root filesystem, no privilege escalation, no capabilities. Default: true. */
+  hardened?: boolean;
+  /** Liveness and readiness probes on the metrics port. Default: true. */
+  probes?: boolean;
+  /** Create a ServiceAccount (API token not mounted). Default: true. */
+  serviceAccount?: boolean;
+  /** A headless Service on the metrics port, for scraping. Default: true. */
+  service?: boolean;
+  /** A prometheus-operator ServiceMonitor (needs its CRD). Default: false. */
+  serviceMonitor?: boolean;
+  /** Scrape interval of the ServiceMonitor. Default: `30s`. */
+  scrapeInterval?: string;
+  /** Resources to wait for before the DaemonSet (e.g. node labels). */
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Every default of the component, in one place. */
+export const nodeExporterDefaults = {
+  name: "node-exporter",
+  namespace: "monitoring",
+  createNamespace: true,
+  image: "quay.io/prometheus/node-exporter:v1.12.1",
+  imagePullPolicy: "IfNotPresent",
+  containerName: "node-exporter",
+  port: 9100,
+  portName: "metrics",
+  hostPort: true,
+  listenHost: "[$(HOST_IP)]" as string | null,
+  hostRoot: true,
+  hostRootPropagation: "HostToContainer" as string | null,
+  collectorArgs: [
+    "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run/containerd/.+|var/lib/docker/.+|var/lib/kubelet/.+)($|/)",
+    "--collector.filesystem.fs-types-exclude=^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)$",
+    "--collector.netclass.ignored-devices=^(veth.*|[a-f0-9]{15})$",
+    "--collector.netdev.device-exclude=^(veth.*|[a-f0-9]{15})$",
+  ],
+  extraArgs: [] as string[],
+  updateStrategy: { type: "RollingUpdate", maxUnavailable: "10%" } as UpdateStrategy,
+  priorityClassName: "system-node-critical" as string | null,
+  resources: {
+    requests: { cpu: "100m", memory: "180Mi" },
+    limits: { memory: "180Mi" },
+  } as Input.ResourceRequirements,
+  placement: {
+    nodeSelector: { "kubernetes.io/os": "linux" },
+    tolerations: tolerateEverything,
+  } as Placement,
+  dnsPolicy: "ClusterFirstWithHostNet" as string | null,
+  hardened: true,
+  probes: true,
+  serviceAccount: true,
+  service: true,
+  serviceMonitor: false,
+  scrapeInterval: "30s",
+  /** The user node-exporter runs as: nobody. */
+  uid: 65534,
+} as const;
+
+/** The host paths node-exporter reads, at the paths its --path.* flags point to. */
+function nodeExporterHostMounts(hostRoot: boolean, propagation: string | null): HostMount[] {
+  const mounts: HostMount[] = [
+    { name: "proc", hostPath: "/proc", mountPath: "/host/proc" },
+    { name: "sys", hostPath: "/sys", mountPath: "/host/sys" },
+  ];
+  if (hostRoot) {
+    mounts.push({ name: "root", hostPath: "/", mountPath: "/host/root", ...(propagation ? { mountPropagation: propagation } : {}) });
+  }
+  return mounts;
+}
+
+export class NodeExporterDaemonSet extends pulumi.ComponentResource {
+  public readonly daemonSet: k8s.apps.v1.DaemonSet;
+  public readonly namespace: pulumi.Output<string>;
+  public readonly service?: k8s.core.v1.Service;
+  public readonly serviceAccount?: k8s.core.v1.ServiceAccount;
+  public readonly serviceMonitor?: k8s.apiextensions.CustomResource;
+  /** The node selector and tolerations the pods are placed with. */
+  public readonly placement: Placement;
+
+  constructor(name: string, args: NodeExporterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    super("k8s-daemonsets:index:NodeExporterDaemonSet", name, {}, opts);
+    const a = { ...nodeExporterDefaults, ...definedOnly(args) };
+    const selectorLabels = a.selectorLabels ?? selectorLabelsFor("node-exporter", a.name);
+    const labels = a.labels ?? objectLabelsFor("metrics-exporter");
+    const podLabels = a.podLabels ?? { ...labels, "app.kubernetes.io/version": imageVersion(a.image) };
+    const child = { parent: this };
+
+    const namespace = hostAgentNamespace(`${name}-namespace`, a.namespace, a.createNamespace, this);
+    this.namespace = namespace;
+
+    if (a.serviceAccount) {
+      this.serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, {
+        metadata: { name: a.name, namespace, labels: { ...selectorLabels, ...labels } },
+        automountServiceAccountToken: false,
+      }, child);
+    }
+
+    const args_: string[] = ["--path.procfs=/host/proc", "--path.sysfs=/host/sys"];
+    if (a.hostRoot) {
+      args_.push("--path.rootfs=/host/root", "--path.udev.data=/host/root/run/udev/data");
+    }
+    if (a.listenHost !== null) {
+      args_.push(`--web.listen-address=${a.listenHost}:${a.port}`);
+    }
+    args_.push(...a.collectorArgs, ...a.extraArgs);
+
+    const probe = (): Input.Probe => ({
+      httpGet: { path: "/", port: a.portName, scheme: "HTTP" },
+      periodSeconds: 10,
+      timeoutSeconds: 1,
+      failureThreshold: 3,
+    });
+    const container: HostContainer = {
+      name: a.containerName,
+      image: a.image,
+      imagePullPolicy: a.imagePullPolicy,
+      args: args_,
+      ...(a.listenHost?.includes("$(HOST_IP)")
+        ? { env: [{ name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }] }
+        : {}),
+      ports: [{ name: a.portName, containerPort: a.port, ...(a.hostPort ? { hostPort: a.port } : {}) }],
+      hostMounts: nodeExporterHostMounts(a.hostRoot, a.hostRootPropagation).map((m) => m.name),
+      resources: a.resources,
+      ...(a.probes ? { livenessProbe: probe(), readinessProbe: probe() } : {}),
+      ...(a.hardened ? { securityContext: restrictedContainerSecurityContext } : {}),
+    };
+
+    this.placement = a.placement;
+    this.daemonSet = hostDaemonSet({
+      name: a.name,
+      namespace,
+      selectorLabels,
+      labels,
+      podLabels,
+      hostNetwork: true,
+      hostPID: true,
+      dnsPolicy: a.dnsPolicy,
+      ...(a.priorityClassName ? { priorityClassName: a.priorityClassName } : {}),
+      placement: a.placement,
+      updateStrategy: a.updateStrategy,
+      ...(this.serviceAccount
+        ? { serviceAccountName: this.serviceAccount.metadata.name, automountServiceAccountToken: false }
+        : {}),
+      ...(a.hardened ? { podSecurityContext: nonRootPodSecurityContext(nodeExporterDefaults.uid) } : {}),
+      hostMounts: nodeExporterHostMounts(a.hostRoot, a.hostRootPropagation),
+      containers: [container],
+    }, { ...child, dependsOn: a.dependsOn ?? [] });
+
+    if (a.service) {
+      this.service = new k8s.core.v1.Service(`${name}-service`, {
+        metadata: { name: a.name, namespace, labels: { ...selectorLabels, ...labels } },
+        spec: {
+          clusterIP: "None",
+          selector: selectorLabels,
+          ports: [{ name: a.portName, port: a.port, targetPort: a.portName }],
+        },
+      }, child);
+    }
+
+    if (a.serviceMonitor) {
+      this.serviceMonitor = new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: { name: a.name, namespace, labels: { ...selectorLabels, ...labels } },
+        spec: {
+          selector: { matchLabels: selectorLabels },
+          endpoints: [{
+            port: a.portName,
+            interval: a.scrapeInterval,
+            // One series per node, named by the node rather than by the host-network pod IP.
+            relabelings: [{ action: "replace", sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "instance" }],
+          }],
+        },
+      }, { ...child, dependsOn: this.service ? [this.service] : [] });
+    }
+
+    this.registerOutputs({
+      daemonSet: this.daemonSet,
+      namespace: this.namespace,
+      service: this.service,
+      serviceMonitor: this.serviceMonitor,
+    });
+  }
+}

@@ -1,0 +1,44 @@
+// Wiring only: the stack's config, validated as a whole, decides the node labels and the DaemonSets.
+import * as pulumi from "@pulumi/pulumi";
+import { HdfsNameNodeDaemonSet } from "./components/hdfsNameNode";
+import { NodeExporterDaemonSet } from "./components/nodeExporter";
+import { NodeLabels } from "./components/nodeLabels";
+import { loadStackConfig } from "./stacks/config";
+import { planStack } from "./stacks/plan";
+
+const plan = planStack(loadStackConfig());
+
+const nodeLabels = new NodeLabels("node-labels", { plan: plan.labelPlan, fieldManager: plan.labelFieldManager });
+// The DaemonSets wait for the labels, so that `pulumi up` returns once pods run where the labels put them.
+const labelPatches = Object.values(nodeLabels.patches);
+
+const nodeExporter = plan.nodeExporter
+  ? new NodeExporterDaemonSet("node-exporter", { ...plan.nodeExporter, dependsOn: labelPatches })
+  : undefined;
+const nameNode = plan.hdfsNameNode
+  ? new HdfsNameNodeDaemonSet("hdfs-namenode", { ...plan.hdfsNameNode, dependsOn: labelPatches })
+  : undefined;
+
+/** node -> labels this program applies. */
+export const labelPlan = plan.labelPlan;
+/** Per DaemonSet: where its pods are expected. */
+export const placement = {
+  nodeExporter: nodeExporter && {
+    daemonSet: nodeExporter.daemonSet.metadata.name,
+    namespace: nodeExporter.namespace,
+    nodes: "every node matching the node selector, tainted ones included when every taint is tolerated",
+    nodeSelector: nodeExporter.placement.nodeSelector ?? {},
+    tolerations: nodeExporter.placement.tolerations ?? [],
+  },
+  hdfsNameNode: nameNode && {
+    daemonSet: nameNode.daemonSet.metadata.name,
+    namespace: nameNode.namespace,
+    nodes: plan.hdfsNameNode?.hosts ?? [],
+    nodeSelector: nameNode.placement.nodeSelector ?? {},
+  },
+};
+export const hdfsConfig = nameNode && {
+  coreSiteXml: nameNode.coreSiteXml,
+  hdfsSiteXml: nameNode.hdfsSiteXml,
+};
+export const stack = pulumi.getStack();

@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# The project's local Kubernetes cluster: kwokctl's binary runtime with the locally built etcd,
+# kube-apiserver, kube-controller-manager, kube-scheduler and kwok controller, on 127.0.0.1 only.
+# kwok fakes the kubelets of simulated nodes (Ready, heartbeats, pods Running); the real
+# controller-manager and scheduler create and place the pods.
+#
+#   scripts/cluster.sh up [--nodes N]     start it with nodes node-1..node-N (default 10; node-1 is tainted
+#                                          as a control-plane node); refuses if a cluster is running
+#   scripts/cluster.sh down                stop every process and remove the cluster's state (idempotent)
+#   scripts/cluster.sh status              components up/down and `kubectl get nodes`
+#   scripts/cluster.sh add-node NAME       a node joins (Ready, with a free 127.0.1.x address)
+#   scripts/cluster.sh remove-node NAME    a node leaves (its Node and the pods bound to it are deleted)
+#
+# State: $STATE_DIR/kwok (kwok's workdir: the cluster's config, pki, etcd data, pids, component logs),
+# $STATE_DIR/kubeconfig, logs in $STATE_DIR/logs (component logs are copied there by `down`).
+set -eEuo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+trap 'rc=$?; echo "cluster.sh: FAILED (exit $rc) at line $LINENO: $BASH_COMMAND" >&2; exit $rc' ERR
+
+CLUSTER=daemonsets
+export KWOK_WORKDIR=$STATE_DIR/kwok          # kwokctl keeps everything (and reads kwok.yaml) here
+CLUSTER_DIR=$KWOK_WORKDIR/clusters/$CLUSTER
+LOG_DIR=$STATE_DIR/logs
+mkdir -p "$LOG_DIR"
+
+die() { echo "cluster.sh: $*" >&2; exit 1; }
+say() { echo "cluster.sh: $*"; }
+
+# pids of the cluster's components: from kwokctl's pid files, plus any process still running a path in the
+# cluster dir (a component whose pid file is gone). Zombies do not count.
+alive() { local s; s=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) && [ -n "$s" ] && [ "$s" != Z ]; }
+component_pids() {
+  local f pid
+  {
+    for f in "$CLUSTER_DIR"/pids/*.pid; do [ -f "$f" ] && cat "$f" && echo; done
+    pgrep -f -- "$CLUSTER_DIR/" || true
+  } | sort -un | while read -r pid; do [ -n "$pid" ] && alive "$pid" && echo "$pid"; done
+  return 0
+}
+listening() { # listening TCP sockets of the given pids
+  [ $# -gt 0 ] || return 0
+  local re; re=$(printf 'pid=%s,|' "$@"); re=${re%|}
+  ss -ltnpH 2>/dev/null | grep -E "$re" || true
+}
+
+elapsed() { local ms=$((($(date +%s%N) - $1) / 1000000)); printf '%d.%03ds' $((ms / 1000)) $((ms % 1000)); }
+kctl() { kubectl --kubeconfig "$KUBECONFIG" --request-timeout=10s "$@"; }
+
+bin() { # bin FAMILY NAME: path of a locally built tool, or a clear error
+  local p; p="$(tool_bin_dir "$1")/$2"
+  [ -x "$p" ] || die "$2 not built ($p missing): run tools/build.sh (make tools) first"
+  echo "$p"
+}
+
+# ---- nodes ----
+
+node_manifest() { # node_manifest NAME INDEX [control-plane]
+  local name=$1 i=$2 cp=${3:-}
+  cat <<EOF
+apiVersion: v1
+kind: Node
+metadata:
+  name: $name
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+  labels:
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    kubernetes.io/hostname: $name
+    type: kwok
+EOF
+  [ -z "$cp" ] || echo '    node-role.kubernetes.io/control-plane: ""'
+  echo "spec:"
+  echo "  podCIDR: 10.244.$i.0/24"
+  echo "  podCIDRs: [10.244.$i.0/24]"
+  [ -z "$cp" ] || printf '  taints:\n  - key: node-role.kubernetes.io/control-plane\n    effect: NoSchedule\n'
+  cat <<EOF
+status:
+  addresses:
+  - {type: InternalIP, address: 127.0.1.$i}
+  - {type: Hostname, address: $name}
+  allocatable: {cpu: "64", memory: 256Gi, pods: "250", ephemeral-storage: 1Ti}
+  capacity: {cpu: "64", memory: 256Gi, pods: "250", ephemeral-storage: 1Ti}
+  nodeInfo:
+    architecture: amd64
+    operatingSystem: linux
+    kubeletVersion: $KUBERNETES_VERSION
+EOF
+}
+
+wait_nodes_ready() { # wait_nodes_ready TIMEOUT_S NAME...
+  local timeout=$1; shift
+  local deadline=$((SECONDS + timeout)) ready
+  while :; do
+    ready=$(kctl get nodes "$@" -o jsonpath='{range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' 2>/dev/null | grep -c '=True$' || true)
+    [ "$ready" -eq $# ] && return 0
+    [ $SECONDS -lt $deadline ] || { kctl get nodes -o wide >&2 || true; die "only $ready of $# nodes Ready after ${timeout}s"; }
+    sleep 0.5
+  done
+}
+
+free_node_index() { # smallest i in 1..254 with 127.0.1.i not used by a node
+  local used i
+  used=$(kctl get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}')
+  for i in $(seq 1 254); do
+    grep -qx "127.0.1.$i" <<<"$used" || { echo "$i"; return 0; }
+  done
+  die "no free 127.0.1.x address left for a node"
+}
+
+cmd_add_node() {
+  local name=${1:?usage: cluster.sh add-node NAME}
+  [ -n "$(component_pids)" ] || die "no cluster running (scripts/cluster.sh up)"
+  kctl get node "$name" >/dev/null 2>&1 && die "node $name already exists"
+  node_manifest "$name" "$(free_node_index)" | kctl create -f - >/dev/null
+  wait_nodes_ready 30 "$name"
+  say "node $name joined and is Ready"
+}
+
+cmd_remove_node() {
+  local name=${1:?usage: cluster.sh remove-node NAME}
+  kctl get node "$name" >/dev/null || die "no node $name"
+  kctl delete node "$name" --wait=true >/dev/null
+  # A vanished kubelet never confirms its pods' deletion and the pod GC only removes pods of a missing node
+  # after a 40s quarantine, so do what it would do: delete the pods bound to the node.
+  kctl delete pods --all-namespaces --field-selector "spec.nodeName=$name" --grace-period=0 --force \
+    --wait=true >/dev/null 2>&1
+  say "node $name removed"
+}
+
+# ---- up / down / status ----
+
+cmd_up() {
+  local nodes=10
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --nodes) nodes=${2:?--nodes needs a number}; shift 2 ;;
+      --nodes=*) nodes=${1#*=}; shift ;;
+      *) die "up: unknown argument '$1' (usage: cluster.sh up [--nodes N])" ;;
+    esac
+  done
+  [[ $nodes =~ ^[1-9][0-9]*$ ]] && [ "$nodes" -le 250 ] || die "--nodes must be 1..250, got '$nodes'"
+
+  local pids; pids=$(component_pids)
+  [ -z "$pids" ] || die "cluster '$CLUSTER' is already running (pids $(echo $pids)); run 'scripts/cluster.sh down' first"
+  if [ -d "$CLUSTER_DIR" ]; then
+    say "removing state of a stopped cluster left in $CLUSTER_DIR"
+    cmd_down >/dev/null
+  fi
+
+  local t0; t0=$(date +%s%N)
+  local kube etcd kwok
+  kube=$(dirname "$(bin kubernetes kube-apiserver)")
+  etcd=$(bin etcd etcd)
+  kwok=$(bin kwok kwok)
+  bin kwok kwokctl >/dev/null
+  [ "$(command -v kubectl)" = "$kube/kubectl" ] || die "kubectl on PATH is $(command -v kubectl || echo none), expected $kube/kubectl"
+
+  # Options with no kwokctl flag; kwokctl reads $KWOK_WORKDIR/kwok.yaml by default.
+  mkdir -p "$KWOK_WORKDIR"
+  cat >"$KWOK_WORKDIR/kwok.yaml" <<EOF
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokctlConfiguration
+options:
+  bindAddress: 127.0.0.1
+EOF
+  rm -f "$KUBECONFIG"
+  say "starting cluster '$CLUSTER' (kwokctl binary runtime; log $LOG_DIR/kwokctl-up.log)"
+  if ! kwokctl create cluster --name "$CLUSTER" --runtime binary \
+      --kube-apiserver-binary "$kube/kube-apiserver" \
+      --kube-controller-manager-binary "$kube/kube-controller-manager" \
+      --kube-scheduler-binary "$kube/kube-scheduler" \
+      --kwok-controller-binary "$kwok" \
+      --etcd-binary "$etcd" \
+      --kubeconfig "$KUBECONFIG" \
+      --wait 60s --timeout 90s --quiet-pull >"$LOG_DIR/kwokctl-up.log" 2>&1; then
+    tail -n 30 "$LOG_DIR/kwokctl-up.log" >&2
+    for f in "$CLUSTER_DIR"/logs/*.log; do [ -f "$f" ] && { echo "--- $f" >&2; tail -n 10 "$f" >&2; }; done
+    die "kwokctl create cluster failed (full log: $LOG_DIR/kwokctl-up.log); 'scripts/cluster.sh down' cleans up"
+  fi
+  [ -s "$KUBECONFIG" ] || die "kwokctl wrote no kubeconfig to $KUBECONFIG"
+  kctl config use-context "kwok-$CLUSTER" >/dev/null
+
+  # apiserver healthy, controller-manager and scheduler elected (their leases exist)
+  local deadline=$((SECONDS + 60))
+  until [ "$(kctl get --raw /readyz 2>/dev/null)" = ok ] &&
+        kctl -n kube-system get lease kube-controller-manager kube-scheduler >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || { kctl get --raw '/readyz?verbose' >&2 || true; die "apiserver not ready or controller-manager/scheduler not running after 60s (logs: $CLUSTER_DIR/logs)"; }
+    sleep 0.5
+  done
+
+  local i names=()
+  for i in $(seq 1 "$nodes"); do
+    node_manifest "node-$i" "$i" $([ "$i" -eq 1 ] && echo control-plane)
+    echo ---
+  done | kctl create -f - >/dev/null
+  for i in $(seq 1 "$nodes"); do names+=("node-$i"); done
+  wait_nodes_ready 60 "${names[@]}"
+
+  local pids; pids=$(component_pids)
+  local bad; bad=$(listening $pids | grep -Ev ' 127\.0\.0\.1:[0-9]+ ' || true)
+  [ -z "$bad" ] || die "a component listens beyond 127.0.0.1: $bad"
+  say "cluster '$CLUSTER' up with $nodes Ready nodes in $(elapsed "$t0")"
+  say "KUBECONFIG=$KUBECONFIG   (eval \"\$(make -s env)\" to use it)"
+}
+
+cmd_down() {
+  local pids; pids=$(component_pids)
+  if [ ! -d "$CLUSTER_DIR" ] && [ -z "$pids" ]; then
+    rm -f "$KUBECONFIG"
+    say "no cluster '$CLUSTER' running"
+    return 0
+  fi
+  local ports; ports=$(listening $pids | awk '{print $4}' | sed 's/.*://' | sort -un)
+  if [ -f "$CLUSTER_DIR/kwok.yaml" ]; then
+    kwokctl delete cluster --name "$CLUSTER" --kubeconfig "$KUBECONFIG" >"$LOG_DIR/kwokctl-down.log" 2>&1 ||
+      echo "cluster.sh: kwokctl delete cluster failed (see $LOG_DIR/kwokctl-down.log); stopping by pid" >&2
+  fi
+  # Anything kwokctl did not stop (or whose pid file it lost): SIGTERM, then SIGKILL, by pid.
+  local deadline=$((SECONDS + 15)) left
+  for pid in $pids; do alive "$pid" && kill -TERM "$pid" 2>/dev/null || true; done
+  while left=$(for p in $pids $(component_pids); do alive "$p" && echo "$p"; done | sort -u) && [ -n "$left" ]; do
+    if [ $SECONDS -ge $deadline ]; then
+      kill -KILL $left 2>/dev/null || true; sleep 1
+      left=$(for p in $left; do alive "$p" && echo "$p"; done)
+      [ -z "$left" ] || die "processes still running after SIGKILL: $(echo $left)"
+      break
+    fi
+    sleep 0.2
+  done
+  # keep the component logs of the last cluster for post-mortems
+  if [ -d "$CLUSTER_DIR/logs" ]; then
+    rm -rf "$LOG_DIR/components"; cp -r "$CLUSTER_DIR/logs" "$LOG_DIR/components"
+  fi
+  rm -rf "$CLUSTER_DIR" "$KWOK_WORKDIR/kwok.yaml"
+  rm -f "$KUBECONFIG"
+  local p still=""
+  for p in $ports; do ss -ltnH "sport = :$p" | grep -q . && still+=" $p"; done
+  [ -z "$still" ] || die "ports still listening after stop:$still"
+  say "cluster '$CLUSTER' stopped; no component process or port left${ports:+ (freed ports $(echo $ports))}"
+}
+
+cmd_status() {
+  local f name pid state any=""
+  if [ ! -d "$CLUSTER_DIR" ]; then
+    echo "cluster '$CLUSTER': not created"
+  else
+    echo "cluster '$CLUSTER' ($CLUSTER_DIR):"
+    for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok-controller; do
+      f=$CLUSTER_DIR/pids/$name.pid; pid=$(cat "$f" 2>/dev/null || true); state=down
+      [ -n "$pid" ] && alive "$pid" && { state=up; any=1; }
+      printf '  %-24s %-5s %s\n' "$name" "$state" "${pid:+pid $pid }$(listening ${pid:-} | awk '{printf "%s ", $4}')"
+    done
+  fi
+  if [ -n "$any" ] && [ -s "$KUBECONFIG" ]; then
+    kctl get nodes -o wide
+  fi
+  [ -n "$any" ]
+}
+
+case ${1:-} in
+  up) shift; cmd_up "$@" ;;
+  down) shift; cmd_down ;;
+  status) shift; cmd_status ;;
+  add-node) shift; cmd_add_node "$@" ;;
+  remove-node) shift; cmd_remove_node "$@" ;;
+  *) echo "usage: $0 up [--nodes N] | down | status | add-node NAME | remove-node NAME" >&2; exit 2 ;;
+esac

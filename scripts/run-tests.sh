@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs a test tier against a fresh local cluster, which is always stopped afterwards.
+#   scripts/run-tests.sh smoke|e2e        (NODES=N sets the cluster's node count, default 10)
+# Exit code: the tests' exit code (non-zero as well if the cluster cannot be started or stopped).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+tier=${1:-}
+case $tier in
+  smoke | e2e) ;;
+  *) echo "usage: $0 smoke|e2e" >&2; exit 2 ;;
+esac
+dir=$REPO_ROOT/test/$tier
+[ -d "$dir" ] || { echo "run-tests: no $tier tests: directory test/$tier does not exist" >&2; exit 1; }
+mapfile -t files < <(find "$dir" -maxdepth 1 -type f -name '*.test.ts' | sort)
+[ ${#files[@]} -gt 0 ] || { echo "run-tests: no $tier tests: no test/$tier/*.test.ts" >&2; exit 1; }
+[ -x "$REPO_ROOT/node_modules/.bin/tsx" ] ||
+  { echo "run-tests: npm dependencies missing: run 'make deps' (npm ci --ignore-scripts)" >&2; exit 1; }
+export NODES=${NODES:-10}
+
+"$REPO_ROOT/tools/build.sh"
+
+"$REPO_ROOT/scripts/cluster.sh" down
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  "$REPO_ROOT/scripts/cluster.sh" down || { echo "run-tests: stopping the cluster FAILED" >&2; [ $rc -ne 0 ] || rc=1; }
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+"$REPO_ROOT/scripts/cluster.sh" up --nodes "$NODES"
+
+echo "run-tests: $tier: ${files[*]#"$REPO_ROOT/"}"
+cd "$REPO_ROOT"
+rc=0
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" || rc=$?
+echo "run-tests: $tier tests exited with $rc"
+exit $rc

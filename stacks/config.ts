@@ -1,0 +1,296 @@
+// A stack's configuration, parsed and validated as a whole into one typed value before any resource is
+// registered. Every problem is reported at once, each with the config key path that `pulumi config set
+// --path` understands.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { hdfsNameNodeDefaults } from "../components/hdfsNameNode";
+import { nodeExporterDefaults } from "../components/nodeExporter";
+
+export const project = "k8s-daemonsets";
+
+// ---- Kubernetes syntax (k8s.io/apimachinery/pkg/util/validation) ----
+
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const qualifiedName = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const quantity = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?\d+))?$/;
+// Docker reference grammar: [registry[:port]/]path[:tag][@digest].
+const imageReference =
+  /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+
+const nodeName = z
+  .string()
+  .max(253, "node name is longer than 253 characters")
+  .regex(dns1123Subdomain, "is not a valid node name (lowercase letters, digits, '-' and '.', starting and ending alphanumeric)");
+
+const labelKey = z.string().superRefine((key, ctx) => {
+  const slash = key.lastIndexOf("/");
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && (prefix.length > 253 || !dns1123Subdomain.test(prefix))) {
+    ctx.addIssue({ code: "custom", message: `label key "${key}": prefix "${prefix}" is not a DNS subdomain` });
+  }
+  if (name.length === 0 || name.length > 63 || !qualifiedName.test(name)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `label key "${key}": name "${name}" must be 1-63 characters of letters, digits, '-', '_' and '.', starting and ending alphanumeric`,
+    });
+  }
+});
+
+const labelValue = z
+  .string()
+  .max(63, "label value is longer than 63 characters")
+  .refine((v) => v === "" || qualifiedName.test(v), {
+    message: "label value must be empty or letters, digits, '-', '_' and '.', starting and ending alphanumeric",
+  });
+
+const labels = z.record(labelKey, labelValue);
+const port = z.number().int("must be a whole number").min(1, "port must be 1-65535").max(65535, "port must be 1-65535");
+const resourceName = z.string().max(63).regex(dns1123Label, "must be a DNS label (lowercase letters, digits and '-', at most 63)");
+const image = z
+  .string()
+  .regex(imageReference, "is not a valid image reference")
+  .refine((ref) => /:[\w][\w.-]*(@|$)/.test(ref.slice(ref.lastIndexOf("/") + 1)) || ref.includes("@sha256:"), {
+    message: "image must be pinned by a tag or a digest",
+  })
+  .refine((ref) => !/:latest(@|$)/.test(ref), { message: "image must not use the mutable tag 'latest'" });
+const pullPolicy = z.enum(["Always", "IfNotPresent", "Never"]);
+const quantityString = z.union([z.string(), z.number()]).transform(String).pipe(
+  z.string().regex(quantity, "is not a valid resource quantity (e.g. 100m, 180Mi, 2Gi)"),
+);
+const resourceList = z.strictObject({ cpu: quantityString.optional(), memory: quantityString.optional() });
+const resources = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() });
+const toleration = z.strictObject({
+  key: z.string().optional(),
+  operator: z.enum(["Exists", "Equal"]).optional(),
+  value: z.string().optional(),
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+  tolerationSeconds: z.number().int().optional(),
+});
+const updateStrategy = z.strictObject({
+  type: z.enum(["RollingUpdate", "OnDelete"]),
+  maxUnavailable: z
+    .union([z.number().int().min(1), z.string().regex(/^(100|[1-9]?[0-9])%$/, "must be a percentage like 10%")])
+    .optional(),
+});
+
+const nodeExporterConfig = z.strictObject({
+  enabled: z.boolean().default(true),
+  name: resourceName.optional(),
+  namespace: resourceName.optional(),
+  createNamespace: z.boolean().optional(),
+  image: image.optional(),
+  imagePullPolicy: pullPolicy.optional(),
+  port: port.optional(),
+  hostPort: z.boolean().optional(),
+  listenHost: z.string().nullable().optional(),
+  hostRoot: z.boolean().optional(),
+  hostRootPropagation: z.enum(["HostToContainer", "None"]).optional(),
+  collectorArgs: z.array(z.string()).optional(),
+  extraArgs: z.array(z.string()).optional(),
+  updateStrategy: updateStrategy.optional(),
+  priorityClassName: z.string().nullable().optional(),
+  resources: resources.optional(),
+  nodeSelector: labels.optional(),
+  tolerations: z.array(toleration).optional(),
+  hardened: z.boolean().optional(),
+  probes: z.boolean().optional(),
+  serviceAccount: z.boolean().optional(),
+  service: z.boolean().optional(),
+  serviceMonitor: z.boolean().optional(),
+  scrapeInterval: z.string().regex(/^\d+(ms|s|m|h)$/, "must be a duration like 30s").optional(),
+});
+
+const hdfsNameNodeConfig = z.strictObject({
+  enabled: z.boolean().default(true),
+  name: resourceName.optional(),
+  namespace: resourceName
+    .refine((ns) => ns !== "kube-system", { message: "the NameNode does not belong in kube-system" })
+    .optional(),
+  createNamespace: z.boolean().optional(),
+  nodeSelector: labels
+    .refine((s) => Object.keys(s).length > 0, { message: "must name at least one label (else it runs on every node)" })
+    .optional(),
+  selectorLabelsManagedExternally: z.boolean().default(false),
+  tolerations: z.array(toleration).optional(),
+  image: image.optional(),
+  imagePullPolicy: pullPolicy.optional(),
+  nameDirHostPath: z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute path (not /)").optional(),
+  rpcPort: port.optional(),
+  httpPort: port.optional(),
+  clusterId: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be letters, digits, '-', '_' and '.'").optional(),
+  replication: z.number().int().min(1).max(512).optional(),
+  coreSite: z.record(z.string().min(1), z.string()).optional(),
+  hdfsSite: z.record(z.string().min(1), z.string()).optional(),
+  priorityClassName: resourceName.optional(),
+  priorityValue: z.number().int().min(1).max(1000000000, "values above 1000000000 are reserved for system classes").optional(),
+  resources: resources.optional(),
+  javaHeap: z.string().regex(/^\d+[kmgKMG]$/, "must be a Java size like 1536m or 2g").optional(),
+  updateStrategy: updateStrategy.optional(),
+});
+
+const stackConfigSchema = z.strictObject({
+  nodeLabels: z.record(nodeName, labels).default({}),
+  labelFieldManager: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9][-A-Za-z0-9_.:]*$/, "must be letters, digits and '-_.:'")
+    .default("k8s-daemonsets-node-labels"),
+  nodeExporter: nodeExporterConfig.prefault({}),
+  hdfsNameNode: hdfsNameNodeConfig.prefault({}),
+});
+
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type NodeExporterConfig = StackConfig["nodeExporter"];
+export type HdfsNameNodeConfig = StackConfig["hdfsNameNode"];
+
+type Issue = { path: PropertyKey[]; message: string };
+
+/** Checks across keys: placement that matches nothing, host ports claimed twice. */
+function crossChecks(c: StackConfig): Issue[] {
+  const issues: Issue[] = [];
+  const nn = c.hdfsNameNode;
+  if (nn.enabled && !nn.selectorLabelsManagedExternally) {
+    const selector = nn.nodeSelector ?? hdfsNameNodeDefaults.nodeSelector;
+    if (nodesSelectedBy(c.nodeLabels, selector).length === 0) {
+      issues.push({
+        path: ["hdfsNameNode", "nodeSelector"],
+        message:
+          `${formatSelector(selector)} matches no node in nodeLabels, so the NameNode would run nowhere; ` +
+          `label a node with it (pulumi config set --path 'nodeLabels.<node>.<key>' <value>) or set ` +
+          `hdfsNameNode.selectorLabelsManagedExternally to true if the labels are set outside this program`,
+      });
+    }
+  }
+  const claims: { port: number; path: PropertyKey[]; owner: string }[] = [];
+  const ne = c.nodeExporter;
+  if (ne.enabled && ne.hostPort !== false) {
+    claims.push({ port: ne.port ?? nodeExporterDefaults.port, path: ["nodeExporter", "port"], owner: "node-exporter metrics" });
+  }
+  if (nn.enabled) {
+    claims.push({ port: nn.rpcPort ?? hdfsNameNodeDefaults.rpcPort, path: ["hdfsNameNode", "rpcPort"], owner: "NameNode rpc" });
+    claims.push({ port: nn.httpPort ?? hdfsNameNodeDefaults.httpPort, path: ["hdfsNameNode", "httpPort"], owner: "NameNode http" });
+  }
+  claims.forEach((claim, i) => {
+    const first = claims.findIndex((other) => other.port === claim.port);
+    if (first !== i) {
+      issues.push({
+        path: claim.path,
+        message: `host port ${claim.port} is already claimed by the ${claims[first].owner} port (${configKey(claims[first].path)}); host ports must be unique per node`,
+      });
+    }
+  });
+  return issues;
+}
+
+/** The error a stack with bad configuration fails with: every problem, one per line, no stack trace. */
+export class StackConfigError extends pulumi.RunError {
+  constructor(public readonly problems: string[]) {
+    super(
+      `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was changed:\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "StackConfigError";
+  }
+}
+
+/** `k8s-daemonsets:nodeLabels.node-1.host`, with brackets for list indexes and keys with dots or slashes. */
+export function configKey(path: PropertyKey[]): string {
+  const [first, ...rest] = path;
+  const tail = rest
+    .map((seg) => (typeof seg === "number" ? `[${seg}]` : /^[A-Za-z0-9_-]+$/.test(String(seg)) ? `.${String(seg)}` : `["${String(seg)}"]`))
+    .join("");
+  return `${project}:${String(first ?? "")}${tail}`;
+}
+
+/**
+ * Parses raw stack configuration (`<project>:<key>` -> string, as Pulumi hands it to the program; objects
+ * arrive as JSON) into one validated value, or throws StackConfigError listing every problem.
+ */
+export function parseStackConfig(raw: Record<string, string>): StackConfig {
+  const problems: string[] = [];
+  const input: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(raw)) {
+    const sep = fullKey.indexOf(":");
+    const ns = fullKey.slice(0, sep);
+    const key = fullKey.slice(sep + 1);
+    if (ns !== project) {
+      continue; // other namespaces (e.g. kubernetes:*) belong to their providers
+    }
+    input[key] = decode(value);
+  }
+  const result = stackConfigSchema.safeParse(input);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      problems.push(describeIssue(issue));
+    }
+    throw new StackConfigError(problems);
+  }
+  for (const issue of crossChecks(result.data)) {
+    problems.push(`${configKey(issue.path)}: ${issue.message}`);
+  }
+  if (problems.length > 0) {
+    throw new StackConfigError(problems);
+  }
+  return result.data;
+}
+
+/** The stack's configuration, validated; throws StackConfigError before any resource is registered. */
+export function loadStackConfig(): StackConfig {
+  return parseStackConfig(pulumi.runtime.allConfig());
+}
+
+function decode(value: string): unknown {
+  const trimmed = value.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[") || trimmed === "true" || trimmed === "false" || /^-?\d+(\.\d+)?$/.test(trimmed)) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const key = configKey(issue.path);
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys.map((k) => `${configKey([...issue.path, k])}: unknown config key`).join("\n  - ");
+    case "invalid_type":
+      return `${key}: expected ${issue.expected}${issue.input === undefined ? " (missing)" : `, got ${describeValue(issue.input)}`}`;
+    case "invalid_value":
+      return `${key}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(issue.input)}`;
+    default: {
+      const input = "input" in issue && issue.input !== undefined && typeof issue.input !== "object" ? ` ${JSON.stringify(issue.input)}` : "";
+      return `${key}:${input} ${issue.message}`;
+    }
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (Array.isArray(v)) return "a list";
+  if (v === null) return "null";
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+export function formatSelector(selector: Record<string, string>): string {
+  return Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
+}
+
+/** The configured nodes carrying every label of `selector`, sorted. */
+export function nodesSelectedBy(nodeLabels: Record<string, Record<string, string>>, selector: Record<string, string>): string[] {
+  return Object.keys(nodeLabels)
+    .filter((node) => Object.entries(selector).every(([k, v]) => nodeLabels[node][k] === v))
+    .sort(compareNodeNames);
+}
+
+/** node-2 before node-10. */
+export function compareNodeNames(a: string, b: string): number {
+  return a.localeCompare(b, "en", { numeric: true });
+}

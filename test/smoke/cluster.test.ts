@@ -1,0 +1,144 @@
+// Smoke tier: the locally built engine and the local cluster work (run by scripts/run-tests.sh smoke, which
+// starts the cluster with NODES nodes and stops it afterwards).
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { execa } from "execa";
+import {
+  clusterScript,
+  expectedNodeNames,
+  getDaemonSet,
+  getNodes,
+  getPods,
+  isNodeReady,
+  isPodRunning,
+  kubectl,
+  kubectlApply,
+  nodeCount,
+  podsPerNode,
+  repoRoot,
+  waitFor,
+  type Pod,
+} from "../support/cluster";
+
+const PULUMI_VERSION = "v3.274.1";
+const PROVIDER_VERSION = "4.25.0";
+
+describe("engine", () => {
+  test(`pulumi version is ${PULUMI_VERSION}`, async () => {
+    const { stdout } = await execa("pulumi", ["version"]);
+    assert.equal(stdout.trim(), PULUMI_VERSION);
+  });
+
+  test(`the Kubernetes provider on PATH is ${PROVIDER_VERSION}, the version package.json pins`, async () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    assert.equal(pkg.dependencies["@pulumi/kubernetes"], PROVIDER_VERSION);
+
+    const { stdout: which } = await execa("sh", ["-c", "command -v pulumi-resource-kubernetes"]);
+    // The engine starts the plugin binary, handshakes and asks it for its schema.
+    const { stdout } = await execa("pulumi", ["package", "get-schema", which.trim()], { timeout: 120_000 });
+    const schema = JSON.parse(stdout) as { name: string; version: string };
+    assert.equal(schema.name, "kubernetes");
+    assert.equal(schema.version, PROVIDER_VERSION);
+  });
+});
+
+describe("local cluster", () => {
+  test(`all ${nodeCount} nodes are Ready and named node-1..node-${nodeCount}`, async () => {
+    const nodes = await getNodes();
+    const byName = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
+    assert.deepEqual(nodes.map((n) => n.metadata.name).sort(byName), expectedNodeNames());
+    for (const node of nodes) {
+      assert.ok(isNodeReady(node), `${node.metadata.name} is not Ready`);
+      assert.equal(node.metadata.labels?.["kubernetes.io/os"], "linux");
+      assert.equal(node.metadata.labels?.["kubernetes.io/hostname"], node.metadata.name);
+      const ip = node.status.addresses?.find((a) => a.type === "InternalIP")?.address ?? "";
+      assert.match(ip, /^127\./, `${node.metadata.name} InternalIP ${ip} is not a loopback address`);
+    }
+    const cp = nodes.find((n) => n.metadata.name === "node-1");
+    assert.deepEqual(cp?.spec.taints?.map((t) => `${t.key}:${t.effect}`), ["node-role.kubernetes.io/control-plane:NoSchedule"]);
+    assert.equal(cp?.metadata.labels?.["node-role.kubernetes.io/control-plane"], "");
+  });
+
+  describe("a DaemonSet", () => {
+    const ns = "default";
+    const name = `smoke-ds-${process.pid}`;
+    const extraNode = `node-${nodeCount + 1}`;
+    const selector = `app=${name}`;
+
+    const dsPods = async (): Promise<Pod[]> => getPods(ns, selector);
+    const describePods = async () =>
+      `pods: ${JSON.stringify((await dsPods()).map((p) => [p.metadata.name, p.spec.nodeName, p.status.phase]))}; ` +
+      `daemonset status: ${JSON.stringify((await getDaemonSet(ns, name))?.status)}`;
+    /** exactly one Running pod on each of `nodes`, and none elsewhere */
+    const onePodPerNode = (nodes: string[]) => async () => {
+      const pods = (await dsPods()).filter((p) => !p.metadata.deletionTimestamp);
+      const perNode = podsPerNode(pods);
+      const ok =
+        pods.length === nodes.length &&
+        pods.every(isPodRunning) &&
+        nodes.every((n) => perNode.get(n) === 1) &&
+        (await getDaemonSet(ns, name))?.status?.numberReady === nodes.length;
+      return ok ? pods : undefined;
+    };
+
+    after(async () => {
+      // clean up whatever a failed step left behind
+      await kubectl(["delete", "daemonset", name, "-n", ns, "--ignore-not-found", "--wait=false"]).catch(() => {});
+      await clusterScript(["remove-node", extraNode]).catch(() => {});
+    });
+
+    test("gets exactly one Running pod per node, including the tainted control-plane node", async () => {
+      await kubectlApply({
+        apiVersion: "apps/v1",
+        kind: "DaemonSet",
+        metadata: { name, namespace: ns, labels: { app: name } },
+        spec: {
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: {
+              tolerations: [{ operator: "Exists" }],
+              containers: [{ name: "pause", image: "registry.k8s.io/pause:3.10" }],
+            },
+          },
+        },
+      });
+      const pods = await waitFor(onePodPerNode(expectedNodeNames()), 60_000, {
+        what: `one Running pod of ${name} on each of ${nodeCount} nodes`,
+        describe: describePods,
+      });
+      assert.ok(pods.some((p) => p.spec.nodeName === "node-1"), "no pod on the tainted node-1");
+    });
+
+    test("a node that joins gets its pod", async () => {
+      await clusterScript(["add-node", extraNode]);
+      await waitFor(onePodPerNode([...expectedNodeNames(), extraNode]), 60_000, {
+        what: `a Running pod on the new node ${extraNode}`,
+        describe: describePods,
+      });
+    });
+
+    test("a node that leaves loses its pod", async () => {
+      await clusterScript(["remove-node", extraNode]);
+      await waitFor(onePodPerNode(expectedNodeNames()), 60_000, {
+        what: `no pod left on the removed node ${extraNode}`,
+        describe: describePods,
+      });
+      const nodes = (await getNodes()).map((n) => n.metadata.name);
+      assert.ok(!nodes.includes(extraNode), `${extraNode} still exists`);
+    });
+
+    test("is deleted with its pods", async () => {
+      await kubectl(["delete", "daemonset", name, "-n", ns, "--wait=true"]);
+      await waitFor(async () => (await dsPods()).length === 0, 60_000, {
+        what: `the pods of ${name} to be gone`,
+        describe: describePods,
+      });
+      assert.equal(await getDaemonSet(ns, name), undefined);
+    });
+  });
+});

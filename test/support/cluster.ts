@@ -1,0 +1,170 @@
+// Helpers for tests that run against the local cluster started by scripts/cluster.sh.
+// kubectl always gets the project's own kubeconfig ($STATE_DIR/kubeconfig), never an inherited KUBECONFIG.
+import * as path from "node:path";
+import { execa } from "execa";
+
+export const repoRoot = process.env.REPO_ROOT ?? process.cwd();
+export const stateDir = process.env.STATE_DIR ?? process.env.DAEMONSETS_STATE_DIR ?? path.join(repoRoot, ".state");
+export const kubeconfig = path.join(stateDir, "kubeconfig");
+/** How many nodes `cluster.sh up` created (node-1 … node-N). */
+export const nodeCount = Number(process.env.NODES ?? "10");
+
+export interface Condition {
+  type: string;
+  status: string;
+}
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+export interface Metadata {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  uid?: string;
+  deletionTimestamp?: string;
+  ownerReferences?: { kind: string; name: string; uid: string }[];
+}
+export interface Node {
+  metadata: Metadata;
+  spec: { taints?: Taint[]; unschedulable?: boolean };
+  status: {
+    conditions?: Condition[];
+    addresses?: { type: string; address: string }[];
+    allocatable?: Record<string, string>;
+  };
+}
+export interface Pod {
+  metadata: Metadata;
+  spec: { nodeName?: string; containers: { name: string; image: string }[] };
+  status: { phase?: string; conditions?: Condition[]; podIP?: string };
+}
+export interface DaemonSet {
+  metadata: Metadata;
+  status?: {
+    desiredNumberScheduled?: number;
+    currentNumberScheduled?: number;
+    numberReady?: number;
+    numberAvailable?: number;
+    updatedNumberScheduled?: number;
+    observedGeneration?: number;
+  };
+}
+interface List<T> {
+  items: T[];
+}
+
+/** Runs kubectl against the local cluster; returns stdout, throws with the command and stderr on failure. */
+export async function kubectl(args: string[], input?: string): Promise<string> {
+  const result = await execa("kubectl", ["--kubeconfig", kubeconfig, "--request-timeout=20s", ...args], {
+    input,
+    reject: false,
+  });
+  if (result.exitCode !== 0) {
+    throw new Error(`kubectl ${args.join(" ")} failed (exit ${result.exitCode}): ${result.stderr || result.stdout}`);
+  }
+  return result.stdout;
+}
+
+/** `kubectl <args> -o json`, parsed. */
+export async function kubectlJson<T>(args: string[]): Promise<T> {
+  return JSON.parse(await kubectl([...args, "-o", "json"])) as T;
+}
+
+/** `kubectl apply -f -` of one object or a list of objects (as JSON). */
+export async function kubectlApply(objects: object | object[]): Promise<string> {
+  const items = Array.isArray(objects) ? objects : [objects];
+  return kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items }));
+}
+
+export async function getNodes(): Promise<Node[]> {
+  return (await kubectlJson<List<Node>>(["get", "nodes"])).items;
+}
+
+/** Pods in a namespace, optionally filtered by a label selector ("app=x"). */
+export async function getPods(namespace: string, selector?: string): Promise<Pod[]> {
+  const args = ["get", "pods", "-n", namespace];
+  if (selector) args.push("-l", selector);
+  return (await kubectlJson<List<Pod>>(args)).items;
+}
+
+/** A DaemonSet, or undefined if it does not exist. */
+export async function getDaemonSet(namespace: string, name: string): Promise<DaemonSet | undefined> {
+  const items = (await kubectlJson<List<DaemonSet>>(["get", "daemonsets", "-n", namespace, "--field-selector", `metadata.name=${name}`])).items;
+  return items[0];
+}
+
+export function isNodeReady(node: Node): boolean {
+  return node.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+}
+
+/** Running, Ready and not being deleted. */
+export function isPodRunning(pod: Pod): boolean {
+  return (
+    pod.status.phase === "Running" &&
+    !pod.metadata.deletionTimestamp &&
+    (pod.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false)
+  );
+}
+
+/** node-1 … node-n */
+export function expectedNodeNames(n: number = nodeCount): string[] {
+  return Array.from({ length: n }, (_, i) => `node-${i + 1}`);
+}
+
+/** Node name -> how many of the given pods are bound to it. */
+export function podsPerNode(pods: Pod[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const pod of pods) {
+    const node = pod.spec.nodeName ?? "<unscheduled>";
+    counts.set(node, (counts.get(node) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Polls `probe` until it returns something other than undefined/false (which is returned), or throws when
+ * `timeoutMs` has passed. Errors thrown by the probe count as "not yet"; the last one (or the `describe` of the
+ * last value) is part of the timeout message.
+ */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  options: { intervalMs?: number; what?: string; describe?: () => Promise<string> | string } = {},
+): Promise<T> {
+  const { intervalMs = 250, what = "condition" } = options;
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+      lastError = undefined;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() >= deadline) {
+      let detail = lastError instanceof Error ? lastError.message : lastError !== undefined ? String(lastError) : "";
+      if (options.describe) {
+        try {
+          detail += (detail ? "; " : "") + (await options.describe());
+        } catch (err) {
+          detail += ` (describe failed: ${err instanceof Error ? err.message : String(err)})`;
+        }
+      }
+      throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${detail ? `: ${detail}` : ""}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Runs scripts/cluster.sh (add-node NAME, remove-node NAME, status, …); throws with its output on failure. */
+export async function clusterScript(args: string[]): Promise<string> {
+  const result = await execa(path.join(repoRoot, "scripts", "cluster.sh"), args, { reject: false, all: true });
+  if (result.exitCode !== 0) {
+    throw new Error(`scripts/cluster.sh ${args.join(" ")} failed (exit ${result.exitCode}):\n${result.all}`);
+  }
+  return result.all ?? "";
+}
