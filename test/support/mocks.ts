@@ -1,0 +1,73 @@
+// Pulumi mocks for the unit tier: every registered resource is recorded with its inputs and URN; the
+// program (or a component) runs in-process with no engine and no cluster.
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+
+export interface RegisteredResource {
+  type: string;
+  name: string;
+  inputs: any;
+}
+
+export const projectName = "k8s-daemonsets";
+const repoRoot = path.resolve(__dirname, "..", "..");
+
+/** Resolves an Output's value (undefined while unknown). */
+export function promiseOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promise<T> {
+  return new Promise((resolve) => pulumi.output(output).apply((v) => { resolve(v as T); return v; }));
+}
+
+/** Waits until every registration under way has reached the mocks. */
+export async function settled(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
+/** Installs fresh mocks (and stack config: `key` -> value, objects as they would be in Pulumi.<stack>.yaml). */
+export function useMocks(config: Record<string, unknown> = {}, stack = "test"): RegisteredResource[] {
+  const registered: RegisteredResource[] = [];
+  pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call(args) {
+        return args.inputs;
+      },
+    },
+    projectName,
+    stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(
+      Object.entries(config).map(([k, v]) => [`${projectName}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    ),
+  );
+  return registered;
+}
+
+/** Runs index.ts afresh under mocks with the given config; returns its exports and what it registered. */
+export async function runProgram(config: Record<string, unknown>): Promise<{ exports: any; registered: RegisteredResource[] }> {
+  const registered = useMocks(config, "dev");
+  const entry = require.resolve(path.join(repoRoot, "index.ts"));
+  delete require.cache[entry];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exports = require(entry);
+  await settled();
+  return { exports, registered };
+}
+
+/** The Kubernetes objects among the registered resources, as `kubectl get -o yaml` would show their spec. */
+export function kubernetesObjects(registered: RegisteredResource[]): any[] {
+  return registered.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
+}
+
+export function find(registered: RegisteredResource[], type: string, name?: string): RegisteredResource {
+  const hits = registered.filter((r) => r.type === type && (name === undefined || r.name === name));
+  if (hits.length !== 1) {
+    throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${hits.length}`);
+  }
+  return hits[0];
+}

@@ -1,0 +1,190 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { parse } from "yaml";
+import { NodeExporterArgs, NodeExporterDaemonSet, nodeExporterDefaults } from "../../../components/nodeExporter";
+import { find, promiseOf, RegisteredResource, settled, useMocks } from "../../support/mocks";
+
+async function render(args: NodeExporterArgs = {}): Promise<{ component: NodeExporterDaemonSet; registered: RegisteredResource[]; ds: any }> {
+  const registered = useMocks();
+  const component = new NodeExporterDaemonSet("node-exporter", args);
+  await settled();
+  return { component, registered, ds: find(registered, "kubernetes:apps/v1:DaemonSet").inputs };
+}
+
+const container = (ds: any) => ds.spec.template.spec.containers[0];
+const mount = (ds: any, name: string) => container(ds).volumeMounts.find((m: any) => m.name === name);
+const volume = (ds: any, name: string) => ds.spec.template.spec.volumes.find((v: any) => v.name === name);
+
+describe("NodeExporterDaemonSet defaults", () => {
+  it("selects pods without a version label; the version is on the pod template only", async () => {
+    const { ds } = await render();
+    assert.deepEqual(ds.spec.selector.matchLabels, {
+      "app.kubernetes.io/name": "node-exporter",
+      "app.kubernetes.io/instance": "node-exporter",
+    });
+    assert.equal(ds.spec.template.metadata.labels["app.kubernetes.io/version"], "v1.12.1");
+    assert.equal(ds.metadata.labels["app.kubernetes.io/version"], undefined);
+    assert.equal(ds.metadata.labels["app.kubernetes.io/part-of"], "k8s-daemonsets");
+    assert.equal(ds.metadata.labels["app.kubernetes.io/managed-by"], "pulumi");
+  });
+
+  it("rolls out with RollingUpdate, 10% unavailable at most; OnDelete is selectable", async () => {
+    assert.deepEqual((await render()).ds.spec.updateStrategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "10%" } });
+    assert.deepEqual((await render({ updateStrategy: { type: "OnDelete" } })).ds.spec.updateStrategy, { type: "OnDelete" });
+  });
+
+  it("runs a current pinned image", async () => {
+    const c = container((await render()).ds);
+    assert.equal(c.image, "quay.io/prometheus/node-exporter:v1.12.1");
+    assert.equal(c.imagePullPolicy, "IfNotPresent");
+  });
+
+  it("passes /proc, /sys and / through read-only, / with HostToContainer propagation", async () => {
+    const { ds } = await render();
+    assert.deepEqual(volume(ds, "proc"), { name: "proc", hostPath: { path: "/proc" } });
+    assert.deepEqual(volume(ds, "sys"), { name: "sys", hostPath: { path: "/sys" } });
+    assert.deepEqual(volume(ds, "root"), { name: "root", hostPath: { path: "/" } });
+    assert.deepEqual(mount(ds, "proc"), { name: "proc", mountPath: "/host/proc", readOnly: true });
+    assert.deepEqual(mount(ds, "sys"), { name: "sys", mountPath: "/host/sys", readOnly: true });
+    assert.deepEqual(mount(ds, "root"), { name: "root", mountPath: "/host/root", readOnly: true, mountPropagation: "HostToContainer" });
+    for (const m of container(ds).volumeMounts) assert.equal(m.readOnly, true, `${m.name} must be read-only`);
+  });
+
+  it("can drop the root mount's propagation, or the root mount and its flags", async () => {
+    assert.equal(mount((await render({ hostRootPropagation: null })).ds, "root").mountPropagation, undefined);
+    const { ds } = await render({ hostRoot: false });
+    assert.equal(volume(ds, "root"), undefined);
+    assert.ok(!container(ds).args.some((a: string) => a.startsWith("--path.rootfs")));
+  });
+
+  it("points the collectors at the host paths and excludes container mounts and veths", async () => {
+    const args: string[] = container((await render({ extraArgs: ["--collector.systemd"] })).ds).args;
+    for (const flag of ["--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/host/root", "--path.udev.data=/host/root/run/udev/data"]) {
+      assert.ok(args.includes(flag), flag);
+    }
+    assert.ok(args.some((a) => a.startsWith("--collector.filesystem.mount-points-exclude=") && a.includes("var/lib/kubelet")));
+    assert.ok(args.some((a) => a.startsWith("--collector.filesystem.fs-types-exclude=") && a.includes("overlay")));
+    assert.ok(args.some((a) => a.startsWith("--collector.netdev.device-exclude=^(veth")));
+    assert.equal(args.at(-1), "--collector.systemd");
+  });
+
+  it("uses the host's network and PID namespaces, with DNS that works on the host network", async () => {
+    const spec = (await render()).ds.spec.template.spec;
+    assert.equal(spec.hostNetwork, true);
+    assert.equal(spec.hostPID, true);
+    assert.equal(spec.dnsPolicy, "ClusterFirstWithHostNet");
+  });
+
+  it("publishes port 9100 `metrics` as a host port and listens on the node's IP only", async () => {
+    const c = container((await render()).ds);
+    assert.deepEqual(c.ports, [{ name: "metrics", containerPort: 9100, hostPort: 9100 }]);
+    assert.ok(c.args.includes("--web.listen-address=[$(HOST_IP)]:9100"));
+    assert.deepEqual(c.env, [{ name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }]);
+    const custom = container((await render({ port: 9200 })).ds);
+    assert.deepEqual(custom.ports, [{ name: "metrics", containerPort: 9200, hostPort: 9200 }]);
+    assert.ok(custom.args.includes("--web.listen-address=[$(HOST_IP)]:9200"));
+  });
+
+  it("runs as nobody with a read-only root filesystem, no privilege escalation and no capabilities", async () => {
+    const { ds } = await render();
+    assert.deepEqual(ds.spec.template.spec.securityContext, {
+      runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" },
+    });
+    assert.deepEqual(container(ds).securityContext, {
+      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] },
+    });
+  });
+
+  it("tolerates every taint and runs on Linux nodes", async () => {
+    const spec = (await render()).ds.spec.template.spec;
+    assert.deepEqual(spec.tolerations, [{ operator: "Exists" }]);
+    assert.deepEqual(spec.nodeSelector, { "kubernetes.io/os": "linux" });
+    assert.equal(spec.affinity, undefined);
+    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "type", operator: "NotIn", values: ["virtual-kubelet"] }] }] } } };
+    const withAffinity = (await render({ placement: { ...nodeExporterDefaults.placement, affinity } })).ds.spec.template.spec;
+    assert.deepEqual(withAffinity.affinity, affinity);
+  });
+
+  it("probes liveness and readiness on the metrics port", async () => {
+    const c = container((await render()).ds);
+    const expected = { httpGet: { path: "/", port: "metrics", scheme: "HTTP" }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 };
+    assert.deepEqual(c.livenessProbe, expected);
+    assert.deepEqual(c.readinessProbe, expected);
+  });
+
+  it("is node-critical and has memory requests equal to limits at a size that does not OOM", async () => {
+    const { ds } = await render();
+    assert.equal(ds.spec.template.spec.priorityClassName, "system-node-critical");
+    assert.deepEqual(container(ds).resources, { requests: { cpu: "100m", memory: "180Mi" }, limits: { memory: "180Mi" } });
+  });
+
+  it("has its own ServiceAccount without an API token, and a headless Service for scraping", async () => {
+    const { registered, ds } = await render();
+    const sa = find(registered, "kubernetes:core/v1:ServiceAccount").inputs;
+    assert.equal(sa.automountServiceAccountToken, false);
+    assert.equal(ds.spec.template.spec.serviceAccountName, "node-exporter");
+    assert.equal(ds.spec.template.spec.automountServiceAccountToken, false);
+    const svc = find(registered, "kubernetes:core/v1:Service").inputs.spec;
+    assert.equal(svc.clusterIP, "None");
+    assert.deepEqual(svc.ports, [{ name: "metrics", port: 9100, targetPort: "metrics" }]);
+    assert.deepEqual(svc.selector, ds.spec.selector.matchLabels);
+  });
+
+  it("creates a ServiceMonitor only when asked", async () => {
+    assert.equal((await render()).registered.filter((r) => r.type === "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").length, 0);
+    const { registered } = await render({ serviceMonitor: true, scrapeInterval: "15s" });
+    const sm = find(registered, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").inputs;
+    assert.equal(sm.spec.endpoints[0].port, "metrics");
+    assert.equal(sm.spec.endpoints[0].interval, "15s");
+  });
+
+  it("creates its namespace with Pod Security labels, unless told to use an existing one", async () => {
+    const ns = find((await render()).registered, "kubernetes:core/v1:Namespace").inputs;
+    assert.equal(ns.metadata.name, "monitoring");
+    assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "privileged");
+    const { registered, ds } = await render({ namespace: "kube-system", createNamespace: false });
+    assert.equal(registered.filter((r) => r.type === "kubernetes:core/v1:Namespace").length, 0);
+    assert.equal(ds.metadata.namespace, "kube-system");
+  });
+
+  it("parents every child to the component", async () => {
+    const { component } = await render({ serviceMonitor: true });
+    for (const child of [component.daemonSet, component.service!, component.serviceAccount!, component.serviceMonitor!]) {
+      assert.match(await promiseOf(child.urn), /::k8s-daemonsets:index:NodeExporterDaemonSet\$kubernetes:/);
+    }
+  });
+});
+
+describe("NodeExporterDaemonSet reproduces the seed's manifest", () => {
+  it("renders the seed's DaemonSet field by field from the seed's values", async () => {
+    const fixture = parse(fs.readFileSync(path.join(__dirname, "..", "..", "fixtures", "seed-node-exporter.yaml"), "utf8"));
+    const seedValues: NodeExporterArgs = {
+      name: "node-exporter",
+      namespace: "kube-system",
+      createNamespace: false,
+      image: "prom/node-exporter:v1.2.2",
+      imagePullPolicy: "IfNotPresent",
+      containerName: "prometheus-node-exporter",
+      selectorLabels: { "k8s-app": "node-exporter", version: "v1.2.2" },
+      labels: { "kubernetes.io/cluster-service": "true", "addonmanager.kubernetes.io/mode": "Reconcile" },
+      podLabels: {},
+      updateStrategy: { type: "OnDelete" },
+      priorityClassName: "system-node-critical",
+      listenHost: null,
+      hostRoot: false,
+      collectorArgs: [],
+      resources: { limits: { memory: "50Mi" }, requests: { cpu: "100m", memory: "50Mi" } },
+      placement: {},
+      dnsPolicy: null,
+      hardened: false,
+      probes: false,
+      serviceAccount: false,
+      service: false,
+    };
+    const { ds } = await render(seedValues);
+    const rendered = JSON.parse(JSON.stringify(ds)); // drops undefined, as the wire does
+    assert.deepEqual(rendered, fixture);
+  });
+});
