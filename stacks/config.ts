@@ -221,7 +221,7 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
     }
     input[key] = decode(value);
   }
-  const result = stackConfigSchema.safeParse(input);
+  const result = stackConfigSchema.safeParse(input, { reportInput: true });
   if (!result.success) {
     for (const issue of result.error.issues) {
       problems.push(describeIssue(issue));
@@ -261,6 +261,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return issue.keys.map((k) => `${configKey([...issue.path, k])}: unknown config key`).join("\n  - ");
     case "invalid_type":
       return `${key}: expected ${issue.expected}${issue.input === undefined ? " (missing)" : `, got ${describeValue(issue.input)}`}`;
+    case "invalid_key":
+      // A map key (node name, label key) that is not valid: report the key itself.
+      return `${key}: ${[...new Set(issue.issues.map((i) => i.message))].map((m) => `${JSON.stringify(issue.path.at(-1))} ${m}`).join("; ")}`;
     case "invalid_value":
       return `${key}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(issue.input)}`;
     default: {

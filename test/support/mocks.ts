@@ -1,7 +1,9 @@
 // Pulumi mocks for the unit tier: every registered resource is recorded with its inputs and URN; the
 // program (or a component) runs in-process with no engine and no cluster.
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
 import * as path from "path";
+import { parse } from "yaml";
 
 export interface RegisteredResource {
   type: string;
@@ -48,15 +50,35 @@ export function useMocks(config: Record<string, unknown> = {}, stack = "test"): 
   return registered;
 }
 
-/** Runs index.ts afresh under mocks with the given config; returns its exports and what it registered. */
-export async function runProgram(config: Record<string, unknown>): Promise<{ exports: any; registered: RegisteredResource[] }> {
+export interface ProgramRun {
+  exports?: any;
+  /** What the program threw while it ran, if anything. */
+  error?: unknown;
+  registered: RegisteredResource[];
+}
+
+/** Runs index.ts afresh under mocks with the given config; returns its exports (or error) and what it registered. */
+export async function runProgram(config: Record<string, unknown>): Promise<ProgramRun> {
   const registered = useMocks(config, "dev");
   const entry = require.resolve(path.join(repoRoot, "index.ts"));
   delete require.cache[entry];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exports = require(entry);
-  await settled();
-  return { exports, registered };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exports = require(entry);
+    await settled();
+    return { exports, registered };
+  } catch (error) {
+    await settled();
+    return { error, registered };
+  }
+}
+
+/** The config of a stack file (`Pulumi.<stack>.yaml`), keys without the project prefix. */
+export function stackFileConfig(stack: string): Record<string, unknown> {
+  const file = parse(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
+  return Object.fromEntries(
+    Object.entries(file.config as Record<string, unknown>).map(([k, v]) => [k.replace(`${projectName}:`, ""), v]),
+  );
 }
 
 /** The Kubernetes objects among the registered resources, as `kubectl get -o yaml` would show their spec. */

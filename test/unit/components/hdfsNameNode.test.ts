@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { XMLParser } from "fast-xml-parser";
+import { HdfsNameNodeArgs, HdfsNameNodeDaemonSet } from "../../../components/hdfsNameNode";
+import { find, promiseOf, RegisteredResource, settled, useMocks } from "../../support/mocks";
+
+async function render(args: HdfsNameNodeArgs = {}): Promise<{ component: HdfsNameNodeDaemonSet; registered: RegisteredResource[]; ds: any }> {
+  const registered = useMocks();
+  const component = new HdfsNameNodeDaemonSet("hdfs-namenode", { hosts: ["node-2", "node-5"], ...args });
+  await settled();
+  return { component, registered, ds: find(registered, "kubernetes:apps/v1:DaemonSet").inputs };
+}
+
+/** Hadoop *-site.xml -> {name: value}, with the XML parsed by a real parser. */
+function properties(xml: string): Record<string, string> {
+  const doc = new XMLParser({ parseTagValue: false }).parse(xml);
+  const list = [doc.configuration.property].flat();
+  return Object.fromEntries(list.map((p: { name: string; value: string }) => [p.name, String(p.value)]));
+}
+
+const podSpec = (ds: any) => ds.spec.template.spec;
+const byName = (list: any[], name: string) => list.find((x) => x.name === name);
+
+describe("HdfsNameNodeDaemonSet", () => {
+  it("runs only on nodes with the configured labels, in its own namespace", async () => {
+    const { registered, ds } = await render();
+    assert.deepEqual(podSpec(ds).nodeSelector, { host: "high-cpu" });
+    assert.equal(podSpec(ds).tolerations, undefined);
+    assert.equal(find(registered, "kubernetes:core/v1:Namespace").inputs.metadata.name, "hdfs");
+    assert.equal(ds.metadata.namespace, "hdfs");
+    assert.deepEqual(podSpec((await render({ nodeSelector: { "hdfs/namenode": "true" } })).ds).nodeSelector, { "hdfs/namenode": "true" });
+  });
+
+  it("uses the host network with host-network DNS, and not the host PID namespace", async () => {
+    const spec = podSpec((await render()).ds);
+    assert.equal(spec.hostNetwork, true);
+    assert.equal(spec.dnsPolicy, "ClusterFirstWithHostNet");
+    assert.equal(spec.hostPID, false);
+  });
+
+  it("runs `hdfs namenode` from a pinned Apache Hadoop 3 image, with rpc and http host ports", async () => {
+    const c = byName(podSpec((await render()).ds).containers, "namenode");
+    assert.match(c.image, /^apache\/hadoop:3\.\d+\.\d+$/);
+    assert.deepEqual(c.command, ["hdfs", "namenode"]);
+    assert.deepEqual(c.ports, [
+      { name: "rpc", containerPort: 8020, hostPort: 8020 },
+      { name: "http", containerPort: 9870, hostPort: 9870 },
+    ]);
+    assert.ok(c.livenessProbe && c.readinessProbe && c.startupProbe);
+    assert.deepEqual(c.resources, { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "2Gi" } });
+  });
+
+  it("keeps the name directory on a writable hostPath that is created if missing", async () => {
+    const { ds } = await render({ nameDirHostPath: "/data/hdfs/name" });
+    assert.deepEqual(byName(podSpec(ds).volumes, "name-dir"), { name: "name-dir", hostPath: { path: "/data/hdfs/name", type: "DirectoryOrCreate" } });
+    const c = byName(podSpec(ds).containers, "namenode");
+    assert.deepEqual(byName(c.volumeMounts, "name-dir"), { name: "name-dir", mountPath: "/hadoop/dfs/name", readOnly: false });
+    for (const m of c.volumeMounts.filter((m: any) => m.name === "config")) assert.equal(m.readOnly, true);
+  });
+
+  it("creates a PriorityClass of its own by default, and uses a given one instead", async () => {
+    const { registered, ds } = await render();
+    const pc = find(registered, "kubernetes:scheduling.k8s.io/v1:PriorityClass").inputs;
+    assert.equal(pc.value, 1000000);
+    assert.equal(pc.globalDefault, false);
+    assert.equal(podSpec(ds).priorityClassName, pc.metadata.name);
+    const other = await render({ priorityClassName: "data-critical" });
+    assert.equal(other.registered.filter((r) => r.type.includes("PriorityClass")).length, 0);
+    assert.equal(podSpec(other.ds).priorityClassName, "data-critical");
+  });
+
+  it("formats in an init step that runs the format script from the ConfigMap, after handing the directory to the hadoop user", async () => {
+    const { registered, ds } = await render();
+    const [own, format] = podSpec(ds).initContainers;
+    assert.equal(own.name, "own-name-dir");
+    assert.deepEqual(own.securityContext.capabilities, { drop: ["ALL"], add: ["CHOWN"] });
+    assert.equal(format.name, "format");
+    assert.deepEqual(format.command, ["sh", "/etc/namenode-init/namenode-format.sh"]);
+    const script: string = find(registered, "kubernetes:core/v1:ConfigMap").inputs.data["namenode-format.sh"];
+    assert.match(script, /current\/VERSION/);
+    assert.match(script, /-nonInteractive/);
+  });
+
+  it("renders core-site.xml and hdfs-site.xml into a ConfigMap, from typed inputs, escaped", async () => {
+    const { registered, component } = await render({ hdfsSite: { "dfs.blocksize": "268435456" }, coreSite: { "hadoop.tmp.dir": "/tmp/<&>" } });
+    const data = find(registered, "kubernetes:core/v1:ConfigMap").inputs.data;
+    const core = properties(data["core-site.xml"]);
+    const hdfs = properties(data["hdfs-site.xml"]);
+    assert.equal(core["fs.defaultFS"], "hdfs://node-2:8020");
+    assert.equal(core["hadoop.tmp.dir"], "/tmp/<&>");
+    assert.equal(hdfs["dfs.namenode.name.dir"], "file:///hadoop/dfs/name");
+    assert.equal(hdfs["dfs.namenode.rpc-address"], "0.0.0.0:8020");
+    assert.equal(hdfs["dfs.namenode.http-address"], "0.0.0.0:9870");
+    assert.equal(hdfs["dfs.namenode.datanode.registration.ip-hostname-check"], "false");
+    assert.equal(hdfs["dfs.blocksize"], "268435456");
+    assert.equal(data["core-site.xml"], component.coreSiteXml);
+  });
+
+  it("restarts the NameNode when its configuration changes", async () => {
+    const a = (await render()).ds.spec.template.metadata.annotations["k8s-daemonsets/config-hash"];
+    const b = (await render({ replication: 2 })).ds.spec.template.metadata.annotations["k8s-daemonsets/config-hash"];
+    assert.match(a, /^[0-9a-f]{16}$/);
+    assert.notEqual(a, b);
+  });
+
+  it("runs as the hadoop user with a read-only root filesystem", async () => {
+    const spec = podSpec((await render()).ds);
+    assert.equal(spec.securityContext.runAsUser, 1000);
+    assert.equal(spec.securityContext.runAsNonRoot, true);
+    const c = byName(spec.containers, "namenode");
+    assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+    assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+  });
+
+  it("parents every child to the component", async () => {
+    const { component } = await render();
+    for (const child of [component.daemonSet, component.configMap, component.priorityClass!]) {
+      assert.match(await promiseOf(child.urn), /::k8s-daemonsets:index:HdfsNameNodeDaemonSet\$kubernetes:/);
+    }
+  });
+});

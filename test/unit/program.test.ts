@@ -1,0 +1,81 @@
+// index.ts as `pulumi preview` runs it, under mocks: the dev stack's config in, resources and outputs out.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { KubernetesSchema } from "../support/openapi";
+import { find, kubernetesObjects, promiseOf, RegisteredResource, runProgram, stackFileConfig } from "../support/mocks";
+
+describe("the program with the dev stack", () => {
+  let registered: RegisteredResource[];
+  let exports: any;
+  before(async () => {
+    const run = await runProgram(stackFileConfig("dev"));
+    assert.equal(run.error, undefined);
+    ({ registered, exports } = run);
+  });
+
+  it("patches exactly the configured nodes' labels, under one stable field manager", () => {
+    const patches = registered.filter((r) => r.type === "kubernetes:core/v1:NodePatch");
+    assert.deepEqual(patches.map((p) => p.inputs.metadata.name).sort(), ["node-2", "node-5", "node-8"]);
+    for (const p of patches) {
+      assert.deepEqual(p.inputs.metadata.labels, { host: "high-cpu" });
+      assert.equal(p.inputs.metadata.annotations["pulumi.com/patchFieldManager"], "k8s-daemonsets-node-labels");
+    }
+  });
+
+  it("exports the label plan and where each DaemonSet runs", async () => {
+    assert.deepEqual(exports.labelPlan, { "node-2": { host: "high-cpu" }, "node-5": { host: "high-cpu" }, "node-8": { host: "high-cpu" } });
+    const placement = await promiseOf(exports.placement as any) as any;
+    assert.deepEqual(placement.hdfsNameNode.nodes, ["node-2", "node-5", "node-8"]);
+    assert.deepEqual(placement.hdfsNameNode.nodeSelector, { host: "high-cpu" });
+    assert.deepEqual(placement.nodeExporter.nodeSelector, { "kubernetes.io/os": "linux" });
+    assert.deepEqual(placement.nodeExporter.tolerations, [{ operator: "Exists" }]);
+    assert.equal(placement.nodeExporter.namespace, "monitoring");
+    assert.equal(placement.hdfsNameNode.namespace, "hdfs");
+    const hdfs = await promiseOf(exports.hdfsConfig as any) as any;
+    assert.match(hdfs.coreSiteXml, /<name>fs\.defaultFS<\/name>\s*<value>hdfs:\/\/node-2:8020<\/value>/);
+  });
+
+  it("registers both DaemonSets, each inside its component", () => {
+    const types = registered.map((r) => r.type);
+    assert.equal(types.filter((t) => t === "kubernetes:apps/v1:DaemonSet").length, 2);
+    for (const t of ["k8s-daemonsets:index:NodeExporterDaemonSet", "k8s-daemonsets:index:HdfsNameNodeDaemonSet", "k8s-daemonsets:index:NodeLabels"]) {
+      assert.ok(types.includes(t), t);
+    }
+  });
+
+  it("renders only objects that the Kubernetes OpenAPI schema accepts, strictly", () => {
+    const schema = new KubernetesSchema();
+    const objects = kubernetesObjects(registered);
+    assert.ok(objects.length >= 9, `only ${objects.length} objects`);
+    for (const object of objects) {
+      assert.deepEqual(schema.errors(object), [], `${object.kind} ${object.metadata?.name}`);
+    }
+  });
+
+  it("the schema check catches a misspelt field and a wrong type", () => {
+    const schema = new KubernetesSchema();
+    const ds = structuredClone(find(registered, "kubernetes:apps/v1:DaemonSet", "node-exporter").inputs);
+    ds.spec.template.spec.containers[0].imagePulPolicy = "Always";
+    ds.spec.template.spec.hostNetwork = "yes";
+    const errors = schema.errors(ds);
+    assert.ok(errors.some((e) => e.includes("imagePulPolicy")), errors.join("\n"));
+    assert.ok(errors.some((e) => e.includes("/spec/template/spec/hostNetwork")), errors.join("\n"));
+  });
+});
+
+describe("the program with bad config", () => {
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ["a port out of range", { nodeLabels: { "node-2": { host: "high-cpu" } }, nodeExporter: { port: 99999 } },
+      /^Invalid stack configuration \(1 problem\); nothing was changed:\n  - k8s-daemonsets:nodeExporter\.port: 99999 port must be 1-65535$/],
+    ["a NameNode selector that matches no node", { nodeLabels: { "node-2": { host: "low-cpu" } } },
+      /k8s-daemonsets:hdfsNameNode\.nodeSelector: host=high-cpu matches no node/],
+  ];
+  for (const [name, config, message] of cases) {
+    it(`fails on ${name} with the validation message, before registering anything`, async () => {
+      const run = await runProgram(config);
+      assert.ok(run.error instanceof Error, "the program must fail");
+      assert.match(run.error.message, message);
+      assert.deepEqual(run.registered, []);
+    });
+  }
+});
