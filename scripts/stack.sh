@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The dev stack on the local cluster (the main job): always the project's own cluster and state directory.
+#   scripts/stack.sh up      pulumi up of the dev stack, then a table of node -> labels -> pods
+#   scripts/stack.sh down    pulumi destroy of the dev stack (if it exists)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$REPO_ROOT"
+stack=${STACK:-dev}
+
+case ${1:-} in
+  up)
+    pulumi stack select "$stack" --create --non-interactive --secrets-provider passphrase >/dev/null
+    pulumi up --stack "$stack" --yes --non-interactive --diff=false
+    node --import tsx scripts/placement-table.ts "$stack"
+    ;;
+  down)
+    if ! pulumi stack ls --json 2>/dev/null | grep -q "\"name\": \"$stack\""; then
+      echo "stack: no $stack stack in $PULUMI_BACKEND_URL: nothing to destroy"
+      exit 0
+    fi
+    if ! kubectl get --raw /readyz >/dev/null 2>&1; then
+      echo "stack: the local cluster is not running: start it (make cluster-up) to destroy the $stack stack's objects" >&2
+      exit 1
+    fi
+    pulumi destroy --stack "$stack" --yes --non-interactive
+    ;;
+  *)
+    echo "usage: $0 up|down" >&2
+    exit 2
+    ;;
+esac
