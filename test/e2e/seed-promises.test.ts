@@ -1,0 +1,198 @@
+// End-to-end: the seed's promises, shown with the real engine, provider, controller-manager and scheduler
+// through the same `pulumi` commands a user runs. scripts/run-tests.sh e2e starts a fresh 10-node cluster
+// (node-1 tainted like a control-plane node) and stops it afterwards. Scenarios run in order on one stack.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  clusterScript,
+  expectedNodeNames,
+  getDaemonSet,
+  getNodes,
+  getPods,
+  isPodRunning,
+  kubectl,
+  kubectlJson,
+  nodeCount,
+  waitFor,
+  type Pod,
+} from "../support/cluster";
+import { assertSucceeded, TestStack } from "../support/pulumi";
+
+const nodeExporter = { namespace: "monitoring", name: "node-exporter", selector: "app.kubernetes.io/name=node-exporter" };
+const nameNode = { namespace: "hdfs", name: "hdfs-namenode", selector: "app.kubernetes.io/name=hdfs-namenode" };
+const highCpu = { host: "high-cpu" };
+
+/** The dev stack's shape: node-2, node-5, node-8 labelled for the NameNode. */
+function config(nodeLabels: Record<string, Record<string, string>>, extra: Record<string, unknown> = {}) {
+  return { nodeLabels, hdfsNameNode: { nodeSelector: highCpu }, ...extra };
+}
+const devLabels = { "node-2": highCpu, "node-5": highCpu, "node-8": highCpu };
+
+/** node -> names of the DaemonSet's live pods on it. */
+async function placement(ds: { namespace: string; selector: string }): Promise<Map<string, Pod[]>> {
+  const byNode = new Map<string, Pod[]>();
+  for (const pod of await getPods(ds.namespace, ds.selector)) {
+    if (pod.metadata.deletionTimestamp) continue;
+    const node = pod.spec.nodeName ?? "<unscheduled>";
+    byNode.set(node, [...(byNode.get(node) ?? []), pod]);
+  }
+  return byNode;
+}
+
+/** Asserts, right now (no waiting), exactly one Running pod on each of `nodes` and none elsewhere. */
+async function assertOnePodOn(ds: { namespace: string; selector: string; name: string }, nodes: string[]): Promise<void> {
+  const byNode = await placement(ds);
+  assert.deepEqual([...byNode.keys()].sort(), [...nodes].sort(), `${ds.name} pods are on the wrong nodes`);
+  for (const [node, pods] of byNode) {
+    assert.equal(pods.length, 1, `${ds.name}: ${pods.length} pods on ${node}`);
+    assert.ok(isPodRunning(pods[0]), `${ds.name} pod on ${node} is ${pods[0].status.phase}`);
+  }
+  const status = (await getDaemonSet(ds.namespace, ds.name))?.status;
+  assert.equal(status?.desiredNumberScheduled, nodes.length);
+  assert.equal(status?.numberReady, nodes.length);
+  assert.equal(status?.updatedNumberScheduled, nodes.length);
+}
+
+async function nodeLabels(): Promise<Map<string, Record<string, string>>> {
+  return new Map((await getNodes()).map((n) => [n.metadata.name, n.metadata.labels ?? {}]));
+}
+
+/** The cluster's objects that matter, without fields that change by themselves (status, heartbeats, versions). */
+async function clusterDump(): Promise<string> {
+  const list = await kubectlJson<{ items: any[] }>([
+    "get", "nodes,namespaces,daemonsets,configmaps,services,serviceaccounts,priorityclasses", "--all-namespaces",
+  ]);
+  const objects = list.items
+    .filter((o) => o.kind !== "ConfigMap" || o.metadata.name !== "kube-root-ca.crt")
+    .map((o) => {
+      const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...metadata } = o.metadata;
+      if (metadata.annotations) delete metadata.annotations["node.alpha.kubernetes.io/ttl"];
+      return { kind: o.kind, metadata, spec: o.spec, data: o.data };
+    })
+    .sort((a, b) => `${a.kind}/${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.namespace}/${b.metadata.name}`));
+  return JSON.stringify(objects, null, 1);
+}
+
+describe("the seed's promises, on the local cluster", () => {
+  const stack = new TestStack("e2e");
+  const allNodes = expectedNodeNames(nodeCount);
+
+  before(async () => {
+    await stack.init();
+    stack.setConfig(config(devLabels));
+  });
+  after(async () => {
+    // Always leave the cluster and the backend clean, whatever failed.
+    await stack.destroy();
+    await stack.remove();
+  });
+
+  test("1. pulumi preview lists the creates and changes nothing in the cluster", async () => {
+    const before = await clusterDump();
+    const r = await stack.preview();
+    assertSucceeded(r, "pulumi preview");
+    for (const created of ["kubernetes:core/v1:NodePatch", "kubernetes:apps/v1:DaemonSet", "k8s-daemonsets:index:NodeExporterDaemonSet", "k8s-daemonsets:index:HdfsNameNodeDaemonSet"]) {
+      assert.match(r.stdout, new RegExp(`\\+ +${created.replace(/[/$]/g, "\\$&")}`), `preview does not create ${created}`);
+    }
+    assert.match(r.stdout, /\+ \d+ to create/);
+    assert.equal(await clusterDump(), before);
+  });
+
+  test("2. pulumi up labels the configured nodes and returns once both DaemonSets are rolled out", async () => {
+    assertSucceeded(await stack.up(), "pulumi up");
+    // No waiting here: `pulumi up` itself must have waited for the rollout.
+    const labels = await nodeLabels();
+    for (const node of allNodes) {
+      const expected = (devLabels as Record<string, Record<string, string>>)[node];
+      assert.equal(labels.get(node)?.host, expected?.host, `label host on ${node}`);
+    }
+    await assertOnePodOn(nodeExporter, allNodes);
+    await assertOnePodOn(nameNode, ["node-2", "node-5", "node-8"]);
+    const outputs = await stack.outputs();
+    assert.deepEqual(outputs.labelPlan, devLabels);
+    assert.deepEqual(outputs.placement.hdfsNameNode.nodes, ["node-2", "node-5", "node-8"]);
+  });
+
+  test("3. a second pulumi up changes nothing", async () => {
+    const r = await stack.up(["--expect-no-changes"]);
+    assertSucceeded(r, "pulumi up --expect-no-changes");
+  });
+
+  test("4. a joining node gets node-exporter and no NameNode; labelled in config, it gets a NameNode", async () => {
+    await clusterScript(["add-node", "node-11"]);
+    await waitFor(async () => (await placement(nodeExporter)).get("node-11")?.some(isPodRunning), 60_000, { what: "node-exporter on node-11" });
+    assert.equal((await placement(nameNode)).get("node-11"), undefined);
+
+    stack.setConfig(config({ ...devLabels, "node-11": highCpu }));
+    assertSucceeded(await stack.up(), "pulumi up");
+    await assertOnePodOn(nameNode, ["node-2", "node-5", "node-8", "node-11"]);
+    await assertOnePodOn(nodeExporter, [...allNodes, "node-11"]);
+  });
+
+  test("5. moving the NameNode label moves the pod; the old node keeps labels set by others", async () => {
+    await kubectl(["label", "node", "node-8", "team=storage"]);
+    const moved = { "node-2": highCpu, "node-5": highCpu, "node-9": highCpu };
+    stack.setConfig(config(moved));
+    assertSucceeded(await stack.up(), "pulumi up");
+    await waitFor(async () => !(await placement(nameNode)).has("node-8") && !(await placement(nameNode)).has("node-11"), 60_000, { what: "NameNode pods to leave node-8 and node-11" });
+    await assertOnePodOn(nameNode, ["node-2", "node-5", "node-9"]);
+    const labels = await nodeLabels();
+    assert.equal(labels.get("node-8")?.host, undefined, "node-8 still has the program's label");
+    assert.equal(labels.get("node-8")?.team, "storage", "node-8 lost a label the program does not own");
+    assert.equal(labels.get("node-11")?.host, undefined);
+    assert.equal(labels.get("node-9")?.host, "high-cpu");
+  });
+
+  test("6. a leaving node takes its pods; the DaemonSets stay healthy; refresh then preview shows no change", async () => {
+    await clusterScript(["remove-node", "node-11"]);
+    await waitFor(async () => !(await placement(nodeExporter)).has("node-11"), 120_000, { what: "node-11's pods to be gone" });
+    await waitFor(async () => (await getDaemonSet(nodeExporter.namespace, nodeExporter.name))?.status?.desiredNumberScheduled === nodeCount, 60_000, { what: "node-exporter desired back to N" });
+    await assertOnePodOn(nodeExporter, allNodes);
+    assertSucceeded(await stack.refresh(), "pulumi refresh");
+    assertSucceeded(await stack.preview(["--expect-no-changes"]), "pulumi preview --expect-no-changes");
+  });
+
+  test("7. invalid config: preview and up fail with the validation message and touch nothing", async () => {
+    const before = await clusterDump();
+    stack.setConfig(config({ "node-2": highCpu, Node_9: highCpu }, { nodeExporter: { port: 8020 } }));
+    for (const run of [() => stack.preview(), () => stack.up()]) {
+      const r = await run();
+      assert.notEqual(r.exitCode, 0);
+      assert.match(r.all, /Invalid stack configuration/);
+      assert.match(r.all, /k8s-daemonsets:nodeLabels\.Node_9: "Node_9" is not a valid node name/);
+      assert.doesNotMatch(r.all, /at (Object|Module)\.|\.ts:\d+:\d+/, "a stack trace was printed");
+    }
+    assert.equal(await clusterDump(), before);
+    stack.setConfig(config({ "node-2": highCpu, "node-5": highCpu, "node-9": highCpu }));
+  });
+
+  test("8. a new node-exporter image rolls out under RollingUpdate and pulumi up waits for it", async () => {
+    const image = "quay.io/prometheus/node-exporter:v1.12.0";
+    stack.setConfig(config({ "node-2": highCpu, "node-5": highCpu, "node-9": highCpu }, { nodeExporter: { image } }));
+    assertSucceeded(await stack.up(), "pulumi up");
+    const pods = await getPods(nodeExporter.namespace, nodeExporter.selector);
+    const live = pods.filter((p) => !p.metadata.deletionTimestamp);
+    assert.equal(live.length, nodeCount);
+    for (const pod of live) {
+      assert.equal(pod.spec.containers[0].image, image, `${pod.metadata.name} on ${pod.spec.nodeName}`);
+      assert.ok(isPodRunning(pod));
+    }
+    await assertOnePodOn(nodeExporter, allNodes);
+  });
+
+  test("9. pulumi destroy removes both DaemonSets, their companions and the program's labels only", async () => {
+    assertSucceeded(await stack.destroy(), "pulumi destroy");
+    assert.equal(await getDaemonSet(nodeExporter.namespace, nodeExporter.name), undefined);
+    assert.equal(await getDaemonSet(nameNode.namespace, nameNode.name), undefined);
+    const namespaces = (await kubectlJson<{ items: any[] }>(["get", "namespaces"])).items.map((n) => n.metadata.name);
+    await waitFor(async () => {
+      const ns = (await kubectlJson<{ items: any[] }>(["get", "namespaces"])).items.map((n) => n.metadata.name);
+      return !ns.includes("monitoring") && !ns.includes("hdfs");
+    }, 60_000, { what: "namespaces monitoring and hdfs to be gone", describe: () => namespaces.join(",") });
+    const pcs = await kubectlJson<{ items: any[] }>(["get", "priorityclasses"]);
+    assert.ok(!pcs.items.some((p) => p.metadata.name === "hdfs-namenode-critical"));
+    const labels = await nodeLabels();
+    for (const [node, l] of labels) assert.equal(l.host, undefined, `program label left on ${node}`);
+    assert.equal(labels.get("node-8")?.team, "storage");
+  });
+});

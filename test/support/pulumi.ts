@@ -1,0 +1,89 @@
+// Drives the real `pulumi` CLI (built by tools/build.sh, on PATH through scripts/env.sh) against the local
+// cluster, the way a user runs it, with each scenario's stack config written to its own file.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { execa } from "execa";
+import { stringify } from "yaml";
+import { repoRoot } from "./cluster";
+
+export const project = "k8s-daemonsets";
+
+export interface PulumiResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved. */
+  all: string;
+  seconds: number;
+}
+
+/** A stack of this project in the local file backend, with config from files rather than Pulumi.<stack>.yaml. */
+export class TestStack {
+  private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-daemonsets-e2e-"));
+  private configFile = path.join(this.dir, "config.yaml");
+
+  constructor(public readonly name: string) {}
+
+  /** Creates the stack (removing a leftover one of the same name first). */
+  async init(): Promise<void> {
+    await this.pulumi(["stack", "rm", "--stack", this.name, "--yes", "--force"], { allowFailure: true });
+    await this.pulumi(["stack", "init", this.name, "--secrets-provider", "passphrase"]);
+  }
+
+  /** Sets the whole stack config (keys without the project prefix, as in Pulumi.<stack>.yaml). */
+  setConfig(config: Record<string, unknown>): void {
+    this.configFile = path.join(this.dir, `config-${Date.now()}.yaml`);
+    const prefixed = Object.fromEntries(Object.entries(config).map(([k, v]) => [`${project}:${k}`, v]));
+    fs.writeFileSync(this.configFile, stringify({ config: prefixed }));
+  }
+
+  preview(extra: string[] = []): Promise<PulumiResult> {
+    return this.pulumi(["preview", "--stack", this.name, "--config-file", this.configFile, "--non-interactive", "--diff", ...extra], { allowFailure: true });
+  }
+
+  up(extra: string[] = []): Promise<PulumiResult> {
+    return this.pulumi(["up", "--stack", this.name, "--config-file", this.configFile, "--yes", "--non-interactive", "--skip-preview", ...extra], { allowFailure: true });
+  }
+
+  refresh(): Promise<PulumiResult> {
+    return this.pulumi(["refresh", "--stack", this.name, "--config-file", this.configFile, "--yes", "--non-interactive", "--skip-preview"], { allowFailure: true });
+  }
+
+  destroy(): Promise<PulumiResult> {
+    return this.pulumi(["destroy", "--stack", this.name, "--config-file", this.configFile, "--yes", "--non-interactive", "--skip-preview"], { allowFailure: true });
+  }
+
+  async outputs(): Promise<Record<string, any>> {
+    return JSON.parse((await this.pulumi(["stack", "output", "--stack", this.name, "--json"])).stdout);
+  }
+
+  /** Removes the stack and its state, whatever it still holds. */
+  async remove(): Promise<void> {
+    await this.pulumi(["stack", "rm", "--stack", this.name, "--yes", "--force"], { allowFailure: true });
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async pulumi(args: string[], opts: { allowFailure?: boolean; signal?: AbortSignal } = {}): Promise<PulumiResult> {
+    const start = Date.now();
+    const r = await execa("pulumi", args, { cwd: repoRoot, reject: false, all: true, cancelSignal: opts.signal });
+    const result = {
+      exitCode: r.exitCode ?? -1,
+      stdout: String(r.stdout ?? ""),
+      stderr: String(r.stderr ?? ""),
+      all: String(r.all ?? ""),
+      seconds: (Date.now() - start) / 1000,
+    };
+    if (!opts.allowFailure && result.exitCode !== 0) {
+      throw new Error(`pulumi ${args.join(" ")} failed (exit ${result.exitCode}):\n${result.all}`);
+    }
+    return result;
+  }
+}
+
+/** Throws with pulumi's whole output unless it succeeded. */
+export function assertSucceeded(r: PulumiResult, what: string): void {
+  if (r.exitCode !== 0) {
+    throw new Error(`${what} failed (exit ${r.exitCode}) after ${r.seconds}s:\n${r.all}`);
+  }
+}
