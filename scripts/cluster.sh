@@ -7,7 +7,7 @@
 #   scripts/cluster.sh up [--nodes N]     start it with nodes node-1..node-N (default 10; node-1 is tainted
 #                                          as a control-plane node); refuses if a cluster is running
 #   scripts/cluster.sh down                stop every process and remove the cluster's state (idempotent)
-#   scripts/cluster.sh status              components up/down and `kubectl get nodes`
+#   scripts/cluster.sh status              components up/down and `kubectl get nodes` (exit 3 if not running)
 #   scripts/cluster.sh add-node NAME       a node joins (Ready, with a free 127.0.1.x address)
 #   scripts/cluster.sh remove-node NAME    a node leaves (its Node and the pods bound to it are deleted)
 #
@@ -26,16 +26,20 @@ mkdir -p "$LOG_DIR"
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 say() { echo "cluster.sh: $*"; }
 
-# pids of the cluster's components: from kwokctl's pid files, plus any process still running a path in the
-# cluster dir (a component whose pid file is gone). Zombies do not count.
-alive() { local s; s=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) && [ -n "$s" ] && [ "$s" != Z ]; }
+# pids of the cluster's components: from kwokctl's pid files, plus any process running a binary from the
+# cluster's bin dir (a component whose pid file is gone). Zombies do not count.
+alive() { # the process exists and is not a zombie
+  local state; state=$(sed -n 's/^.*) \([A-Za-z]\) .*$/\1/p' "/proc/$1/stat" 2>/dev/null || true)
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+alive_of() { local p; for p in "$@"; do if alive "$p"; then echo "$p"; fi; done; }
 component_pids() {
-  local f pid
-  {
-    for f in "$CLUSTER_DIR"/pids/*.pid; do [ -f "$f" ] && cat "$f" && echo; done
-    pgrep -f -- "$CLUSTER_DIR/" || true
-  } | sort -un | while read -r pid; do [ -n "$pid" ] && alive "$pid" && echo "$pid"; done
-  return 0
+  local f
+  # shellcheck disable=SC2046
+  alive_of $({
+    for f in "$CLUSTER_DIR"/pids/*.pid; do if [ -f "$f" ]; then cat "$f"; echo; fi; done
+    pgrep -f -- "^$CLUSTER_DIR/bin/" || true
+  } | sort -un)
 }
 listening() { # listening TCP sockets of the given pids
   [ $# -gt 0 ] || return 0
@@ -93,7 +97,8 @@ wait_nodes_ready() { # wait_nodes_ready TIMEOUT_S NAME...
   local timeout=$1; shift
   local deadline=$((SECONDS + timeout)) ready
   while :; do
-    ready=$(kctl get nodes "$@" -o jsonpath='{range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' 2>/dev/null | grep -c '=True$' || true)
+    ready=$(kctl get nodes -o jsonpath='{range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' 2>/dev/null |
+      grep -Fxc -f <(printf '%s=True\n' "$@") || true)
     [ "$ready" -eq $# ] && return 0
     [ $SECONDS -lt $deadline ] || { kctl get nodes -o wide >&2 || true; die "only $ready of $# nodes Ready after ${timeout}s"; }
     sleep 0.5
@@ -151,7 +156,7 @@ cmd_up() {
 
   local t0; t0=$(date +%s%N)
   local kube etcd kwok
-  kube=$(dirname "$(bin kubernetes kube-apiserver)")
+  kube=$(bin kubernetes kube-apiserver); kube=$(dirname "$kube")
   etcd=$(bin etcd etcd)
   kwok=$(bin kwok kwok)
   bin kwok kwokctl >/dev/null
@@ -213,26 +218,26 @@ cmd_down() {
     return 0
   fi
   local ports; ports=$(listening $pids | awk '{print $4}' | sed 's/.*://' | sort -un)
+  # keep the component logs of the last cluster for post-mortems (kwokctl delete removes them)
+  if [ -d "$CLUSTER_DIR/logs" ]; then
+    rm -rf "$LOG_DIR/components"; cp -r "$CLUSTER_DIR/logs" "$LOG_DIR/components"
+  fi
   if [ -f "$CLUSTER_DIR/kwok.yaml" ]; then
     kwokctl delete cluster --name "$CLUSTER" --kubeconfig "$KUBECONFIG" >"$LOG_DIR/kwokctl-down.log" 2>&1 ||
       echo "cluster.sh: kwokctl delete cluster failed (see $LOG_DIR/kwokctl-down.log); stopping by pid" >&2
   fi
   # Anything kwokctl did not stop (or whose pid file it lost): SIGTERM, then SIGKILL, by pid.
   local deadline=$((SECONDS + 15)) left
-  for pid in $pids; do alive "$pid" && kill -TERM "$pid" 2>/dev/null || true; done
-  while left=$(for p in $pids $(component_pids); do alive "$p" && echo "$p"; done | sort -u) && [ -n "$left" ]; do
+  for pid in $pids; do if alive "$pid"; then kill -TERM "$pid" 2>/dev/null || true; fi; done
+  while left=$(alive_of $pids $(component_pids) | sort -u) && [ -n "$left" ]; do
     if [ $SECONDS -ge $deadline ]; then
       kill -KILL $left 2>/dev/null || true; sleep 1
-      left=$(for p in $left; do alive "$p" && echo "$p"; done)
+      left=$(alive_of $left)
       [ -z "$left" ] || die "processes still running after SIGKILL: $(echo $left)"
       break
     fi
     sleep 0.2
   done
-  # keep the component logs of the last cluster for post-mortems
-  if [ -d "$CLUSTER_DIR/logs" ]; then
-    rm -rf "$LOG_DIR/components"; cp -r "$CLUSTER_DIR/logs" "$LOG_DIR/components"
-  fi
   rm -rf "$CLUSTER_DIR" "$KWOK_WORKDIR/kwok.yaml"
   rm -f "$KUBECONFIG"
   local p still=""
@@ -262,7 +267,7 @@ cmd_status() {
 case ${1:-} in
   up) shift; cmd_up "$@" ;;
   down) shift; cmd_down ;;
-  status) shift; cmd_status ;;
+  status) shift; cmd_status || exit 3 ;;  # 3: not running
   add-node) shift; cmd_add_node "$@" ;;
   remove-node) shift; cmd_remove_node "$@" ;;
   *) echo "usage: $0 up [--nodes N] | down | status | add-node NAME | remove-node NAME" >&2; exit 2 ;;
