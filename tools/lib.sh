@@ -9,7 +9,16 @@ TOOLS_DIR=${TOOLS_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 TOOLS_CACHE=${TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-daemonsets/tools}
 
 # The families, in build order (the cluster's first: they are needed soonest).
-TOOL_FAMILIES=(kubernetes etcd kwok pulumi pulumi-language-nodejs pulumi-kubernetes)
+TOOL_FAMILIES=(kubernetes etcd kwok pulumi pulumi-kubernetes)
+
+# The Go modules a family is built from (default: tools/<family>). The Pulumi CLI takes its language host
+# from its own directory (and warns about one found on PATH), so both are built into one family.
+family_modules() {
+  case $1 in
+    pulumi) echo "pulumi pulumi-language-nodejs" ;;
+    *) echo "$1" ;;
+  esac
+}
 
 # Versions stamped into the binaries; each must match what the family's go.mod pins.
 KUBERNETES_VERSION=v1.36.3
@@ -22,8 +31,11 @@ PULUMI_KUBERNETES_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
 
 tool_key() {
   local family=$1
+  local module
   {
-    cat "$TOOLS_DIR/$family/go.mod" "$TOOLS_DIR/$family/go.sum"
+    for module in $(family_modules "$family"); do
+      cat "$TOOLS_DIR/$module/go.mod" "$TOOLS_DIR/$module/go.sum"
+    done
     declare -f "build_$family"
     go env GOVERSION
   } | sha256sum | cut -c1-16
@@ -57,14 +69,11 @@ build_pulumi() {
   go build -trimpath \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
     -o "$1/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-}
-
-build_pulumi-language-nodejs() {
   # The stand-alone language-host module is not served by the module proxy; the last sdk/v3 release that
-  # still carried the host as a package is. It speaks the same gRPC protocol to the engine.
-  go build -trimpath \
+  # still carried the host as a package is (tools/pulumi-language-nodejs). It speaks the same gRPC protocol.
+  (cd ../pulumi-language-nodejs && go build -trimpath \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_NODEJS_HOST_VERSION" \
-    -o "$1/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+    -o "$1/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
 }
 
 build_pulumi-kubernetes() {
