@@ -118,6 +118,12 @@ export interface HostDaemonSetSpec {
   volumes?: Input.Volume[];
   containers: HostContainer[];
   initContainers?: HostContainer[];
+  /**
+   * Declare on the DaemonSet, as annotations the policy pack (`policy/`) checks, the host access this spec
+   * takes: `k8s-daemonsets/host-access` (network, pid, hostPath) and `k8s-daemonsets/data-directories`
+   * (the writable host mounts). Default: true.
+   */
+  declareHostAccess?: boolean;
 }
 
 function resolveContainer(container: HostContainer, mounts: Map<string, HostMount>): kx.types.Container {
@@ -202,12 +208,32 @@ function withoutEmptyLists(podSpec: Input.PodSpec): Input.PodSpec {
   return spec;
 }
 
+/** The host-access declaration of a spec, derived from its host namespaces and host mounts. */
+export function hostAccessAnnotations(
+  spec: Pick<HostDaemonSetSpec, "hostNetwork" | "hostPID" | "hostMounts">,
+): Record<string, string> {
+  const access = [
+    ...(spec.hostNetwork ? ["network"] : []),
+    ...(spec.hostPID ? ["pid"] : []),
+    ...(spec.hostMounts.length > 0 ? ["hostPath"] : []),
+  ];
+  const dataDirectories = spec.hostMounts.filter((m) => m.dataDirectory).map((m) => m.name);
+  return {
+    ...(access.length > 0 ? { "k8s-daemonsets/host-access": access.join(",") } : {}),
+    ...(dataDirectories.length > 0 ? { "k8s-daemonsets/data-directories": dataDirectories.join(",") } : {}),
+  };
+}
+
 /** Creates the DaemonSet of a host-level workload. */
 export function hostDaemonSet(
   spec: HostDaemonSetSpec,
   opts: pulumi.CustomResourceOptions,
-  annotations?: Record<string, string>,
+  extraAnnotations?: Record<string, string>,
 ): k8s.apps.v1.DaemonSet {
+  const annotations = {
+    ...(spec.declareHostAccess === false ? {} : hostAccessAnnotations(spec)),
+    ...extraAnnotations,
+  };
   return new k8s.apps.v1.DaemonSet(
     spec.name,
     {
@@ -215,7 +241,7 @@ export function hostDaemonSet(
         name: spec.name,
         namespace: spec.namespace,
         labels: { ...spec.selectorLabels, ...spec.labels },
-        ...(annotations && Object.keys(annotations).length > 0 ? { annotations } : {}),
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       },
       spec: hostDaemonSetSpec(spec),
     },

@@ -79,6 +79,8 @@ export interface NodeExporterArgs {
   serviceMonitor?: boolean;
   /** Scrape interval of the ServiceMonitor. Default: `30s`. */
   scrapeInterval?: string;
+  /** Annotate the DaemonSet with the host access it takes, for the policy pack. Default: true. */
+  declareHostAccess?: boolean;
   /** Resources to wait for before the DaemonSet (e.g. node labels). */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -121,6 +123,7 @@ export const nodeExporterDefaults = {
   service: true,
   serviceMonitor: false,
   scrapeInterval: "30s",
+  declareHostAccess: true,
   /** The user node-exporter runs as: nobody. */
   uid: 65534,
 } as const;
@@ -213,6 +216,7 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       ...(a.hardened ? { podSecurityContext: nonRootPodSecurityContext(nodeExporterDefaults.uid) } : {}),
       hostMounts: nodeExporterHostMounts(a.hostRoot, a.hostRootPropagation),
       containers: [container],
+      declareHostAccess: a.declareHostAccess,
     }, { ...child, dependsOn: a.dependsOn ?? [] });
 
     if (a.service) {

@@ -182,6 +182,7 @@ describe("NodeExporterDaemonSet reproduces the seed's manifest", () => {
       probes: false,
       serviceAccount: false,
       service: false,
+      declareHostAccess: false, // the seed declares nothing; the policy pack would reject it
     };
     const { ds } = await render(seedValues);
     const rendered = JSON.parse(JSON.stringify(ds)); // drops undefined, as the wire does
