@@ -1,0 +1,61 @@
+// The program as the dev stack runs it, under mocks, against the policy pack: every Kubernetes object it registers
+// passes every policy, and the DaemonSets declare exactly the host access they take.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { policies } from "../../../policy/policies";
+import { workloadTypes } from "../../../policy/rules";
+import { find, RegisteredResource, runProgram, stackFileConfig } from "../../support/mocks";
+import { runPolicy, validationArgs } from "../../support/policy";
+
+describe("the dev stack under the policy pack", () => {
+  let registered: RegisteredResource[];
+  before(async () => {
+    const run = await runProgram(stackFileConfig("dev"));
+    assert.equal(run.error, undefined);
+    registered = run.registered;
+  });
+
+  it("registers only Kubernetes objects that pass every policy", async () => {
+    const objects = registered.filter((r) => r.type.startsWith("kubernetes:"));
+    assert.ok(objects.length >= 9, `only ${objects.length} objects`);
+    const workloads = objects.filter((r) => workloadTypes.includes(r.type));
+    assert.deepEqual(workloads.map((r) => r.name).sort(), ["hdfs-namenode", "node-exporter"]);
+    const violations: string[] = [];
+    for (const r of objects) {
+      for (const p of policies) {
+        const run = await runPolicy(p, validationArgs(r.type, r.inputs, r.name));
+        violations.push(...run.violations.map((v) => `${p.name}: ${v}`));
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
+
+  it("declares on each DaemonSet the host access, data directories and capabilities it takes", () => {
+    const annotations = (name: string) => find(registered, "kubernetes:apps/v1:DaemonSet", name).inputs.metadata.annotations;
+    assert.deepEqual(annotations("node-exporter"), { "k8s-daemonsets/host-access": "network,pid,hostPath" });
+    assert.deepEqual(annotations("hdfs-namenode"), {
+      "k8s-daemonsets/host-access": "network,hostPath",
+      "k8s-daemonsets/data-directories": "name-dir",
+      "k8s-daemonsets/capabilities": "CHOWN",
+    });
+  });
+
+  it("would be rejected without those declarations (the check is not vacuous)", async () => {
+    const failing = new Set<string>();
+    for (const name of ["node-exporter", "hdfs-namenode"]) {
+      const ds = structuredClone(find(registered, "kubernetes:apps/v1:DaemonSet", name).inputs);
+      delete ds.metadata.annotations;
+      for (const p of policies) {
+        if ((await runPolicy(p, validationArgs("kubernetes:apps/v1:DaemonSet", ds, name))).violations.length > 0) {
+          failing.add(`${name} ${p.name}`);
+        }
+      }
+    }
+    assert.deepEqual([...failing].sort(), [
+      "hdfs-namenode capabilities-declared",
+      "hdfs-namenode host-access-declared",
+      "hdfs-namenode writable-host-paths-are-data-directories",
+      "node-exporter host-access-declared",
+    ]);
+  });
+});
