@@ -253,10 +253,7 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
       ],
       initContainers,
       containers: [container],
-    }, { ...child, dependsOn: a.dependsOn ?? [] }, {
-      // The policy pack admits only declared capabilities: CHOWN, for the own-name-dir init container.
-      "k8s-daemonsets/capabilities": "CHOWN",
-    });
+    }, { ...child, dependsOn: a.dependsOn ?? [] });
 
     this.registerOutputs({
       daemonSet: this.daemonSet,

@@ -208,9 +208,14 @@ function withoutEmptyLists(podSpec: Input.PodSpec): Input.PodSpec {
   return spec;
 }
 
-/** The host-access declaration of a spec, derived from its host namespaces and host mounts. */
+/**
+ * What a spec declares, as the annotations the policy pack (`policy/`) checks: the host access it takes
+ * (host namespaces, host paths), its writable host mounts (data directories), the capabilities its containers
+ * add, and an OnDelete update strategy chosen on purpose. Derived from the typed spec, so a raw volume,
+ * mount or capability added beside it is still caught.
+ */
 export function hostAccessAnnotations(
-  spec: Pick<HostDaemonSetSpec, "hostNetwork" | "hostPID" | "hostMounts">,
+  spec: Pick<HostDaemonSetSpec, "hostNetwork" | "hostPID" | "hostMounts" | "containers" | "initContainers" | "updateStrategy">,
 ): Record<string, string> {
   const access = [
     ...(spec.hostNetwork ? ["network"] : []),
@@ -218,9 +223,18 @@ export function hostAccessAnnotations(
     ...(spec.hostMounts.length > 0 ? ["hostPath"] : []),
   ];
   const dataDirectories = spec.hostMounts.filter((m) => m.dataDirectory).map((m) => m.name);
+  const capabilities = [
+    ...new Set(
+      [...spec.containers, ...(spec.initContainers ?? [])].flatMap(
+        (c) => (c.securityContext as { capabilities?: { add?: string[] } } | undefined)?.capabilities?.add ?? [],
+      ),
+    ),
+  ].sort();
   return {
     ...(access.length > 0 ? { "k8s-daemonsets/host-access": access.join(",") } : {}),
     ...(dataDirectories.length > 0 ? { "k8s-daemonsets/data-directories": dataDirectories.join(",") } : {}),
+    ...(capabilities.length > 0 ? { "k8s-daemonsets/capabilities": capabilities.join(",") } : {}),
+    ...(spec.updateStrategy.type === "OnDelete" ? { "k8s-daemonsets/allow-on-delete": "true" } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { HostDaemonSetSpec, hostDaemonSetSpec } from "../../../components/hostDaemonSet";
+import { hostAccessAnnotations, HostDaemonSetSpec, hostDaemonSetSpec } from "../../../components/hostDaemonSet";
 import { promiseOf, useMocks } from "../../support/mocks";
 
 const base: HostDaemonSetSpec = {
@@ -49,5 +49,22 @@ describe("host DaemonSet building block", () => {
     useMocks();
     assert.throws(() => hostDaemonSetSpec({ ...base, containers: [{ name: "x", image: "x:1", hostMounts: ["etc"] }] }), /unknown host mount "etc"/);
     assert.throws(() => hostDaemonSetSpec({ ...base, hostMounts: [base.hostMounts[0], base.hostMounts[0]] }), /must be unique/);
+  });
+
+  it("declares what the spec takes: host access, data directories, added capabilities, OnDelete", () => {
+    assert.deepEqual(hostAccessAnnotations(base), {
+      "k8s-daemonsets/host-access": "network,hostPath",
+      "k8s-daemonsets/data-directories": "data",
+    });
+    const more = hostAccessAnnotations({
+      ...base,
+      hostPID: true,
+      updateStrategy: { type: "OnDelete" },
+      initContainers: [{ name: "init", image: "x:1", securityContext: { capabilities: { add: ["CHOWN"] } } }],
+      containers: [{ name: "agent", image: "agent:1", securityContext: { capabilities: { drop: ["ALL"], add: ["SYS_TIME", "CHOWN"] } } }],
+    });
+    assert.equal(more["k8s-daemonsets/host-access"], "network,pid,hostPath");
+    assert.equal(more["k8s-daemonsets/capabilities"], "CHOWN,SYS_TIME");
+    assert.equal(more["k8s-daemonsets/allow-on-delete"], "true");
   });
 });
