@@ -4,7 +4,9 @@ import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { execa } from "execa";
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import {
   clusterScript,
   expectedNodeNames,
@@ -18,6 +20,8 @@ import {
   nodeCount,
   podsPerNode,
   repoRoot,
+  run,
+  runOk,
   waitFor,
   type Pod,
 } from "../support/cluster";
@@ -25,10 +29,44 @@ import {
 const PULUMI_VERSION = "v3.274.1";
 const PROVIDER_VERSION = "4.25.0";
 
+/** Starts a provider plugin binary as the engine would and returns the version its GetPluginInfo reports. */
+async function providerPluginInfoVersion(binary: string): Promise<string> {
+  const { execa } = await import("execa");
+  // The argument is the engine's address; the provider only dials it when it needs the engine.
+  const plugin = execa(binary, ["127.0.0.1:1"], { reject: false, buffer: false, stdin: "ignore", stderr: "ignore" });
+  try {
+    const port = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      const timer = setTimeout(() => reject(new Error(`${binary} printed no port within 30s`)), 30_000);
+      plugin.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /^(\d+)\s*\n/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      plugin.on("exit", (code) => reject(new Error(`${binary} exited with ${code} before printing its port: ${out}`)));
+    });
+    const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    try {
+      return await new Promise<string>((resolve, reject) =>
+        client.getPluginInfo(new Empty(), new grpc.Metadata(), { deadline: Date.now() + 30_000 }, (err, info) =>
+          err ? reject(err) : resolve(info.getVersion()),
+        ),
+      );
+    } finally {
+      client.close();
+    }
+  } finally {
+    plugin.kill();
+    await plugin;
+  }
+}
+
 describe("engine", () => {
   test(`pulumi version is ${PULUMI_VERSION}`, async () => {
-    const { stdout } = await execa("pulumi", ["version"]);
-    assert.equal(stdout.trim(), PULUMI_VERSION);
+    assert.equal((await runOk("pulumi", ["version"])).trim(), PULUMI_VERSION);
   });
 
   test(`the Kubernetes provider on PATH is ${PROVIDER_VERSION}, the version package.json pins`, async () => {
@@ -37,9 +75,15 @@ describe("engine", () => {
     };
     assert.equal(pkg.dependencies["@pulumi/kubernetes"], PROVIDER_VERSION);
 
-    const { stdout: which } = await execa("sh", ["-c", "command -v pulumi-resource-kubernetes"]);
-    // The engine starts the plugin binary, handshakes and asks it for its schema.
-    const { stdout } = await execa("pulumi", ["package", "get-schema", which.trim()], { timeout: 120_000 });
+    const binary = String((await run("sh", ["-c", "command -v pulumi-resource-kubernetes"])).stdout).trim();
+    assert.ok(binary, "pulumi-resource-kubernetes is not on PATH (tools/build.sh builds it, scripts/env.sh adds it)");
+
+    // What the plugin itself reports (the version stamped into the binary; the engine records it in state):
+    // start it the way the engine does, read the port it prints, ask GetPluginInfo over gRPC.
+    assert.equal(await providerPluginInfoVersion(binary), PROVIDER_VERSION);
+
+    // What the engine gets from it: `pulumi package get-schema` starts the plugin, handshakes, fetches the schema.
+    const stdout = await runOk("pulumi", ["package", "get-schema", binary], { timeout: 120_000 });
     const schema = JSON.parse(stdout) as { name: string; version: string };
     assert.equal(schema.name, "kubernetes");
     assert.equal(schema.version, PROVIDER_VERSION);

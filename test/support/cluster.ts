@@ -1,7 +1,7 @@
 // Helpers for tests that run against the local cluster started by scripts/cluster.sh.
 // kubectl always gets the project's own kubeconfig ($STATE_DIR/kubeconfig), never an inherited KUBECONFIG.
 import * as path from "node:path";
-import { execa } from "execa";
+import type { Options, Result } from "execa";
 
 export const repoRoot = process.env.REPO_ROOT ?? process.cwd();
 export const stateDir = process.env.STATE_DIR ?? process.env.DAEMONSETS_STATE_DIR ?? path.join(repoRoot, ".state");
@@ -56,16 +56,29 @@ interface List<T> {
   items: T[];
 }
 
+// execa is ESM-only and this project compiles to CommonJS, where Node 20 cannot require() it: load it with a
+// dynamic import (which tsx keeps as a real import()).
+let execaModule: Promise<typeof import("execa")> | undefined;
+
+/** Runs a command with execa; never rejects on a non-zero exit (look at exitCode), unless `reject` is set. */
+export async function run(file: string, args: string[] = [], options: Options = {}): Promise<Result> {
+  const { execa } = await (execaModule ??= import("execa"));
+  return (await execa(file, args, { reject: false, ...options })) as Result;
+}
+
+/** Runs a command and returns its stdout; throws with the command line and its output when it fails. */
+export async function runOk(file: string, args: string[] = [], options: Options = {}): Promise<string> {
+  const result = await run(file, args, { all: true, ...options });
+  if (result.exitCode !== 0 || result.failed) {
+    const why = result.exitCode !== undefined ? `exit ${result.exitCode}` : result.shortMessage;
+    throw new Error(`${file} ${args.join(" ")} failed (${why}):\n${String(result.all ?? result.stderr)}`);
+  }
+  return String(result.stdout);
+}
+
 /** Runs kubectl against the local cluster; returns stdout, throws with the command and stderr on failure. */
 export async function kubectl(args: string[], input?: string): Promise<string> {
-  const result = await execa("kubectl", ["--kubeconfig", kubeconfig, "--request-timeout=20s", ...args], {
-    input,
-    reject: false,
-  });
-  if (result.exitCode !== 0) {
-    throw new Error(`kubectl ${args.join(" ")} failed (exit ${result.exitCode}): ${result.stderr || result.stdout}`);
-  }
-  return result.stdout;
+  return runOk("kubectl", ["--kubeconfig", kubeconfig, "--request-timeout=20s", ...args], input ? { input } : {});
 }
 
 /** `kubectl <args> -o json`, parsed. */
@@ -162,9 +175,5 @@ export async function waitFor<T>(
 
 /** Runs scripts/cluster.sh (add-node NAME, remove-node NAME, status, …); throws with its output on failure. */
 export async function clusterScript(args: string[]): Promise<string> {
-  const result = await execa(path.join(repoRoot, "scripts", "cluster.sh"), args, { reject: false, all: true });
-  if (result.exitCode !== 0) {
-    throw new Error(`scripts/cluster.sh ${args.join(" ")} failed (exit ${result.exitCode}):\n${result.all}`);
-  }
-  return result.all ?? "";
+  return runOk(path.join(repoRoot, "scripts", "cluster.sh"), args);
 }
