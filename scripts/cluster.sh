@@ -238,6 +238,11 @@ cmd_down() {
     fi
     sleep 0.2
   done
+  # The components were re-parented to init; give it a moment to reap them so no zombie is left either.
+  deadline=$((SECONDS + 10))
+  while [ $SECONDS -lt $deadline ] && [ -n "$(for p in $pids; do if [ -e "/proc/$p" ]; then echo "$p"; fi; done)" ]; do
+    sleep 0.2
+  done
   rm -rf "$CLUSTER_DIR" "$KWOK_WORKDIR/kwok.yaml"
   rm -f "$KUBECONFIG"
   local p still=""

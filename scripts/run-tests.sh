@@ -27,14 +27,24 @@ cleanup() {
   "$REPO_ROOT/scripts/cluster.sh" down || { echo "run-tests: stopping the cluster FAILED" >&2; [ $rc -ne 0 ] || rc=1; }
   exit $rc
 }
+tests=""
+stop() { # on INT/TERM: stop the test run (its own process group, test-file subprocesses included), then exit
+  if [ -n "$tests" ]; then kill -TERM -- "-$tests" 2>/dev/null || true; wait "$tests" 2>/dev/null || true; fi
+  exit "$1"
+}
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'stop 130' INT
+trap 'stop 143' TERM
 "$REPO_ROOT/scripts/cluster.sh" up --nodes "$NODES"
 
 echo "run-tests: $tier: ${files[*]#"$REPO_ROOT/"}"
 cd "$REPO_ROOT"
 rc=0
-node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" || rc=$?
+set -m # the test run gets its own process group, so a signal can stop all of it
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" &
+tests=$!
+set +m
+wait "$tests" || rc=$?
+tests=""
 echo "run-tests: $tier tests exited with $rc"
 exit $rc
