@@ -24,6 +24,17 @@ mkdir -p "$PULUMI_HOME" "$STATE_DIR/pulumi-backend"
 # Encrypts secrets of the local file-backend stacks only; never use these stacks for anything real.
 PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE-local-dev-only-not-a-secret}
 
+# The provider as an installed plugin of PULUMI_HOME: a hard link into the tools cache (no copy), so pulumi
+# takes exactly this binary and does not warn about plugins found on PATH (which it is told to ignore).
+_provider=$(tool_bin_dir pulumi-kubernetes)/pulumi-resource-kubernetes
+_plugin_dir=$PULUMI_HOME/plugins/resource-kubernetes-v$PULUMI_KUBERNETES_VERSION
+if [ -x "$_provider" ] && ! [ "$_plugin_dir/pulumi-resource-kubernetes" -ef "$_provider" ]; then
+  mkdir -p "$_plugin_dir"
+  ln -f "$_provider" "$_plugin_dir/" 2>/dev/null || cp "$_provider" "$_plugin_dir/"
+fi
+unset _provider _plugin_dir
+PULUMI_IGNORE_AMBIENT_PLUGINS=true
+
 # No network from pulumi: no update check, no plugin downloads (the provider comes from PATH), no registry
 # look-ups, no Pulumi Cloud (file backend, no access token), no Neo/Copilot calls.
 PULUMI_SKIP_UPDATE_CHECK=true
@@ -36,7 +47,7 @@ unset PULUMI_ACCESS_TOKEN
 
 _env_vars=(REPO_ROOT STATE_DIR PATH KUBECONFIG KUBECACHEDIR PULUMI_HOME PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE
   PULUMI_SKIP_UPDATE_CHECK PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION PULUMI_DISABLE_REGISTRY_RESOLVE
-  PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK PULUMI_NEO PULUMI_SUPPRESS_NEO_LINK)
+  PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK PULUMI_IGNORE_AMBIENT_PLUGINS PULUMI_NEO PULUMI_SUPPRESS_NEO_LINK)
 export "${_env_vars[@]}"
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -19,6 +19,7 @@ mapfile -t files < <(find "$dir" -maxdepth 1 -type f -name '*.test.ts' | sort)
 export NODES=${NODES:-10}
 
 "$REPO_ROOT/tools/build.sh"
+source "$REPO_ROOT/scripts/env.sh" # again: links the freshly built provider into PULUMI_HOME
 
 "$REPO_ROOT/scripts/cluster.sh" down
 cleanup() {

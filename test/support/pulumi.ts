@@ -3,9 +3,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { execa } from "execa";
 import { stringify } from "yaml";
-import { repoRoot } from "./cluster";
+import { repoRoot, run } from "./cluster";
 
 export const project = "k8s-daemonsets";
 
@@ -66,7 +65,7 @@ export class TestStack {
 
   async pulumi(args: string[], opts: { allowFailure?: boolean; signal?: AbortSignal } = {}): Promise<PulumiResult> {
     const start = Date.now();
-    const r = await execa("pulumi", args, { cwd: repoRoot, reject: false, all: true, cancelSignal: opts.signal });
+    const r = await run("pulumi", args, { cwd: repoRoot, all: true, cancelSignal: opts.signal });
     const result = {
       exitCode: r.exitCode ?? -1,
       stdout: String(r.stdout ?? ""),
