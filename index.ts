@@ -1,5 +1,7 @@
 // Wiring only: the stack's config, validated as a whole, decides the node labels and the DaemonSets.
 import * as pulumi from "@pulumi/pulumi";
+import { HdfsDataNodeDaemonSet } from "./components/hdfsDataNode";
+import { HdfsJournalNodeDaemonSet } from "./components/hdfsJournalNode";
 import { HdfsNameNodeDaemonSet } from "./components/hdfsNameNode";
 import { NodeExporterDaemonSet } from "./components/nodeExporter";
 import { NodeLabels } from "./components/nodeLabels";
@@ -7,6 +9,9 @@ import { loadStackConfig } from "./stacks/config";
 import { planStack } from "./stacks/plan";
 
 const plan = planStack(loadStackConfig());
+for (const warning of plan.warnings) {
+  pulumi.log.warn(warning);
+}
 
 const nodeLabels = new NodeLabels("node-labels", { plan: plan.labelPlan, fieldManager: plan.labelFieldManager });
 // The DaemonSets wait for the labels, so that `pulumi up` returns once pods run where the labels put them.
@@ -17,6 +22,13 @@ const nodeExporter = plan.nodeExporter
   : undefined;
 const nameNode = plan.hdfsNameNode
   ? new HdfsNameNodeDaemonSet("hdfs-namenode", { ...plan.hdfsNameNode, dependsOn: labelPatches })
+  : undefined;
+// JournalNodes and DataNodes live in the NameNode's namespace (created by it) and share its configuration.
+const journalNodes = nameNode && plan.hdfsJournalNode
+  ? new HdfsJournalNodeDaemonSet("hdfs-journalnode", { ...plan.hdfsJournalNode, namespace: nameNode.namespace, dependsOn: labelPatches })
+  : undefined;
+const dataNodes = nameNode && plan.hdfsDataNode
+  ? new HdfsDataNodeDaemonSet("hdfs-datanode", { ...plan.hdfsDataNode, namespace: nameNode.namespace, dependsOn: labelPatches })
   : undefined;
 
 /** node -> labels this program applies. */
@@ -36,8 +48,26 @@ export const placement = {
     nodes: plan.hdfsNameNode?.hosts ?? [],
     nodeSelector: nameNode.placement.nodeSelector ?? {},
   },
+  hdfsJournalNode: journalNodes && {
+    daemonSet: journalNodes.daemonSet.metadata.name,
+    namespace: nameNode?.namespace,
+    nodes: plan.hdfsJournalNode?.hosts ?? [],
+    nodeSelector: journalNodes.placement.nodeSelector ?? {},
+  },
+  hdfsDataNode: dataNodes && {
+    daemonSet: dataNodes.daemonSet.metadata.name,
+    namespace: nameNode?.namespace,
+    nodes: "every node matching the node selector whose taints are tolerated",
+    nodeSelector: dataNodes.placement.nodeSelector ?? {},
+    tolerations: dataNodes.placement.tolerations ?? [],
+  },
 };
 export const hdfsConfig = nameNode && {
+  nameservice: nameNode.site.nameservice ?? null,
+  nameNodes: nameNode.site.nameNodes,
+  journalNodes: nameNode.site.journalNodeHosts,
+  automaticFailover: nameNode.site.automaticFailover,
+  formatHost: nameNode.formatHost,
   coreSiteXml: nameNode.coreSiteXml,
   hdfsSiteXml: nameNode.hdfsSiteXml,
 };

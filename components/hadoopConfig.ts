@@ -1,5 +1,8 @@
 // Hadoop's *-site.xml files, rendered from typed properties with an XML library (values are escaped,
-// the output always parses), and the properties a NameNode needs.
+// the output always parses), and the properties an HDFS cluster of this project needs: one NameNode
+// (standalone), or one HA nameservice of 2-5 NameNodes sharing their edits on a JournalNode quorum, plus
+// the DataNodes' addresses and data directories. One configuration for every role (NameNode, ZKFC,
+// JournalNode, DataNode, clients), as Hadoop's HA guide intends.
 import { XMLBuilder } from "fast-xml-parser";
 
 /** Hadoop configuration properties: name -> value. */
@@ -15,35 +18,171 @@ export function renderHadoopXml(properties: HadoopProperties): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ configuration: { property } })}`;
 }
 
-export interface NameNodeSiteArgs {
-  /** Nodes the NameNode runs on, in plan order. The first is the filesystem's default address. */
-  hosts: string[];
-  rpcPort: number;
-  httpPort: number;
-  /** Name directory inside the container. */
-  nameDir: string;
-  replication: number;
+/** Hadoop 3's ports and this project's in-container paths: the defaults every HDFS component shares. */
+export const hdfsSiteDefaults = {
+  nameservice: "hdfs-k8s",
+  nameNodeRpcPort: 8020,
+  nameNodeHttpPort: 9870,
+  zkfcPort: 8019,
+  journalNodeRpcPort: 8485,
+  journalNodeHttpPort: 8480,
+  dataNodeDataPort: 9866,
+  dataNodeHttpPort: 9864,
+  dataNodeIpcPort: 9867,
+  replication: 3,
+  /** Where the NameNode's name directory, the JournalNode's edits directory and the DataNode's data directories appear in the containers. */
+  nameDir: "/hadoop/dfs/name",
+  journalDir: "/hadoop/dfs/journal",
+  dataDirRoot: "/hadoop/dfs/data",
+  /** Hadoop's HA guide: at least 2 NameNodes, not more than 5. */
+  maxNameNodes: 5,
+} as const;
+
+/** The failover proxy provider HDFS clients use to find the active NameNode (Hadoop's HA guide). */
+export const failoverProxyProvider = "org.apache.hadoop.hdfs.server.namenode.ha.ConfiguredFailoverProxyProvider";
+
+export interface HdfsSiteArgs {
+  /** Nodes the NameNode runs on, in plan order: one is a standalone NameNode, 2-5 an HA nameservice. */
+  nameNodeHosts: string[];
+  /** The HA nameservice id (also the journal id). Default: `hdfs-k8s`. */
+  nameservice?: string;
+  nameNodeRpcPort?: number;
+  nameNodeHttpPort?: number;
+  /** HA only: the JournalNodes' hosts. Default: the NameNode hosts. */
+  journalNodeHosts?: string[];
+  journalNodeRpcPort?: number;
+  journalNodeHttpPort?: number;
+  /** HA only: ZooKeeper `host:port`s; non-empty turns on automatic failover (ZKFC). Default: none (manual failover). */
+  zookeeperQuorum?: string[];
+  zkfcPort?: number;
+  /** How many data directories each DataNode has (mounted at `<dataDirRoot>/0`, `/1`, …). Default: 1. */
+  dataDirCount?: number;
+  dataNodeDataPort?: number;
+  dataNodeHttpPort?: number;
+  dataNodeIpcPort?: number;
+  replication?: number;
+  /** Extra core-site.xml / hdfs-site.xml properties (override the rendered ones). */
+  coreSite?: HadoopProperties;
+  hdfsSite?: HadoopProperties;
+}
+
+/** What the rendered configuration means, besides its properties. */
+export interface HdfsSiteFacts {
+  /** Two or more NameNodes: one HA nameservice. */
+  ha: boolean;
+  /** The nameservice id (HA only). */
+  nameservice?: string;
+  /** NameNode id -> host (HA), in plan order. */
+  nameNodes: { id: string; host: string }[];
+  /** HA only: the JournalNodes' hosts, in plan order. */
+  journalNodeHosts: string[];
+  /** HA with a ZooKeeper quorum: ZKFCs fail over automatically. */
+  automaticFailover: boolean;
   coreSite: HadoopProperties;
   hdfsSite: HadoopProperties;
 }
 
-export function nameNodeSiteConfig(args: NameNodeSiteArgs): { coreSite: HadoopProperties; hdfsSite: HadoopProperties } {
-  const host = args.hosts[0] ?? "localhost";
+/**
+ * A NameNode id derived from its host name, stable whatever the other hosts are: `nn-` and the name with
+ * dots as underscores (node names are DNS subdomains, so the mapping is one-to-one).
+ */
+export function nameNodeId(host: string): string {
+  return `nn-${host.replace(/\./g, "_")}`;
+}
+
+const addressList = (hosts: string[], port: number) => hosts.map((h) => `${h}:${port}`);
+
+/** core-site.xml and hdfs-site.xml of the cluster, and what they mean. */
+export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
+  const d = hdfsSiteDefaults;
+  const a = {
+    nameservice: args.nameservice ?? d.nameservice,
+    rpcPort: args.nameNodeRpcPort ?? d.nameNodeRpcPort,
+    httpPort: args.nameNodeHttpPort ?? d.nameNodeHttpPort,
+    jnRpcPort: args.journalNodeRpcPort ?? d.journalNodeRpcPort,
+    jnHttpPort: args.journalNodeHttpPort ?? d.journalNodeHttpPort,
+    zkfcPort: args.zkfcPort ?? d.zkfcPort,
+    dataDirCount: args.dataDirCount ?? 1,
+    replication: args.replication ?? d.replication,
+  };
+  if (args.nameNodeHosts.length > d.maxNameNodes) {
+    throw new Error(`${args.nameNodeHosts.length} NameNode hosts: an HA nameservice has at most ${d.maxNameNodes} NameNodes`);
+  }
+  const ha = args.nameNodeHosts.length >= 2;
+  const journalNodeHosts = ha ? args.journalNodeHosts ?? args.nameNodeHosts : [];
+  const zookeeperQuorum = ha ? args.zookeeperQuorum ?? [] : [];
+  const automaticFailover = zookeeperQuorum.length > 0;
+  const nameNodes = ha ? args.nameNodeHosts.map((host) => ({ id: nameNodeId(host), host })) : [];
+  const ns = a.nameservice;
+
+  const dataNode: HadoopProperties = {
+    "dfs.datanode.data.dir": Array.from({ length: a.dataDirCount }, (_, i) => `file://${d.dataDirRoot}/${i}`).join(","),
+    "dfs.datanode.address": `0.0.0.0:${args.dataNodeDataPort ?? d.dataNodeDataPort}`,
+    "dfs.datanode.http.address": `0.0.0.0:${args.dataNodeHttpPort ?? d.dataNodeHttpPort}`,
+    "dfs.datanode.ipc.address": `0.0.0.0:${args.dataNodeIpcPort ?? d.dataNodeIpcPort}`,
+  };
+  const common: HadoopProperties = {
+    "dfs.namenode.name.dir": `file://${d.nameDir}`,
+    // The NameNodes listen on every interface of their host; the addresses below say where they are reached.
+    "dfs.namenode.rpc-bind-host": "0.0.0.0",
+    "dfs.namenode.http-bind-host": "0.0.0.0",
+    // DataNodes on the host network register by IP; the name check would reject them (kubernetes-HDFS).
+    "dfs.namenode.datanode.registration.ip-hostname-check": "false",
+    "dfs.replication": String(a.replication),
+    "dfs.permissions.enabled": "true",
+  };
+
+  if (!ha) {
+    const host = args.nameNodeHosts[0] ?? "localhost";
+    return {
+      ha,
+      nameNodes,
+      journalNodeHosts,
+      automaticFailover,
+      coreSite: { "fs.defaultFS": `hdfs://${host}:${a.rpcPort}`, ...args.coreSite },
+      hdfsSite: {
+        ...common,
+        "dfs.namenode.rpc-address": `0.0.0.0:${a.rpcPort}`,
+        "dfs.namenode.http-address": `0.0.0.0:${a.httpPort}`,
+        ...dataNode,
+        ...args.hdfsSite,
+      },
+    };
+  }
+
+  // Hadoop's "HDFS High Availability Using the Quorum Journal Manager": one nameservice, its NameNode ids,
+  // each NameNode's rpc/http address, the shared edits on the JournalNodes (journal id = nameservice id),
+  // the client failover proxy provider, a fencing method that always succeeds (QJM lets only one writer in).
+  const perNameNode: HadoopProperties = {};
+  for (const { id, host } of nameNodes) {
+    perNameNode[`dfs.namenode.rpc-address.${ns}.${id}`] = `${host}:${a.rpcPort}`;
+    perNameNode[`dfs.namenode.http-address.${ns}.${id}`] = `${host}:${a.httpPort}`;
+  }
   return {
+    ha,
+    nameservice: ns,
+    nameNodes,
+    journalNodeHosts,
+    automaticFailover,
     coreSite: {
-      "fs.defaultFS": `hdfs://${host}:${args.rpcPort}`,
+      "fs.defaultFS": `hdfs://${ns}`,
+      ...(automaticFailover ? { "ha.zookeeper.quorum": zookeeperQuorum.join(",") } : {}),
       ...args.coreSite,
     },
     hdfsSite: {
-      "dfs.namenode.name.dir": `file://${args.nameDir}`,
-      "dfs.namenode.rpc-address": `0.0.0.0:${args.rpcPort}`,
-      "dfs.namenode.rpc-bind-host": "0.0.0.0",
-      "dfs.namenode.http-address": `0.0.0.0:${args.httpPort}`,
-      "dfs.namenode.http-bind-host": "0.0.0.0",
-      // DataNodes on the host network register by IP; the name check would reject them (kubernetes-HDFS).
-      "dfs.namenode.datanode.registration.ip-hostname-check": "false",
-      "dfs.replication": String(args.replication),
-      "dfs.permissions.enabled": "true",
+      ...common,
+      "dfs.nameservices": ns,
+      [`dfs.ha.namenodes.${ns}`]: nameNodes.map((n) => n.id).join(","),
+      ...perNameNode,
+      "dfs.namenode.shared.edits.dir": `qjournal://${addressList(journalNodeHosts, a.jnRpcPort).join(";")}/${ns}`,
+      "dfs.journalnode.edits.dir": d.journalDir,
+      "dfs.journalnode.rpc-address": `0.0.0.0:${a.jnRpcPort}`,
+      "dfs.journalnode.http-address": `0.0.0.0:${a.jnHttpPort}`,
+      [`dfs.client.failover.proxy.provider.${ns}`]: failoverProxyProvider,
+      "dfs.ha.fencing.methods": "shell(/bin/true)",
+      "dfs.ha.automatic-failover.enabled": String(automaticFailover),
+      ...(automaticFailover ? { "dfs.ha.zkfc.port": String(a.zkfcPort) } : {}),
+      ...dataNode,
       ...args.hdfsSite,
     },
   };

@@ -1,20 +1,34 @@
 // The HDFS NameNode, DaemonSet-style, only on the hosts the stack's node labels select; its metadata on a
-// hostPath so it survives pod restarts and rescheduling back to the same host.
-import { createHash } from "crypto";
+// hostPath so it survives pod restarts and rescheduling back to the same host. One labelled host runs a
+// standalone NameNode; 2-5 form one HA nameservice whose shared edits live on a JournalNode quorum
+// (HdfsJournalNodeDaemonSet), with a ZKFC beside each NameNode when a ZooKeeper quorum is configured.
 import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HadoopProperties, nameNodeSiteConfig, renderHadoopXml } from "./hadoopConfig";
+import { HadoopProperties, hdfsSiteDefaults } from "./hadoopConfig";
+import {
+  HdfsSite,
+  configHash,
+  hdfsCommonDefaults,
+  hdfsConfigMap,
+  hdfsContainer,
+  hdfsEnv,
+  hdfsPriorityClass,
+  hdfsSite,
+  hdfsVolumes,
+  nodeNameEnv,
+  ownDataDirectories,
+} from "./hdfsShared";
 import {
   HostContainer,
+  HostMount,
   Placement,
   UpdateStrategy,
   definedOnly,
   hostAgentNamespace,
   hostDaemonSet,
   nonRootPodSecurityContext,
-  restrictedContainerSecurityContext,
 } from "./hostDaemonSet";
 import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 
@@ -29,7 +43,10 @@ export interface HdfsNameNodeArgs {
   createNamespace?: boolean;
   /** Only nodes with all of these labels run a NameNode. Default: `{host: high-cpu}`. */
   nodeSelector?: Record<string, string>;
-  /** The nodes expected to carry `nodeSelector`'s labels (from the label plan): the NameNode hosts. */
+  /**
+   * The nodes expected to carry `nodeSelector`'s labels (from the label plan), in plan order: the NameNode
+   * hosts. One is a standalone NameNode, 2-5 an HA nameservice; the first formats a new filesystem.
+   */
   hosts?: string[];
   /** Taints the NameNode tolerates. Default: none. */
   tolerations?: Input.Toleration[];
@@ -45,6 +62,12 @@ export interface HdfsNameNodeArgs {
   rpcPort?: number;
   /** NameNode web UI port, a host port. Default: 9870. */
   httpPort?: number;
+  /** HA: the nameservice id (and journal id). Default: `hdfs-k8s`. */
+  nameservice?: string;
+  /** HA: ZooKeeper `host:port`s; turns on automatic failover (a ZKFC beside each NameNode). Default: none. */
+  zookeeperQuorum?: string[];
+  /** HA with ZooKeeper: the ZKFC's RPC port, a host port. Default: 8019. */
+  zkfcPort?: number;
   /** Cluster id written by the first format. Default: `k8s-daemonsets`. */
   clusterId?: string;
   /** `dfs.replication`. Default: 3. */
@@ -53,6 +76,11 @@ export interface HdfsNameNodeArgs {
   coreSite?: HadoopProperties;
   /** Extra hdfs-site.xml properties (override the rendered ones). Default: none. */
   hdfsSite?: HadoopProperties;
+  /**
+   * The cluster's rendered configuration, shared with the JournalNodes and DataNodes (see `hdfsSite`). Default:
+   * rendered from this component's own arguments (JournalNodes on the NameNode hosts, default ports).
+   */
+  site?: HdfsSite;
   /** Use this existing PriorityClass instead of creating one. Default: unset (one is created). */
   priorityClassName?: string;
   /** Value of the PriorityClass the component creates. Default: 1000000 (below the system-* classes). */
@@ -61,6 +89,8 @@ export interface HdfsNameNodeArgs {
   resources?: Input.ResourceRequirements;
   /** Maximum Java heap of the NameNode. Default: `1536m` (fits the memory limit with headroom). */
   javaHeap?: string;
+  /** The ZKFC container's resources. Default: requests cpu 50m / memory 384Mi, limit memory 384Mi (heap 256m). */
+  zkfcResources?: Input.ResourceRequirements;
   /** Default: RollingUpdate, one node at a time. */
   updateStrategy?: UpdateStrategy;
   /** Resources to wait for before the DaemonSet (e.g. node labels). */
@@ -70,18 +100,21 @@ export interface HdfsNameNodeArgs {
 /** Every default of the component, in one place. */
 export const hdfsNameNodeDefaults = {
   name: "hdfs-namenode",
-  namespace: "hdfs",
+  namespace: hdfsCommonDefaults.namespace,
   createNamespace: true,
   nodeSelector: { host: "high-cpu" } as Record<string, string>,
   hosts: [] as string[],
   tolerations: [] as Input.Toleration[],
-  image: "apache/hadoop:3.4.1",
-  imagePullPolicy: "IfNotPresent",
+  image: hdfsCommonDefaults.image,
+  imagePullPolicy: hdfsCommonDefaults.imagePullPolicy,
   nameDirHostPath: "/var/lib/hdfs/name",
-  rpcPort: 8020,
-  httpPort: 9870,
+  rpcPort: hdfsSiteDefaults.nameNodeRpcPort,
+  httpPort: hdfsSiteDefaults.nameNodeHttpPort,
+  nameservice: hdfsSiteDefaults.nameservice,
+  zookeeperQuorum: [] as string[],
+  zkfcPort: hdfsSiteDefaults.zkfcPort,
   clusterId: "k8s-daemonsets",
-  replication: 3,
+  replication: hdfsSiteDefaults.replication,
   coreSite: {} as HadoopProperties,
   hdfsSite: {} as HadoopProperties,
   priorityValue: 1000000,
@@ -90,21 +123,38 @@ export const hdfsNameNodeDefaults = {
     limits: { memory: "2Gi" },
   } as Input.ResourceRequirements,
   javaHeap: "1536m",
+  zkfcResources: {
+    requests: { cpu: "50m", memory: "384Mi" },
+    limits: { memory: "384Mi" },
+  } as Input.ResourceRequirements,
+  zkfcJavaHeap: "256m",
   updateStrategy: { type: "RollingUpdate", maxUnavailable: 1 } as UpdateStrategy,
-  /** The apache/hadoop image's `hadoop` user. */
-  uid: 1000,
+  uid: hdfsCommonDefaults.uid,
   /** Where the name directory and the configuration appear inside the containers. */
-  nameDir: "/hadoop/dfs/name",
-  confDir: "/opt/hadoop/etc/hadoop",
+  nameDir: hdfsSiteDefaults.nameDir,
+  confDir: hdfsCommonDefaults.confDir,
 } as const;
 
 const formatScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-format.sh"), "utf8");
+
+/** The annotation and ConfigMap keys of the membership record (see `HdfsNameNodeDaemonSet.membership`). */
+export const membershipKeys = { hosts: "hosts", formatHost: "formatHost" } as const;
 
 export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
   public readonly daemonSet: k8s.apps.v1.DaemonSet;
   public readonly namespace: pulumi.Output<string>;
   public readonly configMap: k8s.core.v1.ConfigMap;
   public readonly priorityClass?: k8s.scheduling.v1.PriorityClass;
+  /**
+   * The NameNode hosts as first created (`hosts`, `formatHost`), kept by Pulumi as they were: its data is
+   * ignored on update, so its outputs are the recorded membership. The formatting host comes from here (a
+   * host that once held the metadata), and a plan whose hosts differ is warned about.
+   */
+  public readonly membership: k8s.core.v1.ConfigMap;
+  /** The host that formats a new filesystem (HA: the others bootstrap from a running NameNode). */
+  public readonly formatHost: pulumi.Output<string>;
+  /** The cluster's configuration (shared with the JournalNodes and DataNodes). */
+  public readonly site: HdfsSite;
   /** The rendered core-site.xml and hdfs-site.xml. */
   public readonly coreSiteXml: string;
   public readonly hdfsSiteXml: string;
@@ -122,102 +172,118 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
 
     this.namespace = hostAgentNamespace(`${name}-namespace`, a.namespace, a.createNamespace, this);
 
-    let priorityClassName: pulumi.Input<string>;
-    if (a.priorityClassName) {
-      priorityClassName = a.priorityClassName;
-    } else {
-      // Clusters may restrict the system-* classes to kube-system, so the NameNode brings its own.
-      this.priorityClass = new k8s.scheduling.v1.PriorityClass(`${name}-priority`, {
-        metadata: { name: `${a.name}-critical`, labels: { ...selectorLabels, ...labels } },
-        value: a.priorityValue,
-        globalDefault: false,
-        preemptionPolicy: "PreemptLowerPriority",
-        description: "HDFS NameNode: preempts ordinary workloads on the hosts labelled for it.",
-      }, child);
-      priorityClassName = this.priorityClass.metadata.name;
-    }
+    const { priorityClassName, priorityClass } = hdfsPriorityClass(`${name}-priority`, {
+      name: a.name,
+      priorityClassName: a.priorityClassName,
+      priorityValue: a.priorityValue,
+      description: "HDFS NameNode: preempts ordinary workloads on the hosts labelled for it.",
+      labels: { ...selectorLabels, ...labels },
+    }, this);
+    this.priorityClass = priorityClass;
 
-    const site = nameNodeSiteConfig({
-      hosts: a.hosts,
-      rpcPort: a.rpcPort,
-      httpPort: a.httpPort,
-      nameDir: d.nameDir,
+    this.site = a.site ?? hdfsSite({
+      nameNodeHosts: a.hosts,
+      nameservice: a.nameservice,
+      nameNodeRpcPort: a.rpcPort,
+      nameNodeHttpPort: a.httpPort,
+      zookeeperQuorum: a.zookeeperQuorum,
+      zkfcPort: a.zkfcPort,
       replication: a.replication,
       coreSite: a.coreSite,
       hdfsSite: a.hdfsSite,
     });
-    this.coreSiteXml = renderHadoopXml(site.coreSite);
-    this.hdfsSiteXml = renderHadoopXml(site.hdfsSite);
-    this.configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
-      metadata: { name: `${a.name}-config`, namespace: this.namespace, labels: { ...selectorLabels, ...labels } },
-      data: {
-        "core-site.xml": this.coreSiteXml,
-        "hdfs-site.xml": this.hdfsSiteXml,
-        "namenode-format.sh": formatScript,
-      },
-    }, child);
+    this.coreSiteXml = this.site.coreSiteXml;
+    this.hdfsSiteXml = this.site.hdfsSiteXml;
+    this.configMap = hdfsConfigMap(`${name}-config`, `${a.name}-config`, this.namespace, { ...selectorLabels, ...labels },
+      this.site, { "namenode-format.sh": formatScript }, this);
 
-    const configMounts: Input.VolumeMount[] = [
-      { name: "config", mountPath: `${d.confDir}/core-site.xml`, subPath: "core-site.xml", readOnly: true },
-      { name: "config", mountPath: `${d.confDir}/hdfs-site.xml`, subPath: "hdfs-site.xml", readOnly: true },
-    ];
-    const env = [
+    // The membership record: written once, then kept as it was (ignoreChanges), so that its outputs say which
+    // hosts the nameservice was created with, wherever the labels have moved since.
+    this.membership = new k8s.core.v1.ConfigMap(`${name}-membership`, {
+      metadata: {
+        name: `${a.name}-membership`,
+        namespace: this.namespace,
+        labels: { ...selectorLabels, ...labels },
+        annotations: {
+          "k8s-daemonsets/note":
+            "NameNode hosts as first created; never updated by pulumi up. Replace it (pulumi up --replace <urn>) to accept a new membership.",
+        },
+      },
+      data: { [membershipKeys.hosts]: a.hosts.join(","), [membershipKeys.formatHost]: a.hosts[0] ?? "" },
+    }, { ...child, ignoreChanges: ["data"] });
+    const recorded = this.membership.data.apply((data) => ({
+      hosts: (data?.[membershipKeys.hosts] ?? a.hosts.join(",")).split(",").filter((h) => h !== ""),
+      formatHost: data?.[membershipKeys.formatHost] ?? a.hosts[0] ?? "",
+    }));
+    this.formatHost = recorded.formatHost;
+    pulumi.all([recorded, this.membership.urn]).apply(([r, urn]) => {
+      const message = membershipChangeWarning(r.hosts, a.hosts, urn);
+      if (message) {
+        pulumi.log.warn(message, this);
+      }
+    });
+
+    const nameDir: HostMount = {
+      name: "name-dir",
+      hostPath: a.nameDirHostPath,
+      mountPath: d.nameDir,
+      dataDirectory: true,
+      type: "DirectoryOrCreate",
+    };
+    const image = { image: a.image, imagePullPolicy: a.imagePullPolicy };
+    const env = hdfsEnv("HDFS_NAMENODE_OPTS", a.javaHeap, [
       { name: "NAME_DIR", value: d.nameDir },
       { name: "CLUSTER_ID", value: a.clusterId },
-      // The image's log and pid directories are on its read-only root filesystem.
-      { name: "HADOOP_LOG_DIR", value: "/tmp/hadoop-logs" },
-      { name: "HADOOP_PID_DIR", value: "/tmp" },
-      { name: "HDFS_NAMENODE_OPTS", value: `-Xmx${a.javaHeap}` },
+    ]);
+    const formatEnv = [
+      ...env,
+      nodeNameEnv,
+      { name: "HA", value: String(this.site.ha) },
+      { name: "FORMAT_HOST", value: this.formatHost },
+      { name: "ZKFC_FORMAT", value: String(this.site.automaticFailover) },
     ];
-    const common: Partial<HostContainer> = {
-      image: a.image,
-      imagePullPolicy: a.imagePullPolicy,
-      env,
-      hostMounts: ["name-dir"],
-      securityContext: restrictedContainerSecurityContext,
-    };
 
     const initContainers: HostContainer[] = [
-      {
-        // A hostPath created by the kubelet belongs to root; hand it to the hadoop user, nothing more.
-        ...common,
-        name: "own-name-dir",
-        command: ["sh", "-c", `chown ${d.uid}:${d.uid} "$NAME_DIR"`],
-        securityContext: {
-          ...restrictedContainerSecurityContext,
-          runAsNonRoot: false,
-          runAsUser: 0,
-          capabilities: { drop: ["ALL"], add: ["CHOWN"] },
-        },
-        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
-      },
-      {
-        ...common,
+      ownDataDirectories(image, [nameDir], "own-name-dir"),
+      hdfsContainer(image, {
+        // Format (one host, once), bootstrap a standby, or keep what is there: see assets/namenode-format.sh.
         name: "format",
         command: ["sh", "/etc/namenode-init/namenode-format.sh"],
-        volumeMounts: [
-          ...configMounts,
-          { name: "config", mountPath: "/etc/namenode-init", readOnly: true },
-          { name: "tmp", mountPath: "/tmp" },
-        ],
+        env: formatEnv,
+        hostMounts: ["name-dir"],
+        volumeMounts: [{ name: "config", mountPath: "/etc/namenode-init", readOnly: true }],
         resources: a.resources,
-      },
+      }),
     ];
 
-    const container: HostContainer = {
-      ...common,
-      name: "namenode",
-      command: ["hdfs", "namenode"],
-      ports: [
-        { name: "rpc", containerPort: a.rpcPort, hostPort: a.rpcPort },
-        { name: "http", containerPort: a.httpPort, hostPort: a.httpPort },
-      ],
-      volumeMounts: [...configMounts, { name: "tmp", mountPath: "/tmp" }],
-      resources: a.resources,
-      startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 60 },
-      livenessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-      readinessProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 10, timeoutSeconds: 5 },
-    };
+    const containers: HostContainer[] = [
+      hdfsContainer(image, {
+        name: "namenode",
+        command: ["hdfs", "namenode"],
+        env,
+        hostMounts: ["name-dir"],
+        ports: [
+          { name: "rpc", containerPort: a.rpcPort, hostPort: a.rpcPort },
+          { name: "http", containerPort: a.httpPort, hostPort: a.httpPort },
+        ],
+        resources: a.resources,
+        startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 60 },
+        livenessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+        // A standby NameNode answers on its RPC port too: readiness means "serving", not "active".
+        readinessProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 10, timeoutSeconds: 5 },
+      }),
+    ];
+    if (this.site.automaticFailover) {
+      containers.push(hdfsContainer(image, {
+        // The ZKFailoverController: health-checks the NameNode beside it and runs the ZooKeeper election.
+        name: "zkfc",
+        command: ["hdfs", "zkfc"],
+        env: hdfsEnv("HDFS_ZKFC_OPTS", d.zkfcJavaHeap),
+        ports: [{ name: "zkfc", containerPort: a.zkfcPort, hostPort: a.zkfcPort }],
+        resources: a.zkfcResources,
+        livenessProbe: { tcpSocket: { port: "zkfc" }, initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+      }));
+    }
 
     this.placement = {
       nodeSelector: a.nodeSelector,
@@ -240,25 +306,17 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
       automountServiceAccountToken: false,
       podSecurityContext: nonRootPodSecurityContext(d.uid),
       terminationGracePeriodSeconds: 60,
-      hostMounts: [{
-        name: "name-dir",
-        hostPath: a.nameDirHostPath,
-        mountPath: d.nameDir,
-        dataDirectory: true,
-        type: "DirectoryOrCreate",
-      }],
-      volumes: [
-        { name: "config", configMap: { name: this.configMap.metadata.name, defaultMode: 0o444 } },
-        { name: "tmp", emptyDir: {} },
-      ],
+      hostMounts: [nameDir],
+      volumes: hdfsVolumes(this.configMap),
       initContainers,
-      containers: [container],
+      containers,
     }, { ...child, dependsOn: a.dependsOn ?? [] });
 
     this.registerOutputs({
       daemonSet: this.daemonSet,
       namespace: this.namespace,
       configMap: this.configMap,
+      membership: this.membership,
       priorityClass: this.priorityClass,
       coreSiteXml: this.coreSiteXml,
       hdfsSiteXml: this.hdfsSiteXml,
@@ -266,6 +324,24 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
   }
 }
 
-function configHash(...parts: string[]): string {
-  return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 16);
+/**
+ * The warning `pulumi preview`/`up` prints when the planned NameNode hosts differ from the recorded ones, or
+ * undefined when they are the same.
+ */
+export function membershipChangeWarning(recorded: string[], planned: string[], recordUrn: string): string | undefined {
+  const same = recorded.length === planned.length && recorded.every((h) => planned.includes(h));
+  if (same) {
+    return undefined;
+  }
+  const added = planned.filter((h) => !recorded.includes(h));
+  const removed = recorded.filter((h) => !planned.includes(h));
+  return [
+    `HDFS NameNode membership change: the plan puts NameNodes on [${planned.join(", ")}], but the nameservice was created on [${recorded.join(", ")}]` +
+      ` (added: [${added.join(", ")}], removed: [${removed.join(", ")}]).`,
+    "The metadata lives on the hosts' disks, not in Kubernetes:",
+    `- added hosts start empty and run 'hdfs namenode -bootstrapStandby' from a running NameNode (one must be up);`,
+    `- removed hosts keep their name directory untouched (delete it by hand once the new member is in sync);`,
+    `- the formatting host stays ${recorded[0] ?? "(none)"}; if it was removed, no host formats.`,
+    `See README "Moving the NameNode label". Once the new membership runs, record it: pulumi up --replace '${recordUrn}'.`,
+  ].join("\n");
 }

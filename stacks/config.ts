@@ -3,6 +3,9 @@
 // --path` understands.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { hdfsSiteDefaults } from "../components/hadoopConfig";
+import { hdfsDataNodeDefaults } from "../components/hdfsDataNode";
+import { hdfsJournalNodeDefaults } from "../components/hdfsJournalNode";
 import { hdfsNameNodeDefaults } from "../components/hdfsNameNode";
 import { nodeExporterDefaults } from "../components/nodeExporter";
 
@@ -102,6 +105,15 @@ const nodeExporterConfig = z.strictObject({
   scrapeInterval: z.string().regex(/^\d+(ms|s|m|h)$/, "must be a duration like 30s").optional(),
 });
 
+const hostPath = z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute path (not /)");
+const javaHeap = z.string().regex(/^\d+[kmgKMG]$/, "must be a Java size like 1536m or 2g");
+const priorityValue = z.number().int().min(1).max(1000000000, "values above 1000000000 are reserved for system classes");
+// host:port of a ZooKeeper server (host: a DNS name or an IPv4 address).
+const zookeeperServer = z
+  .string()
+  .regex(/^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?:\d{1,5}$/, "must be host:port, e.g. zk-1.example.com:2181")
+  .refine((s) => { const p = Number(s.slice(s.lastIndexOf(":") + 1)); return p >= 1 && p <= 65535; }, { message: "port must be 1-65535" });
+
 const hdfsNameNodeConfig = z.strictObject({
   enabled: z.boolean().default(true),
   name: resourceName.optional(),
@@ -116,17 +128,62 @@ const hdfsNameNodeConfig = z.strictObject({
   tolerations: z.array(toleration).optional(),
   image: image.optional(),
   imagePullPolicy: pullPolicy.optional(),
-  nameDirHostPath: z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute path (not /)").optional(),
+  nameDirHostPath: hostPath.optional(),
   rpcPort: port.optional(),
   httpPort: port.optional(),
+  nameservice: resourceName.optional(),
+  zookeeperQuorum: z.array(zookeeperServer).min(1, "must name at least one ZooKeeper server (or leave the key out for manual failover)").optional(),
+  zkfcPort: port.optional(),
+  zkfcResources: resources.optional(),
   clusterId: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be letters, digits, '-', '_' and '.'").optional(),
   replication: z.number().int().min(1).max(512).optional(),
   coreSite: z.record(z.string().min(1), z.string()).optional(),
   hdfsSite: z.record(z.string().min(1), z.string()).optional(),
   priorityClassName: resourceName.optional(),
-  priorityValue: z.number().int().min(1).max(1000000000, "values above 1000000000 are reserved for system classes").optional(),
+  priorityValue: priorityValue.optional(),
   resources: resources.optional(),
-  javaHeap: z.string().regex(/^\d+[kmgKMG]$/, "must be a Java size like 1536m or 2g").optional(),
+  javaHeap: javaHeap.optional(),
+  updateStrategy: updateStrategy.optional(),
+});
+
+// JournalNodes exist when the NameNode is an HA nameservice (2-5 hosts); with one NameNode these keys are unused.
+const hdfsJournalNodeConfig = z.strictObject({
+  name: resourceName.optional(),
+  nodeSelector: labels
+    .refine((s) => Object.keys(s).length > 0, { message: "must name at least one label (else it runs on every node)" })
+    .optional(),
+  tolerations: z.array(toleration).optional(),
+  image: image.optional(),
+  imagePullPolicy: pullPolicy.optional(),
+  editsDirHostPath: hostPath.optional(),
+  rpcPort: port.optional(),
+  httpPort: port.optional(),
+  priorityClassName: resourceName.optional(),
+  priorityValue: priorityValue.optional(),
+  resources: resources.optional(),
+  javaHeap: javaHeap.optional(),
+  updateStrategy: updateStrategy.optional(),
+});
+
+const hdfsDataNodeConfig = z.strictObject({
+  enabled: z.boolean().default(true),
+  name: resourceName.optional(),
+  nodeSelector: labels.optional(),
+  tolerations: z.array(toleration).optional(),
+  image: image.optional(),
+  imagePullPolicy: pullPolicy.optional(),
+  dataDirHostPaths: z
+    .array(hostPath)
+    .min(1, "must name at least one data directory")
+    .refine((paths) => new Set(paths).size === paths.length, { message: "lists a directory twice" })
+    .optional(),
+  dataPort: port.optional(),
+  httpPort: port.optional(),
+  ipcPort: port.optional(),
+  priorityClassName: resourceName.optional(),
+  priorityValue: priorityValue.optional(),
+  resources: resources.optional(),
+  javaHeap: javaHeap.optional(),
   updateStrategy: updateStrategy.optional(),
 });
 
@@ -140,11 +197,58 @@ const stackConfigSchema = z.strictObject({
     .default("k8s-daemonsets-node-labels"),
   nodeExporter: nodeExporterConfig.prefault({}),
   hdfsNameNode: hdfsNameNodeConfig.prefault({}),
+  hdfsJournalNode: hdfsJournalNodeConfig.prefault({}),
+  hdfsDataNode: hdfsDataNodeConfig.prefault({}),
 });
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type NodeExporterConfig = StackConfig["nodeExporter"];
 export type HdfsNameNodeConfig = StackConfig["hdfsNameNode"];
+export type HdfsJournalNodeConfig = StackConfig["hdfsJournalNode"];
+export type HdfsDataNodeConfig = StackConfig["hdfsDataNode"];
+
+/** The HDFS roles' hosts as the config decides them (label plan order). */
+export interface HdfsTopology {
+  /** NameNode hosts (empty when the NameNode is disabled). */
+  nameNodeHosts: string[];
+  /** 2-5 NameNodes: one HA nameservice (with JournalNodes). */
+  ha: boolean;
+  /** The JournalNodes' selector: its own, or the NameNode's. */
+  journalNodeSelector: Record<string, string>;
+  /** Whether `journalNodeSelector` is the NameNode's (hdfsJournalNode.nodeSelector unset). */
+  journalNodeSelectorIsNameNodes: boolean;
+  /** JournalNode hosts (HA only). */
+  journalNodeHosts: string[];
+}
+
+export function hdfsTopology(c: StackConfig): HdfsTopology {
+  const nn = c.hdfsNameNode;
+  const selector = nn.nodeSelector ?? hdfsNameNodeDefaults.nodeSelector;
+  const nameNodeHosts = nn.enabled ? nodesSelectedBy(c.nodeLabels, selector) : [];
+  const ha = nameNodeHosts.length >= 2;
+  const journalNodeSelector = c.hdfsJournalNode.nodeSelector ?? selector;
+  return {
+    nameNodeHosts,
+    ha,
+    journalNodeSelector,
+    journalNodeSelectorIsNameNodes: c.hdfsJournalNode.nodeSelector === undefined,
+    journalNodeHosts: ha ? nodesSelectedBy(c.nodeLabels, journalNodeSelector) : [],
+  };
+}
+
+/** What a valid config still deserves a word about (pulumi.log.warn), each naming its config key. */
+export function configWarnings(c: StackConfig): string[] {
+  const t = hdfsTopology(c);
+  const warnings: string[] = [];
+  const n = t.journalNodeHosts.length;
+  if (t.ha && n >= 3 && n % 2 === 0) {
+    warnings.push(
+      `${configKey(["hdfsJournalNode", "nodeSelector"])}: ${n} JournalNodes (${t.journalNodeHosts.join(", ")}) tolerate no more failures ` +
+        `than ${n - 1} (a majority of ${n} is ${n / 2 + 1}); an odd count is the usual choice`,
+    );
+  }
+  return warnings;
+}
 
 type Issue = { path: PropertyKey[]; message: string };
 
@@ -164,6 +268,58 @@ function crossChecks(c: StackConfig): Issue[] {
       });
     }
   }
+  const t = hdfsTopology(c);
+  const jn = c.hdfsJournalNode;
+  const dn = c.hdfsDataNode;
+  if (nn.enabled && t.nameNodeHosts.length > hdfsSiteDefaults.maxNameNodes) {
+    issues.push({
+      path: ["hdfsNameNode", "nodeSelector"],
+      message:
+        `${formatSelector(nn.nodeSelector ?? hdfsNameNodeDefaults.nodeSelector)} selects ${t.nameNodeHosts.length} nodes in nodeLabels ` +
+        `(${t.nameNodeHosts.join(", ")}); an HA nameservice has at most ${hdfsSiteDefaults.maxNameNodes} NameNodes (Hadoop recommends 3): ` +
+        `remove the label from ${t.nameNodeHosts.length - hdfsSiteDefaults.maxNameNodes} of them`,
+    });
+  }
+  if (t.ha && t.journalNodeHosts.length < 3) {
+    const n = t.journalNodeHosts.length;
+    const selector = formatSelector(t.journalNodeSelector);
+    issues.push({
+      path: ["hdfsJournalNode", "nodeSelector"],
+      message:
+        `${t.nameNodeHosts.length} NameNodes form an HA nameservice, whose shared edits need a quorum of at least 3 JournalNodes, ` +
+        `but ${selector}${t.journalNodeSelectorIsNameNodes ? " (the NameNode's selector, the default)" : ""} selects ${n} node${n === 1 ? "" : "s"} ` +
+        `in nodeLabels${n > 0 ? ` (${t.journalNodeHosts.join(", ")})` : ""}: ` +
+        (t.journalNodeSelectorIsNameNodes
+          ? `label a third host for JournalNodes (e.g. pulumi config set --path 'nodeLabels.<node>.hdfs-journalnode' "true" on 3 nodes) ` +
+            `and set hdfsJournalNode.nodeSelector to that label, or label a third NameNode host`
+          : `label ${3 - n} more node${3 - n === 1 ? "" : "s"} with ${selector} (pulumi config set --path 'nodeLabels.<node>.<key>' <value>)`),
+    });
+  }
+  if (nn.zookeeperQuorum && nn.enabled && !t.ha && t.nameNodeHosts.length > 0) {
+    issues.push({
+      path: ["hdfsNameNode", "zookeeperQuorum"],
+      message: `automatic failover needs an HA nameservice (2-${hdfsSiteDefaults.maxNameNodes} NameNode hosts), but the NameNode runs on ${t.nameNodeHosts.length} host; label more hosts or remove the key`,
+    });
+  }
+  // Host paths: a directory of one HDFS role must not be another's (they can share a node).
+  if (nn.enabled) {
+    const dirs: { dir: string; path: PropertyKey[] }[] = [
+      { dir: nn.nameDirHostPath ?? hdfsNameNodeDefaults.nameDirHostPath, path: ["hdfsNameNode", "nameDirHostPath"] },
+      ...(t.ha ? [{ dir: jn.editsDirHostPath ?? hdfsJournalNodeDefaults.editsDirHostPath, path: ["hdfsJournalNode", "editsDirHostPath"] }] : []),
+      ...(dn.enabled
+        ? (dn.dataDirHostPaths ?? hdfsDataNodeDefaults.dataDirHostPaths).map((dir, i) => ({
+            dir,
+            path: dn.dataDirHostPaths ? ["hdfsDataNode", "dataDirHostPaths", i] : ["hdfsDataNode", "dataDirHostPaths"],
+          }))
+        : []),
+    ];
+    dirs.forEach((d, i) => {
+      const other = dirs.findIndex((o, j) => j !== i && (d.dir === o.dir || d.dir.startsWith(`${o.dir}/`)));
+      if (other >= 0 && (d.dir !== dirs[other].dir || other < i)) {
+        issues.push({ path: d.path, message: `${d.dir} is (inside) ${dirs[other].dir}, already used by ${configKey(dirs[other].path)}; each HDFS directory needs its own host path` });
+      }
+    });
+  }
   const claims: { port: number; path: PropertyKey[]; owner: string }[] = [];
   const ne = c.nodeExporter;
   if (ne.enabled && ne.hostPort !== false) {
@@ -172,6 +328,18 @@ function crossChecks(c: StackConfig): Issue[] {
   if (nn.enabled) {
     claims.push({ port: nn.rpcPort ?? hdfsNameNodeDefaults.rpcPort, path: ["hdfsNameNode", "rpcPort"], owner: "NameNode rpc" });
     claims.push({ port: nn.httpPort ?? hdfsNameNodeDefaults.httpPort, path: ["hdfsNameNode", "httpPort"], owner: "NameNode http" });
+    if (t.ha && nn.zookeeperQuorum) {
+      claims.push({ port: nn.zkfcPort ?? hdfsNameNodeDefaults.zkfcPort, path: ["hdfsNameNode", "zkfcPort"], owner: "ZKFC rpc" });
+    }
+    if (t.ha) {
+      claims.push({ port: jn.rpcPort ?? hdfsJournalNodeDefaults.rpcPort, path: ["hdfsJournalNode", "rpcPort"], owner: "JournalNode rpc" });
+      claims.push({ port: jn.httpPort ?? hdfsJournalNodeDefaults.httpPort, path: ["hdfsJournalNode", "httpPort"], owner: "JournalNode http" });
+    }
+    if (dn.enabled) {
+      claims.push({ port: dn.dataPort ?? hdfsDataNodeDefaults.dataPort, path: ["hdfsDataNode", "dataPort"], owner: "DataNode data" });
+      claims.push({ port: dn.httpPort ?? hdfsDataNodeDefaults.httpPort, path: ["hdfsDataNode", "httpPort"], owner: "DataNode http" });
+      claims.push({ port: dn.ipcPort ?? hdfsDataNodeDefaults.ipcPort, path: ["hdfsDataNode", "ipcPort"], owner: "DataNode ipc" });
+    }
   }
   claims.forEach((claim, i) => {
     const first = claims.findIndex((other) => other.port === claim.port);

@@ -1,9 +1,12 @@
 // What a validated stack config means for the cluster: which labels go on which node, and the component
 // arguments of each DaemonSet.
+import type { HdfsDataNodeArgs } from "../components/hdfsDataNode";
+import { hdfsDataNodeDefaults } from "../components/hdfsDataNode";
+import type { HdfsJournalNodeArgs } from "../components/hdfsJournalNode";
 import type { HdfsNameNodeArgs } from "../components/hdfsNameNode";
-import { hdfsNameNodeDefaults } from "../components/hdfsNameNode";
+import { HdfsSite, hdfsSite } from "../components/hdfsShared";
 import { NodeExporterArgs, nodeExporterDefaults } from "../components/nodeExporter";
-import { compareNodeNames, nodesSelectedBy, StackConfig } from "./config";
+import { compareNodeNames, configWarnings, hdfsTopology, StackConfig } from "./config";
 
 export interface StackPlan {
   /** node -> labels the program applies (nodes in natural order; nodes with no labels left out). */
@@ -11,6 +14,13 @@ export interface StackPlan {
   labelFieldManager: string;
   nodeExporter?: NodeExporterArgs;
   hdfsNameNode?: HdfsNameNodeArgs;
+  /** Only for an HA nameservice (2-5 NameNodes). */
+  hdfsJournalNode?: HdfsJournalNodeArgs & { hosts: string[] };
+  hdfsDataNode?: HdfsDataNodeArgs;
+  /** The HDFS cluster's configuration, the same for every role (when the NameNode is enabled). */
+  hdfsSite?: HdfsSite;
+  /** What deserves a pulumi.log.warn, each naming its config key. */
+  warnings: string[];
 }
 
 export function planStack(config: StackConfig): StackPlan {
@@ -25,7 +35,8 @@ export function planStack(config: StackConfig): StackPlan {
     labelPlan,
     labelFieldManager: config.labelFieldManager,
     nodeExporter: config.nodeExporter.enabled ? nodeExporterArgs(config.nodeExporter) : undefined,
-    hdfsNameNode: config.hdfsNameNode.enabled ? hdfsNameNodeArgs(config.hdfsNameNode, labelPlan) : undefined,
+    ...(config.hdfsNameNode.enabled ? hdfsArgs(config) : {}),
+    warnings: configWarnings(config),
   };
 }
 
@@ -47,8 +58,54 @@ function withDefaultPlacement(p: NonNullable<NodeExporterArgs["placement"]>): No
   return { ...nodeExporterDefaults.placement, ...p };
 }
 
-function hdfsNameNodeArgs(c: StackConfig["hdfsNameNode"], labelPlan: StackPlan["labelPlan"]): HdfsNameNodeArgs {
-  const { enabled: _enabled, selectorLabelsManagedExternally: _external, ...rest } = c;
-  const selector = c.nodeSelector ?? hdfsNameNodeDefaults.nodeSelector;
-  return { ...rest, hosts: nodesSelectedBy(labelPlan, selector) };
+/**
+ * The HDFS roles: the NameNode on the hosts its selector picks, JournalNodes when those are 2-5 (an HA
+ * nameservice), DataNodes unless disabled; one rendered configuration for all of them.
+ */
+function hdfsArgs(config: StackConfig): Pick<StackPlan, "hdfsNameNode" | "hdfsJournalNode" | "hdfsDataNode" | "hdfsSite"> {
+  const { enabled: _enabled, selectorLabelsManagedExternally: _external, ...nn } = config.hdfsNameNode;
+  const jn = config.hdfsJournalNode;
+  const { enabled: dataNodesEnabled, ...dn } = config.hdfsDataNode;
+  const topology = hdfsTopology(config);
+  const hosts = topology.nameNodeHosts;
+  const journalNodeHosts = topology.journalNodeHosts;
+  const site = hdfsSite({
+    nameNodeHosts: hosts,
+    nameservice: nn.nameservice,
+    nameNodeRpcPort: nn.rpcPort,
+    nameNodeHttpPort: nn.httpPort,
+    journalNodeHosts,
+    journalNodeRpcPort: jn.rpcPort,
+    journalNodeHttpPort: jn.httpPort,
+    zookeeperQuorum: nn.zookeeperQuorum,
+    zkfcPort: nn.zkfcPort,
+    dataDirCount: (dn.dataDirHostPaths ?? hdfsDataNodeDefaults.dataDirHostPaths).length,
+    dataNodeDataPort: dn.dataPort,
+    dataNodeHttpPort: dn.httpPort,
+    dataNodeIpcPort: dn.ipcPort,
+    replication: nn.replication,
+    coreSite: nn.coreSite,
+    hdfsSite: nn.hdfsSite,
+  });
+  // The JournalNodes and DataNodes run the NameNode's Hadoop, in its namespace; JournalNodes follow its
+  // placement unless they have their own.
+  return {
+    hdfsSite: site,
+    hdfsNameNode: { ...nn, hosts, site },
+    hdfsJournalNode: site.ha
+      ? {
+          ...jn,
+          site,
+          hosts: journalNodeHosts,
+          nodeSelector: topology.journalNodeSelector,
+          tolerations: jn.tolerations ?? nn.tolerations,
+          image: jn.image ?? nn.image,
+          imagePullPolicy: jn.imagePullPolicy ?? nn.imagePullPolicy,
+          namespace: nn.namespace,
+        }
+      : undefined,
+    hdfsDataNode: dataNodesEnabled
+      ? { ...dn, site, image: dn.image ?? nn.image, imagePullPolicy: dn.imagePullPolicy ?? nn.imagePullPolicy, namespace: nn.namespace }
+      : undefined,
+  };
 }

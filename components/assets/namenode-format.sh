@@ -1,20 +1,109 @@
 #!/bin/sh
-# Formats a NameNode's name directory on its first start, and never touches existing metadata.
-#   NAME_DIR    the name directory (a hostPath)
-#   CLUSTER_ID  the cluster id written by the format
+# A NameNode's first start, decided from its name directory and its role; never touches existing metadata.
+#   NAME_DIR     the name directory (a hostPath)
+#   CLUSTER_ID   the cluster id written by a format
+#   HA           "true": one of 2-5 NameNodes of an HA nameservice (else standalone)
+#   NODE_NAME    HA: the node this pod runs on (spec.nodeName)
+#   FORMAT_HOST  HA: the one host that may format a new filesystem; every other host bootstraps a standby
+#   ZKFC_FORMAT  HA: "true" when automatic failover is on: the formatting host initialises ZooKeeper once
+#
+# Standalone: an empty directory is formatted; current/VERSION present: kept.
+# HA, empty directory:
+#   on FORMAT_HOST:  hdfs namenode -format -nonInteractive   (formats the JournalNodes' shared edits too, so
+#                    they must be running; it refuses if they already hold data, and then this step fails)
+#   elsewhere:       hdfs namenode -bootstrapStandby -nonInteractive   (copies the metadata from a running
+#                    NameNode of the nameservice; until one runs it fails and the kubelet retries)
+# HA, current/VERSION present: kept; on FORMAT_HOST, a directory not yet marked as HA (a standalone NameNode
+#   becoming HA) first runs hdfs namenode -initializeSharedEdits -nonInteractive (copies its edits to the
+#   JournalNodes; refuses if they already hold data).
+# Anything else in the directory without current/VERSION is someone's data: refuse, on every host.
+# A format or bootstrap that fails leaves the directory as empty as it found it.
 set -eu
 name_dir=${NAME_DIR:?NAME_DIR is not set}
 cluster_id=${CLUSTER_ID:?CLUSTER_ID is not set}
+ha=${HA:-false}
+# Markers in the name directory (beside current/): this directory belongs to an HA nameservice whose
+# shared edits are initialised; ZooKeeper's failover znode was created from this host.
+ha_marker="$name_dir/.k8s-daemonsets-ha"
+zkfc_marker="$name_dir/.k8s-daemonsets-zkfc-formatted"
+
+say() { echo "namenode-format: $*"; }
+
+role=standalone
+if [ "$ha" = "true" ]; then
+  node=${NODE_NAME:?NODE_NAME is not set}
+  format_host=${FORMAT_HOST:?FORMAT_HOST is not set}
+  if [ "$node" = "$format_host" ]; then role=format; else role=standby; fi
+fi
+
+# Runs a command that creates metadata in an empty directory; on failure, removes what it left behind.
+create() {
+  status=0
+  "$@" || status=$?
+  [ "$status" -eq 0 ] && return 0
+  rm -rf "$name_dir/current" "$name_dir/in_use.lock"
+  echo "namenode-format: '$*' failed ($status); $name_dir left empty, the next start tries again" >&2
+  exit 1
+}
+
+format_zk() {
+  [ "${ZKFC_FORMAT:-false}" = "true" ] && [ "$role" = "format" ] || return 0
+  if [ -f "$zkfc_marker" ]; then
+    say "ZooKeeper already initialised from this host ($zkfc_marker)"
+    return 0
+  fi
+  say "initialising the failover znode in ZooKeeper (hdfs zkfc -formatZK -nonInteractive)"
+  set +e
+  out=$(hdfs zkfc -formatZK -nonInteractive 2>&1)
+  status=$?
+  set -e
+  echo "$out"
+  # zkfc can log a FATAL error and still exit 0 (kubernetes-HDFS); 2 means the znode already exists.
+  if echo "$out" | grep -q FATAL || { [ "$status" -ne 0 ] && [ "$status" -ne 2 ]; }; then
+    echo "namenode-format: hdfs zkfc -formatZK failed ($status); is ZooKeeper reachable?" >&2
+    exit 1
+  fi
+  [ "$status" -eq 2 ] && say "the failover znode already exists: left as it is"
+  touch "$zkfc_marker"
+}
 
 if [ -f "$name_dir/current/VERSION" ]; then
-  echo "namenode-format: $name_dir/current/VERSION exists: keeping the existing metadata"
+  say "$name_dir/current/VERSION exists: keeping the existing metadata"
+  if [ "$role" = "format" ] && [ ! -f "$ha_marker" ]; then
+    say "this NameNode's metadata is not yet shared: hdfs namenode -initializeSharedEdits -nonInteractive"
+    hdfs namenode -initializeSharedEdits -nonInteractive || {
+      echo "namenode-format: -initializeSharedEdits failed; the JournalNodes must be running and empty (see README)" >&2
+      exit 1
+    }
+    touch "$ha_marker"
+  elif [ "$role" = "standby" ] && [ ! -f "$ha_marker" ]; then
+    touch "$ha_marker"
+  fi
+  format_zk
   exit 0
 fi
-# Anything but lost+found without a VERSION file is someone's data, or a half-written format: refuse.
-leftover=$(ls -A "$name_dir" 2>/dev/null | grep -v '^lost+found$' || true)
+# Anything but lost+found (and our markers) without a VERSION file is someone's data, or a half-written
+# format: refuse.
+leftover=$(ls -A "$name_dir" 2>/dev/null | grep -v -e '^lost+found$' -e '^\.k8s-daemonsets-' || true)
 if [ -n "$leftover" ]; then
   echo "namenode-format: $name_dir has no current/VERSION but is not empty ($(echo "$leftover" | tr '\n' ' ')): refusing to format; inspect or empty it by hand" >&2
   exit 1
 fi
-echo "namenode-format: $name_dir is empty: formatting (cluster id $cluster_id)"
-exec hdfs namenode -format -nonInteractive -clusterId "$cluster_id"
+
+case $role in
+  standalone)
+    say "$name_dir is empty: formatting (cluster id $cluster_id)"
+    exec hdfs namenode -format -nonInteractive -clusterId "$cluster_id"
+    ;;
+  format)
+    say "$name_dir is empty and this host ($node) is the formatting host: formatting the nameservice (cluster id $cluster_id); the JournalNodes must be running"
+    create hdfs namenode -format -nonInteractive -clusterId "$cluster_id"
+    touch "$ha_marker"
+    format_zk
+    ;;
+  standby)
+    say "$name_dir is empty and this host ($node) is not the formatting host ($format_host): bootstrapping a standby from a running NameNode"
+    create hdfs namenode -bootstrapStandby -nonInteractive
+    touch "$ha_marker"
+    ;;
+esac

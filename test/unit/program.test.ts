@@ -32,13 +32,13 @@ describe("the program with the dev stack", () => {
     assert.equal(placement.nodeExporter.namespace, "monitoring");
     assert.equal(placement.hdfsNameNode.namespace, "hdfs");
     const hdfs = await promiseOf(exports.hdfsConfig as any) as any;
-    assert.match(hdfs.coreSiteXml, /<name>fs\.defaultFS<\/name>\s*<value>hdfs:\/\/node-2:8020<\/value>/);
+    assert.match(hdfs.coreSiteXml, /<name>fs\.defaultFS<\/name>\s*<value>hdfs:\/\/hdfs-k8s<\/value>/);
   });
 
-  it("registers both DaemonSets, each inside its component", () => {
+  it("registers every DaemonSet, each inside its component", () => {
     const types = registered.map((r) => r.type);
-    assert.equal(types.filter((t) => t === "kubernetes:apps/v1:DaemonSet").length, 2);
-    for (const t of ["k8s-daemonsets:index:NodeExporterDaemonSet", "k8s-daemonsets:index:HdfsNameNodeDaemonSet", "k8s-daemonsets:index:NodeLabels"]) {
+    assert.equal(types.filter((t) => t === "kubernetes:apps/v1:DaemonSet").length, 4);
+    for (const t of ["k8s-daemonsets:index:NodeExporterDaemonSet", "k8s-daemonsets:index:HdfsNameNodeDaemonSet", "k8s-daemonsets:index:HdfsJournalNodeDaemonSet", "k8s-daemonsets:index:HdfsDataNodeDaemonSet", "k8s-daemonsets:index:NodeLabels"]) {
       assert.ok(types.includes(t), t);
     }
   });

@@ -1,15 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { XMLParser } from "fast-xml-parser";
-import { HdfsNameNodeArgs, HdfsNameNodeDaemonSet } from "../../../components/hdfsNameNode";
+import * as pulumi from "@pulumi/pulumi";
+import { HdfsNameNodeArgs, HdfsNameNodeDaemonSet, membershipChangeWarning } from "../../../components/hdfsNameNode";
 import { find, promiseOf, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
 async function render(args: HdfsNameNodeArgs = {}): Promise<{ component: HdfsNameNodeDaemonSet; registered: RegisteredResource[]; ds: any }> {
   const registered = useMocks();
-  const component = new HdfsNameNodeDaemonSet("hdfs-namenode", { hosts: ["node-2", "node-5"], ...args });
+  const component = new HdfsNameNodeDaemonSet("hdfs-namenode", { hosts: ["node-2", "node-5", "node-8"], ...args });
   await settled();
   return { component, registered, ds: find(registered, "kubernetes:apps/v1:DaemonSet").inputs };
 }
+
+const configMap = (registered: RegisteredResource[]) => find(registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-config").inputs;
 
 /** Hadoop *-site.xml -> {name: value}, with the XML parsed by a real parser. */
 function properties(xml: string): Record<string, string> {
@@ -76,14 +79,14 @@ describe("HdfsNameNodeDaemonSet", () => {
     assert.deepEqual(own.securityContext.capabilities, { drop: ["ALL"], add: ["CHOWN"] });
     assert.equal(format.name, "format");
     assert.deepEqual(format.command, ["sh", "/etc/namenode-init/namenode-format.sh"]);
-    const script: string = find(registered, "kubernetes:core/v1:ConfigMap").inputs.data["namenode-format.sh"];
+    const script: string = configMap(registered).data["namenode-format.sh"];
     assert.match(script, /current\/VERSION/);
     assert.match(script, /-nonInteractive/);
   });
 
-  it("renders core-site.xml and hdfs-site.xml into a ConfigMap, from typed inputs, escaped", async () => {
-    const { registered, component } = await render({ hdfsSite: { "dfs.blocksize": "268435456" }, coreSite: { "hadoop.tmp.dir": "/tmp/<&>" } });
-    const data = find(registered, "kubernetes:core/v1:ConfigMap").inputs.data;
+  it("renders core-site.xml and hdfs-site.xml into a ConfigMap, from typed inputs, escaped (one host: standalone)", async () => {
+    const { registered, component } = await render({ hosts: ["node-2"], hdfsSite: { "dfs.blocksize": "268435456" }, coreSite: { "hadoop.tmp.dir": "/tmp/<&>" } });
+    const data = configMap(registered).data;
     const core = properties(data["core-site.xml"]);
     const hdfs = properties(data["hdfs-site.xml"]);
     assert.equal(core["fs.defaultFS"], "hdfs://node-2:8020");
@@ -117,5 +120,89 @@ describe("HdfsNameNodeDaemonSet", () => {
     for (const child of [component.daemonSet, component.configMap, component.priorityClass!]) {
       assert.match(await promiseOf(child.urn), /::k8s-daemonsets:index:HdfsNameNodeDaemonSet\$kubernetes:/);
     }
+  });
+
+  it("with 2-5 hosts: one HA nameservice, the same configuration in its ConfigMap", async () => {
+    const { registered, component } = await render();
+    const hdfs = properties(configMap(registered).data["hdfs-site.xml"]);
+    assert.equal(properties(component.coreSiteXml)["fs.defaultFS"], "hdfs://hdfs-k8s");
+    assert.equal(hdfs["dfs.ha.namenodes.hdfs-k8s"], "nn-node-2,nn-node-5,nn-node-8");
+    assert.equal(hdfs["dfs.namenode.shared.edits.dir"], "qjournal://node-2:8485;node-5:8485;node-8:8485/hdfs-k8s");
+    assert.equal(hdfs["dfs.namenode.rpc-address"], undefined);
+    assert.equal(component.site.ha, true);
+  });
+
+  it("HA: the format step knows its node (downward API), the formatting host (the first) and the role", async () => {
+    const { ds, component } = await render();
+    const format = byName(podSpec(ds).initContainers, "format");
+    assert.deepEqual(byName(format.env, "NODE_NAME"), { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } });
+    assert.equal(byName(format.env, "FORMAT_HOST").value, "node-2");
+    assert.equal(byName(format.env, "HA").value, "true");
+    assert.equal(byName(format.env, "ZKFC_FORMAT").value, "false");
+    assert.equal(await promiseOf(component.formatHost), "node-2");
+    assert.equal(byName(podSpec((await render({ hosts: ["node-2"] })).ds).initContainers, "format").env.find((e: any) => e.name === "HA").value, "false");
+  });
+
+  it("records the first-created membership in a ConfigMap (hosts, formatting host)", async () => {
+    const { registered } = await render();
+    const record = find(registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-membership").inputs;
+    assert.deepEqual(record.data, { hosts: "node-2,node-5,node-8", formatHost: "node-2" });
+    assert.equal(record.metadata.namespace, "hdfs");
+  });
+
+  it("runs a ZKFC beside each NameNode only when a ZooKeeper quorum is configured", async () => {
+    const manual = podSpec((await render()).ds);
+    assert.deepEqual(manual.containers.map((c: any) => c.name), ["namenode"]);
+    const { ds, registered } = await render({ zookeeperQuorum: ["zk-1:2181", "zk-2:2181", "zk-3:2181"] });
+    const spec = podSpec(ds);
+    assert.deepEqual(spec.containers.map((c: any) => c.name), ["namenode", "zkfc"]);
+    const zkfc = byName(spec.containers, "zkfc");
+    assert.deepEqual(zkfc.command, ["hdfs", "zkfc"]);
+    assert.deepEqual(zkfc.ports, [{ name: "zkfc", containerPort: 8019, hostPort: 8019 }]);
+    assert.ok(zkfc.resources.limits.memory && zkfc.resources.requests.memory);
+    assert.equal(zkfc.securityContext.readOnlyRootFilesystem, true);
+    assert.equal(byName(byName(spec.initContainers, "format").env, "ZKFC_FORMAT").value, "true");
+    const data = configMap(registered).data;
+    assert.equal(properties(data["core-site.xml"])["ha.zookeeper.quorum"], "zk-1:2181,zk-2:2181,zk-3:2181");
+    assert.equal(properties(data["hdfs-site.xml"])["dfs.ha.automatic-failover.enabled"], "true");
+  });
+
+  it("a standalone NameNode gets no ZKFC even with a quorum configured", async () => {
+    const spec = podSpec((await render({ hosts: ["node-2"], zookeeperQuorum: ["zk-1:2181"] })).ds);
+    assert.deepEqual(spec.containers.map((c: any) => c.name), ["namenode"]);
+  });
+});
+
+describe("NameNode membership changes", () => {
+  it("says nothing when the planned hosts are the recorded ones (any order)", () => {
+    assert.equal(membershipChangeWarning(["node-2", "node-5"], ["node-5", "node-2"], "urn:x"), undefined);
+  });
+
+  it("names the added and removed hosts, what happens to their metadata, and how to accept the change", () => {
+    const w = membershipChangeWarning(["node-2", "node-5", "node-8"], ["node-2", "node-5", "node-9"], "urn:pulumi:dev::p::m")!;
+    assert.match(w, /added: \[node-9\], removed: \[node-8\]/);
+    assert.match(w, /bootstrapStandby/);
+    assert.match(w, /untouched/);
+    assert.match(w, /formatting host stays node-2/);
+    assert.match(w, /pulumi up --replace 'urn:pulumi:dev::p::m'/);
+  });
+
+  it("warns during the program run when the record (Pulumi state) differs from the plan", async (t) => {
+    const warnings: string[] = [];
+    t.mock.method(console, "warn", (msg: string) => { warnings.push(String(msg)); });
+    pulumi.runtime.setMocks({
+      newResource(args) {
+        // The record as an earlier `pulumi up` stored it: created with node-8, which has lost its label since.
+        const state = args.name === "hdfs-namenode-membership"
+          ? { ...args.inputs, data: { hosts: "node-2,node-5,node-8", formatHost: "node-2" } }
+          : args.inputs;
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) => args.inputs,
+    }, "k8s-daemonsets", "test", false);
+    const component = new HdfsNameNodeDaemonSet("hdfs-namenode", { hosts: ["node-2", "node-5", "node-9"] });
+    await settled();
+    assert.equal(await promiseOf(component.formatHost), "node-2");
+    assert.ok(warnings.some((w) => /membership change/.test(w) && /removed: \[node-8\]/.test(w)), warnings.join("\n"));
   });
 });

@@ -19,7 +19,7 @@ describe("the dev stack under the policy pack", () => {
     const objects = registered.filter((r) => r.type.startsWith("kubernetes:"));
     assert.ok(objects.length >= 9, `only ${objects.length} objects`);
     const workloads = objects.filter((r) => workloadTypes.includes(r.type));
-    assert.deepEqual(workloads.map((r) => r.name).sort(), ["hdfs-namenode", "node-exporter"]);
+    assert.deepEqual(workloads.map((r) => r.name).sort(), ["hdfs-datanode", "hdfs-journalnode", "hdfs-namenode", "node-exporter"]);
     const violations: string[] = [];
     for (const r of objects) {
       for (const p of policies) {

@@ -8,17 +8,17 @@ const plan = (config: Record<string, unknown>) =>
 
 describe("stack plan", () => {
   it("orders nodes naturally, sorts their labels and leaves out nodes with no labels", () => {
-    const p = plan({ nodeLabels: { "node-10": { host: "high-cpu", zone: "a" }, "node-2": { zone: "b", host: "high-cpu" }, "node-3": {} } });
+    const p = plan({ nodeLabels: { "node-10": { host: "high-cpu", zone: "a" }, "node-2": { zone: "b", host: "high-cpu" }, "node-3": {} }, hdfsNameNode: { nodeSelector: { zone: "a" } } });
     assert.deepEqual(Object.keys(p.labelPlan), ["node-2", "node-10"]);
     assert.deepEqual(Object.keys(p.labelPlan["node-2"]), ["host", "zone"]);
   });
 
   it("gives the NameNode the nodes its selector picks from the plan", () => {
     const p = plan({
-      nodeLabels: { "node-1": { role: "nn" }, "node-4": { role: "nn", host: "high-cpu" }, "node-9": { host: "high-cpu" } },
+      nodeLabels: { "node-1": { role: "nn" }, "node-4": { role: "nn", host: "high-cpu" }, "node-9": { host: "high-cpu" }, "node-10": { role: "nn" } },
       hdfsNameNode: { nodeSelector: { role: "nn" }, rpcPort: 8021 },
     });
-    assert.deepEqual(p.hdfsNameNode?.hosts, ["node-1", "node-4"]);
+    assert.deepEqual(p.hdfsNameNode?.hosts, ["node-1", "node-4", "node-10"]);
     assert.equal(p.hdfsNameNode?.rpcPort, 8021);
   });
 
