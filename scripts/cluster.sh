@@ -10,6 +10,7 @@
 #   scripts/cluster.sh status              components up/down and `kubectl get nodes` (exit 3 if not running)
 #   scripts/cluster.sh add-node NAME       a node joins (Ready, with a free 127.0.1.x address)
 #   scripts/cluster.sh remove-node NAME    a node leaves (its Node and the pods bound to it are deleted)
+#   scripts/cluster.sh stop | start        stop the control plane keeping its state, start it again
 #
 # State: $STATE_DIR/kwok (kwok's workdir: the cluster's config, pki, etcd data, pids, component logs),
 # $STATE_DIR/kubeconfig, logs in $STATE_DIR/logs (component logs are copied there by `down`).
@@ -269,11 +270,38 @@ cmd_status() {
   [ -n "$any" ]
 }
 
+# The control plane stops (etcd keeps its data) and starts again: an outage in the middle of a deployment.
+cmd_stop() {
+  [ -n "$(component_pids)" ] || die "no cluster '$CLUSTER' running"
+  kwokctl stop cluster --name "$CLUSTER" >>"$LOG_DIR/kwokctl-stop.log" 2>&1 || die "kwokctl stop cluster failed ($LOG_DIR/kwokctl-stop.log)"
+  local deadline=$((SECONDS + 30))
+  while [ -n "$(component_pids)" ]; do
+    [ $SECONDS -lt $deadline ] || die "components still running 30s after stop: $(component_pids | tr '\n' ' ')"
+    sleep 0.2
+  done
+  say "cluster '$CLUSTER' stopped (state kept; 'scripts/cluster.sh start' resumes it)"
+}
+
+cmd_start() {
+  local start; start=$(date +%s%N)
+  [ -d "$CLUSTER_DIR" ] || die "no stopped cluster '$CLUSTER' to start: use 'up'"
+  [ -z "$(component_pids)" ] || die "cluster '$CLUSTER' is already running"
+  kwokctl start cluster --name "$CLUSTER" >>"$LOG_DIR/kwokctl-start.log" 2>&1 || die "kwokctl start cluster failed ($LOG_DIR/kwokctl-start.log)"
+  local deadline=$((SECONDS + 60))
+  until [ "$(kctl get --raw /readyz 2>/dev/null)" = ok ]; do
+    [ $SECONDS -lt $deadline ] || die "apiserver not ready 60s after start"
+    sleep 0.5
+  done
+  say "cluster '$CLUSTER' started again in $(elapsed "$start")"
+}
+
 case ${1:-} in
   up) shift; cmd_up "$@" ;;
+  stop) shift; cmd_stop ;;
+  start) shift; cmd_start ;;
   down) shift; cmd_down ;;
   status) shift; cmd_status || exit 3 ;;  # 3: not running
   add-node) shift; cmd_add_node "$@" ;;
   remove-node) shift; cmd_remove_node "$@" ;;
-  *) echo "usage: $0 up [--nodes N] | down | status | add-node NAME | remove-node NAME" >&2; exit 2 ;;
+  *) echo "usage: $0 up [--nodes N] | down | status | stop | start | add-node NAME | remove-node NAME" >&2; exit 2 ;;
 esac
