@@ -74,3 +74,177 @@ describe("namenode-format.sh", () => {
     assert.match(result.stderr, /NAME_DIR is not set/);
   });
 });
+
+/**
+ * The HA decisions: the script runs against a temporary name directory with a stub `hdfs` that records its
+ * arguments and behaves like the real subcommands (writes current/VERSION, or fails as told by STUB_* env).
+ */
+function runHa(opts: { node: string; formatHost?: string; zkfc?: boolean; stub?: Record<string, string>; prepare?: (nameDir: string) => void }) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "namenode-ha-"));
+  const nameDir = path.join(root, "name");
+  const bin = path.join(root, "bin");
+  const calls = path.join(root, "calls");
+  fs.mkdirSync(nameDir);
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, "hdfs"), `#!/bin/sh
+echo "$*" >> "${calls}"
+case "$*" in
+  "namenode -format"*|"namenode -bootstrapStandby"*)
+    mkdir -p "$NAME_DIR/current"
+    if [ -n "\${STUB_FAIL:-}" ]; then echo half > "$NAME_DIR/current/fsimage.ckpt"; echo "stub: failed" >&2; exit 1; fi
+    echo "clusterID=x" > "$NAME_DIR/current/VERSION" ;;
+  "namenode -initializeSharedEdits"*) exit "\${STUB_INIT_EXIT:-0}" ;;
+  "zkfc -formatZK"*) echo "\${STUB_ZK_OUT:-formatted}"; exit "\${STUB_ZK_EXIT:-0}" ;;
+esac
+`, { mode: 0o755 });
+  opts.prepare?.(nameDir);
+  const list = () => fs.readdirSync(nameDir, { recursive: true }).map(String).sort();
+  const before = list();
+  const result = spawnSync("sh", [script], {
+    env: {
+      PATH: `${bin}:/usr/bin:/bin`,
+      NAME_DIR: nameDir,
+      CLUSTER_ID: "cid-1",
+      HA: "true",
+      NODE_NAME: opts.node,
+      FORMAT_HOST: opts.formatHost ?? "node-2",
+      ZKFC_FORMAT: String(opts.zkfc ?? false),
+      ...opts.stub,
+    },
+    encoding: "utf8",
+  });
+  return {
+    status: result.status,
+    output: result.stdout + result.stderr,
+    hdfsCalls: fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n") : [],
+    before,
+    after: list(),
+  };
+}
+
+const withMetadata = (dir: string, ...markers: string[]) => {
+  fs.mkdirSync(path.join(dir, "current"));
+  fs.writeFileSync(path.join(dir, "current", "VERSION"), "clusterID=old\n");
+  fs.writeFileSync(path.join(dir, "current", "fsimage_0000000000000000042"), "image");
+  for (const m of markers) fs.writeFileSync(path.join(dir, m), "");
+};
+const HA_MARKER = ".k8s-daemonsets-ha";
+const ZK_MARKER = ".k8s-daemonsets-zkfc-formatted";
+
+describe("namenode-format.sh in an HA nameservice", () => {
+  describe("on the formatting host", () => {
+    it("formats an empty directory (which formats the JournalNodes too) and marks it HA; no -initializeSharedEdits", () => {
+      const r = runHa({ node: "node-2" });
+      assert.equal(r.status, 0, r.output);
+      assert.deepEqual(r.hdfsCalls, ["namenode -format -nonInteractive -clusterId cid-1"]);
+      assert.ok(r.after.includes(HA_MARKER));
+      assert.match(r.output, /JournalNodes must be running/);
+    });
+
+    it("with automatic failover: formats, then initialises ZooKeeper once and marks it", () => {
+      const r = runHa({ node: "node-2", zkfc: true });
+      assert.equal(r.status, 0, r.output);
+      assert.deepEqual(r.hdfsCalls, ["namenode -format -nonInteractive -clusterId cid-1", "zkfc -formatZK -nonInteractive"]);
+      assert.ok(r.after.includes(ZK_MARKER));
+    });
+
+    it("keeps HA metadata as it is: no hdfs call at all", () => {
+      const r = runHa({ node: "node-2", zkfc: true, prepare: (d) => withMetadata(d, HA_MARKER, ZK_MARKER) });
+      assert.equal(r.status, 0, r.output);
+      assert.deepEqual(r.hdfsCalls, []);
+      assert.deepEqual(r.after, r.before);
+    });
+
+    it("a standalone NameNode's metadata becoming HA: -initializeSharedEdits once, never a format", () => {
+      const r = runHa({ node: "node-2", prepare: (d) => withMetadata(d) });
+      assert.equal(r.status, 0, r.output);
+      assert.deepEqual(r.hdfsCalls, ["namenode -initializeSharedEdits -nonInteractive"]);
+      assert.deepEqual(r.after, [...r.before, HA_MARKER].sort());
+    });
+
+    it("fails, metadata untouched and unmarked, when -initializeSharedEdits refuses (JournalNodes down or not empty)", () => {
+      const r = runHa({ node: "node-2", stub: { STUB_INIT_EXIT: "1" }, prepare: (d) => withMetadata(d) });
+      assert.equal(r.status, 1);
+      assert.deepEqual(r.after, r.before);
+      assert.match(r.output, /initializeSharedEdits failed/);
+    });
+
+    it("automatic failover turned on later: -formatZK once on existing metadata", () => {
+      const r = runHa({ node: "node-2", zkfc: true, prepare: (d) => withMetadata(d, HA_MARKER) });
+      assert.equal(r.status, 0, r.output);
+      assert.deepEqual(r.hdfsCalls, ["zkfc -formatZK -nonInteractive"]);
+      assert.deepEqual(r.after, [...r.before, ZK_MARKER].sort());
+    });
+
+    it("a failover znode that already exists (-formatZK exits 2) is left as it is and marked", () => {
+      const r = runHa({ node: "node-2", zkfc: true, stub: { STUB_ZK_EXIT: "2" }, prepare: (d) => withMetadata(d, HA_MARKER) });
+      assert.equal(r.status, 0, r.output);
+      assert.ok(r.after.includes(ZK_MARKER));
+      assert.match(r.output, /already exists/);
+    });
+
+    for (const [name, stub] of [
+      ["ZooKeeper unreachable (-formatZK exits 6)", { STUB_ZK_EXIT: "6" }],
+      ["a FATAL error behind exit code 0", { STUB_ZK_OUT: "FATAL ha.ZKFailoverController: Unable to start" }],
+    ] as const) {
+      it(`fails without a marker on ${name}, so the next start tries again`, () => {
+        const r = runHa({ node: "node-2", zkfc: true, stub, prepare: (d) => withMetadata(d, HA_MARKER) });
+        assert.equal(r.status, 1);
+        assert.ok(!r.after.includes(ZK_MARKER));
+        assert.deepEqual(r.after, r.before);
+      });
+    }
+
+    it("a format that fails (JournalNodes unreachable) leaves the directory empty for the next try", () => {
+      const r = runHa({ node: "node-2", stub: { STUB_FAIL: "1" } });
+      assert.equal(r.status, 1);
+      assert.deepEqual(r.after, []);
+      assert.match(r.output, /left empty/);
+    });
+  });
+
+  describe("on every other NameNode host", () => {
+    it("bootstraps an empty directory from a running NameNode, never formats", () => {
+      const r = runHa({ node: "node-5", zkfc: true });
+      assert.equal(r.status, 0, r.output);
+      assert.deepEqual(r.hdfsCalls, ["namenode -bootstrapStandby -nonInteractive"]);
+      assert.ok(r.after.includes(HA_MARKER));
+      assert.ok(!r.after.includes(ZK_MARKER));
+    });
+
+    it("a failed bootstrap (no NameNode running yet) leaves the directory empty for the next try", () => {
+      const r = runHa({ node: "node-5", stub: { STUB_FAIL: "1" } });
+      assert.equal(r.status, 1);
+      assert.deepEqual(r.after, []);
+    });
+
+    it("keeps existing metadata, and never touches ZooKeeper", () => {
+      const r = runHa({ node: "node-5", zkfc: true, prepare: (d) => withMetadata(d, HA_MARKER) });
+      assert.equal(r.status, 0, r.output);
+      assert.deepEqual(r.hdfsCalls, []);
+      assert.deepEqual(r.after, r.before);
+    });
+
+    it("a lost+found-only disk bootstraps", () => {
+      const r = runHa({ node: "node-5", prepare: (d) => fs.mkdirSync(path.join(d, "lost+found")) });
+      assert.equal(r.status, 0, r.output);
+      assert.deepEqual(r.hdfsCalls, ["namenode -bootstrapStandby -nonInteractive"]);
+    });
+  });
+
+  it("refuses data without current/VERSION on every host, and leaves it untouched", () => {
+    for (const node of ["node-2", "node-5"]) {
+      const r = runHa({ node, prepare: (d) => { fs.mkdirSync(path.join(d, "current")); fs.writeFileSync(path.join(d, "current", "edits_1"), "x"); } });
+      assert.equal(r.status, 1);
+      assert.deepEqual(r.hdfsCalls, []);
+      assert.deepEqual(r.after, r.before);
+      assert.match(r.output, /refusing to format/);
+    }
+  });
+
+  it("fails without NODE_NAME or FORMAT_HOST in HA mode", () => {
+    const result = spawnSync("sh", [script], { env: { PATH: "/usr/bin:/bin", NAME_DIR: "/nonexistent", CLUSTER_ID: "c", HA: "true" }, encoding: "utf8" });
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /NODE_NAME is not set/);
+  });
+});
