@@ -81,6 +81,12 @@ export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
   public readonly placement: Placement;
 
   constructor(name: string, args: HdfsDataNodeArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before anything is registered: the data directories must be the ones the site configures.
+    const paths = args.dataDirHostPaths ?? hdfsDataNodeDefaults.dataDirHostPaths;
+    const configured = (args.site.hdfsSite["dfs.datanode.data.dir"] ?? "").split(",").filter((s) => s !== "").length;
+    if (paths.length === 0 || configured !== paths.length) {
+      throw new Error(`DataNode ${args.name ?? hdfsDataNodeDefaults.name}: ${paths.length} data directories, but the site configures ${configured}`);
+    }
     super("k8s-daemonsets:index:HdfsDataNodeDaemonSet", name, {}, opts);
     const a = { ...hdfsDataNodeDefaults, ...definedOnly(args), site: args.site };
     const selectorLabels = selectorLabelsFor("hdfs-datanode", a.name);
@@ -95,10 +101,6 @@ export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
       dataDirectory: true,
       type: "DirectoryOrCreate",
     }));
-    const configured = (a.site.hdfsSite["dfs.datanode.data.dir"] ?? "").split(",").filter((s) => s !== "").length;
-    if (dataDirs.length === 0 || configured !== dataDirs.length) {
-      throw new Error(`DataNode ${a.name}: ${dataDirs.length} data directories, but the site configures ${configured}`);
-    }
 
     const { priorityClassName, priorityClass } = hdfsPriorityClass(`${name}-priority`, {
       name: a.name,

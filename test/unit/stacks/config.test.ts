@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseStackConfig, StackConfigError } from "../../../stacks/config";
+import { configWarnings, parseStackConfig, StackConfigError } from "../../../stacks/config";
 import { stackFileConfig } from "../../support/mocks";
 
 const project = "k8s-daemonsets";
@@ -9,6 +9,10 @@ const raw = (config: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(config).map(([k, v]) => [`${project}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
 
 const valid = { nodeLabels: { "node-2": { host: "high-cpu" } } };
+const hosts = (n: number, labels: Record<string, string> = { host: "high-cpu" }) =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`node-${i + 2}`, labels]));
+/** An HA nameservice on 3 hosts (JournalNodes on the same 3). */
+const ha = { nodeLabels: hosts(3) };
 
 function problems(config: Record<string, unknown>): string[] {
   try {
@@ -27,6 +31,8 @@ describe("stack config", () => {
     assert.equal(c.labelFieldManager, "k8s-daemonsets-node-labels");
     assert.equal(c.nodeExporter.enabled, true);
     assert.equal(c.hdfsNameNode.enabled, true);
+    assert.equal(c.hdfsDataNode.enabled, true);
+    assert.deepEqual(c.hdfsJournalNode, {});
   });
 
   it("ignores other namespaces' keys (providers' config)", () => {
@@ -62,6 +68,31 @@ describe("stack config", () => {
     { name: "relative name directory", config: { ...valid, hdfsNameNode: { nameDirHostPath: "var/lib/hdfs" } }, expect: [/hdfsNameNode\.nameDirHostPath: .*absolute path/] },
     { name: "toleration with a typo", config: { ...valid, nodeExporter: { tolerations: [{ operater: "Exists" }] } }, expect: [/^k8s-daemonsets:nodeExporter\.tolerations\[0\]\.operater: unknown config key$/] },
     { name: "nodeLabels not a map", config: { nodeLabels: ["node-2"] }, expect: [/^k8s-daemonsets:nodeLabels: expected record, got a list$/] },
+    // HDFS: HA membership, quorum, ZooKeeper, JournalNodes, DataNodes.
+    { name: "more than 5 NameNode hosts", config: { nodeLabels: hosts(6) }, expect: [/^k8s-daemonsets:hdfsNameNode\.nodeSelector: host=high-cpu selects 6 nodes in nodeLabels \(node-2, .*node-7\); an HA nameservice has at most 5 NameNodes .*remove the label from 1 of them/] },
+    { name: "2 NameNodes with JournalNodes on the same 2 hosts", config: { nodeLabels: hosts(2) }, expect: [/^k8s-daemonsets:hdfsJournalNode\.nodeSelector: 2 NameNodes form an HA nameservice, whose shared edits need a quorum of at least 3 JournalNodes, but host=high-cpu \(the NameNode's selector, the default\) selects 2 nodes .*label a third host for JournalNodes/] },
+    { name: "a JournalNode selector on too few nodes", config: { nodeLabels: { ...hosts(3), "node-9": { jn: "yes" } }, hdfsJournalNode: { nodeSelector: { jn: "yes" } } }, expect: [/^k8s-daemonsets:hdfsJournalNode\.nodeSelector: .*jn=yes selects 1 node in nodeLabels \(node-9\): label 2 more nodes with jn=yes/] },
+    { name: "a JournalNode selector matching nothing", config: { ...ha, hdfsJournalNode: { nodeSelector: { jn: "yes" } } }, expect: [/hdfsJournalNode\.nodeSelector: .*selects 0 nodes in nodeLabels: label 3 more nodes/] },
+    { name: "empty JournalNode selector", config: { ...ha, hdfsJournalNode: { nodeSelector: {} } }, expect: [/hdfsJournalNode\.nodeSelector: .*at least one label/] },
+    { name: "ZooKeeper quorum for a standalone NameNode", config: { ...valid, hdfsNameNode: { zookeeperQuorum: ["zk-1:2181"] } }, expect: [/^k8s-daemonsets:hdfsNameNode\.zookeeperQuorum: automatic failover needs an HA nameservice/] },
+    { name: "ZooKeeper server without a port", config: { ...ha, hdfsNameNode: { zookeeperQuorum: ["zk-1"] } }, expect: [/^k8s-daemonsets:hdfsNameNode\.zookeeperQuorum\[0\]: "zk-1" must be host:port/] },
+    { name: "ZooKeeper port out of range", config: { ...ha, hdfsNameNode: { zookeeperQuorum: ["zk-1:2181", "zk-2:99999"] } }, expect: [/hdfsNameNode\.zookeeperQuorum\[1\]: .*port must be 1-65535/] },
+    { name: "empty ZooKeeper quorum", config: { ...ha, hdfsNameNode: { zookeeperQuorum: [] } }, expect: [/hdfsNameNode\.zookeeperQuorum: .*at least one ZooKeeper server/] },
+    { name: "invalid nameservice id", config: { ...ha, hdfsNameNode: { nameservice: "My.NS" } }, expect: [/^k8s-daemonsets:hdfsNameNode\.nameservice: "My\.NS" must be a DNS label/] },
+    { name: "unknown JournalNode key", config: { ...ha, hdfsJournalNode: { enabled: true } }, expect: [/^k8s-daemonsets:hdfsJournalNode\.enabled: unknown config key$/] },
+    { name: "relative JournalNode edits directory", config: { ...ha, hdfsJournalNode: { editsDirHostPath: "jn" } }, expect: [/hdfsJournalNode\.editsDirHostPath: .*absolute path/] },
+    { name: "no DataNode data directory", config: { ...valid, hdfsDataNode: { dataDirHostPaths: [] } }, expect: [/^k8s-daemonsets:hdfsDataNode\.dataDirHostPaths: .*at least one data directory/] },
+    { name: "a DataNode data directory twice", config: { ...valid, hdfsDataNode: { dataDirHostPaths: ["/d1", "/d1"] } }, expect: [/hdfsDataNode\.dataDirHostPaths: .*lists a directory twice/] },
+    { name: "a relative DataNode data directory", config: { ...valid, hdfsDataNode: { dataDirHostPaths: ["/d1", "d2"] } }, expect: [/^k8s-daemonsets:hdfsDataNode\.dataDirHostPaths\[1\]: "d2" must be an absolute path/] },
+    { name: "a data directory inside the name directory", config: { ...valid, hdfsDataNode: { dataDirHostPaths: ["/var/lib/hdfs/name/data"] } }, expect: [/^k8s-daemonsets:hdfsDataNode\.dataDirHostPaths\[0\]: \/var\/lib\/hdfs\/name\/data is \(inside\) \/var\/lib\/hdfs\/name, already used by k8s-daemonsets:hdfsNameNode\.nameDirHostPath/] },
+    { name: "JournalNode edits in the name directory", config: { ...ha, hdfsJournalNode: { editsDirHostPath: "/var/lib/hdfs/name" } }, expect: [/^k8s-daemonsets:hdfsJournalNode\.editsDirHostPath: \/var\/lib\/hdfs\/name is \(inside\) .*hdfsNameNode\.nameDirHostPath; each HDFS directory needs its own host path/] },
+    { name: "unknown DataNode key", config: { ...valid, hdfsDataNode: { dataDir: "/x" } }, expect: [/^k8s-daemonsets:hdfsDataNode\.dataDir: unknown config key$/] },
+    // Host ports across every DaemonSet.
+    { name: "DataNode port = node-exporter port", config: { ...valid, hdfsDataNode: { dataPort: 9100 } }, expect: [/^k8s-daemonsets:hdfsDataNode\.dataPort: host port 9100 is already claimed by the node-exporter metrics port \(k8s-daemonsets:nodeExporter\.port\)/] },
+    { name: "DataNode http port = NameNode http port", config: { ...valid, hdfsDataNode: { httpPort: 9870 } }, expect: [/hdfsDataNode\.httpPort: host port 9870 is already claimed by the NameNode http port/] },
+    { name: "JournalNode port = DataNode ipc port", config: { ...ha, hdfsJournalNode: { rpcPort: 9867 } }, expect: [/hdfsDataNode\.ipcPort: host port 9867 is already claimed by the JournalNode rpc port \(k8s-daemonsets:hdfsJournalNode\.rpcPort\)/] },
+    { name: "JournalNode http port = NameNode rpc port", config: { ...ha, hdfsJournalNode: { httpPort: 8020 } }, expect: [/hdfsJournalNode\.httpPort: host port 8020 is already claimed by the NameNode rpc port/] },
+    { name: "ZKFC port = JournalNode port", config: { ...ha, hdfsNameNode: { zookeeperQuorum: ["zk:2181"], zkfcPort: 8485 } }, expect: [/hdfsJournalNode\.rpcPort: host port 8485 is already claimed by the ZKFC rpc port \(k8s-daemonsets:hdfsNameNode\.zkfcPort\)/] },
   ];
 
   for (const c of cases) {
@@ -85,6 +116,30 @@ describe("stack config", () => {
       }
       assert.equal(e.stack?.includes("at "), true); // a RunError: Pulumi prints the message without the trace
     }
+  });
+
+  it("HA needs no JournalNode or DataNode keys: 2-5 NameNode hosts with JournalNodes on 3 of them", () => {
+    assert.doesNotThrow(() => parseStackConfig(raw(ha)));
+    assert.doesNotThrow(() => parseStackConfig(raw({ nodeLabels: hosts(5) })));
+    assert.doesNotThrow(() => parseStackConfig(raw({ nodeLabels: { ...hosts(2), "node-7": { jn: "y" }, "node-2": { host: "high-cpu", jn: "y" }, "node-3": { host: "high-cpu", jn: "y" } }, hdfsJournalNode: { nodeSelector: { jn: "y" } } })));
+    assert.doesNotThrow(() => parseStackConfig(raw({ ...ha, hdfsNameNode: { zookeeperQuorum: ["zk-1.example.com:2181", "10.0.0.7:2181"] } })));
+  });
+
+  it("JournalNode and DataNode ports are only claimed by roles that run", () => {
+    // One NameNode: no JournalNodes, so their ports are free; DataNodes disabled: theirs too.
+    assert.doesNotThrow(() => parseStackConfig(raw({ ...valid, hdfsJournalNode: { rpcPort: 9100 } })));
+    assert.doesNotThrow(() => parseStackConfig(raw({ ...valid, hdfsDataNode: { enabled: false, dataPort: 9100 } })));
+    assert.doesNotThrow(() => parseStackConfig(raw({ ...ha, hdfsNameNode: { zkfcPort: 9100 } }))); // no ZooKeeper: no ZKFC
+  });
+
+  it("warns (does not fail) about an even number of JournalNodes, naming the key", () => {
+    const even = parseStackConfig(raw({ nodeLabels: hosts(4) }));
+    const [w, ...rest] = configWarnings(even);
+    assert.deepEqual(rest, []);
+    assert.match(w, /^k8s-daemonsets:hdfsJournalNode\.nodeSelector: 4 JournalNodes \(node-2, node-3, node-4, node-5\) tolerate no more failures than 3/);
+    assert.deepEqual(configWarnings(parseStackConfig(raw(ha))), []);
+    assert.deepEqual(configWarnings(parseStackConfig(raw({ nodeLabels: hosts(5) }))), []);
+    assert.deepEqual(configWarnings(parseStackConfig(raw(valid))), []);
   });
 
   it("lets externally managed labels through, and a disabled NameNode needs no labels", () => {

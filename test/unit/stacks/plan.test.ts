@@ -41,4 +41,51 @@ describe("stack plan", () => {
     const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, nodeExporter: { hostRootPropagation: "None" } });
     assert.equal(p.nodeExporter?.hostRootPropagation, null);
   });
+
+  it("an HA NameNode gets JournalNodes on its hosts (selector, tolerations, image), all roles one site and namespace", () => {
+    const tolerations = [{ key: "dedicated", operator: "Exists" }];
+    const p = plan({
+      nodeLabels: { "node-2": { host: "high-cpu" }, "node-5": { host: "high-cpu" }, "node-8": { host: "high-cpu" } },
+      hdfsNameNode: { tolerations, image: "apache/hadoop:3.4.0", namespace: "storage" },
+    });
+    assert.deepEqual(p.hdfsJournalNode?.hosts, ["node-2", "node-5", "node-8"]);
+    assert.deepEqual(p.hdfsJournalNode?.nodeSelector, { host: "high-cpu" });
+    assert.deepEqual(p.hdfsJournalNode?.tolerations, tolerations);
+    assert.equal(p.hdfsJournalNode?.image, "apache/hadoop:3.4.0");
+    assert.equal(p.hdfsDataNode?.image, "apache/hadoop:3.4.0");
+    assert.equal(p.hdfsJournalNode?.namespace, "storage");
+    assert.equal(p.hdfsDataNode?.namespace, "storage");
+    assert.equal(p.hdfsDataNode?.tolerations, undefined); // the DataNode's own default: none
+    assert.ok(p.hdfsSite?.ha);
+    assert.equal(p.hdfsNameNode?.site, p.hdfsSite);
+    assert.equal(p.hdfsJournalNode?.site, p.hdfsSite);
+    assert.equal(p.hdfsDataNode?.site, p.hdfsSite);
+  });
+
+  it("JournalNodes on their own label; the quorum in the shared edits URI follows it", () => {
+    const p = plan({
+      nodeLabels: { "node-2": { host: "high-cpu" }, "node-5": { host: "high-cpu" }, "node-3": { jn: "y" }, "node-4": { jn: "y" }, "node-6": { jn: "y" } },
+      hdfsJournalNode: { nodeSelector: { jn: "y" }, rpcPort: 18485 },
+    });
+    assert.deepEqual(p.hdfsJournalNode?.hosts, ["node-3", "node-4", "node-6"]);
+    assert.equal(p.hdfsSite?.hdfsSite["dfs.namenode.shared.edits.dir"], "qjournal://node-3:18485;node-4:18485;node-6:18485/hdfs-k8s");
+    assert.equal(p.hdfsJournalNode?.rpcPort, 18485);
+  });
+
+  it("one NameNode: no JournalNodes; DataNodes unless disabled; their data directories in the site", () => {
+    const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, hdfsDataNode: { dataDirHostPaths: ["/d1", "/d2"] } });
+    assert.equal(p.hdfsJournalNode, undefined);
+    assert.equal(p.hdfsSite?.ha, false);
+    assert.equal(p.hdfsSite?.hdfsSite["dfs.datanode.data.dir"], "file:///hadoop/dfs/data/0,file:///hadoop/dfs/data/1");
+    assert.equal(plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, hdfsDataNode: { enabled: false } }).hdfsDataNode, undefined);
+    const off = plan({ hdfsNameNode: { enabled: false } });
+    assert.equal(off.hdfsDataNode, undefined);
+    assert.equal(off.hdfsSite, undefined);
+  });
+
+  it("carries the config's warnings (an even JournalNode count)", () => {
+    const four = Object.fromEntries(["node-2", "node-3", "node-4", "node-5"].map((n) => [n, { host: "high-cpu" }]));
+    assert.equal(plan({ nodeLabels: four }).warnings.length, 1);
+    assert.deepEqual(plan({ nodeLabels: { "node-2": { host: "high-cpu" } } }).warnings, []);
+  });
 });
