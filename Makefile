@@ -49,3 +49,7 @@ test-e2e: deps tools ## end-to-end suite: real pulumi against the local cluster
 	scripts/run-tests.sh e2e
 
 test: typecheck test-unit test-smoke test-e2e ## everything CI runs
+
+.PHONY: hdfs-config
+hdfs-config: deps ## write a stack's core-site.xml/hdfs-site.xml to .state/hdfs-config/ (program under Pulumi mocks; STACK=dev)
+	node --import tsx scripts/render-hdfs-config.ts $(or $(STACK),dev)
