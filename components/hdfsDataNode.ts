@@ -15,12 +15,20 @@ import {
   hdfsVolumes,
   ownDataDirectories,
 } from "./hdfsShared";
-import { HostMount, Placement, UpdateStrategy, definedOnly, hostDaemonSet, nonRootPodSecurityContext } from "./hostDaemonSet";
+import {
+  HostMount,
+  HostWorkloadArgs,
+  Placement,
+  UpdateStrategy,
+  definedOnly,
+  hostDaemonSet,
+  nonRootPodSecurityContext,
+} from "./hostDaemonSet";
 import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
-export interface HdfsDataNodeArgs {
+export interface HdfsDataNodeArgs extends HostWorkloadArgs {
   /** The cluster's rendered configuration (the same the NameNodes get); its data directory count must match. Required. */
   site: HdfsSite;
   /** Object name of the DaemonSet and its ConfigMap. Default: `hdfs-datanode`. */
@@ -50,7 +58,6 @@ export interface HdfsDataNodeArgs {
   javaHeap?: string;
   /** Default: RollingUpdate, 10% of the nodes at a time. */
   updateStrategy?: UpdateStrategy;
-  dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Every default of the component, in one place. */
@@ -115,6 +122,7 @@ export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
     const image = { image: a.image, imagePullPolicy: a.imagePullPolicy };
     this.placement = { nodeSelector: a.nodeSelector, tolerations: a.tolerations };
     this.daemonSet = hostDaemonSet({
+      rolloutTimeoutSeconds: a.rolloutTimeoutSeconds,
       name: a.name,
       namespace: a.namespace,
       selectorLabels,

@@ -14,12 +14,20 @@ import {
   hdfsVolumes,
   ownDataDirectories,
 } from "./hdfsShared";
-import { HostMount, Placement, UpdateStrategy, definedOnly, hostDaemonSet, nonRootPodSecurityContext } from "./hostDaemonSet";
+import {
+  HostMount,
+  HostWorkloadArgs,
+  Placement,
+  UpdateStrategy,
+  definedOnly,
+  hostDaemonSet,
+  nonRootPodSecurityContext,
+} from "./hostDaemonSet";
 import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
-export interface HdfsJournalNodeArgs {
+export interface HdfsJournalNodeArgs extends HostWorkloadArgs {
   /** The cluster's rendered configuration (the same the NameNodes and DataNodes get). Required. */
   site: HdfsSite;
   /** Object name of the DaemonSet and its ConfigMap. Default: `hdfs-journalnode`. */
@@ -50,7 +58,6 @@ export interface HdfsJournalNodeArgs {
   javaHeap?: string;
   /** Default: RollingUpdate, one node at a time (a quorum of 3 survives one missing member). */
   updateStrategy?: UpdateStrategy;
-  dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Every default of the component, in one place. */
@@ -110,6 +117,7 @@ export class HdfsJournalNodeDaemonSet extends pulumi.ComponentResource {
     const image = { image: a.image, imagePullPolicy: a.imagePullPolicy };
     this.placement = { nodeSelector: a.nodeSelector, tolerations: a.tolerations };
     this.daemonSet = hostDaemonSet({
+      rolloutTimeoutSeconds: a.rolloutTimeoutSeconds,
       name: a.name,
       namespace: a.namespace,
       selectorLabels,

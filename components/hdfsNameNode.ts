@@ -23,6 +23,7 @@ import {
 import {
   HostContainer,
   HostMount,
+  HostWorkloadArgs,
   Placement,
   UpdateStrategy,
   definedOnly,
@@ -34,7 +35,7 @@ import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
-export interface HdfsNameNodeArgs {
+export interface HdfsNameNodeArgs extends HostWorkloadArgs {
   /** Object name of the DaemonSet and its ConfigMap. Default: `hdfs-namenode`. */
   name?: string;
   /** Namespace (not kube-system). Default: `hdfs`. */
@@ -93,8 +94,6 @@ export interface HdfsNameNodeArgs {
   zkfcResources?: Input.ResourceRequirements;
   /** Default: RollingUpdate, one node at a time. */
   updateStrategy?: UpdateStrategy;
-  /** Resources to wait for before the DaemonSet (e.g. node labels). */
-  dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Every default of the component, in one place. */
@@ -291,6 +290,7 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
       ...(a.affinity ? { affinity: a.affinity } : {}),
     };
     this.daemonSet = hostDaemonSet({
+      rolloutTimeoutSeconds: a.rolloutTimeoutSeconds,
       name: a.name,
       namespace: this.namespace,
       selectorLabels,

@@ -81,6 +81,14 @@ export function hostPathVolumeMount(mount: HostMount): Input.VolumeMount {
   };
 }
 
+/** Settings every host-DaemonSet component takes, besides its own. */
+export interface HostWorkloadArgs {
+  /** Resources to wait for before the DaemonSet (e.g. node labels). */
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** How long `pulumi up` waits for the DaemonSet's rollout before failing. Default: the provider's 600 s. */
+  rolloutTimeoutSeconds?: number;
+}
+
 /** A container of a host DaemonSet: a kx container plus the host mounts (by name) it sees. */
 export type HostContainer = kx.types.Container & {
   /** Names of the DaemonSet's `hostMounts` this container mounts. */
@@ -118,6 +126,8 @@ export interface HostDaemonSetSpec {
   volumes?: Input.Volume[];
   containers: HostContainer[];
   initContainers?: HostContainer[];
+  /** How long `pulumi up` waits for the rollout (`pulumi.com/timeoutSeconds`). Default: unset (the provider's 600 s). */
+  rolloutTimeoutSeconds?: number;
   /**
    * Declare on the DaemonSet, as annotations the policy pack (`policy/`) checks, the host access this spec
    * takes: `k8s-daemonsets/host-access` (network, pid, hostPath) and `k8s-daemonsets/data-directories`
@@ -246,6 +256,7 @@ export function hostDaemonSet(
 ): k8s.apps.v1.DaemonSet {
   const annotations = {
     ...(spec.declareHostAccess === false ? {} : hostAccessAnnotations(spec)),
+    ...(spec.rolloutTimeoutSeconds !== undefined ? { "pulumi.com/timeoutSeconds": String(spec.rolloutTimeoutSeconds) } : {}),
     ...extraAnnotations,
   };
   return new k8s.apps.v1.DaemonSet(

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   HostContainer,
   HostMount,
+  HostWorkloadArgs,
   Placement,
   UpdateStrategy,
   definedOnly,
@@ -19,7 +20,7 @@ import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
-export interface NodeExporterArgs {
+export interface NodeExporterArgs extends HostWorkloadArgs {
   /** Object name of the DaemonSet, ServiceAccount and Service. Default: `node-exporter`. */
   name?: string;
   /** Namespace. Default: `monitoring`. */
@@ -81,8 +82,6 @@ export interface NodeExporterArgs {
   scrapeInterval?: string;
   /** Annotate the DaemonSet with the host access it takes, for the policy pack. Default: true. */
   declareHostAccess?: boolean;
-  /** Resources to wait for before the DaemonSet (e.g. node labels). */
-  dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Every default of the component, in one place. */
@@ -199,6 +198,7 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
 
     this.placement = a.placement;
     this.daemonSet = hostDaemonSet({
+      rolloutTimeoutSeconds: a.rolloutTimeoutSeconds,
       name: a.name,
       namespace,
       selectorLabels,

@@ -3,6 +3,8 @@
 #   scripts/run-tests.sh smoke|e2e        (NODES=N sets the cluster's node count, default 10)
 # Exit code: the tests' exit code (non-zero as well if the cluster cannot be started or stopped).
 set -euo pipefail
+# Tests get a cluster and state of their own, so they never stop or change the one `make up` started.
+export DAEMONSETS_STATE_DIR=${DAEMONSETS_STATE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.state/tests}
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 tier=${1:-}
@@ -17,6 +19,13 @@ mapfile -t files < <(find "$dir" -maxdepth 1 -type f -name '*.test.ts' | sort)
 [ -x "$REPO_ROOT/node_modules/.bin/tsx" ] ||
   { echo "run-tests: npm dependencies missing: run 'make deps' (npm ci --ignore-scripts)" >&2; exit 1; }
 export NODES=${NODES:-10}
+
+# The smoke tier records pulumi's network connections with strace (Debian package).
+if [ "$tier" = smoke ] && ! command -v strace >/dev/null; then
+  echo "run-tests: installing strace"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace; } >/dev/null ||
+    { echo "run-tests: could not install strace (apt-get install strace)" >&2; exit 1; }
+fi
 
 "$REPO_ROOT/tools/build.sh"
 source "$REPO_ROOT/scripts/env.sh" # again: links the freshly built provider into PULUMI_HOME

@@ -195,6 +195,7 @@ const stackConfigSchema = z.strictObject({
     .max(128)
     .regex(/^[A-Za-z0-9][-A-Za-z0-9_.:]*$/, "must be letters, digits and '-_.:'")
     .default("k8s-daemonsets-node-labels"),
+  rolloutTimeoutSeconds: z.number().int("must be a whole number").min(30, "must be at least 30").max(86400, "must be at most 86400 (a day)").optional(),
   nodeExporter: nodeExporterConfig.prefault({}),
   hdfsNameNode: hdfsNameNodeConfig.prefault({}),
   hdfsJournalNode: hdfsJournalNodeConfig.prefault({}),

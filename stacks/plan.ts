@@ -31,11 +31,22 @@ export function planStack(config: StackConfig): StackPlan {
       labelPlan[node] = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
     }
   }
+  // The rollout timeout is one setting for every DaemonSet.
+  const timed = <T extends object>(args: T | undefined): T | undefined =>
+    args && config.rolloutTimeoutSeconds !== undefined ? { ...args, rolloutTimeoutSeconds: config.rolloutTimeoutSeconds } : args;
+  const hdfs = config.hdfsNameNode.enabled ? hdfsArgs(config) : undefined;
   return {
     labelPlan,
     labelFieldManager: config.labelFieldManager,
-    nodeExporter: config.nodeExporter.enabled ? nodeExporterArgs(config.nodeExporter) : undefined,
-    ...(config.hdfsNameNode.enabled ? hdfsArgs(config) : {}),
+    nodeExporter: timed(config.nodeExporter.enabled ? nodeExporterArgs(config.nodeExporter) : undefined),
+    ...(hdfs
+      ? {
+          hdfsSite: hdfs.hdfsSite,
+          hdfsNameNode: timed(hdfs.hdfsNameNode),
+          hdfsJournalNode: timed(hdfs.hdfsJournalNode),
+          hdfsDataNode: timed(hdfs.hdfsDataNode),
+        }
+      : {}),
     warnings: configWarnings(config),
   };
 }

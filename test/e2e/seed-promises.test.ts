@@ -180,6 +180,43 @@ describe("the seed's promises, on the local cluster", () => {
     await assertOnePodOn(nodeExporter, allNodes);
   });
 
+  test("10. the control plane stops in the middle of pulumi up: it fails cleanly, and the next up converges", async () => {
+    const labels = { "node-2": highCpu, "node-5": highCpu, "node-9": highCpu };
+    const resources = { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "200Mi" } };
+    // With OnDelete, `pulumi up` is still waiting for the rollout when the control plane goes away; the
+    // rollout timeout bounds how long it keeps trying.
+    stack.setConfig(config(labels, { rolloutTimeoutSeconds: 60, nodeExporter: { resources, updateStrategy: { type: "OnDelete" } } }));
+    const controller = new AbortController();
+    const up = stack.pulumi(
+      ["up", "--stack", stack.name, "--config-file", stack.currentConfigFile, "--yes", "--non-interactive", "--skip-preview"],
+      { allowFailure: true, signal: controller.signal },
+    );
+    await waitFor(async () => {
+      const ds = await kubectlJson<any>(["get", "daemonset", "-n", nodeExporter.namespace, nodeExporter.name]);
+      return ds.spec.template.spec.containers[0].resources.limits.memory === "200Mi";
+    }, 60_000, { intervalMs: 100, what: "pulumi up to reach the cluster" });
+    await clusterScript(["stop"]);
+    const guard = setTimeout(() => controller.abort(), 240_000);
+    const interrupted = await up;
+    clearTimeout(guard);
+    await clusterScript(["start"]);
+    assert.equal(controller.signal.aborted, false, "pulumi up did not end within 4 minutes of the outage");
+    assert.notEqual(interrupted.exitCode, 0, "pulumi up must fail while the API server is down");
+    assert.doesNotMatch(interrupted.all, /panic:|goroutine \d+ \[/, "pulumi crashed instead of failing cleanly");
+
+    stack.setConfig(config(labels, { nodeExporter: { resources } }));
+    await waitFor(async () => (await getNodes()).filter((n) => n.status.conditions?.some((c) => c.type === "Ready" && c.status === "True")).length === nodeCount, 120_000, { what: "nodes Ready again" });
+    assertSucceeded(await stack.up(), "pulumi up after the restart");
+    await assertOnePodOn(nodeExporter, allNodes);
+    await assertOnePodOn(nameNode, ["node-2", "node-5", "node-9"]);
+    for (const pod of await getPods(nodeExporter.namespace, nodeExporter.selector)) {
+      assert.equal((pod.spec.containers[0] as any).resources.limits.memory, "200Mi", `${pod.metadata.name} not rolled out`);
+    }
+    const nodeLabelsNow = await nodeLabels();
+    for (const node of allNodes) assert.equal(nodeLabelsNow.get(node)?.host, (labels as Record<string, Record<string, string>>)[node]?.host, node);
+    assertSucceeded(await stack.preview(["--expect-no-changes"]), "pulumi preview --expect-no-changes");
+  });
+
   test("9. pulumi destroy removes both DaemonSets, their companions and the program's labels only", async () => {
     assertSucceeded(await stack.destroy(), "pulumi destroy");
     assert.equal(await getDaemonSet(nodeExporter.namespace, nodeExporter.name), undefined);

@@ -186,3 +186,36 @@ describe("local cluster", () => {
     });
   });
 });
+
+describe("pulumi preview of the project", () => {
+  test("runs against the local cluster and connects to nothing outside this machine", async () => {
+    const { TestStack, assertSucceeded } = await import("../support/pulumi");
+    const { mkdtempSync, readFileSync: read, rmSync } = await import("node:fs");
+    const os = await import("node:os");
+    const { parse } = await import("yaml");
+    const stack = new TestStack("smoke");
+    const traceDir = mkdtempSync(path.join(os.tmpdir(), "preview-connects-"));
+    try {
+      await stack.init();
+      const dev = parse(read(path.join(repoRoot, "Pulumi.dev.yaml"), "utf8")).config as Record<string, unknown>;
+      stack.setConfig(Object.fromEntries(Object.entries(dev).map(([k, v]) => [k.replace(/^k8s-daemonsets:/, ""), v])));
+      // Every connect() of pulumi, the language host, node and the provider, recorded by strace.
+      const trace = path.join(traceDir, "connect");
+      const r = await stack.pulumi(
+        ["preview", "--stack", stack.name, "--config-file", stack.currentConfigFile, "--non-interactive"],
+        { allowFailure: true, wrapper: ["strace", "-f", "-qq", "-e", "trace=connect", "-o", trace] },
+      );
+      assertSucceeded(r, "pulumi preview");
+      assert.match(r.stdout, /\+ \d+ to create/);
+      const connects = read(trace, "utf8").split("\n").filter((l) => l.includes("connect("));
+      assert.ok(connects.some((l) => /sin_addr=inet_addr\("127\.0\.0\.1"\)/.test(l)), "preview never reached the local API server");
+      const outside = connects.filter(
+        (l) => !/sa_family=AF_UNIX|sa_family=AF_NETLINK/.test(l) && !/inet_addr\("127\.|inet_pton\(AF_INET6, "::1"|inet_pton\(AF_INET6, "::ffff:127\./.test(l),
+      );
+      assert.deepEqual(outside, [], "connections to addresses outside the machine");
+    } finally {
+      await stack.remove();
+      rmSync(traceDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -17,16 +17,25 @@ export interface PulumiResult {
   seconds: number;
 }
 
-/** A stack of this project in the local file backend, with config from files rather than Pulumi.<stack>.yaml. */
+/**
+ * A stack of this project with config from files rather than Pulumi.<stack>.yaml, in a file backend of its
+ * own (a temporary directory), so that no run sees another run's stacks or locks.
+ */
 export class TestStack {
   private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-daemonsets-e2e-"));
+  private readonly env = { PULUMI_BACKEND_URL: `file://${path.join(this.dir, "backend")}` };
   private configFile = path.join(this.dir, "config.yaml");
+
+  /** The config file the next command uses. */
+  get currentConfigFile(): string {
+    return this.configFile;
+  }
 
   constructor(public readonly name: string) {}
 
   /** Creates the stack (removing a leftover one of the same name first). */
   async init(): Promise<void> {
-    await this.pulumi(["stack", "rm", "--stack", this.name, "--yes", "--force"], { allowFailure: true });
+    fs.mkdirSync(path.join(this.dir, "backend"), { recursive: true });
     await this.pulumi(["stack", "init", this.name, "--secrets-provider", "passphrase"]);
   }
 
@@ -57,15 +66,18 @@ export class TestStack {
     return JSON.parse((await this.pulumi(["stack", "output", "--stack", this.name, "--json"])).stdout);
   }
 
-  /** Removes the stack and its state, whatever it still holds. */
+  /** Removes the stack, its backend and its config files, whatever they still hold. */
   async remove(): Promise<void> {
-    await this.pulumi(["stack", "rm", "--stack", this.name, "--yes", "--force"], { allowFailure: true });
     fs.rmSync(this.dir, { recursive: true, force: true });
+    // `stack init` with the passphrase provider writes its salt to Pulumi.<stack>.yaml beside Pulumi.yaml.
+    fs.rmSync(path.join(repoRoot, `Pulumi.${this.name}.yaml`), { force: true });
   }
 
-  async pulumi(args: string[], opts: { allowFailure?: boolean; signal?: AbortSignal } = {}): Promise<PulumiResult> {
+  /** Runs pulumi with this stack's backend; `wrapper` runs it under another command (e.g. strace). */
+  async pulumi(args: string[], opts: { allowFailure?: boolean; signal?: AbortSignal; wrapper?: string[] } = {}): Promise<PulumiResult> {
     const start = Date.now();
-    const r = await run("pulumi", args, { cwd: repoRoot, all: true, cancelSignal: opts.signal });
+    const [file, ...rest] = [...(opts.wrapper ?? []), "pulumi", ...args];
+    const r = await run(file, rest, { cwd: repoRoot, all: true, cancelSignal: opts.signal, env: this.env });
     const result = {
       exitCode: r.exitCode ?? -1,
       stdout: String(r.stdout ?? ""),

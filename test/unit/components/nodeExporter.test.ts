@@ -35,6 +35,11 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.deepEqual((await render({ updateStrategy: { type: "OnDelete" } })).ds.spec.updateStrategy, { type: "OnDelete" });
   });
 
+  it("tells pulumi how long to wait for the rollout only when asked", async () => {
+    assert.equal((await render()).ds.metadata.annotations["pulumi.com/timeoutSeconds"], undefined);
+    assert.equal((await render({ rolloutTimeoutSeconds: 90 })).ds.metadata.annotations["pulumi.com/timeoutSeconds"], "90");
+  });
+
   it("runs a current pinned image", async () => {
     const c = container((await render()).ds);
     assert.equal(c.image, "quay.io/prometheus/node-exporter:v1.12.1");

@@ -89,3 +89,14 @@ describe("stack plan", () => {
     assert.deepEqual(plan({ nodeLabels: { "node-2": { host: "high-cpu" } } }).warnings, []);
   });
 });
+
+describe("rollout timeout", () => {
+  it("applies one rollout timeout to every DaemonSet, and none by default", () => {
+    const labels = { "node-2": { host: "high-cpu" } };
+    const timed = plan({ nodeLabels: labels, rolloutTimeoutSeconds: 120 });
+    assert.equal(timed.nodeExporter?.rolloutTimeoutSeconds, 120);
+    assert.equal(timed.hdfsNameNode?.rolloutTimeoutSeconds, 120);
+    assert.equal(timed.hdfsDataNode?.rolloutTimeoutSeconds, 120);
+    assert.equal(plan({ nodeLabels: labels }).nodeExporter?.rolloutTimeoutSeconds, undefined);
+  });
+});
