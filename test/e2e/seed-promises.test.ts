@@ -20,12 +20,15 @@ import { assertSucceeded, TestStack } from "../support/pulumi";
 
 const nodeExporter = { namespace: "monitoring", name: "node-exporter", selector: "app.kubernetes.io/name=node-exporter" };
 const nameNode = { namespace: "hdfs", name: "hdfs-namenode", selector: "app.kubernetes.io/name=hdfs-namenode" };
+const journalNode = { namespace: "hdfs", name: "hdfs-journalnode", selector: "app.kubernetes.io/name=hdfs-journalnode" };
+const dataNode = { namespace: "hdfs", name: "hdfs-datanode", selector: "app.kubernetes.io/name=hdfs-datanode" };
 const highCpu = { host: "high-cpu" };
 
 /** The dev stack's shape: node-2, node-5, node-8 labelled for the NameNode. */
 function config(nodeLabels: Record<string, Record<string, string>>, extra: Record<string, unknown> = {}) {
-  return { nodeLabels, hdfsNameNode: { nodeSelector: highCpu }, ...extra };
+  return { nodeLabels, hdfsNameNode: { nodeSelector: highCpu }, hdfsDataNode: { tolerations: controlPlaneToleration }, ...extra };
 }
+const controlPlaneToleration = [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }];
 const devLabels = { "node-2": highCpu, "node-5": highCpu, "node-8": highCpu };
 
 /** node -> names of the DaemonSet's live pods on it. */
@@ -98,7 +101,7 @@ describe("the seed's promises, on the local cluster", () => {
     assert.equal(await clusterDump(), before);
   });
 
-  test("2. pulumi up labels the configured nodes and returns once both DaemonSets are rolled out", async () => {
+  test("2. pulumi up labels the configured nodes and returns once every DaemonSet is rolled out", async () => {
     assertSucceeded(await stack.up(), "pulumi up");
     // No waiting here: `pulumi up` itself must have waited for the rollout.
     const labels = await nodeLabels();
@@ -108,6 +111,9 @@ describe("the seed's promises, on the local cluster", () => {
     }
     await assertOnePodOn(nodeExporter, allNodes);
     await assertOnePodOn(nameNode, ["node-2", "node-5", "node-8"]);
+    // HDFS HA: JournalNodes with the NameNodes, DataNodes on every host.
+    await assertOnePodOn(journalNode, ["node-2", "node-5", "node-8"]);
+    await assertOnePodOn(dataNode, allNodes);
     const outputs = await stack.outputs();
     assert.deepEqual(outputs.labelPlan, devLabels);
     assert.deepEqual(outputs.placement.hdfsNameNode.nodes, ["node-2", "node-5", "node-8"]);
@@ -217,10 +223,12 @@ describe("the seed's promises, on the local cluster", () => {
     assertSucceeded(await stack.preview(["--expect-no-changes"]), "pulumi preview --expect-no-changes");
   });
 
-  test("9. pulumi destroy removes both DaemonSets, their companions and the program's labels only", async () => {
+  test("9. pulumi destroy removes every DaemonSet, their companions and the program's labels only", async () => {
     assertSucceeded(await stack.destroy(), "pulumi destroy");
     assert.equal(await getDaemonSet(nodeExporter.namespace, nodeExporter.name), undefined);
-    assert.equal(await getDaemonSet(nameNode.namespace, nameNode.name), undefined);
+    for (const ds of [nameNode, journalNode, dataNode]) {
+      assert.equal(await getDaemonSet(ds.namespace, ds.name), undefined, ds.name);
+    }
     const namespaces = (await kubectlJson<{ items: any[] }>(["get", "namespaces"])).items.map((n) => n.metadata.name);
     await waitFor(async () => {
       const ns = (await kubectlJson<{ items: any[] }>(["get", "namespaces"])).items.map((n) => n.metadata.name);
