@@ -80,6 +80,20 @@ export interface NodeExporterArgs extends HostWorkloadArgs {
   serviceMonitor?: boolean;
   /** Scrape interval of the ServiceMonitor. Default: `30s`. */
   scrapeInterval?: string;
+  /**
+   * Put the metrics behind kube-rbac-proxy: node-exporter listens on 127.0.0.1 only, the proxy serves the
+   * metrics port with TLS and lets through only callers whose token may `get` the non-resource URL `/metrics`
+   * (it asks the API server with TokenReviews and SubjectAccessReviews, which a ClusterRole and binding
+   * created here allow it to). Default: false.
+   */
+  rbacProxy?: boolean;
+  /** kube-rbac-proxy image. Default: `quay.io/brancz/kube-rbac-proxy:v0.19.1`. */
+  rbacProxyImage?: string;
+  /**
+   * Create a NetworkPolicy that admits ingress to the metrics port only from these peers (e.g. the Prometheus
+   * namespace). It does not protect the host port: see README. Default: unset (no NetworkPolicy).
+   */
+  networkPolicyFrom?: k8s.types.input.networking.v1.NetworkPolicyPeer[];
   /** Annotate the DaemonSet with the host access it takes, for the policy pack. Default: true. */
   declareHostAccess?: boolean;
 }
@@ -122,6 +136,15 @@ export const nodeExporterDefaults = {
   service: true,
   serviceMonitor: false,
   scrapeInterval: "30s",
+  rbacProxy: false,
+  rbacProxyImage: "quay.io/brancz/kube-rbac-proxy:v0.19.1",
+  /** With rbacProxy: where node-exporter listens, on loopback only. */
+  upstreamPort: 9101,
+  /** With rbacProxy: the proxy's resources (kube-prometheus). */
+  rbacProxyResources: {
+    requests: { cpu: "10m", memory: "20Mi" },
+    limits: { memory: "40Mi" },
+  } as Input.ResourceRequirements,
   declareHostAccess: true,
   /** The user node-exporter runs as: nobody. */
   uid: 65534,
@@ -145,6 +168,7 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
   public readonly service?: k8s.core.v1.Service;
   public readonly serviceAccount?: k8s.core.v1.ServiceAccount;
   public readonly serviceMonitor?: k8s.apiextensions.CustomResource;
+  public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
   /** The node selector and tolerations the pods are placed with. */
   public readonly placement: Placement;
 
@@ -162,7 +186,22 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
     if (a.serviceAccount) {
       this.serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, {
         metadata: { name: a.name, namespace, labels: { ...selectorLabels, ...labels } },
-        automountServiceAccountToken: false,
+        // Only the proxy needs a token (for its TokenReviews and SubjectAccessReviews).
+        automountServiceAccountToken: a.rbacProxy,
+      }, child);
+    }
+    if (a.rbacProxy && this.serviceAccount) {
+      const role = new k8s.rbac.v1.ClusterRole(`${name}-rbac-proxy`, {
+        metadata: { name: `${a.name}-rbac-proxy`, labels: { ...selectorLabels, ...labels } },
+        rules: [
+          { apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] },
+          { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
+        ],
+      }, child);
+      new k8s.rbac.v1.ClusterRoleBinding(`${name}-rbac-proxy`, {
+        metadata: { name: `${a.name}-rbac-proxy`, labels: { ...selectorLabels, ...labels } },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: this.serviceAccount.metadata.name, namespace }],
       }, child);
     }
 
@@ -170,7 +209,9 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
     if (a.hostRoot) {
       args_.push("--path.rootfs=/host/root", "--path.udev.data=/host/root/run/udev/data");
     }
-    if (a.listenHost !== null) {
+    if (a.rbacProxy) {
+      args_.push(`--web.listen-address=127.0.0.1:${nodeExporterDefaults.upstreamPort}`);
+    } else if (a.listenHost !== null) {
       args_.push(`--web.listen-address=${a.listenHost}:${a.port}`);
     }
     args_.push(...a.collectorArgs, ...a.extraArgs);
@@ -181,20 +222,41 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       timeoutSeconds: 1,
       failureThreshold: 3,
     });
+    const hostIpEnv = [{ name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }];
+    const metricsPort = { name: a.portName, containerPort: a.port, ...(a.hostPort ? { hostPort: a.port } : {}) };
     const container: HostContainer = {
       name: a.containerName,
       image: a.image,
       imagePullPolicy: a.imagePullPolicy,
       args: args_,
-      ...(a.listenHost?.includes("$(HOST_IP)")
-        ? { env: [{ name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }] }
-        : {}),
-      ports: [{ name: a.portName, containerPort: a.port, ...(a.hostPort ? { hostPort: a.port } : {}) }],
+      ...(!a.rbacProxy && a.listenHost?.includes("$(HOST_IP)") ? { env: hostIpEnv } : {}),
+      // Behind the proxy, node-exporter is reachable on loopback only and publishes no port.
+      ...(a.rbacProxy ? {} : { ports: [metricsPort] }),
       hostMounts: nodeExporterHostMounts(a.hostRoot, a.hostRootPropagation).map((m) => m.name),
       resources: a.resources,
-      ...(a.probes ? { livenessProbe: probe(), readinessProbe: probe() } : {}),
+      ...(a.probes && !a.rbacProxy ? { livenessProbe: probe(), readinessProbe: probe() } : {}),
       ...(a.hardened ? { securityContext: restrictedContainerSecurityContext } : {}),
     };
+    // The proxy's port needs a token to pass, so it is probed by TCP.
+    const tcpProbe = (): Input.Probe => ({ tcpSocket: { port: a.portName }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 });
+    const proxy: HostContainer | undefined = a.rbacProxy
+      ? {
+          name: "kube-rbac-proxy",
+          image: a.rbacProxyImage,
+          imagePullPolicy: a.imagePullPolicy,
+          args: [
+            `--secure-listen-address=[$(HOST_IP)]:${a.port}`,
+            `--upstream=http://127.0.0.1:${nodeExporterDefaults.upstreamPort}/`,
+            "--allow-paths=/metrics",
+            "--tls-min-version=VersionTLS12",
+          ],
+          env: hostIpEnv,
+          ports: [metricsPort],
+          resources: nodeExporterDefaults.rbacProxyResources,
+          ...(a.probes ? { livenessProbe: tcpProbe(), readinessProbe: tcpProbe() } : {}),
+          securityContext: restrictedContainerSecurityContext,
+        }
+      : undefined;
 
     this.placement = a.placement;
     this.daemonSet = hostDaemonSet({
@@ -211,11 +273,11 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       placement: a.placement,
       updateStrategy: a.updateStrategy,
       ...(this.serviceAccount
-        ? { serviceAccountName: this.serviceAccount.metadata.name, automountServiceAccountToken: false }
+        ? { serviceAccountName: this.serviceAccount.metadata.name, automountServiceAccountToken: a.rbacProxy }
         : {}),
       ...(a.hardened ? { podSecurityContext: nonRootPodSecurityContext(nodeExporterDefaults.uid) } : {}),
       hostMounts: nodeExporterHostMounts(a.hostRoot, a.hostRootPropagation),
-      containers: [container],
+      containers: proxy ? [container, proxy] : [container],
       declareHostAccess: a.declareHostAccess,
     }, { ...child, dependsOn: a.dependsOn ?? [] });
 
@@ -240,11 +302,30 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
           endpoints: [{
             port: a.portName,
             interval: a.scrapeInterval,
+            ...(a.rbacProxy
+              ? {
+                  scheme: "https",
+                  bearerTokenFile: "/var/run/secrets/kubernetes.io/serviceaccount/token",
+                  // The proxy's certificate is self-signed, made at start-up.
+                  tlsConfig: { insecureSkipVerify: true },
+                }
+              : {}),
             // One series per node, named by the node rather than by the host-network pod IP.
             relabelings: [{ action: "replace", sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "instance" }],
           }],
         },
       }, { ...child, dependsOn: this.service ? [this.service] : [] });
+    }
+
+    if (a.networkPolicyFrom) {
+      this.networkPolicy = new k8s.networking.v1.NetworkPolicy(`${name}-networkpolicy`, {
+        metadata: { name: a.name, namespace, labels: { ...selectorLabels, ...labels } },
+        spec: {
+          podSelector: { matchLabels: selectorLabels },
+          policyTypes: ["Ingress"],
+          ingress: [{ from: a.networkPolicyFrom, ports: [{ protocol: "TCP", port: a.port }] }],
+        },
+      }, child);
     }
 
     this.registerOutputs({

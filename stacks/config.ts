@@ -103,6 +103,17 @@ const nodeExporterConfig = z.strictObject({
   service: z.boolean().optional(),
   serviceMonitor: z.boolean().optional(),
   scrapeInterval: z.string().regex(/^\d+(ms|s|m|h)$/, "must be a duration like 30s").optional(),
+  rbacProxy: z.boolean().optional(),
+  rbacProxyImage: image.optional(),
+  networkPolicyFrom: z
+    .array(
+      z.strictObject({
+        namespaceSelector: z.strictObject({ matchLabels: labels }).optional(),
+        podSelector: z.strictObject({ matchLabels: labels }).optional(),
+        ipBlock: z.strictObject({ cidr: z.string(), except: z.array(z.string()).optional() }).optional(),
+      }),
+    )
+    .optional(),
 });
 
 const hostPath = z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute path (not /)");
@@ -256,6 +267,12 @@ type Issue = { path: PropertyKey[]; message: string };
 /** Checks across keys: placement that matches nothing, host ports claimed twice. */
 function crossChecks(c: StackConfig): Issue[] {
   const issues: Issue[] = [];
+  if (c.nodeExporter.rbacProxy && c.nodeExporter.serviceAccount === false) {
+    issues.push({
+      path: ["nodeExporter", "rbacProxy"],
+      message: "kube-rbac-proxy needs the component's ServiceAccount (its RBAC is bound to it): leave nodeExporter.serviceAccount on",
+    });
+  }
   const nn = c.hdfsNameNode;
   if (nn.enabled && !nn.selectorLabelsManagedExternally) {
     const selector = nn.nodeSelector ?? hdfsNameNodeDefaults.nodeSelector;

@@ -52,6 +52,21 @@ describe("the program with the dev stack", () => {
     }
   });
 
+  it("renders the optional objects (kube-rbac-proxy RBAC, NetworkPolicy, ServiceMonitor aside) schema-valid too", async () => {
+    const run = await runProgram({
+      ...stackFileConfig("dev"),
+      nodeExporter: { rbacProxy: true, networkPolicyFrom: [{ namespaceSelector: { matchLabels: { team: "monitoring" } } }] },
+    });
+    assert.equal(run.error, undefined);
+    const schema = new KubernetesSchema();
+    const kinds = new Set<string>();
+    for (const object of kubernetesObjects(run.registered)) {
+      kinds.add(object.kind);
+      assert.deepEqual(schema.errors(object), [], `${object.kind} ${object.metadata?.name}`);
+    }
+    for (const kind of ["ClusterRole", "ClusterRoleBinding", "NetworkPolicy"]) assert.ok(kinds.has(kind), kind);
+  });
+
   it("the schema check catches a misspelt field and a wrong type", () => {
     const schema = new KubernetesSchema();
     const ds = structuredClone(find(registered, "kubernetes:apps/v1:DaemonSet", "node-exporter").inputs);

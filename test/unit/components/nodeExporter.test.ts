@@ -154,6 +154,35 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.equal(ds.metadata.namespace, "kube-system");
   });
 
+  it("can put the metrics behind kube-rbac-proxy: loopback-only exporter, TLS proxy on the port, RBAC to review tokens", async () => {
+    const { registered, ds } = await render({ rbacProxy: true, serviceMonitor: true });
+    const [exporter, proxy] = ds.spec.template.spec.containers;
+    assert.ok(exporter.args.includes("--web.listen-address=127.0.0.1:9101"));
+    assert.equal(exporter.ports, undefined);
+    assert.equal(proxy.name, "kube-rbac-proxy");
+    assert.ok(proxy.args.includes("--secure-listen-address=[$(HOST_IP)]:9100"));
+    assert.ok(proxy.args.includes("--upstream=http://127.0.0.1:9101/"));
+    assert.deepEqual(proxy.ports, [{ name: "metrics", containerPort: 9100, hostPort: 9100 }]);
+    assert.deepEqual(proxy.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    assert.equal(ds.spec.template.spec.automountServiceAccountToken, true);
+    const role = find(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").inputs;
+    assert.deepEqual(role.rules.map((r: any) => r.resources[0]).sort(), ["subjectaccessreviews", "tokenreviews"]);
+    const binding = find(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").inputs;
+    assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "node-exporter", namespace: "monitoring" }]);
+    const endpoint = find(registered, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").inputs.spec.endpoints[0];
+    assert.equal(endpoint.scheme, "https");
+    const plain = await render();
+    assert.equal(plain.registered.filter((r) => r.type.includes("rbac.authorization.k8s.io")).length, 0);
+  });
+
+  it("creates a NetworkPolicy for the metrics port only when peers are given", async () => {
+    assert.equal((await render()).registered.filter((r) => r.type.includes("NetworkPolicy")).length, 0);
+    const from = [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "prometheus" } } }];
+    const np = find((await render({ networkPolicyFrom: from })).registered, "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs;
+    assert.deepEqual(np.spec.podSelector.matchLabels, { "app.kubernetes.io/name": "node-exporter", "app.kubernetes.io/instance": "node-exporter" });
+    assert.deepEqual(np.spec.ingress, [{ from, ports: [{ protocol: "TCP", port: 9100 }] }]);
+  });
+
   it("parents every child to the component", async () => {
     const { component } = await render({ serviceMonitor: true });
     for (const child of [component.daemonSet, component.service!, component.serviceAccount!, component.serviceMonitor!]) {

@@ -68,6 +68,8 @@ describe("stack config", () => {
     { name: "relative name directory", config: { ...valid, hdfsNameNode: { nameDirHostPath: "var/lib/hdfs" } }, expect: [/hdfsNameNode\.nameDirHostPath: .*absolute path/] },
     { name: "toleration with a typo", config: { ...valid, nodeExporter: { tolerations: [{ operater: "Exists" }] } }, expect: [/^k8s-daemonsets:nodeExporter\.tolerations\[0\]\.operater: unknown config key$/] },
     { name: "rollout timeout too short", config: { ...valid, rolloutTimeoutSeconds: 5 }, expect: [/^k8s-daemonsets:rolloutTimeoutSeconds: 5 must be at least 30$/] },
+    { name: "rbacProxy without a ServiceAccount", config: { ...valid, nodeExporter: { rbacProxy: true, serviceAccount: false } }, expect: [/^k8s-daemonsets:nodeExporter\.rbacProxy: kube-rbac-proxy needs the component's ServiceAccount/] },
+    { name: "NetworkPolicy peer with a typo", config: { ...valid, nodeExporter: { networkPolicyFrom: [{ namespaceSelecter: {} }] } }, expect: [/nodeExporter\.networkPolicyFrom\[0\]\.namespaceSelecter: unknown config key/] },
     { name: "nodeLabels not a map", config: { nodeLabels: ["node-2"] }, expect: [/^k8s-daemonsets:nodeLabels: expected record, got a list$/] },
     // HDFS: HA membership, quorum, ZooKeeper, JournalNodes, DataNodes.
     { name: "more than 5 NameNode hosts", config: { nodeLabels: hosts(6) }, expect: [/^k8s-daemonsets:hdfsNameNode\.nodeSelector: host=high-cpu selects 6 nodes in nodeLabels \(node-2, .*node-7\); an HA nameservice has at most 5 NameNodes .*remove the label from 1 of them/] },
