@@ -8,55 +8,35 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HadoopProperties, hdfsSiteDefaults } from "./hadoopConfig";
 import {
+  HdfsRoleArgs,
   HdfsSite,
-  configHash,
   hdfsCommonDefaults,
-  hdfsConfigMap,
   hdfsContainer,
   hdfsEnv,
-  hdfsPriorityClass,
+  hdfsRoleDaemonSet,
+  hostPorts,
   hdfsSite,
-  hdfsVolumes,
   nodeNameEnv,
   ownDataDirectories,
 } from "./hdfsShared";
-import {
-  HostContainer,
-  HostMount,
-  HostWorkloadArgs,
-  Placement,
-  UpdateStrategy,
-  definedOnly,
-  hostAgentNamespace,
-  hostDaemonSet,
-  nonRootPodSecurityContext,
-} from "./hostDaemonSet";
-import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
+import { HostContainer, HostMount, Placement, UpdateStrategy, definedOnly, hostAgentNamespace } from "./hostDaemonSet";
+import { objectLabelsFor, selectorLabelsFor } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
-export interface HdfsNameNodeArgs extends HostWorkloadArgs {
-  /** Object name of the DaemonSet and its ConfigMap. Default: `hdfs-namenode`. */
-  name?: string;
+/** The NameNode's own arguments; the ones every HDFS role takes are `HdfsRoleArgs`'. */
+export interface HdfsNameNodeArgs extends HdfsRoleArgs {
   /** Namespace (not kube-system). Default: `hdfs`. */
   namespace?: string;
   /** Create the namespace (with Pod Security labels). Default: true. */
   createNamespace?: boolean;
-  /** Only nodes with all of these labels run a NameNode. Default: `{host: high-cpu}`. */
-  nodeSelector?: Record<string, string>;
   /**
    * The nodes expected to carry `nodeSelector`'s labels (from the label plan), in plan order: the NameNode
    * hosts. One is a standalone NameNode, 2-5 an HA nameservice; the first formats a new filesystem.
    */
   hosts?: string[];
-  /** Taints the NameNode tolerates. Default: none. */
-  tolerations?: Input.Toleration[];
   /** Extra affinity rules. Default: none. */
   affinity?: Input.Affinity;
-  /** Apache Hadoop 3 image, pinned by tag or digest. Default: `apache/hadoop:3.4.1`. */
-  image?: string;
-  /** Default: `IfNotPresent`. */
-  imagePullPolicy?: string;
   /** Name directory on the host (created if missing). Default: `/var/lib/hdfs/name`. */
   nameDirHostPath?: string;
   /** NameNode RPC port, a host port. Default: 8020. */
@@ -82,18 +62,8 @@ export interface HdfsNameNodeArgs extends HostWorkloadArgs {
    * rendered from this component's own arguments (JournalNodes on the NameNode hosts, default ports).
    */
   site?: HdfsSite;
-  /** Use this existing PriorityClass instead of creating one. Default: unset (one is created). */
-  priorityClassName?: string;
-  /** Value of the PriorityClass the component creates. Default: 1000000 (below the system-* classes). */
-  priorityValue?: number;
-  /** Default: requests cpu 500m / memory 2Gi, limit memory 2Gi. */
-  resources?: Input.ResourceRequirements;
-  /** Maximum Java heap of the NameNode. Default: `1536m` (fits the memory limit with headroom). */
-  javaHeap?: string;
   /** The ZKFC container's resources. Default: requests cpu 50m / memory 384Mi, limit memory 384Mi (heap 256m). */
   zkfcResources?: Input.ResourceRequirements;
-  /** Default: RollingUpdate, one node at a time. */
-  updateStrategy?: UpdateStrategy;
 }
 
 /** Every default of the component, in one place. */
@@ -101,6 +71,7 @@ export const hdfsNameNodeDefaults = {
   name: "hdfs-namenode",
   namespace: hdfsCommonDefaults.namespace,
   createNamespace: true,
+  /** The hosts labelled for the NameNode. */
   nodeSelector: { host: "high-cpu" } as Record<string, string>,
   hosts: [] as string[],
   tolerations: [] as Input.Toleration[],
@@ -116,6 +87,7 @@ export const hdfsNameNodeDefaults = {
   replication: hdfsSiteDefaults.replication,
   coreSite: {} as HadoopProperties,
   hdfsSite: {} as HadoopProperties,
+  /** Below the system-* classes. */
   priorityValue: 1000000,
   resources: {
     requests: { cpu: "500m", memory: "2Gi" },
@@ -127,6 +99,7 @@ export const hdfsNameNodeDefaults = {
     limits: { memory: "384Mi" },
   } as Input.ResourceRequirements,
   zkfcJavaHeap: "256m",
+  /** One node at a time. */
   updateStrategy: { type: "RollingUpdate", maxUnavailable: 1 } as UpdateStrategy,
   uid: hdfsCommonDefaults.uid,
   /** Where the name directory and the configuration appear inside the containers. */
@@ -164,21 +137,8 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
     super("k8s-daemonsets:index:HdfsNameNodeDaemonSet", name, {}, opts);
     const a = { ...hdfsNameNodeDefaults, ...definedOnly(args) };
     const d = hdfsNameNodeDefaults;
-    const selectorLabels = selectorLabelsFor("hdfs-namenode", a.name);
-    const labels = objectLabelsFor("namenode");
-    const podLabels = { ...labels, "app.kubernetes.io/version": imageVersion(a.image) };
-    const child = { parent: this };
 
     this.namespace = hostAgentNamespace(`${name}-namespace`, a.namespace, a.createNamespace, this);
-
-    const { priorityClassName, priorityClass } = hdfsPriorityClass(`${name}-priority`, {
-      name: a.name,
-      priorityClassName: a.priorityClassName,
-      priorityValue: a.priorityValue,
-      description: "HDFS NameNode: preempts ordinary workloads on the hosts labelled for it.",
-      labels: { ...selectorLabels, ...labels },
-    }, this);
-    this.priorityClass = priorityClass;
 
     this.site = a.site ?? hdfsSite({
       nameNodeHosts: a.hosts,
@@ -193,8 +153,6 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
     });
     this.coreSiteXml = this.site.coreSiteXml;
     this.hdfsSiteXml = this.site.hdfsSiteXml;
-    this.configMap = hdfsConfigMap(`${name}-config`, `${a.name}-config`, this.namespace, { ...selectorLabels, ...labels },
-      this.site, { "namenode-format.sh": formatScript }, this);
 
     // The membership record: written once, then kept as it was (ignoreChanges), so that its outputs say which
     // hosts the nameservice was created with, wherever the labels have moved since.
@@ -202,14 +160,14 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
       metadata: {
         name: `${a.name}-membership`,
         namespace: this.namespace,
-        labels: { ...selectorLabels, ...labels },
+        labels: { ...selectorLabelsFor("hdfs-namenode", a.name), ...objectLabelsFor("namenode") },
         annotations: {
           "k8s-daemonsets/note":
             "NameNode hosts as first created; never updated by pulumi up. Replace it (pulumi up --replace <urn>) to accept a new membership.",
         },
       },
       data: { [membershipKeys.hosts]: a.hosts.join(","), [membershipKeys.formatHost]: a.hosts[0] ?? "" },
-    }, { ...child, ignoreChanges: ["data"] });
+    }, { parent: this, ignoreChanges: ["data"] });
     const recorded = this.membership.data.apply((data) => ({
       hosts: (data?.[membershipKeys.hosts] ?? a.hosts.join(",")).split(",").filter((h) => h !== ""),
       formatHost: data?.[membershipKeys.formatHost] ?? a.hosts[0] ?? "",
@@ -229,7 +187,6 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
       dataDirectory: true,
       type: "DirectoryOrCreate",
     };
-    const image = { image: a.image, imagePullPolicy: a.imagePullPolicy };
     const env = hdfsEnv("HDFS_NAMENODE_OPTS", a.javaHeap, [
       { name: "NAME_DIR", value: d.nameDir },
       { name: "CLUSTER_ID", value: a.clusterId },
@@ -243,8 +200,8 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
     ];
 
     const initContainers: HostContainer[] = [
-      ownDataDirectories(image, [nameDir], "own-name-dir"),
-      hdfsContainer(image, {
+      ownDataDirectories(a, [nameDir], "own-name-dir"),
+      hdfsContainer(a, {
         // Format (one host, once), bootstrap a standby, or keep what is there: see assets/namenode-format.sh.
         name: "format",
         command: ["sh", "/etc/namenode-init/namenode-format.sh"],
@@ -256,15 +213,12 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
     ];
 
     const containers: HostContainer[] = [
-      hdfsContainer(image, {
+      hdfsContainer(a, {
         name: "namenode",
         command: ["hdfs", "namenode"],
         env,
         hostMounts: ["name-dir"],
-        ports: [
-          { name: "rpc", containerPort: a.rpcPort, hostPort: a.rpcPort },
-          { name: "http", containerPort: a.httpPort, hostPort: a.httpPort },
-        ],
+        ports: hostPorts({ rpc: a.rpcPort, http: a.httpPort }),
         resources: a.resources,
         startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 60 },
         livenessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
@@ -273,44 +227,32 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
       }),
     ];
     if (this.site.automaticFailover) {
-      containers.push(hdfsContainer(image, {
+      containers.push(hdfsContainer(a, {
         // The ZKFailoverController: health-checks the NameNode beside it and runs the ZooKeeper election.
         name: "zkfc",
         command: ["hdfs", "zkfc"],
         env: hdfsEnv("HDFS_ZKFC_OPTS", d.zkfcJavaHeap),
-        ports: [{ name: "zkfc", containerPort: a.zkfcPort, hostPort: a.zkfcPort }],
+        ports: hostPorts({ zkfc: a.zkfcPort }),
         resources: a.zkfcResources,
         livenessProbe: { tcpSocket: { port: "zkfc" }, initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
       }));
     }
 
-    this.placement = {
-      nodeSelector: a.nodeSelector,
-      tolerations: a.tolerations,
-      ...(a.affinity ? { affinity: a.affinity } : {}),
-    };
-    this.daemonSet = hostDaemonSet({
-      rolloutTimeoutSeconds: a.rolloutTimeoutSeconds,
-      name: a.name,
-      namespace: this.namespace,
-      selectorLabels,
-      labels,
-      podLabels,
-      // Restart the NameNode when its configuration changes.
-      podAnnotations: { "k8s-daemonsets/config-hash": configHash(this.coreSiteXml, this.hdfsSiteXml, formatScript) },
-      hostNetwork: true,
-      hostPID: false,
-      priorityClassName,
-      placement: this.placement,
-      updateStrategy: a.updateStrategy,
-      automountServiceAccountToken: false,
-      podSecurityContext: nonRootPodSecurityContext(d.uid),
-      terminationGracePeriodSeconds: 60,
-      hostMounts: [nameDir],
-      volumes: hdfsVolumes(this.configMap),
-      initContainers,
-      containers,
-    }, { ...child, dependsOn: a.dependsOn ?? [] });
+    ({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, placement: this.placement } =
+      hdfsRoleDaemonSet(this, "namenode", {
+        resourceName: name,
+        args: a,
+        namespace: this.namespace,
+        site: this.site,
+        description: "HDFS NameNode: preempts ordinary workloads on the hosts labelled for it.",
+        // The format script is part of the config hash: the NameNode restarts when it changes too.
+        files: { "namenode-format.sh": formatScript },
+        affinity: a.affinity,
+        terminationGracePeriodSeconds: 60,
+        hostMounts: [nameDir],
+        initContainers,
+        containers,
+      }));
 
     this.registerOutputs({
       daemonSet: this.daemonSet,

@@ -1,12 +1,23 @@
 // What every HDFS role of this project shares (NameNode, JournalNode, DataNode): the image and its user,
 // one rendered core-site.xml/hdfs-site.xml, the ConfigMap that carries it and where it is mounted, the
 // environment for a read-only root filesystem, the init step that hands a hostPath to the hadoop user, the
-// PriorityClass each role brings. The components differ only in what they run and where.
+// PriorityClass each role brings, the arguments every role takes and the DaemonSet they all get
+// (`hdfsRoleDaemonSet`). The components differ only in what they run and where.
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HdfsSiteArgs, HdfsSiteFacts, hdfsSiteConfig, renderHadoopXml } from "./hadoopConfig";
-import { HostContainer, HostMount, restrictedContainerSecurityContext } from "./hostDaemonSet";
+import {
+  HostContainer,
+  HostMount,
+  HostWorkloadArgs,
+  Placement,
+  UpdateStrategy,
+  hostDaemonSet,
+  nonRootPodSecurityContext,
+  restrictedContainerSecurityContext,
+} from "./hostDaemonSet";
+import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
@@ -86,6 +97,11 @@ export function hdfsEnv(optsVariable: string, javaHeap: string, extra: Input.Env
   ];
 }
 
+/** Named container ports that are also host ports (HDFS pods use the host's network), in the order given. */
+export function hostPorts(ports: Record<string, number>): Input.ContainerPort[] {
+  return Object.entries(ports).map(([name, port]) => ({ name, containerPort: port, hostPort: port }));
+}
+
 /** The pod's node name, from the downward API. */
 export const nodeNameEnv: Input.EnvVar = { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } };
 
@@ -150,4 +166,125 @@ export function hdfsPriorityClass(
     description: args.description,
   }, { parent });
   return { priorityClassName: priorityClass.metadata.name, priorityClass };
+}
+
+/**
+ * What every HDFS role takes besides its own settings. Where a default differs by role, it is the role's:
+ * see `hdfsNameNodeDefaults`, `hdfsJournalNodeDefaults`, `hdfsDataNodeDefaults`.
+ */
+export interface HdfsRoleArgs extends HostWorkloadArgs {
+  /** Object name of the DaemonSet and its ConfigMap. Default: `hdfs-<role>` (`hdfs-namenode`, ...). */
+  name?: string;
+  /** Namespace, which must exist (the NameNode's). Default: `hdfs`. */
+  namespace?: pulumi.Input<string>;
+  /** Only nodes with all of these labels run the role. Default: the role's. */
+  nodeSelector?: Record<string, string>;
+  /** Taints the role's pods tolerate. Default: none. */
+  tolerations?: Input.Toleration[];
+  /** Apache Hadoop 3 image, pinned by tag or digest. Default: `apache/hadoop:3.4.1`. */
+  image?: string;
+  /** Default: `IfNotPresent`. */
+  imagePullPolicy?: string;
+  /** Use this existing PriorityClass instead of creating one. Default: unset (one is created). */
+  priorityClassName?: string;
+  /** Value of the PriorityClass the component creates. Default: the role's. */
+  priorityValue?: number;
+  /** The daemon container's resources. Default: the role's. */
+  resources?: Input.ResourceRequirements;
+  /** Maximum Java heap of the daemon. Default: the role's (fits its memory limit with headroom). */
+  javaHeap?: string;
+  /** Default: RollingUpdate, at the role's pace. */
+  updateStrategy?: UpdateStrategy;
+}
+
+/** A role's arguments over its defaults: what `hdfsRoleDaemonSet` reads of them. */
+export type HdfsRoleResolvedArgs = Required<
+  Pick<HdfsRoleArgs, "name" | "namespace" | "nodeSelector" | "tolerations" | "image" | "imagePullPolicy" | "priorityValue" | "updateStrategy">
+> &
+  Pick<HdfsRoleArgs, "priorityClassName" | "dependsOn" | "rolloutTimeoutSeconds">;
+
+/** What a role brings to `hdfsRoleDaemonSet`: its own parts of the pod and objects. */
+export interface HdfsRoleSettings {
+  /** The component's resource name: its children are `<resourceName>-priority` and `<resourceName>-config`. */
+  resourceName: string;
+  /** The role's arguments over its defaults. */
+  args: HdfsRoleResolvedArgs;
+  /** Namespace of the objects. Default: `args.namespace`. */
+  namespace?: pulumi.Input<string>;
+  /** The cluster's configuration. */
+  site: HdfsSite;
+  /** Description of the role's PriorityClass. */
+  description: string;
+  /** Files of the role's own in its ConfigMap (scripts); part of the config hash. Default: none. */
+  files?: Record<string, string>;
+  /** Extra affinity rules of the pods. Default: none. */
+  affinity?: Input.Affinity;
+  terminationGracePeriodSeconds: number;
+  hostMounts: HostMount[];
+  initContainers: HostContainer[];
+  containers: HostContainer[];
+}
+
+/**
+ * The objects every HDFS role creates: its PriorityClass (unless an existing one is named), its ConfigMap
+ * (`hdfsConfigMap`) and its DaemonSet on the host's network, non-root, without an API token, restarted when
+ * its configuration changes (the `k8s-daemonsets/config-hash` pod annotation).
+ */
+export function hdfsRoleDaemonSet(
+  parent: pulumi.Resource,
+  role: "namenode" | "journalnode" | "datanode",
+  s: HdfsRoleSettings,
+): {
+  daemonSet: k8s.apps.v1.DaemonSet;
+  configMap: k8s.core.v1.ConfigMap;
+  priorityClass?: k8s.scheduling.v1.PriorityClass;
+  placement: Placement;
+} {
+  const a = s.args;
+  const namespace = s.namespace ?? a.namespace;
+  const files = s.files ?? {};
+  const selectorLabels = selectorLabelsFor(`hdfs-${role}`, a.name);
+  const labels = objectLabelsFor(role);
+  const podLabels = { ...labels, "app.kubernetes.io/version": imageVersion(a.image) };
+
+  const { priorityClassName, priorityClass } = hdfsPriorityClass(`${s.resourceName}-priority`, {
+    name: a.name,
+    priorityClassName: a.priorityClassName,
+    priorityValue: a.priorityValue,
+    description: s.description,
+    labels: { ...selectorLabels, ...labels },
+  }, parent);
+  const configMap = hdfsConfigMap(`${s.resourceName}-config`, `${a.name}-config`, namespace, { ...selectorLabels, ...labels },
+    s.site, files, parent);
+
+  const placement: Placement = {
+    nodeSelector: a.nodeSelector,
+    tolerations: a.tolerations,
+    ...(s.affinity ? { affinity: s.affinity } : {}),
+  };
+  const daemonSet = hostDaemonSet({
+    rolloutTimeoutSeconds: a.rolloutTimeoutSeconds,
+    name: a.name,
+    namespace,
+    selectorLabels,
+    labels,
+    podLabels,
+    podAnnotations: { "k8s-daemonsets/config-hash": configHash(s.site.coreSiteXml, s.site.hdfsSiteXml, ...Object.values(files)) },
+    // Every role is reached at its node's address (the JournalNodes at <node>:8485, the address in
+    // dfs.namenode.shared.edits.dir; the DataNodes by clients and NameNodes).
+    hostNetwork: true,
+    hostPID: false,
+    priorityClassName,
+    placement,
+    updateStrategy: a.updateStrategy,
+    automountServiceAccountToken: false,
+    podSecurityContext: nonRootPodSecurityContext(hdfsCommonDefaults.uid),
+    terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
+    hostMounts: s.hostMounts,
+    volumes: hdfsVolumes(configMap),
+    initContainers: s.initContainers,
+    containers: s.containers,
+  }, { parent, dependsOn: a.dependsOn ?? [] });
+
+  return { daemonSet, configMap, priorityClass, placement };
 }
