@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODES ?= 10
 
-.PHONY: help deps tools env cluster-up cluster-down cluster-status up down test test-unit test-smoke test-e2e typecheck
+.PHONY: help deps tools env cluster-up cluster-down cluster-status up down test test-unit test-smoke test-e2e typecheck bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ test-e2e: deps tools ## end-to-end suite: real pulumi against the local cluster
 	scripts/run-tests.sh e2e
 
 test: typecheck test-unit test-smoke test-e2e ## everything CI runs
+
+bench: deps tools ## benchmarks against kubectl at 10/100/1000 nodes (BENCH_SIZES, BENCH_RUNS); writes BENCHMARKS.md
+	scripts/bench.sh
 
 .PHONY: hdfs-config
 hdfs-config: deps ## write a stack's core-site.xml/hdfs-site.xml to .state/hdfs-config/ (program under Pulumi mocks; STACK=dev)
