@@ -22,7 +22,8 @@ describe("security posture, on the local cluster", () => {
   after(async () => {
     await stack.destroy();
     await stack.remove();
-    await kubectl(["delete", "namespace", "psa-baseline", "--ignore-not-found", "--wait=false"]);
+    // Leave the cluster as this file found it: the next file compares cluster dumps.
+    await kubectl(["delete", "namespace", "psa-baseline", "--ignore-not-found", "--wait=true", "--timeout=120s"]);
   });
 
   test("the policy pack passes the project's stack in a real preview", async () => {
