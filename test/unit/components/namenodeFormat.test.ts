@@ -9,27 +9,9 @@ import { describe, it } from "node:test";
 
 const script = path.join(__dirname, "..", "..", "..", "components", "assets", "namenode-format.sh");
 
+/** The standalone NameNode's first start (no HA settings). */
 function runFormat(prepare: (nameDir: string) => void) {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "namenode-format-"));
-  const nameDir = path.join(root, "name");
-  const bin = path.join(root, "bin");
-  const calls = path.join(root, "calls");
-  fs.mkdirSync(nameDir);
-  fs.mkdirSync(bin);
-  fs.writeFileSync(path.join(bin, "hdfs"), `#!/bin/sh\necho "$@" >> "${calls}"\nmkdir -p "$NAME_DIR/current" && echo "clusterID=x" > "$NAME_DIR/current/VERSION"\n`, { mode: 0o755 });
-  prepare(nameDir);
-  const before = fs.readdirSync(nameDir, { recursive: true }).sort();
-  const result = spawnSync("sh", [script], {
-    env: { PATH: `${bin}:/usr/bin:/bin`, NAME_DIR: nameDir, CLUSTER_ID: "cid-1" },
-    encoding: "utf8",
-  });
-  return {
-    status: result.status,
-    output: result.stdout + result.stderr,
-    hdfsCalls: fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n") : [],
-    before,
-    after: fs.readdirSync(nameDir, { recursive: true }).sort(),
-  };
+  return runScript({}, prepare);
 }
 
 describe("namenode-format.sh", () => {
@@ -76,11 +58,11 @@ describe("namenode-format.sh", () => {
 });
 
 /**
- * The HA decisions: the script runs against a temporary name directory with a stub `hdfs` that records its
- * arguments and behaves like the real subcommands (writes current/VERSION, or fails as told by STUB_* env).
+ * Runs the script against a temporary name directory with a stub `hdfs` that records its arguments and
+ * behaves like the real subcommands (writes current/VERSION, or fails as told by STUB_* env).
  */
-function runHa(opts: { node: string; formatHost?: string; zkfc?: boolean; stub?: Record<string, string>; prepare?: (nameDir: string) => void }) {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "namenode-ha-"));
+function runScript(env: Record<string, string>, prepare?: (nameDir: string) => void) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "namenode-format-"));
   const nameDir = path.join(root, "name");
   const bin = path.join(root, "bin");
   const calls = path.join(root, "calls");
@@ -97,20 +79,11 @@ case "$*" in
   "zkfc -formatZK"*) echo "\${STUB_ZK_OUT:-formatted}"; exit "\${STUB_ZK_EXIT:-0}" ;;
 esac
 `, { mode: 0o755 });
-  opts.prepare?.(nameDir);
+  prepare?.(nameDir);
   const list = () => fs.readdirSync(nameDir, { recursive: true }).map(String).sort();
   const before = list();
   const result = spawnSync("sh", [script], {
-    env: {
-      PATH: `${bin}:/usr/bin:/bin`,
-      NAME_DIR: nameDir,
-      CLUSTER_ID: "cid-1",
-      HA: "true",
-      NODE_NAME: opts.node,
-      FORMAT_HOST: opts.formatHost ?? "node-2",
-      ZKFC_FORMAT: String(opts.zkfc ?? false),
-      ...opts.stub,
-    },
+    env: { PATH: `${bin}:/usr/bin:/bin`, NAME_DIR: nameDir, CLUSTER_ID: "cid-1", ...env },
     encoding: "utf8",
   });
   return {
@@ -120,6 +93,14 @@ esac
     before,
     after: list(),
   };
+}
+
+/** An HA NameNode's first start on `node`. */
+function runHa(opts: { node: string; formatHost?: string; zkfc?: boolean; stub?: Record<string, string>; prepare?: (nameDir: string) => void }) {
+  return runScript(
+    { HA: "true", NODE_NAME: opts.node, FORMAT_HOST: opts.formatHost ?? "node-2", ZKFC_FORMAT: String(opts.zkfc ?? false), ...opts.stub },
+    opts.prepare,
+  );
 }
 
 const withMetadata = (dir: string, ...markers: string[]) => {
