@@ -35,6 +35,13 @@ fi
 unset _provider _plugin_dir
 PULUMI_IGNORE_AMBIENT_PLUGINS=true
 
+# The file backend rewrites the whole state file twice per resource step (O(resources^2) per update: at 1,000
+# nodes, 300 NodePatches and a 2 MB state, ~35 s of a 160 s `pulumi up`; BENCHMARKS.md, "Checkpoints"). The local
+# stacks save it once at the end instead: an update killed outright (SIGKILL, power loss) forgets what it created,
+# which for the disposable local cluster `make down && make up` repairs. Interrupts (Ctrl-C) and failed updates
+# still save. PULUMI_SKIP_CHECKPOINTS=false in the caller's environment restores per-step checkpoints.
+PULUMI_SKIP_CHECKPOINTS=${PULUMI_SKIP_CHECKPOINTS:-true}
+
 # No network from pulumi: no update check, no plugin downloads (the provider comes from PATH), no registry
 # look-ups, no Pulumi Cloud (file backend, no access token), no Neo/Copilot calls.
 PULUMI_SKIP_UPDATE_CHECK=true
@@ -47,7 +54,7 @@ unset PULUMI_ACCESS_TOKEN
 
 _env_vars=(REPO_ROOT STATE_DIR PATH KUBECONFIG KUBECACHEDIR PULUMI_HOME PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE
   PULUMI_SKIP_UPDATE_CHECK PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION PULUMI_DISABLE_REGISTRY_RESOLVE
-  PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK PULUMI_IGNORE_AMBIENT_PLUGINS PULUMI_NEO PULUMI_SUPPRESS_NEO_LINK)
+  PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK PULUMI_IGNORE_AMBIENT_PLUGINS PULUMI_SKIP_CHECKPOINTS PULUMI_NEO PULUMI_SUPPRESS_NEO_LINK)
 export "${_env_vars[@]}"
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
