@@ -38,7 +38,7 @@ PULUMI_IGNORE_AMBIENT_PLUGINS=true
 # The file backend rewrites the whole state file twice per resource step (O(resources^2) per update: at 1,000
 # nodes, 300 NodePatches and a 2 MB state, ~35 s of a 160 s `pulumi up`; BENCHMARKS.md, "Checkpoints"). The local
 # stacks save it once at the end instead: an update killed outright (SIGKILL, power loss) forgets what it created,
-# which for the disposable local cluster `make down && make up` repairs. Interrupts (Ctrl-C) and failed updates
+# which for the disposable local cluster `make down && make up` repairs. A failed update and a single Ctrl-C
 # still save. PULUMI_SKIP_CHECKPOINTS=false in the caller's environment restores per-step checkpoints.
 PULUMI_SKIP_CHECKPOINTS=${PULUMI_SKIP_CHECKPOINTS:-true}
 
