@@ -45,6 +45,20 @@ describe("security posture, on the local cluster", () => {
     // The engine checks each resource as it goes: the offending DaemonSet is never created (others may be).
     const daemonSets = await kubectlJson<{ items: any[] }>(["get", "daemonsets", "--all-namespaces", "-l", "app.kubernetes.io/name=node-exporter"]);
     assert.deepEqual(daemonSets.items.map((d) => d.metadata.name), [], "the refused DaemonSet was created");
+
+    // What the refused update did create is in the stack's state, so the next up adopts it and destroy removes
+    // it. The local stacks save the state once, when an update ends (PULUMI_SKIP_CHECKPOINTS, scripts/env.sh):
+    // a failed update must still end with that save.
+    const exported = JSON.parse((await stack.pulumi(["stack", "export", "--stack", stack.name])).stdout);
+    const recorded = new Set<string>((exported.deployment.resources ?? []).map((r: any) => `${r.type} ${r.outputs?.metadata?.namespace ?? ""}/${r.outputs?.metadata?.name ?? ""}`));
+    const namespaces = await kubectlJson<{ items: any[] }>(["get", "namespaces", "-l", "app.kubernetes.io/part-of=k8s-daemonsets"]);
+    const hdfsDaemonSets = await kubectlJson<{ items: any[] }>(["get", "daemonsets", "-n", "hdfs", "--ignore-not-found"]);
+    const created = [
+      ...namespaces.items.map((n) => `kubernetes:core/v1:Namespace /${n.metadata.name}`),
+      ...(hdfsDaemonSets.items ?? []).map((d) => `kubernetes:apps/v1:DaemonSet hdfs/${d.metadata.name}`),
+    ];
+    assert.ok(created.length > 0, "the refused update created nothing: the check below would prove nothing");
+    for (const c of created) assert.ok(recorded.has(c), `${c} exists in the cluster but not in the stack's state`);
   });
 
   test("Pod Security admission admits the project's pods and rejects a host pod where the namespace forbids it", async () => {
