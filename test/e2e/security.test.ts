@@ -52,7 +52,7 @@ describe("security posture, on the local cluster", () => {
     const exported = JSON.parse((await stack.pulumi(["stack", "export", "--stack", stack.name])).stdout);
     const recorded = new Set<string>((exported.deployment.resources ?? []).map((r: any) => `${r.type} ${r.outputs?.metadata?.namespace ?? ""}/${r.outputs?.metadata?.name ?? ""}`));
     const namespaces = await kubectlJson<{ items: any[] }>(["get", "namespaces", "-l", "app.kubernetes.io/part-of=k8s-daemonsets"]);
-    const hdfsDaemonSets = await kubectlJson<{ items: any[] }>(["get", "daemonsets", "-n", "hdfs", "--ignore-not-found"]);
+    const hdfsDaemonSets = await kubectlJson<{ items: any[] }>(["get", "daemonsets", "-n", "hdfs"]);
     const created = [
       ...namespaces.items.map((n) => `kubernetes:core/v1:Namespace /${n.metadata.name}`),
       ...(hdfsDaemonSets.items ?? []).map((d) => `kubernetes:apps/v1:DaemonSet hdfs/${d.metadata.name}`),
