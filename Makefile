@@ -36,7 +36,7 @@ down: ## destroy the dev stack and stop the local cluster
 	scripts/stack.sh down
 	scripts/cluster.sh down
 
-typecheck: deps ## type-check the program and tests
+typecheck: deps ## type-check the program, its tests and the scripts
 	npx tsc --noEmit -p .
 
 test-unit: deps ## unit tier: the program under Pulumi mocks (seconds)
