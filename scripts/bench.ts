@@ -424,6 +424,15 @@ async function benchSize(n: number): Promise<SizeResult> {
   const pulumi = (args: string[], env?: NodeJS.ProcessEnv) =>
     run("pulumi", [...args, "--stack", stackName, "--non-interactive"], { cwd: dir, sampleRss: true, env: { ...variantEnv(variant), ...env } });
   const cfg = ["--config-file", configYaml];
+  // `pulumi up`/`destroy` with the engine's event log, to split their time into phases (see stepEnds)
+  const pulumiLogged = async (args: string[], phase: string) => {
+    const eventLog = path.join(work, `events-${n}-${phase}.jsonl`);
+    fs.rmSync(eventLog, { force: true });
+    const startedAtSeconds = Date.now() / 1000;
+    const result = await pulumi([...args, "--event-log", eventLog], { PULUMI_DEBUG_COMMANDS: "true" });
+    for (const [type, end] of Object.entries(stepEnds(eventLog, startedAtSeconds))) add(`${phase}:${type}`, end);
+    return result;
+  };
   await run("pulumi", ["stack", "rm", "--stack", stackName, "--yes", "--force", "--non-interactive"], { cwd: dir, allowFailure: true });
   await run("pulumi", ["stack", "init", stackName, "--secrets-provider", "passphrase", "--non-interactive"], { cwd: dir });
   let pods = 0;
@@ -453,7 +462,7 @@ async function benchSize(n: number): Promise<SizeResult> {
 
       log(`size ${n} run ${r}/${runs}: pulumi up from empty`);
       let before = await apiCounters();
-      const up = await pulumi(["up", ...cfg, "--yes", "--skip-preview", "--diff=false"]);
+      const up = await pulumiLogged(["up", ...cfg, "--yes", "--skip-preview", "--diff=false"], "up");
       addApi("pulumiUp", apiDelta(before, await apiCounters()));
       add("pulumiUp", up.seconds);
       add("rssUp", up.peakRssMiB!);
@@ -469,7 +478,7 @@ async function benchSize(n: number): Promise<SizeResult> {
       add("rssUpNoChange", again.peakRssMiB!);
 
       log(`size ${n} run ${r}/${runs}: pulumi destroy`);
-      const destroy = await pulumi(["destroy", ...cfg, "--yes", "--skip-preview"]);
+      const destroy = await pulumiLogged(["destroy", ...cfg, "--yes", "--skip-preview"], "destroy");
       add("pulumiDestroy", destroy.seconds);
       add("waitCleanAfterDestroy", await waitClean());
 
@@ -508,12 +517,30 @@ async function benchSize(n: number): Promise<SizeResult> {
   samples.previewRatio = samples.pulumiPreview.map((u, i) => u / samples.kubectlDryRun[i]);
   return {
     size: n, variant, runs, startedAt, commit, loadAvgBefore, loadAvgAfter: os.loadavg(), clusterUpSeconds,
-    command: `BENCH_SIZES="${n}" BENCH_RUNS=${runs} BENCH_VARIANT=${variant} DAEMONSETS_STATE_DIR=${process.env.DAEMONSETS_STATE_DIR ?? ""} make bench`,
+    command: `BENCH_SIZES="${n}" BENCH_RUNS=${runs} BENCH_VARIANT=${variant}${process.env.BENCH_OUT ? ` BENCH_OUT=${process.env.BENCH_OUT}` : ""} DAEMONSETS_STATE_DIR=${process.env.DAEMONSETS_STATE_DIR ?? ""} make bench`,
     labelledNodes: Object.keys(config.nodeLabels as object).length,
     resources: rendered!.resources,
     kubernetesObjects: rendered!.nodes.length + rendered!.objects.length,
     pods, samples, peakByName, api, idleRequestsPerSecond,
   };
+}
+
+/**
+ * Seconds from the command's start until the last step on each resource type ended (NodePatch, DaemonSet,
+ * Namespace, …), from the engine's event log (`--event-log`, a debug flag that needs PULUMI_DEBUG_COMMANDS;
+ * its timestamps are whole seconds, so these are ±1 s).
+ */
+function stepEnds(eventLog: string, startedAtSeconds: number): Record<string, number> {
+  const ends: Record<string, number> = {};
+  for (const line of fs.readFileSync(eventLog, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const event = JSON.parse(line);
+    const type: string | undefined = event.resOutputsEvent?.metadata?.type;
+    if (!type) continue;
+    const kind = type.split(":").pop()!;
+    ends[kind] = Math.max(ends[kind] ?? 0, event.timestamp - startedAtSeconds);
+  }
+  return ends;
 }
 
 // ---------- the unit tier ----------
@@ -559,6 +586,12 @@ function apiCell(deltas: ReturnType<typeof apiDelta>[]): string {
   return `${stat(tool).median} / ${stat(deltas.map((d) => d.total)).median}`;
 }
 
+/** Medians of the phase ends recorded by stepEnds, e.g. "12 / 95" ("—" for results from before they were recorded). */
+function phases(r: SizeResult, phase: string, types: string[]): string {
+  const xs = types.map((t) => r.samples[`${phase}:${t}`]);
+  return xs.every((x) => x?.length) ? xs.map((x) => Math.round(stat(x).median)).join(" / ") : "—";
+}
+
 function table(results: SizeResult[]): string {
   const rows: [string, (r: SizeResult) => string][] = [
     ["labelled nodes / Kubernetes objects / pods", (r) => `${r.labelledNodes} / ${r.kubernetesObjects} / ${r.pods}`],
@@ -569,11 +602,13 @@ function table(results: SizeResult[]): string {
     ["kubectl apply --server-side --dry-run=server", (r) => fmt(stat(r.samples.kubectlDryRun))],
     ["preview ratio", (r) => fmt(stat(r.samples.previewRatio), "×")],
     ["pulumi up from empty, rolled out", (r) => fmt(stat(r.samples.pulumiUp))],
+    ["pulumi up: labels applied / DaemonSets rolled out (s after start, ±1 s)", (r) => phases(r, "up", ["NodePatch", "DaemonSet"])],
     ["kubectl apply --server-side + rollout status", (r) => fmt(stat(r.samples.kubectlApplyRollout))],
     ["**up ratio pulumi / kubectl**", (r) => fmt(stat(r.samples.upRatio), "×")],
     ["pulumi up, no change", (r) => fmt(stat(r.samples.pulumiUpNoChange))],
     ["kubectl apply --server-side, no change", (r) => fmt(stat(r.samples.kubectlApplyNoChange))],
     ["pulumi destroy", (r) => fmt(stat(r.samples.pulumiDestroy))],
+    ["pulumi destroy: DaemonSets gone / labels removed / namespaces gone (s after start, ±1 s)", (r) => phases(r, "destroy", ["DaemonSet", "NodePatch", "Namespace"])],
     ["kubectl delete (+ label removal)", (r) => fmt(stat(r.samples.kubectlDelete))],
     ["peak RSS, pulumi tree: preview, cold compile cache", (r) => fmt(r.samples.rssPreviewCold && stat(r.samples.rssPreviewCold), " MiB")],
     ["peak RSS, pulumi tree: preview", (r) => fmt(stat(r.samples.rssPreview), " MiB")],
