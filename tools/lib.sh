@@ -24,7 +24,7 @@ family_modules() {
 KUBERNETES_VERSION=v1.36.3
 ETCD_VERSION=v3.6.16
 KWOK_VERSION=v0.8.0
-PULUMI_VERSION=v3.274.1
+PULUMI_VERSION=v3.276.0
 PULUMI_NODEJS_HOST_VERSION=v3.68.0
 PULUMI_KUBERNETES_VERSION=4.25.0
 PULUMI_KUBERNETES_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
@@ -81,7 +81,10 @@ build_pulumi-kubernetes() {
   # module (with this family's go.mod as the main module and a replace pointing at the copy).
   local out=$1 scratch mod
   scratch=$(mktemp -d "${TMPDIR:-/tmp}/pulumi-kubernetes-build.XXXXXX")
+  # `go list -m` reports an empty Dir for a module not yet in the module cache (a fresh machine): download first.
+  go mod download github.com/pulumi/pulumi-kubernetes/provider/v4
   mod=$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)
+  [ -n "$mod" ] && [ -d "$mod" ] || { echo "provider module directory not found (go mod download)" >&2; return 1; }
   cp -r . "$scratch/tools"
   cp -r "$mod" "$scratch/provider"
   chmod -R u+w "$scratch"
