@@ -27,7 +27,9 @@ for family in "${families[@]}"; do
   rm -rf "$tmp"
   mkdir -p "$tmp/bin"
   log="$TOOLS_CACHE/$family.build.log"
-  if ! (cd "$TOOLS_DIR/$family" && "build_$family" "$tmp/bin") >"$log" 2>&1; then
+  # A recipe runs in its family's first module (family_modules).
+  moddir=$TOOLS_DIR/$(family_modules "$family" | cut -d" " -f1)
+  if ! (cd "$moddir" && "build_$family" "$tmp/bin") >"$log" 2>&1; then
     echo "tools: FAILED building $family (recipe build_$family in tools/lib.sh); last lines of $log:" >&2
     tail -n 40 "$log" >&2
     rm -rf "$tmp"

@@ -16,9 +16,16 @@ TOOL_FAMILIES=(kubernetes etcd kwok pulumi pulumi-kubernetes)
 family_modules() {
   case $1 in
     pulumi) echo "pulumi pulumi-language-nodejs" ;;
+    kubelet) echo "kubernetes" ;;
+    images) echo "images node-exporter kube-rbac-proxy kubernetes" ;;
     *) echo "$1" ;;
   esac
 }
+
+# Families of the real nodes (scripts/cluster.sh with REAL_NODES > 0) and of the scrape test; built when
+# asked for (tools/build.sh FAMILY..., or REAL_NODES > 0), not part of the default list above.
+REAL_NODE_FAMILIES=(kubelet containerd runc cni nodebridge images)
+SCRAPE_FAMILIES=(prometheus)
 
 # Versions stamped into the binaries; each must match what the family's go.mod pins.
 KUBERNETES_VERSION=v1.36.3
@@ -28,6 +35,16 @@ PULUMI_VERSION=v3.276.0
 PULUMI_NODEJS_HOST_VERSION=v3.68.0
 PULUMI_KUBERNETES_VERSION=4.25.0
 PULUMI_KUBERNETES_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
+CONTAINERD_VERSION=v2.4.2
+RUNC_VERSION=v1.5.3
+CNI_PLUGINS_VERSION=v1.10.0
+NODE_EXPORTER_VERSION=v1.12.1
+KUBE_RBAC_PROXY_VERSION=v0.22.1
+PROMETHEUS_VERSION=v0.316.0      # the module version of Prometheus 3.16.0
+# The images the real nodes' containerd gets (tools/images): references exactly as the stack names them.
+PAUSE_IMAGE=registry.k8s.io/pause:3.10.2
+NODE_EXPORTER_IMAGE=quay.io/prometheus/node-exporter:$NODE_EXPORTER_VERSION
+KUBE_RBAC_PROXY_IMAGE=quay.io/brancz/kube-rbac-proxy:$KUBE_RBAC_PROXY_VERSION
 
 tool_key() {
   local family=$1
@@ -103,4 +120,94 @@ build_pulumi-kubernetes() {
   local rc=$?
   rm -rf "$scratch"
   return $rc
+}
+
+# ---- real nodes: kubelet, container runtime, CNI plugins, images ----
+
+build_kubelet() {
+  # From the control plane's module (tools/kubernetes) with the same version stamp as build_kubernetes.
+  local v=${KUBERNETES_VERSION#v} pkg=k8s.io/component-base/version
+  local ld="-s -w -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=${v%%.*}"
+  ld+=" -X $pkg.gitMinor=$(echo "$v" | cut -d. -f2) -X $pkg.gitTreeState=clean"
+  ld+=" -X k8s.io/client-go/pkg/version.gitVersion=$KUBERNETES_VERSION"
+  go build -trimpath -ldflags "$ld" -o "$1/" k8s.io/kubernetes/cmd/kubelet
+}
+
+build_containerd() {
+  # Static, without the snapshotters that need C libraries (btrfs, devmapper, zfs); overlayfs and native remain.
+  local pkg=github.com/containerd/containerd/v2
+  CGO_ENABLED=0 go build -trimpath -tags "no_btrfs no_devmapper no_zfs" \
+    -ldflags "-s -w -X $pkg/version.Version=$CONTAINERD_VERSION -X $pkg/version.Package=github.com/containerd/containerd/v2" \
+    -o "$1/" $pkg/cmd/containerd $pkg/cmd/containerd-shim-runc-v2 $pkg/cmd/ctr
+}
+
+build_runc() {
+  # cgo with libseccomp (Debian's libseccomp-dev), as upstream's release build (tags seccomp).
+  if ! dpkg -s libseccomp-dev >/dev/null 2>&1; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libseccomp-dev pkg-config; } ||
+      { echo "runc needs libseccomp-dev (apt-get install libseccomp-dev)" >&2; return 1; }
+  fi
+  CGO_ENABLED=1 go build -trimpath -tags seccomp \
+    -ldflags "-s -w -X main.version=${RUNC_VERSION#v}" -o "$1/runc" github.com/opencontainers/runc
+}
+
+build_cni() {
+  local pkg=github.com/containernetworking/plugins
+  CGO_ENABLED=0 go build -trimpath \
+    -ldflags "-s -w -X $pkg/pkg/utils/buildversion.BuildVersion=$CNI_PLUGINS_VERSION" -o "$1/" \
+    $pkg/plugins/main/bridge $pkg/plugins/ipam/host-local $pkg/plugins/main/loopback $pkg/plugins/meta/portmap
+}
+
+build_nodebridge() {
+  # The forwarder that carries a real node's API traffic over a unix socket (tools/nodebridge).
+  CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$1/nodebridge" .
+}
+
+build_images() {
+  # The images the stacks name, built from the same upstream versions (never pulled): static binaries and
+  # upstream's user, entrypoint, ports; written as OCI layout tars by tools/images (go-containerregistry).
+  local out=$1 root
+  root=$(mktemp -d "${TMPDIR:-/tmp}/images-build.XXXXXX")
+  (
+    set -e
+    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out/imagebuild" .
+    # node-exporter: promu's version stamp (the module carries no VCS data: revision = the tag, the date = the
+    # module's publication time).
+    local ver=github.com/prometheus/common/version
+    (cd ../node-exporter && CGO_ENABLED=0 go build -trimpath -tags netgo,osusergo \
+      -ldflags "-s -w -X $ver.Version=${NODE_EXPORTER_VERSION#v} -X $ver.Revision=$NODE_EXPORTER_VERSION -X $ver.Branch=HEAD -X $ver.BuildUser=k8s-daemonsets@local -X $ver.BuildDate=20260714-11:29:10" \
+      -o "$root/node_exporter" github.com/prometheus/node_exporter)
+    # kube-rbac-proxy: its Makefile's version stamp (commit a67fc47c of tag v0.22.1).
+    local cb=k8s.io/component-base/version
+    (cd ../kube-rbac-proxy && CGO_ENABLED=0 go build -trimpath \
+      -ldflags "-s -w -X $cb.gitVersion=$KUBE_RBAC_PROXY_VERSION -X $cb.gitCommit=a67fc47c9e13db72e64b3cf0a369de4350e1c59b -X $cb/verflag.programName=kube-rbac-proxy" \
+      -o "$root/kube-rbac-proxy" github.com/brancz/kube-rbac-proxy/cmd/kube-rbac-proxy)
+    # pause: build/pause/linux/pause.c of the Kubernetes module, as its Makefile compiles it (TAG 3.10.2).
+    local k8s
+    k8s=$(cd ../kubernetes && go list -m -f '{{.Dir}}' k8s.io/kubernetes)
+    gcc -Os -Wall -Werror -static -DVERSION=v3.10.2-$KUBERNETES_VERSION -o "$root/pause" "$k8s/build/pause/linux/pause.c"
+    strip "$root/pause"
+    "$out/imagebuild" --ref "$PAUSE_IMAGE" --out "$out/pause.oci.tar" \
+      --file "/pause=$root/pause" --user 65535:65535 --entrypoint /pause
+    "$out/imagebuild" --ref "$NODE_EXPORTER_IMAGE" --out "$out/node-exporter.oci.tar" \
+      --file "/bin/node_exporter=$root/node_exporter" --passwd --user nobody --entrypoint /bin/node_exporter \
+      --expose 9100/tcp --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+    "$out/imagebuild" --ref "$KUBE_RBAC_PROXY_IMAGE" --out "$out/kube-rbac-proxy.oci.tar" \
+      --file "/usr/local/bin/kube-rbac-proxy=$root/kube-rbac-proxy" --passwd --user 65532:65532 \
+      --entrypoint /usr/local/bin/kube-rbac-proxy --expose 8080/tcp \
+      --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+  )
+  local rc=$?
+  rm -rf "$root"
+  return $rc
+}
+
+# ---- the scrape test's Prometheus ----
+
+build_prometheus() {
+  # Without the builtinassets tag: the web UI's built assets are not in the module (the HTTP API works).
+  local ver=github.com/prometheus/common/version
+  CGO_ENABLED=0 go build -trimpath -tags netgo \
+    -ldflags "-s -w -X $ver.Version=3.16.0 -X $ver.Revision=$PROMETHEUS_VERSION -X $ver.Branch=HEAD -X $ver.BuildUser=k8s-daemonsets@local -X $ver.BuildDate=20261105-15:06:51" \
+    -o "$1/prometheus" github.com/prometheus/prometheus/cmd/prometheus
 }

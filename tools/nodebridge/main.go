@@ -1,0 +1,80 @@
+// nodebridge forwards connections between a listener and a dialled address, each `tcp:HOST:PORT` or
+// `unix:PATH`. A real node reaches the control plane (on 127.0.0.1 of the root network namespace) with two
+// of them: one in the root namespace from a unix socket to the apiserver, one in the node's namespace from
+// its 127.0.0.1 to that socket; no address beyond loopback is involved.
+//
+//	nodebridge unix:/state/node-2/apiserver.sock tcp:127.0.0.1:32765     (root namespace)
+//	nodebridge tcp:127.0.0.1:32765 unix:/state/node-2/apiserver.sock     (in the node's namespace)
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+func parse(a string) (network, addr string) {
+	network, addr, ok := strings.Cut(a, ":")
+	if !ok || (network != "tcp" && network != "unix") {
+		fmt.Fprintf(os.Stderr, "nodebridge: %q: want tcp:HOST:PORT or unix:PATH\n", a)
+		os.Exit(2)
+	}
+	if network == "tcp" {
+		if host, _, err := net.SplitHostPort(addr); err != nil || !net.ParseIP(host).IsLoopback() {
+			fmt.Fprintf(os.Stderr, "nodebridge: %q: only loopback TCP addresses\n", a)
+			os.Exit(2)
+		}
+	}
+	return network, addr
+}
+
+func main() {
+	if len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: nodebridge LISTEN DIAL   (each tcp:127.0.0.1:PORT or unix:PATH)")
+		os.Exit(2)
+	}
+	ln, la := parse(os.Args[1])
+	dn, da := parse(os.Args[2])
+	if ln == "unix" {
+		_ = os.Remove(la)
+	}
+	l, err := net.Listen(ln, la)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nodebridge:", err)
+		os.Exit(1)
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	go func() { <-sig; l.Close(); os.Exit(0) }()
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "nodebridge: accept:", err)
+			os.Exit(1)
+		}
+		go func() {
+			defer c.Close()
+			d, err := net.Dial(dn, da)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "nodebridge: dial:", err)
+				return
+			}
+			defer d.Close()
+			done := make(chan struct{}, 2)
+			go func() { _, _ = io.Copy(d, c); closeWrite(d); done <- struct{}{} }()
+			go func() { _, _ = io.Copy(c, d); closeWrite(c); done <- struct{}{} }()
+			<-done
+			<-done
+		}()
+	}
+}
+
+func closeWrite(c net.Conn) {
+	if cw, ok := c.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+	}
+}
