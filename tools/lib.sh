@@ -2,7 +2,7 @@
 #
 # Every family is one Go module under tools/<family>. Its binaries go to
 #   $TOOLS_CACHE/<family>-<key>/bin
-# where <key> hashes the family's go.mod, go.sum, its build recipe and the Go version, so a fresh clone on
+# where <key> hashes the family's go.mod, go.sum, Go sources of its own, its build recipe and the Go version, so a fresh clone on
 # the same machine reuses a finished build and a version bump rebuilds only that family.
 
 TOOLS_DIR=${TOOLS_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
@@ -52,6 +52,8 @@ tool_key() {
   {
     for module in $(family_modules "$family"); do
       cat "$TOOLS_DIR/$module/go.mod" "$TOOLS_DIR/$module/go.sum"
+      # the project's own Go sources of a module (tools/images, tools/nodebridge); none in the others
+      for f in "$TOOLS_DIR/$module"/*.go; do if [ -f "$f" ]; then cat "$f"; fi; done
     done
     declare -f "build_$family"
     go env GOVERSION
