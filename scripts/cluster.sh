@@ -5,11 +5,17 @@
 # controller-manager and scheduler create and place the pods.
 #
 #   scripts/cluster.sh up [--nodes N]     start it with nodes node-1..node-N (default 10; node-1 is tainted
-#                                          as a control-plane node); refuses if a cluster is running
-#   scripts/cluster.sh down                stop every process and remove the cluster's state (idempotent)
-#   scripts/cluster.sh status              components up/down and `kubectl get nodes` (exit 3 if not running)
-#   scripts/cluster.sh add-node NAME       a node joins (Ready, with a free 127.0.1.x address)
-#   scripts/cluster.sh remove-node NAME    a node leaves (its Node and the pods bound to it are deleted)
+#                                          as a control-plane node); refuses if a cluster is running.
+#                                          REAL_NODES=R (default 0): R of them are real nodes (a real kubelet,
+#                                          containerd and runc each; node-2, node-5, node-8 first), see
+#                                          scripts/real-nodes.sh; the others are simulated by kwok
+#   scripts/cluster.sh down                stop every process and remove the cluster's state, real nodes' namespaces,
+#                                          mounts, links and cgroups included (idempotent)
+#   scripts/cluster.sh status              components up/down, real nodes, `kubectl get nodes` (exit 3 if not running)
+#   scripts/cluster.sh add-node NAME [--real]  a node joins (Ready, with a free 127.0.1.x address, or with --real
+#                                          a real node at 10.213.0.x)
+#   scripts/cluster.sh remove-node NAME    a node leaves (a real node's kubelet and runtime stop; its Node and the
+#                                          pods bound to it are deleted)
 #   scripts/cluster.sh stop | start        stop the control plane keeping its state, start it again
 #
 # State: $STATE_DIR/kwok (kwok's workdir: the cluster's config, pki, etcd data, pids, component logs),
@@ -26,6 +32,7 @@ mkdir -p "$LOG_DIR"
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 say() { echo "cluster.sh: $*"; }
+source "$(dirname "${BASH_SOURCE[0]}")/real-nodes.sh"
 
 # pids of the cluster's components: from kwokctl's pid files, plus any process running a binary from the
 # cluster's bin dir (a component whose pid file is gone). Zombies do not count.
@@ -106,19 +113,28 @@ wait_nodes_ready() { # wait_nodes_ready TIMEOUT_S NAME...
   done
 }
 
-free_node_index() { # smallest i in 1..254 with 127.0.1.i not used by a node
+free_node_index() { # smallest i in 1..253 with neither 127.0.1.i nor $REAL_NET.i used by a node
   local used i
   used=$(kctl get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}')
-  for i in $(seq 1 254); do
-    grep -qx "127.0.1.$i" <<<"$used" || { echo "$i"; return 0; }
+  used+=$'\n'$(cat "$REAL_DIR"/*/index 2>/dev/null | sed "s/^/$REAL_NET./" || true)
+  for i in $(seq 1 253); do
+    grep -qxF -e "127.0.1.$i" -e "$REAL_NET.$i" <<<"$used" || { echo "$i"; return 0; }
   done
-  die "no free 127.0.1.x address left for a node"
+  die "no free node address left"
 }
 
 cmd_add_node() {
-  local name=${1:?usage: cluster.sh add-node NAME}
+  local name=${1:?usage: cluster.sh add-node NAME [--real]} real=${2:-}
   [ -n "$(component_pids)" ] || die "no cluster running (scripts/cluster.sh up)"
   kctl get node "$name" >/dev/null 2>&1 && die "node $name already exists"
+  if [ "$real" = --real ]; then
+    real_preflight
+    real_bins
+    real_node_start "$name" "$(free_node_index)"
+    say "real node $name joined and is Ready"
+    return 0
+  fi
+  [ -z "$real" ] || die "add-node: unknown argument '$real' (usage: cluster.sh add-node NAME [--real])"
   node_manifest "$name" "$(free_node_index)" | kctl create -f - >/dev/null
   wait_nodes_ready 30 "$name"
   say "node $name joined and is Ready"
@@ -127,6 +143,8 @@ cmd_add_node() {
 cmd_remove_node() {
   local name=${1:?usage: cluster.sh remove-node NAME}
   kctl get node "$name" >/dev/null || die "no node $name"
+  # A real node's kubelet and runtime stop first (its containers with them), as when a machine goes away.
+  if [ -f "$REAL_DIR/$name/index" ]; then real_node_stop "$name"; fi
   kctl delete node "$name" --wait=true >/dev/null
   # A vanished kubelet never confirms its pods' deletion and the pod GC only removes pods of a missing node
   # after a 40s quarantine, so do what it would do: delete the pods bound to the node.
@@ -147,11 +165,18 @@ cmd_up() {
     esac
   done
   [[ $nodes =~ ^[1-9][0-9]*$ ]] && [ "$nodes" -le 250 ] || die "--nodes must be 1..250, got '$nodes'"
+  [[ $REAL_NODES =~ ^[0-9]+$ ]] || die "REAL_NODES must be a number, got '$REAL_NODES'"
+  local real=()
+  if [ "$REAL_NODES" -gt 0 ]; then
+    read -r -a real <<<"$(real_node_indexes "$REAL_NODES" "$nodes")"
+    real_preflight
+    real_bins
+  fi
 
   local pids; pids=$(component_pids)
   [ -z "$pids" ] || die "cluster '$CLUSTER' is already running (pids $(echo $pids)); run 'scripts/cluster.sh down' first"
-  if [ -d "$CLUSTER_DIR" ]; then
-    say "removing state of a stopped cluster left in $CLUSTER_DIR"
+  if [ -d "$CLUSTER_DIR" ] || [ -d "$REAL_DIR" ]; then
+    say "removing state of a stopped cluster left in $STATE_DIR"
     cmd_down >/dev/null
   fi
 
@@ -170,6 +195,21 @@ apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
 options:
   bindAddress: 127.0.0.1
+  # The kubernetes Service's IP (the apiserver's default range 10.0.0.0/24): real nodes' pods reach the
+  # apiserver there (scripts/real-nodes.sh).
+  kubeApiserverCertSANs: [10.0.0.1]
+componentsPatches:
+# kwok fakes the kubelets of its own nodes only (annotated kwok.x-k8s.io/node=fake, node_manifest), never a
+# real node's or its pods' status.
+- name: kwok-controller
+  extraArgs:
+  - {key: manage-all-nodes, value: "false", override: true}
+  - {key: manage-nodes-with-annotation-selector, value: kwok.x-k8s.io/node=fake}
+# The apiserver authenticates to real kubelets (logs, exec, port-forward) with the cluster's admin certificate.
+- name: kube-apiserver
+  extraArgs:
+  - {key: kubelet-client-certificate, value: $CLUSTER_DIR/pki/admin.crt}
+  - {key: kubelet-client-key, value: $CLUSTER_DIR/pki/admin.key}
 EOF
   rm -f "$KUBECONFIG"
   say "starting cluster '$CLUSTER' (kwokctl binary runtime; log $LOG_DIR/kwokctl-up.log)"
@@ -198,20 +238,26 @@ EOF
 
   local i names=()
   for i in $(seq 1 "$nodes"); do
+    [[ " ${real[*]} " == *" $i "* ]] && continue
     node_manifest "node-$i" "$i" $([ "$i" -eq 1 ] && echo control-plane)
     echo ---
   done | kctl create -f - >/dev/null
   for i in $(seq 1 "$nodes"); do names+=("node-$i"); done
+  for i in "${real[@]}"; do real_node_start "node-$i" "$i"; done
   wait_nodes_ready 60 "${names[@]}"
 
   local pids; pids=$(component_pids)
   local bad; bad=$(listening $pids | grep -Ev ' 127\.0\.0\.1:[0-9]+ ' || true)
   [ -z "$bad" ] || die "a component listens beyond 127.0.0.1: $bad"
-  say "cluster '$CLUSTER' up with $nodes Ready nodes in $(elapsed "$t0")"
+  say "cluster '$CLUSTER' up with $nodes Ready nodes (${#real[@]} real${real:+: $(printf 'node-%s ' "${real[@]}")}) in $(elapsed "$t0")"
   say "KUBECONFIG=$KUBECONFIG   (eval \"\$(make -s env)\" to use it)"
 }
 
 cmd_down() {
+  # Real nodes first: their kubelets, runtimes and containers, namespaces, mounts, links, cgroups.
+  real_nodes_down
+  local left; left=$(real_leftovers)
+  [ -z "$left" ] || die "real nodes left behind: $(echo $left)"
   local pids; pids=$(component_pids)
   if [ ! -d "$CLUSTER_DIR" ] && [ -z "$pids" ]; then
     rm -f "$KUBECONFIG"
@@ -264,8 +310,18 @@ cmd_status() {
       printf '  %-24s %-5s %s\n' "$name" "$state" "${pid:+pid $pid }$(listening ${pid:-} | awk '{printf "%s ", $4}')"
     done
   fi
+  local name nd w
+  for name in $(real_nodes_list); do
+    nd=$REAL_DIR/$name
+    printf '  real node %-14s %s ' "$name" "$REAL_NET.$(cat "$nd/index")"
+    for w in init containerd kubelet bridge-loopback bridge-service; do
+      printf '%s=%s ' "$w" "$([ -n "$(real_node_pid "$nd" "$w")" ] && echo up || echo down)"
+    done
+    echo
+  done
   if [ -n "$any" ] && [ -s "$KUBECONFIG" ]; then
-    kctl get nodes -o wide
+    # REAL: "real" for a real kubelet, "kwok" for a simulated node (the node's `type` label)
+    kctl get nodes -o wide -L type | sed '1s/TYPE$/REAL-OR-SIMULATED/'
   fi
   [ -n "$any" ]
 }
@@ -303,5 +359,5 @@ case ${1:-} in
   status) shift; cmd_status || exit 3 ;;  # 3: not running
   add-node) shift; cmd_add_node "$@" ;;
   remove-node) shift; cmd_remove_node "$@" ;;
-  *) echo "usage: $0 up [--nodes N] | down | status | stop | start | add-node NAME | remove-node NAME" >&2; exit 2 ;;
+  *) echo "usage: [REAL_NODES=R] $0 up [--nodes N] | down | status | stop | start | add-node NAME [--real] | remove-node NAME" >&2; exit 2 ;;
 esac
