@@ -2,7 +2,8 @@
 # Builds the pinned tools (Kubernetes control plane, etcd, kwok, Pulumi CLI, Node.js language host,
 # Kubernetes provider) from Go modules into a cache outside the checkout. Idempotent: a family whose key
 # (go.mod, go.sum, recipe, Go version) already has a finished build is skipped.
-#   tools/build.sh [family ...]     default: all families
+#   tools/build.sh [family ...]     default: the families of TOOL_FAMILIES (tools/lib.sh), and with REAL_NODES > 0
+#                                   those of the real nodes (REAL_NODE_FAMILIES, SCRAPE_FAMILIES) too
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -10,7 +11,11 @@ command -v go >/dev/null || { echo "tools: Go is not installed (need go >= 1.26)
 export GOFLAGS=-mod=readonly GOTOOLCHAIN=local
 
 families=("$@")
-[ ${#families[@]} -gt 0 ] || families=("${TOOL_FAMILIES[@]}")
+if [ ${#families[@]} -eq 0 ]; then
+  families=("${TOOL_FAMILIES[@]}")
+  # Real nodes (REAL_NODES > 0): their kubelet, runtime, CNI plugins, images, and the scrape test's Prometheus.
+  if [ "${REAL_NODES:-0}" != 0 ]; then families+=("${REAL_NODE_FAMILIES[@]}" "${SCRAPE_FAMILIES[@]}"); fi
+fi
 mkdir -p "$TOOLS_CACHE"
 
 for family in "${families[@]}"; do

@@ -177,3 +177,38 @@ export async function waitFor<T>(
 export async function clusterScript(args: string[]): Promise<string> {
   return runOk(path.join(repoRoot, "scripts", "cluster.sh"), args);
 }
+
+// ---- real nodes (scripts/cluster.sh with REAL_NODES > 0) ----
+
+/** How many real nodes `cluster.sh up` started (REAL_NODES). */
+export const realNodeCount = Number(process.env.REAL_NODES ?? "0");
+export const realNodesDir = path.join(stateDir, "real-nodes");
+
+export interface RealNode {
+  name: string;
+  ip: string;
+  /** The process holding the node's mount and UTS namespaces (scripts/real-node-init.sh). */
+  holderPid: number;
+  /** Its network namespace (`ip netns`). */
+  netns: string;
+}
+
+/** The real nodes now registered (label type=real), with their address and namespaces. */
+export async function getRealNodes(): Promise<RealNode[]> {
+  const fs = await import("node:fs");
+  const nodes = (await kubectlJson<List<Node>>(["get", "nodes", "-l", "type=real"])).items;
+  return nodes
+    .map((n) => {
+      const name = n.metadata.name;
+      const ip = n.status.addresses?.find((a) => a.type === "InternalIP")?.address ?? "";
+      const pidFile = path.join(realNodesDir, name, "pids", "init.pid");
+      const holderPid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").trim()) : 0;
+      return { name, ip, holderPid, netns: `k8s-daemonsets-${name}` };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }));
+}
+
+/** Runs a command in a real node's mount and network namespaces (as the node's own processes see them). */
+export async function inRealNode(node: RealNode, file: string, args: string[]): Promise<string> {
+  return runOk("nsenter", [`--mount=/proc/${node.holderPid}/ns/mnt`, `--net=/run/netns/${node.netns}`, "--", file, ...args]);
+}
