@@ -167,17 +167,17 @@ cmd_up() {
   [[ $nodes =~ ^[1-9][0-9]*$ ]] && [ "$nodes" -le 250 ] || die "--nodes must be 1..250, got '$nodes'"
   [[ $REAL_NODES =~ ^[0-9]+$ ]] || die "REAL_NODES must be a number, got '$REAL_NODES'"
   local real=()
-  if [ "$REAL_NODES" -gt 0 ]; then
-    read -r -a real <<<"$(real_node_indexes "$REAL_NODES" "$nodes")"
-    real_preflight
-    real_bins
-  fi
+  if [ "$REAL_NODES" -gt 0 ]; then read -r -a real <<<"$(real_node_indexes "$REAL_NODES" "$nodes")"; fi
 
   local pids; pids=$(component_pids)
   [ -z "$pids" ] || die "cluster '$CLUSTER' is already running (pids $(echo $pids)); run 'scripts/cluster.sh down' first"
   if [ -d "$CLUSTER_DIR" ] || [ -d "$REAL_DIR" ]; then
     say "removing state of a stopped cluster left in $STATE_DIR"
     cmd_down >/dev/null
+  fi
+  if [ ${#real[@]} -gt 0 ]; then
+    real_preflight
+    real_bins
   fi
 
   local t0; t0=$(date +%s%N)
@@ -205,11 +205,14 @@ componentsPatches:
   extraArgs:
   - {key: manage-all-nodes, value: "false", override: true}
   - {key: manage-nodes-with-annotation-selector, value: kwok.x-k8s.io/node=fake}
-# The apiserver authenticates to real kubelets (logs, exec, port-forward) with the cluster's admin certificate.
+# The apiserver reaches real kubelets (logs, exec, port-forward) at their node IP, with the cluster's admin
+# certificate.
 - name: kube-apiserver
   extraArgs:
   - {key: kubelet-client-certificate, value: $CLUSTER_DIR/pki/admin.crt}
   - {key: kubelet-client-key, value: $CLUSTER_DIR/pki/admin.key}
+  # by the node's IP, never its host name (which would be a DNS lookup beyond the machine)
+  - {key: kubelet-preferred-address-types, value: InternalIP}
 EOF
   rm -f "$KUBECONFIG"
   say "starting cluster '$CLUSTER' (kwokctl binary runtime; log $LOG_DIR/kwokctl-up.log)"
@@ -249,7 +252,7 @@ EOF
   local pids; pids=$(component_pids)
   local bad; bad=$(listening $pids | grep -Ev ' 127\.0\.0\.1:[0-9]+ ' || true)
   [ -z "$bad" ] || die "a component listens beyond 127.0.0.1: $bad"
-  say "cluster '$CLUSTER' up with $nodes Ready nodes (${#real[@]} real${real:+: $(printf 'node-%s ' "${real[@]}")}) in $(elapsed "$t0")"
+  say "cluster '$CLUSTER' up with $nodes Ready nodes (${#real[@]} real${real:+: $(printf 'node-%s\n' "${real[@]}" | paste -sd' ')}) in $(elapsed "$t0")"
   say "KUBECONFIG=$KUBECONFIG   (eval \"\$(make -s env)\" to use it)"
 }
 

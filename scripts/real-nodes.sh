@@ -50,6 +50,9 @@ real_node_indexes() { # real_node_indexes COUNT NODES
 cgroup_hierarchies() { # mount points of the cgroup v1 hierarchies (cpu, memory, pids, ..., name=systemd)
   awk '$3 == "cgroup" {print $2}' /proc/self/mounts
 }
+cgroup_all_hierarchies() { # and the unified (v2) one of a hybrid setup, where runc creates cgroups as well
+  awk '$3 == "cgroup" || $3 == "cgroup2" {print $2}' /proc/self/mounts
+}
 
 real_preflight() {
   [ "$(id -u)" -eq 0 ] || real_cannot "not running as root (uid $(id -u))"
@@ -107,11 +110,14 @@ real_node_tail() { # the last lines of a node's logs, for a failure message
 # removes exactly those.
 real_ensure_machine() {
   mkdir -p "$REAL_DIR"
-  local d
+  local d p created
   for d in "${REAL_NODE_MOUNTS[@]}"; do
-    if [ ! -e "$d" ]; then
+    # every level that mkdir -p creates, deepest first (the order `down` removes them in)
+    created=() p=$d
+    while [ ! -e "$p" ]; do created+=("$p"); p=$(dirname "$p"); done
+    if [ ${#created[@]} -gt 0 ]; then
       mkdir -p "$d"
-      echo "$d" >>"$REAL_DIR/created-paths"
+      printf '%s\n' "${created[@]}" >>"$REAL_DIR/created-paths"
     fi
   done
   if ! ip link show "$REAL_BRIDGE" >/dev/null 2>&1; then
@@ -338,7 +344,7 @@ real_node_stop() { # real_node_stop NAME
     kill -KILL $pids 2>/dev/null || true
     sleep 0.2
   done
-  for h in $(cgroup_hierarchies); do
+  for h in $(cgroup_all_hierarchies); do
     if [ -d "$h/$REAL_CGROUP/$name" ]; then find "$h/$REAL_CGROUP/$name" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
     [ ! -d "$h/$REAL_CGROUP/$name" ] || die "real node $name: cgroup $h/$REAL_CGROUP/$name could not be removed"
   done
@@ -363,7 +369,7 @@ real_nodes_down() {
   for h in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^k8sds-' || true); do ip link del "$h" 2>/dev/null || true; done
   local p; p=$(real_node_pid "$REAL_DIR" apiserver-bridge || true)
   if [ -n "$p" ]; then kill -TERM "$p" 2>/dev/null || true; fi
-  for h in $(cgroup_hierarchies); do
+  for h in $(cgroup_all_hierarchies); do
     if [ -d "$h/$REAL_CGROUP" ]; then find "$h/$REAL_CGROUP" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
   done
   if [ -f "$REAL_DIR/created-paths" ]; then
@@ -383,5 +389,9 @@ real_leftovers() {
   local h
   ip netns list 2>/dev/null | awk '{print $1}' | grep "^$REAL_NETNS_PREFIX" | sed 's/^/netns /' || true
   ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^k8sds-' | sed 's/^/link /' || true
-  for h in $(cgroup_hierarchies); do if [ -d "$h/$REAL_CGROUP" ]; then echo "cgroup $h/$REAL_CGROUP"; fi; done
+  for h in $(cgroup_all_hierarchies); do if [ -d "$h/$REAL_CGROUP" ]; then echo "cgroup $h/$REAL_CGROUP"; fi; done
+  local p
+  if [ -f "$REAL_DIR/created-paths" ]; then
+    while read -r p; do if [ -e "$p" ]; then echo "path $p"; fi; done <"$REAL_DIR/created-paths"
+  fi
 }
