@@ -1,4 +1,5 @@
-// Prints node -> labels this stack applies -> the project's pods on that node, read back from the cluster.
+// Prints node -> real or simulated -> labels this stack applies -> the project's pods on that node, read back
+// from the cluster, then the metrics URL of each real node.
 import { execFileSync } from "child_process";
 
 const stack = process.argv[2] ?? "dev";
@@ -18,10 +19,21 @@ const rows = nodes
       .map((p) => `${p.metadata.labels["app.kubernetes.io/name"]}(${p.status.phase})`)
       .sort()
       .join(" ") || "-";
-    return [name, labels, here];
+    const node = nodes.find((n) => n.metadata.name === name);
+    const kind = node?.metadata.labels?.type === "real" ? "real" : "simulated";
+    return [name, kind, labels, here];
   });
-const header = ["NODE", "LABELS FROM STACK CONFIG", "PODS"];
+const header = ["NODE", "KIND", "LABELS FROM STACK CONFIG", "PODS"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 for (const row of [header, ...rows]) {
   console.log(row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd());
+}
+
+const real = nodes.filter((n) => n.metadata.labels?.type === "real");
+if (real.length > 0) {
+  console.log("\nmetrics of the real nodes (e.g. curl -s URL | grep ^node_load1):");
+  for (const n of real.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name, "en", { numeric: true }))) {
+    const ip = n.status.addresses?.find((a: any) => a.type === "InternalIP")?.address;
+    console.log(`  ${n.metadata.name}  http://${ip}:9100/metrics`);
+  }
 }

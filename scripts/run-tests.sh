@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs a test tier against a fresh local cluster, which is always stopped afterwards.
 #   scripts/run-tests.sh smoke|e2e        (NODES=N sets the cluster's node count, default 10)
-# Exit code: the tests' exit code (non-zero as well if the cluster cannot be started or stopped).
+# e2e runs in two rounds, each on a fresh cluster: the files that need no real node (test/e2e/*.test.ts) on an
+# all-kwok cluster, then the real-node files (test/e2e/real-*.test.ts) on a cluster with REAL_NODES real nodes
+# (default 0: that round is skipped; REAL_NODES=3 runs it). E2E_FILES=pattern runs only the files whose name
+# matches it (e.g. E2E_FILES=real-nodes).
+# Exit code: the tests' exit code (non-zero as well if a cluster cannot be started or stopped).
 set -euo pipefail
 # Tests get a cluster and state of their own, so they never stop or change the one `make up` started.
 export DAEMONSETS_STATE_DIR=${DAEMONSETS_STATE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.state/tests}
@@ -16,6 +20,19 @@ dir=$REPO_ROOT/test/$tier
 [ -d "$dir" ] || { echo "run-tests: no $tier tests: directory test/$tier does not exist" >&2; exit 1; }
 mapfile -t files < <(find "$dir" -maxdepth 1 -type f -name '*.test.ts' | sort)
 [ ${#files[@]} -gt 0 ] || { echo "run-tests: no $tier tests: no test/$tier/*.test.ts" >&2; exit 1; }
+if [ -n "${E2E_FILES:-}" ]; then
+  mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -E -- "$E2E_FILES" || true)
+  [ ${#files[@]} -gt 0 ] || { echo "run-tests: no $tier test file matches E2E_FILES=$E2E_FILES" >&2; exit 1; }
+fi
+export REAL_NODES=${REAL_NODES:-0}
+kwok_files=() real_files=()
+for f in "${files[@]}"; do
+  case $(basename "$f") in real-*) real_files+=("$f") ;; *) kwok_files+=("$f") ;; esac
+done
+if [ "$REAL_NODES" -eq 0 ] && [ ${#real_files[@]} -gt 0 ]; then
+  echo "run-tests: REAL_NODES=0: not running ${real_files[*]#"$REPO_ROOT/"} (they need real nodes: REAL_NODES=3)"
+  real_files=()
+fi
 [ -x "$REPO_ROOT/node_modules/.bin/tsx" ] ||
   { echo "run-tests: npm dependencies missing: run 'make deps' (npm ci --ignore-scripts)" >&2; exit 1; }
 export NODES=${NODES:-10}
@@ -45,19 +62,26 @@ stop() { # on INT/TERM: stop the test run (its own process group, test-file subp
 trap cleanup EXIT
 trap 'stop 130' INT
 trap 'stop 143' TERM
-"$REPO_ROOT/scripts/cluster.sh" up --nodes "$NODES"
 
-echo "run-tests: $tier: ${files[*]#"$REPO_ROOT/"}"
 cd "$REPO_ROOT"
 rc=0
-# One file at a time: the files share the cluster (Node 20's runner would run them in parallel).
-for file in "${files[@]}"; do
-  set -m # each test run gets its own process group, so a signal can stop all of it
-  node --import tsx --test --test-reporter=spec "$file" &
-  tests=$!
-  set +m
-  wait "$tests" || rc=$?
-  tests=""
-done
+run_round() { # run_round REAL_NODES FILE...: a fresh cluster with that many real nodes, then the files on it
+  local real=$1; shift
+  [ $# -gt 0 ] || return 0
+  "$REPO_ROOT/scripts/cluster.sh" down
+  REAL_NODES=$real "$REPO_ROOT/scripts/cluster.sh" up --nodes "$NODES"
+  echo "run-tests: $tier (REAL_NODES=$real): ${*#"$REPO_ROOT/"}"
+  # One file at a time: the files share the cluster (Node 20's runner would run them in parallel).
+  for file in "$@"; do
+    set -m # each test run gets its own process group, so a signal can stop all of it
+    REAL_NODES=$real node --import tsx --test --test-reporter=spec "$file" &
+    tests=$!
+    set +m
+    wait "$tests" || rc=$?
+    tests=""
+  done
+}
+run_round 0 "${kwok_files[@]}"
+run_round "$REAL_NODES" "${real_files[@]}"
 echo "run-tests: $tier tests exited with $rc"
 exit $rc
