@@ -3,7 +3,8 @@
 #   scripts/run-tests.sh smoke|e2e        (NODES=N sets the cluster's node count, default 10)
 # e2e runs in two rounds, each on a fresh cluster: the files that need no real node (test/e2e/*.test.ts) on an
 # all-kwok cluster, then the real-node files (test/e2e/real-*.test.ts) on a cluster with REAL_NODES real nodes
-# (default 0: that round is skipped; REAL_NODES=3 runs it). E2E_FILES=pattern runs only the files whose name
+# (default 3; REAL_NODES=0 skips that round, for a machine that cannot run real nodes). E2E_FILES=pattern runs
+# only the files whose name
 # matches it (e.g. E2E_FILES=real-nodes).
 # Exit code: the tests' exit code (non-zero as well if a cluster cannot be started or stopped).
 set -euo pipefail
@@ -24,7 +25,8 @@ if [ -n "${E2E_FILES:-}" ]; then
   mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -E -- "$E2E_FILES" || true)
   [ ${#files[@]} -gt 0 ] || { echo "run-tests: no $tier test file matches E2E_FILES=$E2E_FILES" >&2; exit 1; }
 fi
-export REAL_NODES=${REAL_NODES:-0}
+# e2e: 3 real nodes for the real-node files (the dev stack's labelled hosts); smoke: none.
+if [ "$tier" = e2e ]; then export REAL_NODES=${REAL_NODES:-3}; else export REAL_NODES=${REAL_NODES:-0}; fi
 kwok_files=() real_files=()
 for f in "${files[@]}"; do
   case $(basename "$f") in real-*) real_files+=("$f") ;; *) kwok_files+=("$f") ;; esac
