@@ -4,8 +4,7 @@
 # e2e runs in two rounds, each on a fresh cluster: the files that need no real node (test/e2e/*.test.ts) on an
 # all-kwok cluster, then the real-node files (test/e2e/real-*.test.ts) on a cluster with REAL_NODES real nodes
 # (default 3; REAL_NODES=0 skips that round, for a machine that cannot run real nodes). E2E_FILES=pattern runs
-# only the files whose name
-# matches it (e.g. E2E_FILES=real-nodes).
+# only the files whose name matches it (e.g. E2E_FILES=real-nodes).
 # Exit code: the tests' exit code (non-zero as well if a cluster cannot be started or stopped).
 set -euo pipefail
 # Tests get a cluster and state of their own, so they never stop or change the one `make up` started.
