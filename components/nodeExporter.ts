@@ -16,7 +16,7 @@ import {
   restrictedContainerSecurityContext,
   tolerateEverything,
 } from "./hostDaemonSet";
-import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
+import { ClusterObjectRef, createdByStackAnnotations, imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
@@ -162,6 +162,18 @@ function nodeExporterHostMounts(hostRoot: boolean, propagation: string | null): 
   return mounts;
 }
 
+/** The namespace and cluster-scoped objects the component creates, by the names its constructor gives them. */
+export function nodeExporterClusterObjects(args: NodeExporterArgs = {}): ClusterObjectRef[] {
+  const a = { ...nodeExporterDefaults, ...definedOnly(args) };
+  const rbac = "rbac.authorization.k8s.io/v1";
+  return [
+    ...(a.createNamespace ? [{ apiVersion: "v1", kind: "Namespace", name: a.namespace }] : []),
+    ...(a.rbacProxy && a.serviceAccount
+      ? [{ apiVersion: rbac, kind: "ClusterRole", name: `${a.name}-rbac-proxy` }, { apiVersion: rbac, kind: "ClusterRoleBinding", name: `${a.name}-rbac-proxy` }]
+      : []),
+  ];
+}
+
 export class NodeExporterDaemonSet extends pulumi.ComponentResource {
   public readonly daemonSet: k8s.apps.v1.DaemonSet;
   public readonly namespace: pulumi.Output<string>;
@@ -192,14 +204,14 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
     }
     if (a.rbacProxy && this.serviceAccount) {
       const role = new k8s.rbac.v1.ClusterRole(`${name}-rbac-proxy`, {
-        metadata: { name: `${a.name}-rbac-proxy`, labels: { ...selectorLabels, ...labels } },
+        metadata: { name: `${a.name}-rbac-proxy`, labels: { ...selectorLabels, ...labels }, annotations: createdByStackAnnotations() },
         rules: [
           { apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] },
           { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
         ],
       }, child);
       new k8s.rbac.v1.ClusterRoleBinding(`${name}-rbac-proxy`, {
-        metadata: { name: `${a.name}-rbac-proxy`, labels: { ...selectorLabels, ...labels } },
+        metadata: { name: `${a.name}-rbac-proxy`, labels: { ...selectorLabels, ...labels }, annotations: createdByStackAnnotations() },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
         subjects: [{ kind: "ServiceAccount", name: this.serviceAccount.metadata.name, namespace }],
       }, child);
