@@ -23,7 +23,9 @@ REAL_NET=10.213.0
 REAL_BRIDGE=k8sds-br0
 REAL_NETNS_PREFIX=k8s-daemonsets-
 REAL_CGROUP=k8s-daemonsets
-REAL_SOCKET=$REAL_DIR/apiserver.sock
+# The apiserver bridge's socket: a short path (a unix socket's path is limited to 107 bytes, and the state
+# directory may be deep), one per state directory.
+REAL_SOCKET=/run/k8s-daemonsets-$(printf %s "$STATE_DIR" | sha256sum | cut -c1-12).sock
 # The dev stack's labelled hosts first, then the others in order (node-1, the tainted one, stays simulated).
 REAL_NODE_ORDER=(2 5 8 3 4 6 7 9 10)
 # Paths of the machine that every real node has a directory of its own for (relative source under root/).
@@ -299,16 +301,18 @@ real_node_start() { # real_node_start NAME INDEX
   real_in_node "$nd" bridge-service "$NODEBRIDGE" "tcp:$svc:443" "unix:$REAL_SOCKET"
 
   real_in_node "$nd" containerd env "PATH=$(dirname "$CONTAINERD"):$PATH" "$CONTAINERD" --config "$nd/conf/containerd.toml"
-  local sock=$nd/root/run/containerd/containerd.sock
+  # ctr runs in the node's mount namespace, where the socket has its short path
+  local sock=$nd/root/run/containerd/containerd.sock holder; holder=$(real_node_pid "$nd" init)
+  local ctr=(nsenter --mount="/proc/$holder/ns/mnt" -- "$CTR" --address /run/containerd/containerd.sock)
   deadline=$((SECONDS + 30))
-  until [ -S "$sock" ] && "$CTR" --address "$sock" version >/dev/null 2>&1; do
+  until [ -S "$sock" ] && "${ctr[@]}" version >/dev/null 2>&1; do
     [ -n "$(real_node_pid "$nd" containerd)" ] || real_node_fail "$nd" "containerd exited"
     [ $SECONDS -lt $deadline ] || real_node_fail "$nd" "containerd not serving after 30s"
     sleep 0.2
   done
   local t
   for t in pause node-exporter kube-rbac-proxy; do
-    "$CTR" --address "$sock" -n k8s.io images import --local "$IMAGES_DIR/$t.oci.tar" >>"$nd/logs/images.log" 2>&1 ||
+    "${ctr[@]}" -n k8s.io images import --local "$IMAGES_DIR/$t.oci.tar" >>"$nd/logs/images.log" 2>&1 ||
       real_node_fail "$nd" "importing image $t failed"
   done
 
@@ -368,7 +372,12 @@ real_nodes_down() {
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$REAL_NETNS_PREFIX" || true); do ip netns del "$ns"; done
   for h in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^k8sds-' || true); do ip link del "$h" 2>/dev/null || true; done
   local p; p=$(real_node_pid "$REAL_DIR" apiserver-bridge || true)
-  if [ -n "$p" ]; then kill -TERM "$p" 2>/dev/null || true; fi
+  if [ -n "$p" ]; then
+    kill -TERM "$p" 2>/dev/null || true
+    local deadline=$((SECONDS + 5))
+    while alive "$p" && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+  fi
+  rm -f "$REAL_SOCKET"
   for h in $(cgroup_all_hierarchies); do
     if [ -d "$h/$REAL_CGROUP" ]; then find "$h/$REAL_CGROUP" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
   done
@@ -390,6 +399,7 @@ real_leftovers() {
   ip netns list 2>/dev/null | awk '{print $1}' | grep "^$REAL_NETNS_PREFIX" | sed 's/^/netns /' || true
   ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^k8sds-' | sed 's/^/link /' || true
   for h in $(cgroup_all_hierarchies); do if [ -d "$h/$REAL_CGROUP" ]; then echo "cgroup $h/$REAL_CGROUP"; fi; done
+  if [ -e "$REAL_SOCKET" ]; then echo "socket $REAL_SOCKET"; fi
   local p
   if [ -f "$REAL_DIR/created-paths" ]; then
     while read -r p; do if [ -e "$p" ]; then echo "path $p"; fi; done <"$REAL_DIR/created-paths"
