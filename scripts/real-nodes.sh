@@ -260,7 +260,8 @@ real_node_start() { # real_node_start NAME INDEX
   # (its bridge forwards it to the apiserver, as kube-proxy would).
   local svc; svc=$(service_ip)
   ip netns add "$ns"
-  ip link add "$veth" type veth peer name eth0 netns "$ns"
+  # A fixed MAC per address: a node that leaves and comes back is reachable at once (no stale neighbour entry).
+  ip link add "$veth" type veth peer name eth0 address "$(printf '02:6b:64:00:00:%02x' "$i")" netns "$ns"
   ip link set "$veth" master "$REAL_BRIDGE" up
   ip -n "$ns" link set lo up
   ip -n "$ns" addr add "$ip/24" dev eth0
@@ -355,6 +356,7 @@ real_node_stop() { # real_node_stop NAME
   if ip netns list | grep -qw "^$ns"; then ip netns del "$ns"; fi
   local i; i=$(cat "$nd/index" 2>/dev/null || true)
   if [ -n "$i" ] && ip link show "k8sds-v$i" >/dev/null 2>&1; then ip link del "k8sds-v$i"; fi
+  if [ -n "$i" ] && ip link show "$REAL_BRIDGE" >/dev/null 2>&1; then ip neigh flush to "$REAL_NET.$i" dev "$REAL_BRIDGE" 2>/dev/null || true; fi
   if [ -d "$nd/logs" ]; then mkdir -p "$LOG_DIR/real-nodes"; rm -rf "$LOG_DIR/real-nodes/$name"; cp -r "$nd/logs" "$LOG_DIR/real-nodes/$name"; fi
   rm -rf "$nd"
 }
