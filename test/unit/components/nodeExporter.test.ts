@@ -293,6 +293,63 @@ describe("NodeExporterDaemonSet defaults", () => {
   });
 });
 
+describe("node-exporter filesystem exclusions", () => {
+  // node_exporter v1.12.1, collector/filesystem_linux.go: defMountPointsExcluded and defFSTypesExcluded, verbatim.
+  const upstreamV1121 = {
+    mountPoints: "^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)",
+    fsTypes: "^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tracefs)$",
+  };
+  const flag = (args: string[], name: string) => {
+    const arg = args.find((a) => a.startsWith(`--collector.filesystem.${name}=`));
+    assert.ok(arg, name);
+    return new RegExp(arg.slice(arg.indexOf("=") + 1));
+  };
+
+  it("were reviewed for the version the default image runs (update the lists and reviewedFor together)", () => {
+    assert.equal(
+      nodeExporterFilesystemExclusions.reviewedFor,
+      imageVersion(nodeExporterDefaults.image),
+      `the default image is ${nodeExporterDefaults.image}: compare nodeExporterFilesystemExclusions with that version's ` +
+        "collector/filesystem_linux.go defaults (passing the flags replaces them), then set reviewedFor",
+    );
+  });
+
+  it("start from the binary's own defaults, unchanged", () => {
+    const upstreamOnly = filesystemExclusionArgs({
+      ...nodeExporterFilesystemExclusions,
+      mountPoints: { ...nodeExporterFilesystemExclusions.mountPoints, kubernetes: [] },
+      fsTypes: { ...nodeExporterFilesystemExclusions.fsTypes, kubernetes: [] },
+    });
+    assert.equal(flag(upstreamOnly, "mount-points-exclude").source, new RegExp(upstreamV1121.mountPoints).source);
+    assert.equal(flag(upstreamOnly, "fs-types-exclude").source, new RegExp(upstreamV1121.fsTypes).source);
+  });
+
+  it("are what the container gets, and exclude container and pod mounts but not the host's own filesystems", async () => {
+    const args: string[] = container((await render()).ds).args;
+    for (const f of filesystemExclusionArgs()) assert.ok(args.includes(f), f);
+    const mountPoints = flag(args, "mount-points-exclude");
+    const fsTypes = flag(args, "fs-types-exclude");
+    for (const excluded of [
+      "/run/credentials/systemd-journald.service", // systemd credentials (upstream)
+      "/var/lib/containers/storage/overlay", // podman / CRI-O storage (upstream)
+      "/var/lib/docker/overlay2/abc/merged",
+      "/var/lib/kubelet/pods/0b1c/volumes/kubernetes.io~projected/kube-api-access-x",
+      "/var/lib/kubelet/plugins/kubernetes.io/csi/pv/pvc-1/globalmount",
+      "/run/containerd/io.containerd.runtime.v2.task/k8s.io/abc/rootfs",
+      "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/abc/shm",
+      "/run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/abc/rootfs",
+      "/proc", "/sys/fs/cgroup", "/dev/shm",
+    ]) {
+      assert.ok(mountPoints.test(excluded), `${excluded} must be excluded`);
+    }
+    for (const kept of ["/", "/boot", "/var", "/var/lib/kubelet", "/var/lib/containerd", "/var/lib/docker", "/run", "/data/disk1", "/devices"]) {
+      assert.ok(!mountPoints.test(kept), `${kept} must be reported`);
+    }
+    for (const excluded of ["erofs", "squashfs", "overlay", "cgroup", "cgroup2", "nsfs", "tracefs"]) assert.ok(fsTypes.test(excluded), excluded);
+    for (const kept of ["ext4", "xfs", "btrfs", "zfs", "vfat", "tmpfs", "nfs4"]) assert.ok(!fsTypes.test(kept), kept);
+  });
+});
+
 describe("NodeExporterDaemonSet reproduces the seed's manifest", () => {
   it("renders the seed's DaemonSet field by field from the seed's values", async () => {
     const fixture = parse(fs.readFileSync(path.join(__dirname, "..", "..", "fixtures", "seed-node-exporter.yaml"), "utf8"));
