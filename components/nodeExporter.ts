@@ -136,6 +136,21 @@ export interface NodeExporterArgs extends HostWorkloadArgs {
   declareHostAccess?: boolean;
 }
 
+/** Regex alternatives: node_exporter's own default, then what this project adds. */
+export interface ExclusionList {
+  upstream: readonly string[];
+  kubernetes: readonly string[];
+}
+
+export interface FilesystemExclusions {
+  /** The node_exporter version whose defaults `upstream` copies. */
+  reviewedFor: string;
+  /** Mount points, as alternatives of `^/(…)($|/)`. */
+  mountPoints: ExclusionList;
+  /** Filesystem types, as alternatives of `^(…)$`. */
+  fsTypes: ExclusionList;
+}
+
 /**
  * The filesystem collector's exclusions, in one place. Passing `--collector.filesystem.mount-points-exclude` or
  * `--collector.filesystem.fs-types-exclude` replaces the binary's own default, so each list starts from
@@ -144,9 +159,8 @@ export interface NodeExporterArgs extends HostWorkloadArgs {
  * Kubernetes nodes need. When the default image moves to another version, compare these lists with that
  * version's defaults and update `reviewedFor`: a unit test fails until the two agree.
  */
-export const nodeExporterFilesystemExclusions = {
+export const nodeExporterFilesystemExclusions: FilesystemExclusions = {
   reviewedFor: "v1.12.1",
-  /** Mount points, as alternatives of `^/(…)($|/)`. */
   mountPoints: {
     upstream: ["dev", "proc", "run/credentials/.+", "sys", "var/lib/docker/.+", "var/lib/containers/storage/.+"],
     kubernetes: [
@@ -155,7 +169,6 @@ export const nodeExporterFilesystemExclusions = {
       "run/k3s/containerd/.+", // the same under k3s's own containerd
     ],
   },
-  /** Filesystem types, as alternatives of `^(…)$`. */
   fsTypes: {
     upstream: [
       "autofs", "binfmt_misc", "bpf", "cgroup2?", "configfs", "debugfs", "devpts", "devtmpfs", "fusectl", "hugetlbfs",
@@ -163,9 +176,9 @@ export const nodeExporterFilesystemExclusions = {
       "squashfs", "erofs", "sysfs", "tracefs",
     ],
     // None: container root filesystems are overlay (excluded above), per-pod tmpfs mounts are excluded by mount point.
-    kubernetes: [] as string[],
+    kubernetes: [],
   },
-} as const;
+};
 
 /** The two filesystem-collector flags rendered from `nodeExporterFilesystemExclusions`. */
 export function filesystemExclusionArgs(e = nodeExporterFilesystemExclusions): string[] {
