@@ -13,6 +13,7 @@ import {
   nodeExporterFilesystemExclusions,
   rbacProxyTlsCipherSuites,
 } from "../../../components/nodeExporter";
+import { serviceMonitorSchema } from "../../support/crd";
 import { find, promiseOf, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
 async function render(args: NodeExporterArgs = {}): Promise<{ component: NodeExporterDaemonSet; registered: RegisteredResource[]; ds: any }> {
@@ -290,6 +291,34 @@ describe("NodeExporterDaemonSet defaults", () => {
     for (const child of [component.daemonSet, component.service!, component.serviceAccount!, component.serviceMonitor!]) {
       assert.match(await promiseOf(child.urn), /::k8s-daemonsets:index:NodeExporterDaemonSet\$kubernetes:/);
     }
+  });
+});
+
+describe("the ServiceMonitor under prometheus-operator's CRD schema (v0.87.0)", () => {
+  const serviceMonitor = async (args: NodeExporterArgs) =>
+    find((await render({ serviceMonitor: true, ...args })).registered, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").inputs;
+
+  it("is valid as rendered, plain and behind kube-rbac-proxy", async () => {
+    const schema = serviceMonitorSchema();
+    for (const args of [{}, { rbacProxy: true, serviceMonitorLabels: { release: "prometheus" }, scrapeInterval: "1m" }] as NodeExporterArgs[]) {
+      const sm = JSON.parse(JSON.stringify(await serviceMonitor(args)));
+      assert.deepEqual(schema.errors(sm), [], JSON.stringify(args));
+    }
+  });
+
+  it("the check is not vacuous: a misspelt field, a bad duration and a bad scheme are errors", async () => {
+    const schema = serviceMonitorSchema();
+    const sm = JSON.parse(JSON.stringify(await serviceMonitor({ rbacProxy: true })));
+    sm.spec.endpoints[0].relabellings = sm.spec.endpoints[0].relabelings;
+    sm.spec.endpoints[0].interval = "30 seconds";
+    sm.spec.endpoints[0].scheme = "tcp";
+    sm.spec.endpoints[0].authorization.credentials.secretName = "x";
+    const errors = schema.errors(sm).join("\n");
+    for (const expected of ["(relabellings)", "/spec/endpoints/0/interval", "/spec/endpoints/0/scheme", "(secretName)"]) {
+      assert.ok(errors.includes(expected), `${expected} not in:\n${errors}`);
+    }
+    delete sm.spec.selector;
+    assert.ok(schema.errors(sm).some((e) => e.includes("selector")));
   });
 });
 
