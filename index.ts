@@ -1,74 +1,83 @@
-// Wiring only: the stack's config, validated as a whole, decides the node labels and the DaemonSets.
+// Wiring only: the stack's config, validated as a whole, decides the node labels and the DaemonSets; the
+// cluster is checked for what the stack must not take over before anything is registered.
 import * as pulumi from "@pulumi/pulumi";
 import { HdfsDataNodeDaemonSet } from "./components/hdfsDataNode";
 import { HdfsJournalNodeDaemonSet } from "./components/hdfsJournalNode";
 import { HdfsNameNodeDaemonSet } from "./components/hdfsNameNode";
+import { stackIdentity } from "./components/labels";
 import { NodeExporterDaemonSet } from "./components/nodeExporter";
 import { NodeLabels } from "./components/nodeLabels";
+import { kubernetesClusterReader } from "./stacks/cluster";
 import { loadStackConfig } from "./stacks/config";
 import { planStack } from "./stacks/plan";
+import { ClusterReader, preflight } from "./stacks/preflight";
 
-const plan = planStack(loadStackConfig());
-for (const warning of plan.warnings) {
-  pulumi.log.warn(warning);
-}
+export = async function main(cluster?: ClusterReader) {
+  const plan = planStack(loadStackConfig());
+  await preflight(plan, cluster ?? kubernetesClusterReader(), stackIdentity());
+  for (const warning of plan.warnings) {
+    pulumi.log.warn(warning);
+  }
 
-const nodeLabels = new NodeLabels("node-labels", { plan: plan.labelPlan, fieldManager: plan.labelFieldManager });
-// The DaemonSets wait for the labels, so that `pulumi up` returns once pods run where the labels put them.
-const labelPatches = Object.values(nodeLabels.patches);
+  const nodeLabels = new NodeLabels("node-labels", { plan: plan.labelPlan, fieldManager: plan.labelFieldManager, takeOver: plan.labelTakeover });
+  // The DaemonSets wait for the labels, so that `pulumi up` returns once pods run where the labels put them.
+  const labelPatches = Object.values(nodeLabels.patches);
 
-const nodeExporter = plan.nodeExporter
-  ? new NodeExporterDaemonSet("node-exporter", { ...plan.nodeExporter, dependsOn: labelPatches })
-  : undefined;
-const nameNode = plan.hdfsNameNode
-  ? new HdfsNameNodeDaemonSet("hdfs-namenode", { ...plan.hdfsNameNode, dependsOn: labelPatches })
-  : undefined;
-// JournalNodes and DataNodes live in the NameNode's namespace (created by it) and share its configuration.
-const journalNodes = nameNode && plan.hdfsJournalNode
-  ? new HdfsJournalNodeDaemonSet("hdfs-journalnode", { ...plan.hdfsJournalNode, namespace: nameNode.namespace, dependsOn: labelPatches })
-  : undefined;
-const dataNodes = nameNode && plan.hdfsDataNode
-  ? new HdfsDataNodeDaemonSet("hdfs-datanode", { ...plan.hdfsDataNode, namespace: nameNode.namespace, dependsOn: labelPatches })
-  : undefined;
+  const nodeExporter = plan.nodeExporter
+    ? new NodeExporterDaemonSet("node-exporter", { ...plan.nodeExporter, dependsOn: labelPatches })
+    : undefined;
+  const nameNode = plan.hdfsNameNode
+    ? new HdfsNameNodeDaemonSet("hdfs-namenode", { ...plan.hdfsNameNode, dependsOn: labelPatches })
+    : undefined;
+  // JournalNodes and DataNodes live in the NameNode's namespace (created by it) and share its configuration.
+  const journalNodes = nameNode && plan.hdfsJournalNode
+    ? new HdfsJournalNodeDaemonSet("hdfs-journalnode", { ...plan.hdfsJournalNode, namespace: nameNode.namespace, dependsOn: labelPatches })
+    : undefined;
+  const dataNodes = nameNode && plan.hdfsDataNode
+    ? new HdfsDataNodeDaemonSet("hdfs-datanode", { ...plan.hdfsDataNode, namespace: nameNode.namespace, dependsOn: labelPatches })
+    : undefined;
 
-/** node -> labels this program applies. */
-export const labelPlan = plan.labelPlan;
-/** Per DaemonSet: where its pods are expected. */
-export const placement = {
-  nodeExporter: nodeExporter && {
-    daemonSet: nodeExporter.daemonSet.metadata.name,
-    namespace: nodeExporter.namespace,
-    nodes: "every node matching the node selector, tainted ones included when every taint is tolerated",
-    nodeSelector: nodeExporter.placement.nodeSelector ?? {},
-    tolerations: nodeExporter.placement.tolerations ?? [],
-  },
-  hdfsNameNode: nameNode && {
-    daemonSet: nameNode.daemonSet.metadata.name,
-    namespace: nameNode.namespace,
-    nodes: plan.hdfsNameNode?.hosts ?? [],
-    nodeSelector: nameNode.placement.nodeSelector ?? {},
-  },
-  hdfsJournalNode: journalNodes && {
-    daemonSet: journalNodes.daemonSet.metadata.name,
-    namespace: nameNode?.namespace,
-    nodes: plan.hdfsJournalNode?.hosts ?? [],
-    nodeSelector: journalNodes.placement.nodeSelector ?? {},
-  },
-  hdfsDataNode: dataNodes && {
-    daemonSet: dataNodes.daemonSet.metadata.name,
-    namespace: nameNode?.namespace,
-    nodes: "every node matching the node selector whose taints are tolerated",
-    nodeSelector: dataNodes.placement.nodeSelector ?? {},
-    tolerations: dataNodes.placement.tolerations ?? [],
-  },
+  /** node -> labels this program applies. */
+  const labelPlan = plan.labelPlan;
+  /** Per DaemonSet: where its pods are expected. */
+  const placement = {
+    nodeExporter: nodeExporter && {
+      daemonSet: nodeExporter.daemonSet.metadata.name,
+      namespace: nodeExporter.namespace,
+      nodes: "every node matching the node selector, tainted ones included when every taint is tolerated",
+      nodeSelector: nodeExporter.placement.nodeSelector ?? {},
+      tolerations: nodeExporter.placement.tolerations ?? [],
+    },
+    hdfsNameNode: nameNode && {
+      daemonSet: nameNode.daemonSet.metadata.name,
+      namespace: nameNode.namespace,
+      nodes: plan.hdfsNameNode?.hosts ?? [],
+      nodeSelector: nameNode.placement.nodeSelector ?? {},
+    },
+    hdfsJournalNode: journalNodes && {
+      daemonSet: journalNodes.daemonSet.metadata.name,
+      namespace: nameNode?.namespace,
+      nodes: plan.hdfsJournalNode?.hosts ?? [],
+      nodeSelector: journalNodes.placement.nodeSelector ?? {},
+    },
+    hdfsDataNode: dataNodes && {
+      daemonSet: dataNodes.daemonSet.metadata.name,
+      namespace: nameNode?.namespace,
+      nodes: "every node matching the node selector whose taints are tolerated",
+      nodeSelector: dataNodes.placement.nodeSelector ?? {},
+      tolerations: dataNodes.placement.tolerations ?? [],
+    },
+  };
+  const hdfsConfig = nameNode && {
+    nameservice: nameNode.site.nameservice ?? null,
+    nameNodes: nameNode.site.nameNodes,
+    journalNodes: nameNode.site.journalNodeHosts,
+    automaticFailover: nameNode.site.automaticFailover,
+    formatHost: nameNode.formatHost,
+    coreSiteXml: nameNode.coreSiteXml,
+    hdfsSiteXml: nameNode.hdfsSiteXml,
+  };
+
+  // The stack's outputs.
+  return { labelPlan, placement, hdfsConfig, stack: pulumi.getStack() };
 };
-export const hdfsConfig = nameNode && {
-  nameservice: nameNode.site.nameservice ?? null,
-  nameNodes: nameNode.site.nameNodes,
-  journalNodes: nameNode.site.journalNodeHosts,
-  automaticFailover: nameNode.site.automaticFailover,
-  formatHost: nameNode.formatHost,
-  coreSiteXml: nameNode.coreSiteXml,
-  hdfsSiteXml: nameNode.hdfsSiteXml,
-};
-export const stack = pulumi.getStack();

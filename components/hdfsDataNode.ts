@@ -10,11 +10,13 @@ import {
   hdfsCommonDefaults,
   hdfsContainer,
   hdfsEnv,
+  hdfsRoleClusterObjects,
   hdfsRoleDaemonSet,
   hostPorts,
   ownDataDirectories,
 } from "./hdfsShared";
 import { HostMount, Placement, UpdateStrategy, definedOnly } from "./hostDaemonSet";
+import type { ClusterObjectRef } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
@@ -56,6 +58,11 @@ export const hdfsDataNodeDefaults = {
   /** 10% of the nodes at a time. */
   updateStrategy: { type: "RollingUpdate", maxUnavailable: "10%" } as UpdateStrategy,
 } as const;
+
+/** The cluster-scoped objects the component creates, by the names its constructor gives them. */
+export function hdfsDataNodeClusterObjects(args: Pick<HdfsDataNodeArgs, "name" | "priorityClassName">): ClusterObjectRef[] {
+  return hdfsRoleClusterObjects(args.name ?? hdfsDataNodeDefaults.name, args.priorityClassName);
+}
 
 export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
   public readonly daemonSet: k8s.apps.v1.DaemonSet;

@@ -9,11 +9,13 @@ import {
   hdfsCommonDefaults,
   hdfsContainer,
   hdfsEnv,
+  hdfsRoleClusterObjects,
   hdfsRoleDaemonSet,
   hostPorts,
   ownDataDirectories,
 } from "./hdfsShared";
 import { HostMount, Placement, UpdateStrategy, definedOnly } from "./hostDaemonSet";
+import type { ClusterObjectRef } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
@@ -53,6 +55,11 @@ export const hdfsJournalNodeDefaults = {
   /** Where the edits directory appears inside the container (`dfs.journalnode.edits.dir`). */
   editsDir: hdfsSiteDefaults.journalDir,
 } as const;
+
+/** The cluster-scoped objects the component creates, by the names its constructor gives them. */
+export function hdfsJournalNodeClusterObjects(args: Pick<HdfsJournalNodeArgs, "name" | "priorityClassName">): ClusterObjectRef[] {
+  return hdfsRoleClusterObjects(args.name ?? hdfsJournalNodeDefaults.name, args.priorityClassName);
+}
 
 export class HdfsJournalNodeDaemonSet extends pulumi.ComponentResource {
   public readonly daemonSet: k8s.apps.v1.DaemonSet;

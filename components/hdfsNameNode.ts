@@ -13,6 +13,7 @@ import {
   hdfsCommonDefaults,
   hdfsContainer,
   hdfsEnv,
+  hdfsRoleClusterObjects,
   hdfsRoleDaemonSet,
   hostPorts,
   hdfsSite,
@@ -20,7 +21,7 @@ import {
   ownDataDirectories,
 } from "./hdfsShared";
 import { HostContainer, HostMount, Placement, UpdateStrategy, definedOnly, hostAgentNamespace } from "./hostDaemonSet";
-import { objectLabelsFor, selectorLabelsFor } from "./labels";
+import { ClusterObjectRef, objectLabelsFor, selectorLabelsFor } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
@@ -111,6 +112,15 @@ const formatScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-fo
 
 /** The annotation and ConfigMap keys of the membership record (see `HdfsNameNodeDaemonSet.membership`). */
 export const membershipKeys = { hosts: "hosts", formatHost: "formatHost" } as const;
+
+/** The namespace and cluster-scoped objects the component creates, by the names its constructor gives them. */
+export function hdfsNameNodeClusterObjects(args: HdfsNameNodeArgs = {}): ClusterObjectRef[] {
+  const a = { ...hdfsNameNodeDefaults, ...definedOnly(args) };
+  return [
+    ...(a.createNamespace ? [{ apiVersion: "v1", kind: "Namespace", name: a.namespace }] : []),
+    ...hdfsRoleClusterObjects(a.name, a.priorityClassName),
+  ];
+}
 
 export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
   public readonly daemonSet: k8s.apps.v1.DaemonSet;

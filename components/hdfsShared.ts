@@ -17,7 +17,7 @@ import {
   nonRootPodSecurityContext,
   restrictedContainerSecurityContext,
 } from "./hostDaemonSet";
-import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
+import { ClusterObjectRef, createdByStackAnnotations, imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
@@ -146,6 +146,16 @@ export function ownDataDirectories(
   };
 }
 
+/** The PriorityClass a role creates when it is given none (for the stack's ownership check). */
+export function hdfsRoleClusterObjects(roleName: string, priorityClassName: string | undefined): ClusterObjectRef[] {
+  return priorityClassName ? [] : [{ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", name: hdfsPriorityClassName(roleName) }];
+}
+
+/** Name of the PriorityClass a role creates when it is given none. */
+export function hdfsPriorityClassName(roleName: string): string {
+  return `${roleName}-critical`;
+}
+
 /**
  * The role's PriorityClass (clusters may restrict the system-* classes to kube-system, so each HDFS role
  * brings its own), or the configured existing one.
@@ -159,7 +169,7 @@ export function hdfsPriorityClass(
     return { priorityClassName: args.priorityClassName };
   }
   const priorityClass = new k8s.scheduling.v1.PriorityClass(resourceName, {
-    metadata: { name: `${args.name}-critical`, labels: args.labels },
+    metadata: { name: hdfsPriorityClassName(args.name), labels: args.labels, annotations: createdByStackAnnotations() },
     value: args.priorityValue,
     globalDefault: false,
     preemptionPolicy: "PreemptLowerPriority",

@@ -4,6 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
+import { createdByStackAnnotations, partOf } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
@@ -297,7 +298,8 @@ export function hostAgentNamespace(
   return new k8s.core.v1.Namespace(resourceName, {
     metadata: {
       name: namespace,
-      labels: { "app.kubernetes.io/part-of": "k8s-daemonsets", ...podSecurityForHostAgents },
+      labels: { "app.kubernetes.io/part-of": partOf, ...podSecurityForHostAgents },
+      annotations: createdByStackAnnotations(),
     },
   }, { parent }).metadata.name;
 }

@@ -1,6 +1,28 @@
-// Kubernetes' recommended labels, shared by every object this project creates.
+// Kubernetes' recommended labels, shared by every object this project creates, and the annotation that says
+// which stack created an object that could also exist without it (a namespace, a cluster-scoped object).
+import * as pulumi from "@pulumi/pulumi";
 
 export const partOf = "k8s-daemonsets";
+
+/** Annotation naming the stack (`<project>/<stack>`) that created the object. */
+export const createdByStackAnnotation = "k8s-daemonsets.io/created-by-stack";
+
+/** The running stack, as `createdByStackAnnotation` records it. */
+export function stackIdentity(): string {
+  return `${pulumi.getProject()}/${pulumi.getStack()}`;
+}
+
+/** Annotations of an object whose name another party could already have taken (see stacks/preflight.ts). */
+export function createdByStackAnnotations(): Record<string, string> {
+  return { [createdByStackAnnotation]: stackIdentity() };
+}
+
+/** A namespace or cluster-scoped object a component creates, as the cluster names it. */
+export interface ClusterObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+}
 
 /** Labels that select a workload's pods: stable for the workload's lifetime (no version). */
 export function selectorLabelsFor(appName: string, instance: string): Record<string, string> {

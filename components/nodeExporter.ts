@@ -16,7 +16,7 @@ import {
   restrictedContainerSecurityContext,
   tolerateEverything,
 } from "./hostDaemonSet";
-import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
+import { ClusterObjectRef, createdByStackAnnotations, imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
@@ -313,6 +313,21 @@ function nodeExporterHostMounts(a: {
   return mounts;
 }
 
+/** The namespace and cluster-scoped objects the component creates, by the names its constructor gives them. */
+export function nodeExporterClusterObjects(args: NodeExporterArgs = {}): ClusterObjectRef[] {
+  const a = { ...nodeExporterDefaults, ...definedOnly(args) };
+  const rbac = "rbac.authorization.k8s.io/v1";
+  return [
+    ...(a.createNamespace ? [{ apiVersion: "v1", kind: "Namespace", name: a.namespace }] : []),
+    ...(a.rbacProxy && a.serviceAccount
+      ? [{ apiVersion: rbac, kind: "ClusterRole", name: `${a.name}-rbac-proxy` }, { apiVersion: rbac, kind: "ClusterRoleBinding", name: `${a.name}-rbac-proxy` }]
+      : []),
+    ...(a.rbacProxy && a.serviceMonitor
+      ? [{ apiVersion: rbac, kind: "ClusterRole", name: `${a.name}-scraper` }, { apiVersion: rbac, kind: "ClusterRoleBinding", name: `${a.name}-scraper` }]
+      : []),
+  ];
+}
+
 export class NodeExporterDaemonSet extends pulumi.ComponentResource {
   public readonly daemonSet: k8s.apps.v1.DaemonSet;
   public readonly namespace: pulumi.Output<string>;
@@ -358,14 +373,14 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
     }
     if (a.rbacProxy && this.serviceAccount) {
       const role = new k8s.rbac.v1.ClusterRole(`${name}-rbac-proxy`, {
-        metadata: { name: `${a.name}-rbac-proxy`, labels: objectLabels },
+        metadata: { name: `${a.name}-rbac-proxy`, labels: objectLabels, annotations: createdByStackAnnotations() },
         rules: [
           { apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] },
           { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
         ],
       }, child);
       new k8s.rbac.v1.ClusterRoleBinding(`${name}-rbac-proxy`, {
-        metadata: { name: `${a.name}-rbac-proxy`, labels: objectLabels },
+        metadata: { name: `${a.name}-rbac-proxy`, labels: objectLabels, annotations: createdByStackAnnotations() },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
         subjects: [{ kind: "ServiceAccount", name: this.serviceAccount.metadata.name, namespace }],
       }, child);
@@ -537,11 +552,11 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       automountServiceAccountToken: false,
     }, child);
     const role = new k8s.rbac.v1.ClusterRole(`${name}-scraper`, {
-      metadata: { name: scraper, labels },
+      metadata: { name: scraper, labels, annotations: createdByStackAnnotations() },
       rules: [{ nonResourceURLs: ["/metrics"], verbs: ["get"] }],
     }, child);
     new k8s.rbac.v1.ClusterRoleBinding(`${name}-scraper`, {
-      metadata: { name: scraper, labels },
+      metadata: { name: scraper, labels, annotations: createdByStackAnnotations() },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
       subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace }],
     }, child);

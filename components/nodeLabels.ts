@@ -9,11 +9,22 @@ export interface NodeLabelsArgs {
   plan: Record<string, Record<string, string>>;
   /** Server-side-apply field manager of every patch. Default: `k8s-daemonsets-node-labels`. */
   fieldManager?: string;
+  /**
+   * node name -> labels of `plan` that another field manager holds with another value and that the patch takes
+   * over (a forced apply). Default: none: a label held by someone else makes the patch fail with a conflict.
+   */
+  takeOver?: Record<string, string[]>;
 }
 
 export const nodeLabelsDefaults = {
   fieldManager: "k8s-daemonsets-node-labels",
 } as const;
+
+/**
+ * Annotation each patch puts on its node, naming the field manager that owns the labels: a later run under
+ * another manager finds it (stacks/preflight.ts), since a second manager could never remove the first's labels.
+ */
+export const labelFieldManagerAnnotation = "k8s-daemonsets.io/label-field-manager";
 
 export class NodeLabels extends pulumi.ComponentResource {
   /** One patch per node, by node name. */
@@ -27,11 +38,16 @@ export class NodeLabels extends pulumi.ComponentResource {
       if (Object.keys(labels).length === 0) {
         continue; // nothing to own on this node
       }
+      const force = (args.takeOver?.[node] ?? []).length > 0;
       this.patches[node] = new k8s.core.v1.NodePatch(`${name}-${node}`, {
         metadata: {
           name: node,
           labels,
-          annotations: { "pulumi.com/patchFieldManager": fieldManager },
+          annotations: {
+            "pulumi.com/patchFieldManager": fieldManager,
+            ...(force ? { "pulumi.com/patchForce": "true" } : {}),
+            [labelFieldManagerAnnotation]: fieldManager,
+          },
         },
       }, { parent: this, retainOnDelete: false });
     }

@@ -269,6 +269,8 @@ const stackConfigSchema = z.strictObject({
     .max(128)
     .regex(/^[A-Za-z0-9][-A-Za-z0-9_.:]*$/, "must be letters, digits and '-_.:'")
     .default("k8s-daemonsets-node-labels"),
+  // node -> label keys of nodeLabels.<node> that this stack may take over from another field manager.
+  nodeLabelTakeover: z.record(nodeName, z.array(labelKey)).default({}),
   rolloutTimeoutSeconds: z.number().int("must be a whole number").min(30, "must be at least 30").max(86400, "must be at most 86400 (a day)").optional(),
   nodeExporter: nodeExporterConfig.prefault({}),
   hdfsNameNode: hdfsNameNodeConfig.prefault({}),
@@ -339,6 +341,16 @@ type Issue = { path: PropertyKey[]; message: string };
 /** Checks across keys: placement that matches nothing, host ports claimed twice. */
 function crossChecks(c: StackConfig): Issue[] {
   const issues: Issue[] = [];
+  for (const [node, keys] of Object.entries(c.nodeLabelTakeover)) {
+    keys.forEach((key, i) => {
+      if (c.nodeLabels[node]?.[key] === undefined) {
+        issues.push({
+          path: ["nodeLabelTakeover", node, i],
+          message: `"${key}" is not a label that nodeLabels.${node} sets; only labels the stack applies can be taken over`,
+        });
+      }
+    });
+  }
   if (c.nodeExporter.rbacProxy && c.nodeExporter.serviceAccount === false) {
     issues.push({
       path: ["nodeExporter", "rbacProxy"],

@@ -12,6 +12,8 @@ export interface StackPlan {
   /** node -> labels the program applies (nodes in natural order; nodes with no labels left out). */
   labelPlan: Record<string, Record<string, string>>;
   labelFieldManager: string;
+  /** node -> labels the stack takes over from another field manager (nodeLabelTakeover). */
+  labelTakeover: Record<string, string[]>;
   nodeExporter?: NodeExporterArgs;
   hdfsNameNode?: HdfsNameNodeArgs;
   /** Only for an HA nameservice (2-5 NameNodes). */
@@ -38,6 +40,7 @@ export function planStack(config: StackConfig): StackPlan {
   return {
     labelPlan,
     labelFieldManager: config.labelFieldManager,
+    labelTakeover: Object.fromEntries(Object.entries(config.nodeLabelTakeover).filter(([, keys]) => keys.length > 0)),
     nodeExporter: timed(config.nodeExporter.enabled ? nodeExporterArgs(config.nodeExporter) : undefined),
     ...(hdfs
       ? {

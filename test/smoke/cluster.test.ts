@@ -26,8 +26,14 @@ import {
   type Pod,
 } from "../support/cluster";
 
-const PULUMI_VERSION = "v3.274.1";
-const PROVIDER_VERSION = "4.25.0";
+/** A version the tools recipes pin (tools/lib.sh, the one place). */
+const toolVersion = (name: string) => {
+  const m = new RegExp(`^${name}=(\\S+)$`, "m").exec(readFileSync(path.join(repoRoot, "tools", "lib.sh"), "utf8"));
+  assert.ok(m, `${name} in tools/lib.sh`);
+  return m[1];
+};
+const PULUMI_VERSION = toolVersion("PULUMI_VERSION");
+const PROVIDER_VERSION = toolVersion("PULUMI_KUBERNETES_VERSION");
 
 /** Starts a provider plugin binary as the engine would and returns the version its GetPluginInfo reports. */
 async function providerPluginInfoVersion(binary: string): Promise<string> {

@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import type { ClusterReader } from "../../stacks/preflight";
+import { fakeCluster } from "./fakeCluster";
 
 export interface RegisteredResource {
   type: string;
@@ -57,14 +59,19 @@ export interface ProgramRun {
   registered: RegisteredResource[];
 }
 
-/** Runs index.ts afresh under mocks with the given config; returns its exports (or error) and what it registered. */
-export async function runProgram(config: Record<string, unknown>): Promise<ProgramRun> {
+/**
+ * Runs index.ts afresh under mocks with the given config against `cluster` (default: a cluster with the nodes that
+ * the config labels and nothing else); returns its outputs (or error) and what it registered.
+ */
+export async function runProgram(config: Record<string, unknown>, cluster?: ClusterReader): Promise<ProgramRun> {
   const registered = useMocks(config, "dev");
   const entry = require.resolve(path.join(repoRoot, "index.ts"));
   delete require.cache[entry];
+  const labelled = config.nodeLabels && typeof config.nodeLabels === "object" ? Object.keys(config.nodeLabels) : [];
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const exports = require(entry);
+    const main = require(entry) as (cluster: ClusterReader) => Promise<any>;
+    const exports = await main(cluster ?? fakeCluster(labelled));
     await settled();
     return { exports, registered };
   } catch (error) {

@@ -36,6 +36,14 @@ describe("stack config", () => {
     assert.deepEqual(c.hdfsJournalNode, {});
   });
 
+  it("takes over only labels that nodeLabels sets on that node", () => {
+    assert.deepEqual(problems({ ...valid, nodeLabelTakeover: { "node-2": ["host"] } }), []);
+    assert.deepEqual(problems({ ...valid, nodeLabelTakeover: { "node-2": ["zone"], "node-3": ["host"] } }), [
+      `k8s-daemonsets:nodeLabelTakeover.node-2[0]: "zone" is not a label that nodeLabels.node-2 sets; only labels the stack applies can be taken over`,
+      `k8s-daemonsets:nodeLabelTakeover.node-3[0]: "host" is not a label that nodeLabels.node-3 sets; only labels the stack applies can be taken over`,
+    ]);
+  });
+
   it("ignores other namespaces' keys (providers' config)", () => {
     assert.doesNotThrow(() => parseStackConfig({ ...raw(valid), "kubernetes:context": "kind" }));
   });

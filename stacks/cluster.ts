@@ -1,0 +1,48 @@
+// The cluster the stack deploys to, read with the official Kubernetes client from the kubeconfig the provider
+// uses: the `kubernetes:kubeconfig` config (a path or the file's content) and `kubernetes:context`, else
+// $KUBECONFIG or ~/.kube/config, as the default provider does.
+import * as k8s from "@kubernetes/client-node";
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterObjectRef } from "../components/labels";
+import type { ClusterObject, ClusterReader } from "./preflight";
+
+export function kubeconfigFromStack(): k8s.KubeConfig {
+  const config = new pulumi.Config("kubernetes");
+  const kubeconfig = config.get("kubeconfig");
+  const kc = new k8s.KubeConfig();
+  if (kubeconfig === undefined) {
+    kc.loadFromDefault();
+  } else if (fs.existsSync(kubeconfig)) {
+    kc.loadFromFile(kubeconfig);
+  } else {
+    kc.loadFromString(kubeconfig);
+  }
+  const context = config.get("context");
+  if (context !== undefined) {
+    kc.setCurrentContext(context);
+  }
+  return kc;
+}
+
+/** Reads objects with the kubeconfig's credentials; a 404 is "no such object", anything else an error. */
+export function kubernetesClusterReader(kc: k8s.KubeConfig = kubeconfigFromStack()): ClusterReader {
+  const server = kc.getCurrentCluster()?.server ?? "(no cluster in the kubeconfig)";
+  const api = k8s.KubernetesObjectApi.makeApiClient(kc);
+  return {
+    description: server,
+    async read(ref: ClusterObjectRef): Promise<ClusterObject | undefined> {
+      try {
+        return await api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name } }) as ClusterObject;
+      } catch (e) {
+        if (e instanceof k8s.ApiException && e.code === 404) {
+          return undefined;
+        }
+        const why = e instanceof k8s.ApiException ? `HTTP ${e.code}` : e instanceof Error ? e.message : String(e);
+        throw new pulumi.RunError(`cannot read ${ref.kind} ${ref.name} from the cluster at ${server} (${why}); ` +
+          `the stack checks the cluster before it changes anything, so it needs read access to namespaces, nodes, ` +
+          `PriorityClasses and ClusterRoles there`);
+      }
+    },
+  };
+}

@@ -1,0 +1,165 @@
+// What the cluster must look like before the stack changes anything, read before any resource is registered:
+// - no namespace or cluster-scoped object the stack would create exists already unless this stack created it
+//   (the provider's server-side-apply create would silently take it over, and `pulumi destroy` then delete it
+//   with everything in it);
+// - every node the config labels exists;
+// - no label the stack applies is held by another field manager with another value (unless the config takes it
+//   over on purpose), and the nodes' labels were not applied under another labelFieldManager.
+// Every problem is reported at once, each with the config key to change.
+import * as pulumi from "@pulumi/pulumi";
+import { hdfsDataNodeClusterObjects } from "../components/hdfsDataNode";
+import { hdfsJournalNodeClusterObjects } from "../components/hdfsJournalNode";
+import { hdfsNameNodeClusterObjects } from "../components/hdfsNameNode";
+import { ClusterObjectRef, createdByStackAnnotation, partOf } from "../components/labels";
+import { labelFieldManagerAnnotation } from "../components/nodeLabels";
+import { nodeExporterClusterObjects } from "../components/nodeExporter";
+import { configKey } from "./config";
+import type { StackPlan } from "./plan";
+
+/** The parts of an object the checks read. */
+export interface ClusterObject {
+  metadata: {
+    name?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    managedFields?: { manager?: string; operation?: string; fieldsV1?: any }[];
+  };
+}
+
+/** Reads objects from the cluster the stack deploys to; undefined when there is no such object. */
+export interface ClusterReader {
+  /** Where the objects are read from, for messages (e.g. the API server's URL). */
+  readonly description: string;
+  read(ref: ClusterObjectRef): Promise<ClusterObject | undefined>;
+}
+
+/** An object the stack would create, with the config keys that decide it. */
+interface PlannedObject extends ClusterObjectRef {
+  /** The config key that names the object. */
+  key: string;
+  /** What to set instead of taking the existing object over. */
+  advice: string;
+}
+
+/** The namespaces and cluster-scoped objects the plan's components create. */
+export function plannedClusterObjects(plan: StackPlan): PlannedObject[] {
+  const objects: PlannedObject[] = [];
+  const add = (refs: ClusterObjectRef[], describe: (ref: ClusterObjectRef) => [string[], string]) =>
+    refs.forEach((ref) => {
+      const [path, advice] = describe(ref);
+      objects.push({ ...ref, key: configKey(path), advice });
+    });
+  const namespace = (role: string): [string[], string] => [
+    [role, "namespace"],
+    `set ${configKey([role, "createNamespace"])} to false to deploy into the existing namespace (the stack then neither changes nor deletes it), or choose another namespace`,
+  ];
+  if (plan.nodeExporter) {
+    add(nodeExporterClusterObjects(plan.nodeExporter), (ref) =>
+      ref.kind === "Namespace" ? namespace("nodeExporter") : [["nodeExporter", "name"], "give the component a name of its own"]);
+  }
+  const roles: [string, ClusterObjectRef[]][] = [];
+  if (plan.hdfsNameNode) roles.push(["hdfsNameNode", hdfsNameNodeClusterObjects(plan.hdfsNameNode)]);
+  if (plan.hdfsJournalNode) roles.push(["hdfsJournalNode", hdfsJournalNodeClusterObjects(plan.hdfsJournalNode)]);
+  if (plan.hdfsDataNode) roles.push(["hdfsDataNode", hdfsDataNodeClusterObjects(plan.hdfsDataNode)]);
+  for (const [role, refs] of roles) {
+    add(refs, (ref) =>
+      ref.kind === "Namespace"
+        ? namespace(role)
+        : [[role, "priorityClassName"], `set it to ${ref.name} to use the existing class, or ${configKey([role, "name"])} to a name of its own`]);
+  }
+  return objects;
+}
+
+/**
+ * Whether this stack created the object: it carries this stack's annotation, or (created before the annotation
+ * existed) the project's part-of label and no annotation of another stack.
+ */
+export function createdByThisStack(object: ClusterObject, stack: string): boolean {
+  const createdBy = object.metadata.annotations?.[createdByStackAnnotation];
+  if (createdBy !== undefined) {
+    return createdBy === stack;
+  }
+  return object.metadata.labels?.["app.kubernetes.io/part-of"] === partOf;
+}
+
+/** The field managers other than `except` that own label `key` of a node. */
+export function labelOwners(node: ClusterObject, key: string, except: string): string[] {
+  return (node.metadata.managedFields ?? [])
+    .filter((entry) => entry.manager !== except && entry.fieldsV1?.["f:metadata"]?.["f:labels"]?.[`f:${key}`] !== undefined)
+    .map((entry) => `${entry.manager ?? "(unnamed)"}${entry.operation ? ` (${entry.operation})` : ""}`);
+}
+
+/** Every problem the cluster's current state gives the plan; empty when the stack may go ahead. */
+export async function preflightProblems(plan: StackPlan, cluster: ClusterReader, stack: string): Promise<string[]> {
+  const planned = plannedClusterObjects(plan);
+  const nodes = Object.keys(plan.labelPlan);
+  const [objects, nodeObjects] = await Promise.all([
+    Promise.all(planned.map((ref) => cluster.read(ref))),
+    Promise.all(nodes.map((name) => cluster.read({ apiVersion: "v1", kind: "Node", name }))),
+  ]);
+  const problems: string[] = [];
+  planned.forEach((ref, i) => {
+    const existing = objects[i];
+    if (existing && !createdByThisStack(existing, stack)) {
+      const other = existing.metadata.annotations?.[createdByStackAnnotation];
+      problems.push(
+        `${ref.key}: ${ref.kind} "${ref.name}" already exists in the cluster and ${other ? `was created by stack ${other}` : "this stack did not create it"}; ` +
+          `the stack will not take it over (pulumi destroy would delete it): ${ref.advice}`,
+      );
+    }
+  });
+  const managers = new Map<string, string[]>();
+  nodes.forEach((name, i) => {
+    const node = nodeObjects[i];
+    if (!node) {
+      problems.push(
+        `${configKey(["nodeLabels", name])}: node ${name} is not in the cluster (${cluster.description}); ` +
+          `it was deleted or never joined: remove it from nodeLabels, or bring the node back`,
+      );
+      return;
+    }
+    const previous = node.metadata.annotations?.[labelFieldManagerAnnotation];
+    if (previous !== undefined && previous !== plan.labelFieldManager) {
+      managers.set(previous, [...(managers.get(previous) ?? []), name]);
+    }
+    for (const [key, value] of Object.entries(plan.labelPlan[name])) {
+      const current = node.metadata.labels?.[key];
+      const owners = labelOwners(node, key, plan.labelFieldManager);
+      if (current === undefined || current === value || owners.length === 0 || plan.labelTakeover[name]?.includes(key)) {
+        continue;
+      }
+      problems.push(
+        `${configKey(["nodeLabels", name, key])}: node ${name} already has ${key}=${current}, set by field manager ${owners.join(", ")}; ` +
+          `the stack does not take a label over silently: remove or change it on the node, change the config, or take it over on purpose ` +
+          `with pulumi config set --path 'nodeLabelTakeover.${name}[0]' '${key}'`,
+      );
+    }
+  });
+  for (const [previous, on] of managers) {
+    problems.push(
+      `${configKey(["labelFieldManager"])}: the labels on ${on.join(", ")} were applied under field manager "${previous}", not ` +
+        `"${plan.labelFieldManager}"; under a second manager the first would keep owning them and they could never be removed: ` +
+        `set labelFieldManager back to "${previous}", or remove the labels first (pulumi destroy, or an empty nodeLabels and pulumi up) and then change it`,
+    );
+  }
+  return problems;
+}
+
+/** The error a stack fails with when the cluster is not as the plan needs it: every problem, no stack trace. */
+export class PreflightError extends pulumi.RunError {
+  constructor(public readonly problems: string[]) {
+    super(
+      `The cluster is not as this stack needs it (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was changed:\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "PreflightError";
+  }
+}
+
+/** Checks the cluster; throws PreflightError listing every problem before anything is registered. */
+export async function preflight(plan: StackPlan, cluster: ClusterReader, stack: string): Promise<void> {
+  const problems = await preflightProblems(plan, cluster, stack);
+  if (problems.length > 0) {
+    throw new PreflightError(problems);
+  }
+}

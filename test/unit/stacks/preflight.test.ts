@@ -1,0 +1,163 @@
+// The cluster checks that run before anything is registered: objects the stack did not create, missing nodes,
+// labels held by other field managers, a changed labelFieldManager.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { createdByStackAnnotation } from "../../../components/labels";
+import { labelFieldManagerAnnotation } from "../../../components/nodeLabels";
+import { parseStackConfig } from "../../../stacks/config";
+import { planStack } from "../../../stacks/plan";
+import { PreflightError, plannedClusterObjects, preflightProblems } from "../../../stacks/preflight";
+import { fakeCluster, FakeObject } from "../../support/fakeCluster";
+import { runProgram, stackFileConfig } from "../../support/mocks";
+
+const stack = "k8s-daemonsets/dev";
+const plan = (config: Record<string, unknown>) =>
+  planStack(parseStackConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`k8s-daemonsets:${k}`, typeof v === "string" ? v : JSON.stringify(v)]))));
+const dev = stackFileConfig("dev");
+const devNodes = ["node-2", "node-5", "node-8"];
+const ns = (name: string, metadata: FakeObject["metadata"] = {}): FakeObject => ({ apiVersion: "v1", kind: "Namespace", name, metadata });
+/** A node whose label `key` another field manager set. */
+const labelledNode = (name: string, key: string, value: string, manager: string, annotations: Record<string, string> = {}): FakeObject => ({
+  apiVersion: "v1",
+  kind: "Node",
+  name,
+  metadata: {
+    labels: { [key]: value },
+    annotations,
+    managedFields: [{ manager, operation: "Update", fieldsV1: { "f:metadata": { "f:labels": { [`f:${key}`]: {} } } } }],
+  },
+});
+const problemsWith = (config: Record<string, unknown>, nodes: string[], objects: FakeObject[] = []) =>
+  preflightProblems(plan(config), fakeCluster(nodes, objects), stack);
+
+describe("preflight", () => {
+  it("finds nothing wrong on a cluster with the labelled nodes and none of the stack's objects", async () => {
+    const cluster = fakeCluster(devNodes);
+    assert.deepEqual(await preflightProblems(plan(dev), cluster, stack), []);
+    const read = cluster.reads.map((r) => `${r.kind}/${r.name}`).sort();
+    assert.deepEqual(read, [
+      "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
+      "PriorityClass/hdfs-datanode-critical", "PriorityClass/hdfs-journalnode-critical", "PriorityClass/hdfs-namenode-critical",
+    ]);
+  });
+
+  it("refuses a namespace the stack did not create, naming the key to set instead", async () => {
+    const problems = await problemsWith(dev, devNodes, [ns("monitoring")]);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /^k8s-daemonsets:nodeExporter\.namespace: Namespace "monitoring" already exists/);
+    assert.match(problems[0], /this stack did not create it/);
+    assert.match(problems[0], /k8s-daemonsets:nodeExporter\.createNamespace to false/);
+  });
+
+  it("names the other stack when another stack of the project created the namespace", async () => {
+    const problems = await problemsWith(dev, devNodes, [ns("hdfs", { annotations: { [createdByStackAnnotation]: "k8s-daemonsets/prod" } })]);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /^k8s-daemonsets:hdfsNameNode\.namespace: .*created by stack k8s-daemonsets\/prod/);
+  });
+
+  it("accepts the namespaces this stack created, with its annotation or (older) the project's part-of label only", async () => {
+    const ours = ns("monitoring", { annotations: { [createdByStackAnnotation]: stack } });
+    const older = ns("hdfs", { labels: { "app.kubernetes.io/part-of": "k8s-daemonsets" } });
+    assert.deepEqual(await problemsWith(dev, devNodes, [ours, older]), []);
+  });
+
+  it("reads no namespace the config says to take as it is", async () => {
+    const config = { ...dev, nodeExporter: { createNamespace: false }, hdfsNameNode: { ...(dev.hdfsNameNode as object), createNamespace: false } };
+    assert.deepEqual(await problemsWith(config, devNodes, [ns("monitoring"), ns("hdfs")]), []);
+  });
+
+  it("refuses a PriorityClass of the same name, pointing at priorityClassName", async () => {
+    const problems = await problemsWith(dev, devNodes, [{ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", name: "hdfs-namenode-critical" }]);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /^k8s-daemonsets:hdfsNameNode\.priorityClassName: PriorityClass "hdfs-namenode-critical" already exists/);
+    assert.match(problems[0], /set it to hdfs-namenode-critical to use the existing class/);
+  });
+
+  it("refuses the kube-rbac-proxy's ClusterRole when someone else has it", async () => {
+    const problems = await problemsWith({ ...dev, nodeExporter: { rbacProxy: true } }, devNodes, [
+      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", name: "node-exporter-rbac-proxy" },
+    ]);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /^k8s-daemonsets:nodeExporter\.name: ClusterRole "node-exporter-rbac-proxy" already exists/);
+  });
+
+  it("says which labelled node is not in the cluster", async () => {
+    const problems = await problemsWith(dev, ["node-2", "node-8"]);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /^k8s-daemonsets:nodeLabels\.node-5: node node-5 is not in the cluster \(https:\/\/fake\.cluster\)/);
+  });
+
+  it("refuses a label another field manager holds with another value, naming node, label, manager and the takeover key", async () => {
+    const problems = await problemsWith(dev, ["node-2", "node-8"], [labelledNode("node-5", "host", "low-cpu", "kubectl-label")]);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /^k8s-daemonsets:nodeLabels\.node-5\.host: node node-5 already has host=low-cpu, set by field manager kubectl-label \(Update\)/);
+    assert.match(problems[0], /nodeLabelTakeover\.node-5\[0\]' 'host'/);
+  });
+
+  it("lets a label with the same value be, and one listed in nodeLabelTakeover be taken over", async () => {
+    assert.deepEqual(await problemsWith(dev, ["node-2", "node-8"], [labelledNode("node-5", "host", "high-cpu", "kubelet")]), []);
+    const takeover = { ...dev, nodeLabelTakeover: { "node-5": ["host"] } };
+    assert.deepEqual(await problemsWith(takeover, ["node-2", "node-8"], [labelledNode("node-5", "host", "low-cpu", "kubectl-label")]), []);
+  });
+
+  it("does not count its own field manager as a conflict", async () => {
+    const ours = labelledNode("node-5", "host", "low-cpu", "k8s-daemonsets-node-labels");
+    assert.deepEqual(await problemsWith(dev, ["node-2", "node-8"], [ours]), []);
+  });
+
+  it("refuses a labelFieldManager change while nodes carry labels applied under the previous one", async () => {
+    const old = { [labelFieldManagerAnnotation]: "k8s-daemonsets-node-labels" };
+    const nodes = ["node-2", "node-5"].map((n) => labelledNode(n, "host", "high-cpu", "k8s-daemonsets-node-labels", old));
+    const problems = await problemsWith({ ...dev, labelFieldManager: "platform-labels" }, ["node-8"], nodes);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /^k8s-daemonsets:labelFieldManager: the labels on node-2, node-5 were applied under field manager "k8s-daemonsets-node-labels", not "platform-labels"/);
+    assert.deepEqual(await problemsWith(dev, ["node-8"], nodes), []);
+  });
+
+  it("reports every problem at once", async () => {
+    const problems = await problemsWith(dev, ["node-2"], [ns("monitoring"), labelledNode("node-8", "host", "x", "kubectl-label")]);
+    assert.equal(problems.length, 3);
+  });
+});
+
+describe("the program's preflight", () => {
+  it("fails with PreflightError before registering any resource", async () => {
+    const run = await runProgram(dev, fakeCluster(devNodes, [ns("monitoring")]));
+    assert.ok(run.error instanceof PreflightError, `expected PreflightError, got ${run.error}`);
+    assert.match((run.error as Error).message, /^The cluster is not as this stack needs it \(1 problem\); nothing was changed:\n  - k8s-daemonsets:nodeExporter\.namespace/);
+    assert.deepEqual(run.registered, []);
+  });
+
+  it("takes a label over with a forced patch only on the nodes nodeLabelTakeover names", async () => {
+    const run = await runProgram({ ...dev, nodeLabelTakeover: { "node-5": ["host"] } });
+    assert.equal(run.error, undefined);
+    const force = Object.fromEntries(run.registered.filter((r) => r.type === "kubernetes:core/v1:NodePatch")
+      .map((r) => [r.inputs.metadata.name, r.inputs.metadata.annotations["pulumi.com/patchForce"]]));
+    assert.deepEqual(force, { "node-2": undefined, "node-5": "true", "node-8": undefined });
+  });
+
+  it("checks exactly the namespaces and cluster-scoped objects the components register", async () => {
+    const scoped = new Set(["Namespace", "PriorityClass", "ClusterRole", "ClusterRoleBinding"]);
+    const configs: Record<string, unknown>[] = [
+      dev,
+      { ...dev, nodeExporter: { rbacProxy: true, name: "ne", namespace: "metrics" } },
+      { ...dev, nodeExporter: { rbacProxy: true, serviceMonitor: true } },
+      { ...dev, nodeExporter: { createNamespace: false }, hdfsNameNode: { ...(dev.hdfsNameNode as object), createNamespace: false, priorityClassName: "high" } },
+      { nodeLabels: { "node-3": { host: "high-cpu" } }, hdfsDataNode: { enabled: false }, hdfsJournalNode: { priorityClassName: "x" } },
+      { nodeLabels: {}, hdfsNameNode: { enabled: false } },
+    ];
+    for (const config of configs) {
+      const run = await runProgram(config);
+      assert.equal(run.error, undefined, String(run.error));
+      const registered = run.registered
+        .filter((r) => scoped.has(r.type.split(":").at(-1)!))
+        .map((r) => `${r.type.split(":").at(-1)}/${r.inputs.metadata.name}`)
+        .sort();
+      const planned = plannedClusterObjects(plan(config)).map((o) => `${o.kind}/${o.name}`).sort();
+      assert.deepEqual(planned, registered, JSON.stringify(config));
+      for (const r of run.registered.filter((r) => scoped.has(r.type.split(":").at(-1)!))) {
+        assert.equal(r.inputs.metadata.annotations[createdByStackAnnotation], stack, `${r.type} ${r.name} carries the stack's annotation`);
+      }
+    }
+  });
+});
