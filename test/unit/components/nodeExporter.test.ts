@@ -137,6 +137,14 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.ok(custom.args.includes("--web.listen-address=[$(HOST_IP)]:9200"));
   });
 
+  it("listens on every address with listenHost \"\" or 0.0.0.0, without the node-IP variable", async () => {
+    for (const [listenHost, flag] of [["", "--web.listen-address=:9100"], ["0.0.0.0", "--web.listen-address=0.0.0.0:9100"]]) {
+      const c = container((await render({ listenHost })).ds);
+      assert.equal(c.args.filter((a: string) => a.startsWith("--web.listen-address")).join(" "), flag);
+      assert.equal(c.env, undefined);
+    }
+  });
+
   it("runs as nobody with a read-only root filesystem, no privilege escalation and no capabilities", async () => {
     const { ds } = await render();
     assert.deepEqual(ds.spec.template.spec.securityContext, {
