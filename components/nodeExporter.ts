@@ -413,7 +413,7 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
     const exporterSecurityContext: Input.SecurityContext | undefined = a.hardened
       ? {
           ...restrictedContainerSecurityContext,
-          ...(a.sysTimeCapability ? { capabilities: { drop: ["ALL"], add: ["SYS_TIME"] } } : {}),
+          ...(a.sysTimeCapability ? { capabilities: { ...restrictedContainerSecurityContext.capabilities, add: ["SYS_TIME"] } } : {}),
         }
       : a.sysTimeCapability ? { capabilities: { add: ["SYS_TIME"] } } : undefined;
     const hostMounts = nodeExporterHostMounts(a);
