@@ -200,7 +200,7 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.ok(component.criticalPodsQuota);
     const cluster = (await render({ priorityClassName: "system-cluster-critical" })).registered;
     assert.deepEqual(find(cluster, "kubernetes:core/v1:ResourceQuota").inputs.spec.scopeSelector.matchExpressions[0].values, ["system-cluster-critical"]);
-    for (const args of [{ criticalPodsQuota: false }, { priorityClassName: "my-agents" }, { priorityClassName: null }] as NodeExporterArgs[]) {
+    for (const args of [{ criticalPodsQuota: false }, { priorityClassName: "node-monitoring" }, { priorityClassName: null }] as NodeExporterArgs[]) {
       assert.equal((await render(args)).registered.filter((r) => r.type === "kubernetes:core/v1:ResourceQuota").length, 0, JSON.stringify(args));
     }
   });
