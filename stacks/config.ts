@@ -7,7 +7,8 @@ import { hdfsSiteDefaults } from "../components/hadoopConfig";
 import { hdfsDataNodeDefaults } from "../components/hdfsDataNode";
 import { hdfsJournalNodeDefaults } from "../components/hdfsJournalNode";
 import { hdfsNameNodeDefaults } from "../components/hdfsNameNode";
-import { nodeExporterDefaults } from "../components/nodeExporter";
+import { imageVersion } from "../components/labels";
+import { nodeExporterDefaults, nodeExporterFilesystemExclusions } from "../components/nodeExporter";
 
 export const project = "k8s-daemonsets";
 
@@ -78,6 +79,61 @@ const updateStrategy = z.strictObject({
     .optional(),
 });
 
+const hostPath = z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute path (not /)");
+
+// Node and pod affinity (k8s.io/api/core/v1 Affinity), typed so that a misspelt field is a config error.
+const selectorOperator = z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]);
+const nodeSelectorRequirement = z
+  .strictObject({ key: z.string().min(1), operator: selectorOperator, values: z.array(z.string()).optional() })
+  .superRefine((r, ctx) => {
+    const n = r.values?.length ?? 0;
+    if ((r.operator === "In" || r.operator === "NotIn") && n === 0) {
+      ctx.addIssue({ code: "custom", path: ["values"], message: `operator ${r.operator} needs at least one value` });
+    }
+    if ((r.operator === "Exists" || r.operator === "DoesNotExist") && n > 0) {
+      ctx.addIssue({ code: "custom", path: ["values"], message: `operator ${r.operator} takes no values` });
+    }
+    if ((r.operator === "Gt" || r.operator === "Lt") && (n !== 1 || !/^-?\d+$/.test(r.values![0]))) {
+      ctx.addIssue({ code: "custom", path: ["values"], message: `operator ${r.operator} takes exactly one integer value` });
+    }
+  });
+const nodeSelectorTerm = z.strictObject({
+  matchExpressions: z.array(nodeSelectorRequirement).optional(),
+  matchFields: z.array(nodeSelectorRequirement).optional(),
+});
+const labelSelector = z.strictObject({
+  matchLabels: labels.optional(),
+  matchExpressions: z
+    .array(z.strictObject({ key: z.string().min(1), operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist"]), values: z.array(z.string()).optional() }))
+    .optional(),
+});
+const podAffinityTerm = z.strictObject({
+  labelSelector: labelSelector.optional(),
+  namespaceSelector: labelSelector.optional(),
+  namespaces: z.array(z.string()).optional(),
+  topologyKey: z.string().min(1),
+  matchLabelKeys: z.array(z.string()).optional(),
+  mismatchLabelKeys: z.array(z.string()).optional(),
+});
+const weight = z.number().int().min(1, "weight must be 1-100").max(100, "weight must be 1-100");
+const podAffinity = z.strictObject({
+  requiredDuringSchedulingIgnoredDuringExecution: z.array(podAffinityTerm).optional(),
+  preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({ weight, podAffinityTerm })).optional(),
+});
+const affinity = z.strictObject({
+  nodeAffinity: z
+    .strictObject({
+      requiredDuringSchedulingIgnoredDuringExecution: z
+        .strictObject({ nodeSelectorTerms: z.array(nodeSelectorTerm).min(1, "must have at least one term") })
+        .optional(),
+      preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({ weight, preference: nodeSelectorTerm })).optional(),
+    })
+    .optional(),
+  podAffinity: podAffinity.optional(),
+  podAntiAffinity: podAffinity.optional(),
+});
+const collectorName = z.string().regex(/^[a-z][a-z0-9_]*$/, "is not a collector name (lowercase letters, digits and '_', e.g. hwmon)");
+
 const nodeExporterConfig = z.strictObject({
   enabled: z.boolean().default(true),
   name: resourceName.optional(),
@@ -90,21 +146,29 @@ const nodeExporterConfig = z.strictObject({
   listenHost: z.string().nullable().optional(),
   hostRoot: z.boolean().optional(),
   hostRootPropagation: z.enum(["HostToContainer", "None"]).optional(),
+  hostSysPropagation: z.enum(["HostToContainer", "None"]).optional(),
   collectorArgs: z.array(z.string()).optional(),
+  collectors: z.record(collectorName, z.boolean()).optional(),
+  textfileDirectory: hostPath.optional(),
+  sysTimeCapability: z.boolean().optional(),
   extraArgs: z.array(z.string()).optional(),
   updateStrategy: updateStrategy.optional(),
   priorityClassName: z.string().nullable().optional(),
+  criticalPodsQuota: z.boolean().optional(),
   resources: resources.optional(),
   nodeSelector: labels.optional(),
   tolerations: z.array(toleration).optional(),
+  affinity: affinity.optional(),
   hardened: z.boolean().optional(),
   probes: z.boolean().optional(),
   serviceAccount: z.boolean().optional(),
   service: z.boolean().optional(),
   serviceMonitor: z.boolean().optional(),
   scrapeInterval: z.string().regex(/^\d+(ms|s|m|h)$/, "must be a duration like 30s").optional(),
+  serviceMonitorLabels: labels.optional(),
   rbacProxy: z.boolean().optional(),
   rbacProxyImage: image.optional(),
+  rbacProxyHealthPort: port.optional(),
   networkPolicyFrom: z
     .array(
       z.strictObject({
@@ -116,7 +180,6 @@ const nodeExporterConfig = z.strictObject({
     .optional(),
 });
 
-const hostPath = z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute path (not /)");
 const javaHeap = z.string().regex(/^\d+[kmgKMG]$/, "must be a Java size like 1536m or 2g");
 const priorityValue = z.number().int().min(1).max(1000000000, "values above 1000000000 are reserved for system classes");
 // host:port of a ZooKeeper server (host: a DNS name or an IPv4 address).
@@ -254,6 +317,15 @@ export function hdfsTopology(c: StackConfig): HdfsTopology {
 export function configWarnings(c: StackConfig): string[] {
   const t = hdfsTopology(c);
   const warnings: string[] = [];
+  const ne = c.nodeExporter;
+  const reviewed = nodeExporterFilesystemExclusions.reviewedFor;
+  if (ne.enabled && ne.image !== undefined && ne.collectorArgs === undefined && imageVersion(ne.image) !== reviewed) {
+    warnings.push(
+      `${configKey(["nodeExporter", "image"])}: the filesystem exclusions replace node_exporter's own defaults and were ` +
+        `taken from ${reviewed}, not ${imageVersion(ne.image)}; compare them with that version's defaults ` +
+        `(or set nodeExporter.collectorArgs)`,
+    );
+  }
   const n = t.journalNodeHosts.length;
   if (t.ha && n >= 3 && n % 2 === 0) {
     warnings.push(
@@ -283,6 +355,23 @@ function crossChecks(c: StackConfig): Issue[] {
     issues.push({
       path: ["nodeExporter", "rbacProxy"],
       message: "kube-rbac-proxy needs the component's ServiceAccount (its RBAC is bound to it): leave nodeExporter.serviceAccount on",
+    });
+  }
+  const ne = c.nodeExporter;
+  const collectors = { ...nodeExporterDefaults.collectors, ...ne.collectors };
+  if (ne.hostRoot === false && collectors.filesystem !== false) {
+    issues.push({
+      path: ["nodeExporter", "hostRoot"],
+      message:
+        "without the host's / the filesystem collector reads the host's mount table but measures paths inside the " +
+        "container, so every disk metric is wrong: also set nodeExporter.collectors.filesystem to false, or keep hostRoot " +
+        "(where / is not a shared mount, set nodeExporter.hostRootPropagation to None instead)",
+    });
+  }
+  if (ne.textfileDirectory !== undefined && collectors.textfile === false) {
+    issues.push({
+      path: ["nodeExporter", "textfileDirectory"],
+      message: "is mounted for the textfile collector, which nodeExporter.collectors.textfile switches off; remove one of the two",
     });
   }
   const nn = c.hdfsNameNode;
@@ -351,9 +440,12 @@ function crossChecks(c: StackConfig): Issue[] {
     });
   }
   const claims: { port: number; path: PropertyKey[]; owner: string }[] = [];
-  const ne = c.nodeExporter;
   if (ne.enabled && ne.hostPort !== false) {
     claims.push({ port: ne.port ?? nodeExporterDefaults.port, path: ["nodeExporter", "port"], owner: "node-exporter metrics" });
+  }
+  if (ne.enabled && ne.rbacProxy) {
+    // On the host network the proxy's health port is the node's, host port or not.
+    claims.push({ port: ne.rbacProxyHealthPort ?? nodeExporterDefaults.rbacProxyHealthPort, path: ["nodeExporter", "rbacProxyHealthPort"], owner: "kube-rbac-proxy health" });
   }
   if (nn.enabled) {
     claims.push({ port: nn.rpcPort ?? hdfsNameNodeDefaults.rpcPort, path: ["hdfsNameNode", "rpcPort"], owner: "NameNode rpc" });

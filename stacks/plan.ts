@@ -55,21 +55,37 @@ export function planStack(config: StackConfig): StackPlan {
 }
 
 function nodeExporterArgs(c: StackConfig["nodeExporter"]): NodeExporterArgs {
-  const { enabled: _enabled, nodeSelector, tolerations, hostRootPropagation, ...rest } = c;
+  const { enabled: _enabled, nodeSelector, tolerations, affinity, hostRootPropagation, hostSysPropagation, collectors, ...rest } = c;
   const placement =
-    nodeSelector !== undefined || tolerations !== undefined
-      ? { ...(nodeSelector !== undefined ? { nodeSelector } : {}), ...(tolerations !== undefined ? { tolerations } : {}) }
+    nodeSelector !== undefined || tolerations !== undefined || affinity !== undefined
+      ? {
+          ...(nodeSelector !== undefined ? { nodeSelector } : {}),
+          ...(tolerations !== undefined ? { tolerations } : {}),
+          ...(affinity !== undefined ? { affinity } : {}),
+        }
       : undefined;
+  const propagation = (p: "HostToContainer" | "None") => (p === "None" ? null : p);
   return {
     ...rest,
-    ...(hostRootPropagation !== undefined ? { hostRootPropagation: hostRootPropagation === "None" ? null : hostRootPropagation } : {}),
+    ...(hostRootPropagation !== undefined ? { hostRootPropagation: propagation(hostRootPropagation) } : {}),
+    ...(hostSysPropagation !== undefined ? { hostSysPropagation: propagation(hostSysPropagation) } : {}),
+    // Collectors named in config switch only those; the others keep the component's defaults.
+    ...(collectors !== undefined ? { collectors: { ...nodeExporterDefaults.collectors, ...collectors } } : {}),
     ...(placement ? { placement: withDefaultPlacement(placement) } : {}),
   };
 }
 
 function withDefaultPlacement(p: NonNullable<NodeExporterArgs["placement"]>): NonNullable<NodeExporterArgs["placement"]> {
-  // A partial placement in config overrides only what it names.
-  return { ...nodeExporterDefaults.placement, ...p };
+  // A partial placement in config overrides only what it names. Affinity merges as the prometheus-community
+  // chart merges it: a required node affinity of the config's replaces the default one (the Fargate and
+  // virtual-kubelet exclusions); preferred node affinity and pod (anti-)affinity are added to it.
+  const d = nodeExporterDefaults.placement;
+  const affinity = p.affinity && {
+    ...d.affinity,
+    ...p.affinity,
+    nodeAffinity: { ...d.affinity?.nodeAffinity, ...p.affinity.nodeAffinity },
+  };
+  return { ...d, ...p, ...(affinity ? { affinity } : {}) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseStackConfig } from "../../../stacks/config";
+import { nodeExporterDefaults } from "../../../components/nodeExporter";
 import { planStack } from "../../../stacks/plan";
 
 const plan = (config: Record<string, unknown>) =>
@@ -33,8 +34,31 @@ describe("stack plan", () => {
     assert.deepEqual(p.nodeExporter?.placement, {
       nodeSelector: { "kubernetes.io/os": "linux" },
       tolerations: [{ key: "gpu", operator: "Exists" }],
+      affinity: nodeExporterDefaults.placement.affinity,
     });
     assert.equal(plan({ nodeLabels: { "node-2": { host: "high-cpu" } } }).nodeExporter?.placement, undefined);
+  });
+
+  it("merges configured affinity as the chart does: a required node affinity replaces the default, the rest is added", () => {
+    const labels = { "node-2": { host: "high-cpu" } };
+    const required = { nodeSelectorTerms: [{ matchExpressions: [{ key: "pool", operator: "In" as const, values: ["metal"] }] }] };
+    const preferred = [{ weight: 10, preference: { matchExpressions: [{ key: "zone", operator: "In" as const, values: ["a"] }] } }];
+    const replaced = plan({ nodeLabels: labels, nodeExporter: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: required } } } });
+    assert.deepEqual((replaced.nodeExporter?.placement?.affinity as any).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, required);
+    const added = plan({ nodeLabels: labels, nodeExporter: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: preferred } } } });
+    const nodeAffinity = (added.nodeExporter?.placement?.affinity as any).nodeAffinity;
+    assert.deepEqual(nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution, preferred);
+    assert.deepEqual(nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, (nodeExporterDefaults.placement.affinity as any).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution);
+  });
+
+  it("switches only the collectors the config names; the other defaults stay", () => {
+    const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, nodeExporter: { collectors: { hwmon: true, systemd: true } } });
+    assert.deepEqual(p.nodeExporter?.collectors, { ...nodeExporterDefaults.collectors, hwmon: true, systemd: true });
+  });
+
+  it("maps hostSysPropagation None to no propagation", () => {
+    const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, nodeExporter: { hostSysPropagation: "None" } });
+    assert.equal(p.nodeExporter?.hostSysPropagation, null);
   });
 
   it("maps hostRootPropagation None to no propagation", () => {
