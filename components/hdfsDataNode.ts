@@ -11,11 +11,13 @@ import {
   hdfsContainer,
   hdfsEnv,
   hdfsRoleClusterObjects,
+  hdfsReplaceWhole,
   hdfsRoleDaemonSet,
   hostPorts,
   ownDataDirectories,
 } from "./hdfsShared";
-import { HostMount, Placement, UpdateStrategy, definedOnly } from "./hostDaemonSet";
+import { mergeDefaults } from "./defaults";
+import { HostMount, Placement, UpdateStrategy } from "./hostDaemonSet";
 import type { ClusterObjectRef } from "./labels";
 
 import Input = k8s.types.input.core.v1;
@@ -59,9 +61,18 @@ export const hdfsDataNodeDefaults = {
   updateStrategy: { type: "RollingUpdate", maxUnavailable: "10%" } as UpdateStrategy,
 } as const;
 
+/**
+ * The arguments the component runs with: `args` merged over `hdfsDataNodeDefaults` (objects key by key, lists
+ * and the node selector replace; see components/defaults.ts). Pure; resolving a resolved value changes nothing.
+ */
+export function resolveHdfsDataNodeArgs<A extends Partial<HdfsDataNodeArgs>>(args: A) {
+  return mergeDefaults(hdfsDataNodeDefaults, args, hdfsReplaceWhole);
+}
+
 /** The cluster-scoped objects the component creates, by the names its constructor gives them. */
 export function hdfsDataNodeClusterObjects(args: Pick<HdfsDataNodeArgs, "name" | "priorityClassName">): ClusterObjectRef[] {
-  return hdfsRoleClusterObjects(args.name ?? hdfsDataNodeDefaults.name, args.priorityClassName);
+  const a = resolveHdfsDataNodeArgs(args);
+  return hdfsRoleClusterObjects(a.name, a.priorityClassName);
 }
 
 export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
@@ -72,13 +83,13 @@ export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: HdfsDataNodeArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before anything is registered: the data directories must be the ones the site configures.
-    const paths = args.dataDirHostPaths ?? hdfsDataNodeDefaults.dataDirHostPaths;
-    const configured = (args.site.hdfsSite["dfs.datanode.data.dir"] ?? "").split(",").filter((s) => s !== "").length;
+    const a = resolveHdfsDataNodeArgs(args);
+    const paths = a.dataDirHostPaths;
+    const configured = (a.site.hdfsSite["dfs.datanode.data.dir"] ?? "").split(",").filter((s) => s !== "").length;
     if (paths.length === 0 || configured !== paths.length) {
-      throw new Error(`DataNode ${args.name ?? hdfsDataNodeDefaults.name}: ${paths.length} data directories, but the site configures ${configured}`);
+      throw new Error(`DataNode ${a.name}: ${paths.length} data directories, but the site configures ${configured}`);
     }
     super("k8s-daemonsets:index:HdfsDataNodeDaemonSet", name, {}, opts);
-    const a = { ...hdfsDataNodeDefaults, ...definedOnly(args), site: args.site };
     const dataDirs: HostMount[] = a.dataDirHostPaths.map((hostPath, i) => ({
       name: `data-${i}`,
       hostPath,

@@ -10,11 +10,13 @@ import {
   hdfsContainer,
   hdfsEnv,
   hdfsRoleClusterObjects,
+  hdfsReplaceWhole,
   hdfsRoleDaemonSet,
   hostPorts,
   ownDataDirectories,
 } from "./hdfsShared";
-import { HostMount, Placement, UpdateStrategy, definedOnly } from "./hostDaemonSet";
+import { mergeDefaults } from "./defaults";
+import { HostMount, Placement, UpdateStrategy } from "./hostDaemonSet";
 import type { ClusterObjectRef } from "./labels";
 
 import Input = k8s.types.input.core.v1;
@@ -56,9 +58,18 @@ export const hdfsJournalNodeDefaults = {
   editsDir: hdfsSiteDefaults.journalDir,
 } as const;
 
+/**
+ * The arguments the component runs with: `args` merged over `hdfsJournalNodeDefaults` (objects key by key, lists
+ * and the node selector replace; see components/defaults.ts). Pure; resolving a resolved value changes nothing.
+ */
+export function resolveHdfsJournalNodeArgs<A extends Partial<HdfsJournalNodeArgs>>(args: A) {
+  return mergeDefaults(hdfsJournalNodeDefaults, args, hdfsReplaceWhole);
+}
+
 /** The cluster-scoped objects the component creates, by the names its constructor gives them. */
 export function hdfsJournalNodeClusterObjects(args: Pick<HdfsJournalNodeArgs, "name" | "priorityClassName">): ClusterObjectRef[] {
-  return hdfsRoleClusterObjects(args.name ?? hdfsJournalNodeDefaults.name, args.priorityClassName);
+  const a = resolveHdfsJournalNodeArgs(args);
+  return hdfsRoleClusterObjects(a.name, a.priorityClassName);
 }
 
 export class HdfsJournalNodeDaemonSet extends pulumi.ComponentResource {
@@ -69,7 +80,7 @@ export class HdfsJournalNodeDaemonSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: HdfsJournalNodeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("k8s-daemonsets:index:HdfsJournalNodeDaemonSet", name, {}, opts);
-    const a = { ...hdfsJournalNodeDefaults, ...definedOnly(args), site: args.site };
+    const a = resolveHdfsJournalNodeArgs(args);
     const editsDir: HostMount = {
       name: "edits-dir",
       hostPath: a.editsDirHostPath,

@@ -14,13 +14,15 @@ import {
   hdfsContainer,
   hdfsEnv,
   hdfsRoleClusterObjects,
+  hdfsReplaceWhole,
   hdfsRoleDaemonSet,
   hostPorts,
   hdfsSite,
   nodeNameEnv,
   ownDataDirectories,
 } from "./hdfsShared";
-import { HostContainer, HostMount, Placement, UpdateStrategy, definedOnly, hostAgentNamespace } from "./hostDaemonSet";
+import { mergeDefaults } from "./defaults";
+import { HostContainer, HostMount, Placement, UpdateStrategy, hostAgentNamespace } from "./hostDaemonSet";
 import { ClusterObjectRef, objectLabelsFor, selectorLabelsFor } from "./labels";
 
 import Input = k8s.types.input.core.v1;
@@ -63,7 +65,7 @@ export interface HdfsNameNodeArgs extends HdfsRoleArgs {
    * rendered from this component's own arguments (JournalNodes on the NameNode hosts, default ports).
    */
   site?: HdfsSite;
-  /** The ZKFC container's resources. Default: requests cpu 50m / memory 384Mi, limit memory 384Mi (heap 256m). */
+  /** The ZKFC container's resources, merged over the default. Default: requests cpu 50m / memory 384Mi, limit memory 384Mi (heap 256m). */
   zkfcResources?: Input.ResourceRequirements;
 }
 
@@ -113,9 +115,17 @@ const formatScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-fo
 /** The annotation and ConfigMap keys of the membership record (see `HdfsNameNodeDaemonSet.membership`). */
 export const membershipKeys = { hosts: "hosts", formatHost: "formatHost" } as const;
 
+/**
+ * The arguments the component runs with: `args` merged over `hdfsNameNodeDefaults` (objects key by key, lists
+ * and the node selector replace; see components/defaults.ts). Pure; resolving a resolved value changes nothing.
+ */
+export function resolveHdfsNameNodeArgs(args: HdfsNameNodeArgs = {}) {
+  return mergeDefaults(hdfsNameNodeDefaults, args, hdfsReplaceWhole);
+}
+
 /** The namespace and cluster-scoped objects the component creates, by the names its constructor gives them. */
 export function hdfsNameNodeClusterObjects(args: HdfsNameNodeArgs = {}): ClusterObjectRef[] {
-  const a = { ...hdfsNameNodeDefaults, ...definedOnly(args) };
+  const a = resolveHdfsNameNodeArgs(args);
   return [
     ...(a.createNamespace ? [{ apiVersion: "v1", kind: "Namespace", name: a.namespace }] : []),
     ...hdfsRoleClusterObjects(a.name, a.priorityClassName),
@@ -145,7 +155,7 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: HdfsNameNodeArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("k8s-daemonsets:index:HdfsNameNodeDaemonSet", name, {}, opts);
-    const a = { ...hdfsNameNodeDefaults, ...definedOnly(args) };
+    const a = resolveHdfsNameNodeArgs(args);
     const d = hdfsNameNodeDefaults;
 
     this.namespace = hostAgentNamespace(`${name}-namespace`, a.namespace, a.createNamespace, this);

@@ -33,8 +33,8 @@ export interface Placement {
   nodeSelector?: Record<string, string>;
   /** Taints the pods tolerate. Default: none. */
   tolerations?: Input.Toleration[];
-  /** Extra affinity rules (e.g. anti-affinity against virtual nodes). Default: none. */
-  affinity?: Input.Affinity;
+  /** Extra affinity rules (e.g. anti-affinity against virtual nodes); null for none. Default: none. */
+  affinity?: Input.Affinity | null;
 }
 
 /** Tolerates every taint: a per-node agent must also run on control-plane and otherwise tainted nodes. */

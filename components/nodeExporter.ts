@@ -9,13 +9,13 @@ import {
   HostWorkloadArgs,
   Placement,
   UpdateStrategy,
-  definedOnly,
   hostAgentNamespace,
   hostDaemonSet,
   nonRootPodSecurityContext,
   restrictedContainerSecurityContext,
   tolerateEverything,
 } from "./hostDaemonSet";
+import { mergeDefaults } from "./defaults";
 import { ClusterObjectRef, createdByStackAnnotations, imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 
 import Input = k8s.types.input.core.v1;
@@ -65,9 +65,10 @@ export interface NodeExporterArgs extends HostWorkloadArgs {
   collectorArgs?: string[];
   /**
    * Collectors switched on (`--collector.<name>`) or off (`--no-collector.<name>`); the rest keep the binary's
-   * default. Replaces the default map. Default: btrfs, hwmon and wifi off (as kube-prometheus).
+   * default. Merged over the default map (names given switch only those); null switches none. Default: btrfs,
+   * hwmon and wifi off (as kube-prometheus).
    */
-  collectors?: Record<string, boolean>;
+  collectors?: Record<string, boolean> | null;
   /**
    * A host directory mounted read-only at /host/textfile (hostPath `DirectoryOrCreate`) for the textfile
    * collector (`--collector.textfile.directory`). Default: unset (no directory, the collector reads nothing).
@@ -90,11 +91,16 @@ export interface NodeExporterArgs extends HostWorkloadArgs {
    * requires before it admits such pods outside kube-system. Default: true.
    */
   criticalPodsQuota?: boolean;
-  /** Default: requests cpu 100m / memory 180Mi, limit memory 180Mi (50Mi is a known OOM cause). */
+  /**
+   * Merged over the default (`{limits: {memory: "250Mi"}}` keeps the default requests). Default: requests cpu
+   * 100m / memory 180Mi, limit memory 180Mi (50Mi is a known OOM cause).
+   */
   resources?: Input.ResourceRequirements;
   /**
-   * Default: kubernetes.io/os=linux, every taint tolerated, and a required node affinity that keeps the pods off
-   * EKS Fargate and virtual-kubelet nodes (`nodeExporterDefaultAffinity`).
+   * Merged field by field over the default (see components/defaults.ts): a nodeSelector or tolerations given
+   * replace the default ones; affinity merges (a required node affinity's terms replace the default terms, the
+   * rest is added), null for none. Default: kubernetes.io/os=linux, every taint tolerated, and a required node
+   * affinity that keeps the pods off EKS Fargate and virtual-kubelet nodes (`nodeExporterDefaultAffinity`).
    */
   placement?: Placement;
   /** null leaves it unset. Default: ClusterFirstWithHostNet. */
@@ -238,8 +244,8 @@ export const nodeExporterDefaults = {
     ...filesystemExclusionArgs(),
     "--collector.netclass.ignored-devices=^(veth.*|[a-f0-9]{15})$",
     "--collector.netdev.device-exclude=^(veth.*|[a-f0-9]{15})$",
-  ],
-  collectors: { btrfs: false, hwmon: false, wifi: false } as Record<string, boolean>,
+  ] as string[],
+  collectors: { btrfs: false, hwmon: false, wifi: false } as Record<string, boolean> | null,
   textfileDirectory: undefined as string | undefined,
   sysTimeCapability: false,
   extraArgs: [] as string[],
@@ -313,9 +319,30 @@ function nodeExporterHostMounts(a: {
   return mounts;
 }
 
+/** The component's arguments laid over `nodeExporterDefaults` (the rules: components/defaults.ts). */
+export type NodeExporterResolvedArgs = ReturnType<typeof resolveNodeExporterArgs>;
+
+/**
+ * The arguments the component runs with: `args` merged over `nodeExporterDefaults` (objects key by key, lists
+ * and the node selector replace, null for none; see components/defaults.ts), and the defaults that depend on
+ * other arguments (labels, pod labels and annotations). Pure; resolving a resolved value changes nothing.
+ */
+export function resolveNodeExporterArgs(args: NodeExporterArgs = {}) {
+  const a = mergeDefaults(nodeExporterDefaults, args, ["placement.nodeSelector"]);
+  const selectorLabels = a.selectorLabels ?? selectorLabelsFor("node-exporter", a.name);
+  const labels = a.labels ?? objectLabelsFor("metrics-exporter");
+  return {
+    ...a,
+    selectorLabels,
+    labels,
+    podLabels: a.podLabels ?? { ...labels, "app.kubernetes.io/version": imageVersion(a.image) },
+    podAnnotations: a.podAnnotations ?? { "kubectl.kubernetes.io/default-container": a.containerName },
+  };
+}
+
 /** The namespace and cluster-scoped objects the component creates, by the names its constructor gives them. */
 export function nodeExporterClusterObjects(args: NodeExporterArgs = {}): ClusterObjectRef[] {
-  const a = { ...nodeExporterDefaults, ...definedOnly(args) };
+  const a = resolveNodeExporterArgs(args);
   const rbac = "rbac.authorization.k8s.io/v1";
   return [
     ...(a.createNamespace ? [{ apiVersion: "v1", kind: "Namespace", name: a.namespace }] : []),
@@ -342,11 +369,8 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: NodeExporterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("k8s-daemonsets:index:NodeExporterDaemonSet", name, {}, opts);
-    const a = { ...nodeExporterDefaults, ...definedOnly(args) };
-    const selectorLabels = a.selectorLabels ?? selectorLabelsFor("node-exporter", a.name);
-    const labels = a.labels ?? objectLabelsFor("metrics-exporter");
-    const podLabels = a.podLabels ?? { ...labels, "app.kubernetes.io/version": imageVersion(a.image) };
-    const podAnnotations = a.podAnnotations ?? { "kubectl.kubernetes.io/default-container": a.containerName };
+    const a = resolveNodeExporterArgs(args);
+    const { selectorLabels, labels, podLabels, podAnnotations } = a;
     const objectLabels = { ...selectorLabels, ...labels };
     const child = { parent: this };
 
@@ -395,7 +419,7 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
     } else if (a.listenHost !== null) {
       args_.push(`--web.listen-address=${a.listenHost}:${a.port}`);
     }
-    args_.push(...a.collectorArgs, ...collectorSwitchArgs(a.collectors));
+    args_.push(...a.collectorArgs, ...collectorSwitchArgs(a.collectors ?? {}));
     if (a.textfileDirectory !== undefined) {
       args_.push(`--collector.textfile.directory=${nodeExporterDefaults.textfileMountPath}`);
     }

@@ -4,11 +4,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { hdfsSiteDefaults } from "../components/hadoopConfig";
-import { hdfsDataNodeDefaults } from "../components/hdfsDataNode";
-import { hdfsJournalNodeDefaults } from "../components/hdfsJournalNode";
-import { hdfsNameNodeDefaults } from "../components/hdfsNameNode";
 import { imageVersion } from "../components/labels";
-import { nodeExporterDefaults, nodeExporterFilesystemExclusions } from "../components/nodeExporter";
+import { nodeExporterFilesystemExclusions } from "../components/nodeExporter";
+import { hdfsRoleArgs, nodeExporterArgs } from "./args";
 
 export const project = "k8s-daemonsets";
 
@@ -299,11 +297,10 @@ export interface HdfsTopology {
 }
 
 export function hdfsTopology(c: StackConfig): HdfsTopology {
-  const nn = c.hdfsNameNode;
-  const selector = nn.nodeSelector ?? hdfsNameNodeDefaults.nodeSelector;
-  const nameNodeHosts = nn.enabled ? nodesSelectedBy(c.nodeLabels, selector) : [];
+  const { nn, jn } = hdfsRoleArgs(c);
+  const nameNodeHosts = c.hdfsNameNode.enabled ? nodesSelectedBy(c.nodeLabels, nn.nodeSelector) : [];
   const ha = nameNodeHosts.length >= 2;
-  const journalNodeSelector = c.hdfsJournalNode.nodeSelector ?? selector;
+  const journalNodeSelector = jn.nodeSelector;
   return {
     nameNodeHosts,
     ha,
@@ -357,8 +354,10 @@ function crossChecks(c: StackConfig): Issue[] {
       message: "kube-rbac-proxy needs the component's ServiceAccount (its RBAC is bound to it): leave nodeExporter.serviceAccount on",
     });
   }
-  const ne = c.nodeExporter;
-  const collectors = { ...nodeExporterDefaults.collectors, ...ne.collectors };
+  // The values the components will run with (config over defaults, resolved once by each component).
+  const ne = { ...nodeExporterArgs(c.nodeExporter), enabled: c.nodeExporter.enabled };
+  const roles = hdfsRoleArgs(c);
+  const collectors = ne.collectors ?? {};
   if (ne.hostRoot === false && collectors.filesystem !== false) {
     issues.push({
       path: ["nodeExporter", "hostRoot"],
@@ -374,9 +373,9 @@ function crossChecks(c: StackConfig): Issue[] {
       message: "is mounted for the textfile collector, which nodeExporter.collectors.textfile switches off; remove one of the two",
     });
   }
-  const nn = c.hdfsNameNode;
-  if (nn.enabled && !nn.selectorLabelsManagedExternally) {
-    const selector = nn.nodeSelector ?? hdfsNameNodeDefaults.nodeSelector;
+  const nn = { ...roles.nn, enabled: c.hdfsNameNode.enabled, zookeeperQuorum: c.hdfsNameNode.zookeeperQuorum };
+  if (nn.enabled && !c.hdfsNameNode.selectorLabelsManagedExternally) {
+    const selector = nn.nodeSelector;
     if (nodesSelectedBy(c.nodeLabels, selector).length === 0) {
       issues.push({
         path: ["hdfsNameNode", "nodeSelector"],
@@ -388,13 +387,13 @@ function crossChecks(c: StackConfig): Issue[] {
     }
   }
   const t = hdfsTopology(c);
-  const jn = c.hdfsJournalNode;
-  const dn = c.hdfsDataNode;
+  const jn = roles.jn;
+  const dn = { ...roles.dn, enabled: c.hdfsDataNode.enabled };
   if (nn.enabled && t.nameNodeHosts.length > hdfsSiteDefaults.maxNameNodes) {
     issues.push({
       path: ["hdfsNameNode", "nodeSelector"],
       message:
-        `${formatSelector(nn.nodeSelector ?? hdfsNameNodeDefaults.nodeSelector)} selects ${t.nameNodeHosts.length} nodes in nodeLabels ` +
+        `${formatSelector(nn.nodeSelector)} selects ${t.nameNodeHosts.length} nodes in nodeLabels ` +
         `(${t.nameNodeHosts.join(", ")}); an HA nameservice has at most ${hdfsSiteDefaults.maxNameNodes} NameNodes (Hadoop recommends 3): ` +
         `remove the label from ${t.nameNodeHosts.length - hdfsSiteDefaults.maxNameNodes} of them`,
     });
@@ -423,12 +422,12 @@ function crossChecks(c: StackConfig): Issue[] {
   // Host paths: a directory of one HDFS role must not be another's (they can share a node).
   if (nn.enabled) {
     const dirs: { dir: string; path: PropertyKey[] }[] = [
-      { dir: nn.nameDirHostPath ?? hdfsNameNodeDefaults.nameDirHostPath, path: ["hdfsNameNode", "nameDirHostPath"] },
-      ...(t.ha ? [{ dir: jn.editsDirHostPath ?? hdfsJournalNodeDefaults.editsDirHostPath, path: ["hdfsJournalNode", "editsDirHostPath"] }] : []),
+      { dir: nn.nameDirHostPath, path: ["hdfsNameNode", "nameDirHostPath"] },
+      ...(t.ha ? [{ dir: jn.editsDirHostPath, path: ["hdfsJournalNode", "editsDirHostPath"] }] : []),
       ...(dn.enabled
-        ? (dn.dataDirHostPaths ?? hdfsDataNodeDefaults.dataDirHostPaths).map((dir, i) => ({
+        ? dn.dataDirHostPaths.map((dir, i) => ({
             dir,
-            path: dn.dataDirHostPaths ? ["hdfsDataNode", "dataDirHostPaths", i] : ["hdfsDataNode", "dataDirHostPaths"],
+            path: c.hdfsDataNode.dataDirHostPaths ? ["hdfsDataNode", "dataDirHostPaths", i] : ["hdfsDataNode", "dataDirHostPaths"],
           }))
         : []),
     ];
@@ -441,26 +440,26 @@ function crossChecks(c: StackConfig): Issue[] {
   }
   const claims: { port: number; path: PropertyKey[]; owner: string }[] = [];
   if (ne.enabled && ne.hostPort !== false) {
-    claims.push({ port: ne.port ?? nodeExporterDefaults.port, path: ["nodeExporter", "port"], owner: "node-exporter metrics" });
+    claims.push({ port: ne.port, path: ["nodeExporter", "port"], owner: "node-exporter metrics" });
   }
   if (ne.enabled && ne.rbacProxy) {
     // On the host network the proxy's health port is the node's, host port or not.
-    claims.push({ port: ne.rbacProxyHealthPort ?? nodeExporterDefaults.rbacProxyHealthPort, path: ["nodeExporter", "rbacProxyHealthPort"], owner: "kube-rbac-proxy health" });
+    claims.push({ port: ne.rbacProxyHealthPort, path: ["nodeExporter", "rbacProxyHealthPort"], owner: "kube-rbac-proxy health" });
   }
   if (nn.enabled) {
-    claims.push({ port: nn.rpcPort ?? hdfsNameNodeDefaults.rpcPort, path: ["hdfsNameNode", "rpcPort"], owner: "NameNode rpc" });
-    claims.push({ port: nn.httpPort ?? hdfsNameNodeDefaults.httpPort, path: ["hdfsNameNode", "httpPort"], owner: "NameNode http" });
+    claims.push({ port: nn.rpcPort, path: ["hdfsNameNode", "rpcPort"], owner: "NameNode rpc" });
+    claims.push({ port: nn.httpPort, path: ["hdfsNameNode", "httpPort"], owner: "NameNode http" });
     if (t.ha && nn.zookeeperQuorum) {
-      claims.push({ port: nn.zkfcPort ?? hdfsNameNodeDefaults.zkfcPort, path: ["hdfsNameNode", "zkfcPort"], owner: "ZKFC rpc" });
+      claims.push({ port: nn.zkfcPort, path: ["hdfsNameNode", "zkfcPort"], owner: "ZKFC rpc" });
     }
     if (t.ha) {
-      claims.push({ port: jn.rpcPort ?? hdfsJournalNodeDefaults.rpcPort, path: ["hdfsJournalNode", "rpcPort"], owner: "JournalNode rpc" });
-      claims.push({ port: jn.httpPort ?? hdfsJournalNodeDefaults.httpPort, path: ["hdfsJournalNode", "httpPort"], owner: "JournalNode http" });
+      claims.push({ port: jn.rpcPort, path: ["hdfsJournalNode", "rpcPort"], owner: "JournalNode rpc" });
+      claims.push({ port: jn.httpPort, path: ["hdfsJournalNode", "httpPort"], owner: "JournalNode http" });
     }
     if (dn.enabled) {
-      claims.push({ port: dn.dataPort ?? hdfsDataNodeDefaults.dataPort, path: ["hdfsDataNode", "dataPort"], owner: "DataNode data" });
-      claims.push({ port: dn.httpPort ?? hdfsDataNodeDefaults.httpPort, path: ["hdfsDataNode", "httpPort"], owner: "DataNode http" });
-      claims.push({ port: dn.ipcPort ?? hdfsDataNodeDefaults.ipcPort, path: ["hdfsDataNode", "ipcPort"], owner: "DataNode ipc" });
+      claims.push({ port: dn.dataPort, path: ["hdfsDataNode", "dataPort"], owner: "DataNode data" });
+      claims.push({ port: dn.httpPort, path: ["hdfsDataNode", "httpPort"], owner: "DataNode http" });
+      claims.push({ port: dn.ipcPort, path: ["hdfsDataNode", "ipcPort"], owner: "DataNode ipc" });
     }
   }
   claims.forEach((claim, i) => {

@@ -1,11 +1,11 @@
 // What a validated stack config means for the cluster: which labels go on which node, and the component
 // arguments of each DaemonSet.
 import type { HdfsDataNodeArgs } from "../components/hdfsDataNode";
-import { hdfsDataNodeDefaults } from "../components/hdfsDataNode";
 import type { HdfsJournalNodeArgs } from "../components/hdfsJournalNode";
 import type { HdfsNameNodeArgs } from "../components/hdfsNameNode";
 import { HdfsSite, hdfsSite } from "../components/hdfsShared";
-import { NodeExporterArgs, nodeExporterDefaults } from "../components/nodeExporter";
+import type { NodeExporterArgs } from "../components/nodeExporter";
+import { hdfsRoleArgs, nodeExporterArgs } from "./args";
 import { compareNodeNames, configWarnings, hdfsTopology, StackConfig } from "./config";
 
 export interface StackPlan {
@@ -54,48 +54,13 @@ export function planStack(config: StackConfig): StackPlan {
   };
 }
 
-function nodeExporterArgs(c: StackConfig["nodeExporter"]): NodeExporterArgs {
-  const { enabled: _enabled, nodeSelector, tolerations, affinity, hostRootPropagation, hostSysPropagation, collectors, ...rest } = c;
-  const placement =
-    nodeSelector !== undefined || tolerations !== undefined || affinity !== undefined
-      ? {
-          ...(nodeSelector !== undefined ? { nodeSelector } : {}),
-          ...(tolerations !== undefined ? { tolerations } : {}),
-          ...(affinity !== undefined ? { affinity } : {}),
-        }
-      : undefined;
-  const propagation = (p: "HostToContainer" | "None") => (p === "None" ? null : p);
-  return {
-    ...rest,
-    ...(hostRootPropagation !== undefined ? { hostRootPropagation: propagation(hostRootPropagation) } : {}),
-    ...(hostSysPropagation !== undefined ? { hostSysPropagation: propagation(hostSysPropagation) } : {}),
-    // Collectors named in config switch only those; the others keep the component's defaults.
-    ...(collectors !== undefined ? { collectors: { ...nodeExporterDefaults.collectors, ...collectors } } : {}),
-    ...(placement ? { placement: withDefaultPlacement(placement) } : {}),
-  };
-}
-
-function withDefaultPlacement(p: NonNullable<NodeExporterArgs["placement"]>): NonNullable<NodeExporterArgs["placement"]> {
-  // A partial placement in config overrides only what it names. Affinity merges as the prometheus-community
-  // chart merges it: a required node affinity of the config's replaces the default one (the Fargate and
-  // virtual-kubelet exclusions); preferred node affinity and pod (anti-)affinity are added to it.
-  const d = nodeExporterDefaults.placement;
-  const affinity = p.affinity && {
-    ...d.affinity,
-    ...p.affinity,
-    nodeAffinity: { ...d.affinity?.nodeAffinity, ...p.affinity.nodeAffinity },
-  };
-  return { ...d, ...p, ...(affinity ? { affinity } : {}) };
-}
-
 /**
  * The HDFS roles: the NameNode on the hosts its selector picks, JournalNodes when those are 2-5 (an HA
  * nameservice), DataNodes unless disabled; one rendered configuration for all of them.
  */
 function hdfsArgs(config: StackConfig): Pick<StackPlan, "hdfsNameNode" | "hdfsJournalNode" | "hdfsDataNode" | "hdfsSite"> {
-  const { enabled: _enabled, selectorLabelsManagedExternally: _external, ...nn } = config.hdfsNameNode;
-  const jn = config.hdfsJournalNode;
-  const { enabled: dataNodesEnabled, ...dn } = config.hdfsDataNode;
+  const { nn, jn, dn } = hdfsRoleArgs(config);
+  const dataNodesEnabled = config.hdfsDataNode.enabled;
   const topology = hdfsTopology(config);
   const hosts = topology.nameNodeHosts;
   const journalNodeHosts = topology.journalNodeHosts;
@@ -109,7 +74,7 @@ function hdfsArgs(config: StackConfig): Pick<StackPlan, "hdfsNameNode" | "hdfsJo
     journalNodeHttpPort: jn.httpPort,
     zookeeperQuorum: nn.zookeeperQuorum,
     zkfcPort: nn.zkfcPort,
-    dataDirCount: (dn.dataDirHostPaths ?? hdfsDataNodeDefaults.dataDirHostPaths).length,
+    dataDirCount: dn.dataDirHostPaths.length,
     dataNodeDataPort: dn.dataPort,
     dataNodeHttpPort: dn.httpPort,
     dataNodeIpcPort: dn.ipcPort,
@@ -117,25 +82,10 @@ function hdfsArgs(config: StackConfig): Pick<StackPlan, "hdfsNameNode" | "hdfsJo
     coreSite: nn.coreSite,
     hdfsSite: nn.hdfsSite,
   });
-  // The JournalNodes and DataNodes run the NameNode's Hadoop, in its namespace; JournalNodes follow its
-  // placement unless they have their own.
   return {
     hdfsSite: site,
     hdfsNameNode: { ...nn, hosts, site },
-    hdfsJournalNode: site.ha
-      ? {
-          ...jn,
-          site,
-          hosts: journalNodeHosts,
-          nodeSelector: topology.journalNodeSelector,
-          tolerations: jn.tolerations ?? nn.tolerations,
-          image: jn.image ?? nn.image,
-          imagePullPolicy: jn.imagePullPolicy ?? nn.imagePullPolicy,
-          namespace: nn.namespace,
-        }
-      : undefined,
-    hdfsDataNode: dataNodesEnabled
-      ? { ...dn, site, image: dn.image ?? nn.image, imagePullPolicy: dn.imagePullPolicy ?? nn.imagePullPolicy, namespace: nn.namespace }
-      : undefined,
+    hdfsJournalNode: site.ha ? { ...jn, site, hosts: journalNodeHosts } : undefined,
+    hdfsDataNode: dataNodesEnabled ? { ...dn, site } : undefined,
   };
 }

@@ -92,7 +92,9 @@ describe("NodeExporterDaemonSet defaults", () => {
     for (const name of ["btrfs", "hwmon", "wifi"]) assert.ok(args.includes(`--no-collector.${name}`), name);
     const custom: string[] = container((await render({ collectors: { hwmon: true, systemd: true, wifi: false } })).ds).args;
     assert.ok(custom.includes("--collector.hwmon") && custom.includes("--collector.systemd") && custom.includes("--no-collector.wifi"));
-    assert.ok(!custom.some((a) => a.includes("collector.btrfs")), "a given map replaces the default");
+    assert.ok(custom.includes("--no-collector.btrfs"), "a given map is merged over the default: btrfs stays off");
+    const none: string[] = container((await render({ collectors: null })).ds).args;
+    assert.ok(!none.some((a) => /^--(no-)?collector\.(btrfs|hwmon|wifi)$/.test(a)), "null switches none");
   });
 
   it("adds SYS_TIME for the timex collector only on request, beside dropping every other capability", async () => {
@@ -171,7 +173,12 @@ describe("NodeExporterDaemonSet defaults", () => {
     const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["node-3"] }] }] } } };
     const withAffinity = (await render({ placement: { ...nodeExporterDefaults.placement, affinity } })).ds.spec.template.spec;
     assert.deepEqual(withAffinity.affinity, affinity);
-    assert.equal((await render({ placement: {} })).ds.spec.template.spec.affinity, undefined);
+    assert.equal((await render({ placement: { affinity: null } })).ds.spec.template.spec.affinity, undefined);
+    // A placement given is merged field by field over the default: the fields it leaves out keep theirs.
+    assert.deepEqual((await render({ placement: {} })).ds.spec.template.spec.affinity, nodeExporterDefaultAffinity);
+    const pinned = (await render({ placement: { nodeSelector: { pool: "metal" } } })).ds.spec.template.spec;
+    assert.deepEqual(pinned.nodeSelector, { pool: "metal" }, "a node selector replaces the default one");
+    assert.deepEqual(pinned.tolerations, [{ operator: "Exists" }]);
     assert.deepEqual(nodeExporterDefaults.placement.affinity, nodeExporterDefaultAffinity);
   });
 
@@ -406,10 +413,10 @@ describe("NodeExporterDaemonSet reproduces the seed's manifest", () => {
       hostRoot: false,
       hostSysPropagation: null,
       collectorArgs: [],
-      collectors: {},
+      collectors: null,
       podAnnotations: {},
       resources: { limits: { memory: "50Mi" }, requests: { cpu: "100m", memory: "50Mi" } },
-      placement: {},
+      placement: { nodeSelector: {}, tolerations: [], affinity: null },
       criticalPodsQuota: false,
       dnsPolicy: null,
       hardened: false,

@@ -36,7 +36,7 @@ describe("stack plan", () => {
       tolerations: [{ key: "gpu", operator: "Exists" }],
       affinity: nodeExporterDefaults.placement.affinity,
     });
-    assert.equal(plan({ nodeLabels: { "node-2": { host: "high-cpu" } } }).nodeExporter?.placement, undefined);
+    assert.deepEqual(plan({ nodeLabels: { "node-2": { host: "high-cpu" } } }).nodeExporter?.placement, nodeExporterDefaults.placement);
   });
 
   it("merges configured affinity as the chart does: a required node affinity replaces the default, the rest is added", () => {
@@ -79,7 +79,7 @@ describe("stack plan", () => {
     assert.equal(p.hdfsDataNode?.image, "apache/hadoop:3.4.0");
     assert.equal(p.hdfsJournalNode?.namespace, "storage");
     assert.equal(p.hdfsDataNode?.namespace, "storage");
-    assert.equal(p.hdfsDataNode?.tolerations, undefined); // the DataNode's own default: none
+    assert.deepEqual(p.hdfsDataNode?.tolerations, []); // the DataNode's own default: none
     assert.ok(p.hdfsSite?.ha);
     assert.equal(p.hdfsNameNode?.site, p.hdfsSite);
     assert.equal(p.hdfsJournalNode?.site, p.hdfsSite);
