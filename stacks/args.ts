@@ -1,10 +1,7 @@
 // Stack config -> component arguments, each laid over its component's defaults by the component's own
 // `resolve…Args()` (the merge rules: components/defaults.ts). The config's cross-checks and the plan both read
 // these values, so a default is applied in one place and every reader sees the same one.
-import { definedOnly } from "../components/hostDaemonSet";
-import { resolveHdfsDataNodeArgs } from "../components/hdfsDataNode";
-import { resolveHdfsJournalNodeArgs } from "../components/hdfsJournalNode";
-import { resolveHdfsNameNodeArgs } from "../components/hdfsNameNode";
+import { HdfsClusterArgs, resolveHdfsClusterArgs } from "../components/hdfsCluster";
 import { NodeExporterResolvedArgs, resolveNodeExporterArgs } from "../components/nodeExporter";
 import type { NodeExporterConfig, StackConfig } from "./config";
 
@@ -22,21 +19,34 @@ export function nodeExporterArgs(c: NodeExporterConfig): NodeExporterResolvedArg
 }
 
 /**
- * The HDFS roles' arguments from their config. The JournalNodes and DataNodes run the NameNode's Hadoop
- * (image, pull policy) in its namespace; JournalNodes also take the NameNode's node selector and tolerations
- * unless their config names their own.
+ * The HDFS cluster's arguments from the config: the cluster-wide keys of `hdfsNameNode` (namespace, ports,
+ * nameservice, ZooKeeper, replication, extra properties) and each role's own, on the hosts given.
  */
+export function hdfsClusterArgs(config: StackConfig, hosts: Pick<HdfsClusterArgs, "nameNodeHosts" | "journalNodeHosts"> = {}): HdfsClusterArgs {
+  const {
+    enabled: _enabled, selectorLabelsManagedExternally: _external, namespace, createNamespace,
+    rpcPort, httpPort, nameservice, zookeeperQuorum, zkfcPort, replication, coreSite, hdfsSite, ...nameNode
+  } = config.hdfsNameNode;
+  const { rpcPort: journalNodeRpcPort, httpPort: journalNodeHttpPort, ...journalNode } = config.hdfsJournalNode;
+  const { enabled: dataNodes, dataPort, httpPort: dataNodeHttpPort, ipcPort, ...dataNode } = config.hdfsDataNode;
+  return {
+    namespace,
+    createNamespace,
+    ...hosts,
+    site: {
+      nameservice, zookeeperQuorum, replication, coreSite, hdfsSite,
+      nameNodeRpcPort: rpcPort, nameNodeHttpPort: httpPort, zkfcPort,
+      journalNodeRpcPort, journalNodeHttpPort,
+      dataNodeDataPort: dataPort, dataNodeHttpPort, dataNodeIpcPort: ipcPort,
+    },
+    nameNode,
+    journalNode,
+    dataNode: dataNodes ? dataNode : null,
+  };
+}
+
+/** The HDFS roles' arguments as the cluster resolves them (the NameNode's Hadoop for every role), and the ports. */
 export function hdfsRoleArgs(config: StackConfig) {
-  const { enabled: _nn, selectorLabelsManagedExternally: _external, ...nnConfig } = config.hdfsNameNode;
-  const nn = resolveHdfsNameNodeArgs(nnConfig);
-  const hadoop = { image: nn.image, imagePullPolicy: nn.imagePullPolicy, namespace: nn.namespace };
-  const jn = resolveHdfsJournalNodeArgs({
-    ...hadoop,
-    nodeSelector: nn.nodeSelector,
-    tolerations: nn.tolerations,
-    ...definedOnly(config.hdfsJournalNode),
-  });
-  const { enabled: _dn, ...dnConfig } = config.hdfsDataNode;
-  const dn = resolveHdfsDataNodeArgs({ ...hadoop, ...definedOnly(dnConfig) });
-  return { nn, jn, dn };
+  const a = resolveHdfsClusterArgs(hdfsClusterArgs(config));
+  return { nn: a.nameNode, jn: a.journalNode, dn: a.dataNode, ports: a.ports };
 }

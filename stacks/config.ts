@@ -374,6 +374,7 @@ function crossChecks(c: StackConfig): Issue[] {
     });
   }
   const nn = { ...roles.nn, enabled: c.hdfsNameNode.enabled, zookeeperQuorum: c.hdfsNameNode.zookeeperQuorum };
+  const ports = roles.ports;
   if (nn.enabled && !c.hdfsNameNode.selectorLabelsManagedExternally) {
     const selector = nn.nodeSelector;
     if (nodesSelectedBy(c.nodeLabels, selector).length === 0) {
@@ -388,7 +389,7 @@ function crossChecks(c: StackConfig): Issue[] {
   }
   const t = hdfsTopology(c);
   const jn = roles.jn;
-  const dn = { ...roles.dn, enabled: c.hdfsDataNode.enabled };
+  const dn = roles.dn;
   if (nn.enabled && t.nameNodeHosts.length > hdfsSiteDefaults.maxNameNodes) {
     issues.push({
       path: ["hdfsNameNode", "nodeSelector"],
@@ -424,7 +425,7 @@ function crossChecks(c: StackConfig): Issue[] {
     const dirs: { dir: string; path: PropertyKey[] }[] = [
       { dir: nn.nameDirHostPath, path: ["hdfsNameNode", "nameDirHostPath"] },
       ...(t.ha ? [{ dir: jn.editsDirHostPath, path: ["hdfsJournalNode", "editsDirHostPath"] }] : []),
-      ...(dn.enabled
+      ...(dn
         ? dn.dataDirHostPaths.map((dir, i) => ({
             dir,
             path: c.hdfsDataNode.dataDirHostPaths ? ["hdfsDataNode", "dataDirHostPaths", i] : ["hdfsDataNode", "dataDirHostPaths"],
@@ -447,19 +448,19 @@ function crossChecks(c: StackConfig): Issue[] {
     claims.push({ port: ne.rbacProxyHealthPort, path: ["nodeExporter", "rbacProxyHealthPort"], owner: "kube-rbac-proxy health" });
   }
   if (nn.enabled) {
-    claims.push({ port: nn.rpcPort, path: ["hdfsNameNode", "rpcPort"], owner: "NameNode rpc" });
-    claims.push({ port: nn.httpPort, path: ["hdfsNameNode", "httpPort"], owner: "NameNode http" });
+    claims.push({ port: ports.nameNodeRpc, path: ["hdfsNameNode", "rpcPort"], owner: "NameNode rpc" });
+    claims.push({ port: ports.nameNodeHttp, path: ["hdfsNameNode", "httpPort"], owner: "NameNode http" });
     if (t.ha && nn.zookeeperQuorum) {
-      claims.push({ port: nn.zkfcPort, path: ["hdfsNameNode", "zkfcPort"], owner: "ZKFC rpc" });
+      claims.push({ port: ports.zkfc, path: ["hdfsNameNode", "zkfcPort"], owner: "ZKFC rpc" });
     }
     if (t.ha) {
-      claims.push({ port: jn.rpcPort, path: ["hdfsJournalNode", "rpcPort"], owner: "JournalNode rpc" });
-      claims.push({ port: jn.httpPort, path: ["hdfsJournalNode", "httpPort"], owner: "JournalNode http" });
+      claims.push({ port: ports.journalNodeRpc, path: ["hdfsJournalNode", "rpcPort"], owner: "JournalNode rpc" });
+      claims.push({ port: ports.journalNodeHttp, path: ["hdfsJournalNode", "httpPort"], owner: "JournalNode http" });
     }
-    if (dn.enabled) {
-      claims.push({ port: dn.dataPort, path: ["hdfsDataNode", "dataPort"], owner: "DataNode data" });
-      claims.push({ port: dn.httpPort, path: ["hdfsDataNode", "httpPort"], owner: "DataNode http" });
-      claims.push({ port: dn.ipcPort, path: ["hdfsDataNode", "ipcPort"], owner: "DataNode ipc" });
+    if (dn) {
+      claims.push({ port: ports.dataNodeData, path: ["hdfsDataNode", "dataPort"], owner: "DataNode data" });
+      claims.push({ port: ports.dataNodeHttp, path: ["hdfsDataNode", "httpPort"], owner: "DataNode http" });
+      claims.push({ port: ports.dataNodeIpc, path: ["hdfsDataNode", "ipcPort"], owner: "DataNode ipc" });
     }
   }
   claims.forEach((claim, i) => {

@@ -62,7 +62,7 @@ describe("each component's resolve…Args()", () => {
   it("is idempotent: resolving a resolved value changes nothing", () => {
     const ne = resolveNodeExporterArgs({ name: "ne", resources: { limits: { cpu: "1" } }, collectors: { hwmon: true }, placement: { affinity: null } });
     assert.deepEqual(resolveNodeExporterArgs(ne), ne);
-    const nn = resolveHdfsNameNodeArgs({ hosts: ["a", "b"], coreSite: { "x.y": "1" } });
+    const nn = resolveHdfsNameNodeArgs({ nameDirHostPath: "/n", resources: { limits: { memory: "3Gi" } } });
     assert.deepEqual(resolveHdfsNameNodeArgs(nn), nn);
   });
 
