@@ -3,7 +3,6 @@
 // or the HA nameservice through the same core-site.xml/hdfs-site.xml as every other role.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { hdfsSiteDefaults } from "./hadoopConfig";
 import {
   HdfsRoleArgs,
   HdfsSite,

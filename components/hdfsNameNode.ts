@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HadoopProperties, hdfsSiteDefaults } from "./hadoopConfig";
+import { hdfsSiteDefaults } from "./hadoopConfig";
 import {
   HdfsRoleArgs,
   HdfsSite,

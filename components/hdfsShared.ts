@@ -188,7 +188,7 @@ export function hdfsPriorityClass(
 export interface HdfsRoleArgs extends HostWorkloadArgs {
   /** Object name of the DaemonSet and its ConfigMap. Default: `hdfs-<role>` (`hdfs-namenode`, ...). */
   name?: string;
-  /** Namespace, which must exist (the NameNode's). Default: `hdfs`. */
+  /** Namespace, which must exist (HdfsCluster passes the one it creates). Default: `hdfs`. */
   namespace?: pulumi.Input<string>;
   /** Only nodes with all of these labels run the role. Default: the role's. */
   nodeSelector?: Record<string, string>;
