@@ -1,9 +1,7 @@
 // Wiring only: the stack's config, validated as a whole, decides the node labels and the DaemonSets; the
 // cluster is checked for what the stack must not take over before anything is registered.
 import * as pulumi from "@pulumi/pulumi";
-import { HdfsDataNodeDaemonSet } from "./components/hdfsDataNode";
-import { HdfsJournalNodeDaemonSet } from "./components/hdfsJournalNode";
-import { HdfsNameNodeDaemonSet } from "./components/hdfsNameNode";
+import { HdfsCluster } from "./components/hdfsCluster";
 import { stackIdentity } from "./components/labels";
 import { NodeExporterDaemonSet } from "./components/nodeExporter";
 import { NodeLabels } from "./components/nodeLabels";
@@ -26,16 +24,11 @@ export = async function main(cluster?: ClusterReader) {
   const nodeExporter = plan.nodeExporter
     ? new NodeExporterDaemonSet("node-exporter", { ...plan.nodeExporter, dependsOn: labelPatches })
     : undefined;
-  const nameNode = plan.hdfsNameNode
-    ? new HdfsNameNodeDaemonSet("hdfs-namenode", { ...plan.hdfsNameNode, dependsOn: labelPatches })
-    : undefined;
-  // JournalNodes and DataNodes live in the NameNode's namespace (created by it) and share its configuration.
-  const journalNodes = nameNode && plan.hdfsJournalNode
-    ? new HdfsJournalNodeDaemonSet("hdfs-journalnode", { ...plan.hdfsJournalNode, namespace: nameNode.namespace, dependsOn: labelPatches })
-    : undefined;
-  const dataNodes = nameNode && plan.hdfsDataNode
-    ? new HdfsDataNodeDaemonSet("hdfs-datanode", { ...plan.hdfsDataNode, namespace: nameNode.namespace, dependsOn: labelPatches })
-    : undefined;
+  // One HDFS cluster: its namespace, one rendered site, the NameNode, JournalNode and DataNode roles.
+  const hdfs = plan.hdfs ? new HdfsCluster("hdfs", { ...plan.hdfs, dependsOn: labelPatches }) : undefined;
+  const nameNode = hdfs?.nameNode;
+  const journalNodes = hdfs?.journalNode;
+  const dataNodes = hdfs?.dataNode;
 
   /** node -> labels this program applies. */
   const labelPlan = plan.labelPlan;
@@ -50,32 +43,32 @@ export = async function main(cluster?: ClusterReader) {
     },
     hdfsNameNode: nameNode && {
       daemonSet: nameNode.daemonSet.metadata.name,
-      namespace: nameNode.namespace,
-      nodes: plan.hdfsNameNode?.hosts ?? [],
+      namespace: hdfs?.namespace,
+      nodes: hdfs?.site.nameNodeHosts ?? [],
       nodeSelector: nameNode.placement.nodeSelector ?? {},
     },
     hdfsJournalNode: journalNodes && {
       daemonSet: journalNodes.daemonSet.metadata.name,
-      namespace: nameNode?.namespace,
-      nodes: plan.hdfsJournalNode?.hosts ?? [],
+      namespace: hdfs?.namespace,
+      nodes: hdfs?.site.journalNodeHosts ?? [],
       nodeSelector: journalNodes.placement.nodeSelector ?? {},
     },
     hdfsDataNode: dataNodes && {
       daemonSet: dataNodes.daemonSet.metadata.name,
-      namespace: nameNode?.namespace,
+      namespace: hdfs?.namespace,
       nodes: "every node matching the node selector whose taints are tolerated",
       nodeSelector: dataNodes.placement.nodeSelector ?? {},
       tolerations: dataNodes.placement.tolerations ?? [],
     },
   };
-  const hdfsConfig = nameNode && {
-    nameservice: nameNode.site.nameservice ?? null,
-    nameNodes: nameNode.site.nameNodes,
-    journalNodes: nameNode.site.journalNodeHosts,
-    automaticFailover: nameNode.site.automaticFailover,
-    formatHost: nameNode.formatHost,
-    coreSiteXml: nameNode.coreSiteXml,
-    hdfsSiteXml: nameNode.hdfsSiteXml,
+  const hdfsConfig = hdfs && {
+    nameservice: hdfs.site.nameservice ?? null,
+    nameNodes: hdfs.site.nameNodes,
+    journalNodes: hdfs.site.journalNodeHosts,
+    automaticFailover: hdfs.site.automaticFailover,
+    formatHost: hdfs.nameNode.formatHost,
+    coreSiteXml: hdfs.site.coreSiteXml,
+    hdfsSiteXml: hdfs.site.hdfsSiteXml,
   };
 
   // The stack's outputs.

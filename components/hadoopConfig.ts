@@ -78,8 +78,26 @@ export interface HdfsSiteFacts {
   journalNodeHosts: string[];
   /** HA with a ZooKeeper quorum: ZKFCs fail over automatically. */
   automaticFailover: boolean;
+  /** The NameNode hosts, in plan order (standalone: one host; none when unknown). */
+  nameNodeHosts: string[];
+  /** Every role's ports as the configuration names them: each role listens on (and claims as host ports) these. */
+  ports: HdfsPorts;
+  /** The DataNode's data directories inside its container, in order (`dfs.datanode.data.dir`). */
+  dataDirs: string[];
   coreSite: HadoopProperties;
   hdfsSite: HadoopProperties;
+}
+
+/** The ports of an HDFS cluster's roles. */
+export interface HdfsPorts {
+  nameNodeRpc: number;
+  nameNodeHttp: number;
+  zkfc: number;
+  journalNodeRpc: number;
+  journalNodeHttp: number;
+  dataNodeData: number;
+  dataNodeHttp: number;
+  dataNodeIpc: number;
 }
 
 /**
@@ -92,16 +110,32 @@ export function nameNodeId(host: string): string {
 
 const addressList = (hosts: string[], port: number) => hosts.map((h) => `${h}:${port}`);
 
+/** The roles' ports: the ones `args` names, Hadoop 3's defaults for the rest. */
+export function resolveHdfsPorts(args: Omit<HdfsSiteArgs, "nameNodeHosts">): HdfsPorts {
+  const d = hdfsSiteDefaults;
+  return {
+    nameNodeRpc: args.nameNodeRpcPort ?? d.nameNodeRpcPort,
+    nameNodeHttp: args.nameNodeHttpPort ?? d.nameNodeHttpPort,
+    zkfc: args.zkfcPort ?? d.zkfcPort,
+    journalNodeRpc: args.journalNodeRpcPort ?? d.journalNodeRpcPort,
+    journalNodeHttp: args.journalNodeHttpPort ?? d.journalNodeHttpPort,
+    dataNodeData: args.dataNodeDataPort ?? d.dataNodeDataPort,
+    dataNodeHttp: args.dataNodeHttpPort ?? d.dataNodeHttpPort,
+    dataNodeIpc: args.dataNodeIpcPort ?? d.dataNodeIpcPort,
+  };
+}
+
 /** core-site.xml and hdfs-site.xml of the cluster, and what they mean. */
 export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
   const d = hdfsSiteDefaults;
+  const ports = resolveHdfsPorts(args);
   const a = {
     nameservice: args.nameservice ?? d.nameservice,
-    rpcPort: args.nameNodeRpcPort ?? d.nameNodeRpcPort,
-    httpPort: args.nameNodeHttpPort ?? d.nameNodeHttpPort,
-    jnRpcPort: args.journalNodeRpcPort ?? d.journalNodeRpcPort,
-    jnHttpPort: args.journalNodeHttpPort ?? d.journalNodeHttpPort,
-    zkfcPort: args.zkfcPort ?? d.zkfcPort,
+    rpcPort: ports.nameNodeRpc,
+    httpPort: ports.nameNodeHttp,
+    jnRpcPort: ports.journalNodeRpc,
+    jnHttpPort: ports.journalNodeHttp,
+    zkfcPort: ports.zkfc,
     dataDirCount: args.dataDirCount ?? 1,
     replication: args.replication ?? d.replication,
   };
@@ -114,12 +148,14 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
   const automaticFailover = zookeeperQuorum.length > 0;
   const nameNodes = ha ? args.nameNodeHosts.map((host) => ({ id: nameNodeId(host), host })) : [];
   const ns = a.nameservice;
+  const dataDirs = Array.from({ length: a.dataDirCount }, (_, i) => `${d.dataDirRoot}/${i}`);
+  const facts = { nameNodeHosts: [...args.nameNodeHosts], ports, dataDirs };
 
   const dataNode: HadoopProperties = {
-    "dfs.datanode.data.dir": Array.from({ length: a.dataDirCount }, (_, i) => `file://${d.dataDirRoot}/${i}`).join(","),
-    "dfs.datanode.address": `0.0.0.0:${args.dataNodeDataPort ?? d.dataNodeDataPort}`,
-    "dfs.datanode.http.address": `0.0.0.0:${args.dataNodeHttpPort ?? d.dataNodeHttpPort}`,
-    "dfs.datanode.ipc.address": `0.0.0.0:${args.dataNodeIpcPort ?? d.dataNodeIpcPort}`,
+    "dfs.datanode.data.dir": dataDirs.map((dir) => `file://${dir}`).join(","),
+    "dfs.datanode.address": `0.0.0.0:${ports.dataNodeData}`,
+    "dfs.datanode.http.address": `0.0.0.0:${ports.dataNodeHttp}`,
+    "dfs.datanode.ipc.address": `0.0.0.0:${ports.dataNodeIpc}`,
   };
   const common: HadoopProperties = {
     "dfs.namenode.name.dir": `file://${d.nameDir}`,
@@ -139,6 +175,7 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
       nameNodes,
       journalNodeHosts,
       automaticFailover,
+      ...facts,
       coreSite: { "fs.defaultFS": `hdfs://${host}:${a.rpcPort}`, ...args.coreSite },
       hdfsSite: {
         ...common,
@@ -164,6 +201,7 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
     nameNodes,
     journalNodeHosts,
     automaticFailover,
+    ...facts,
     coreSite: {
       "fs.defaultFS": `hdfs://${ns}`,
       ...(automaticFailover ? { "ha.zookeeper.quorum": zookeeperQuorum.join(",") } : {}),

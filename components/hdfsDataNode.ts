@@ -3,7 +3,6 @@
 // or the HA nameservice through the same core-site.xml/hdfs-site.xml as every other role.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { hdfsSiteDefaults } from "./hadoopConfig";
 import {
   HdfsRoleArgs,
   HdfsSite,
@@ -11,27 +10,26 @@ import {
   hdfsContainer,
   hdfsEnv,
   hdfsRoleClusterObjects,
+  hdfsReplaceWhole,
   hdfsRoleDaemonSet,
   hostPorts,
   ownDataDirectories,
 } from "./hdfsShared";
-import { HostMount, Placement, UpdateStrategy, definedOnly } from "./hostDaemonSet";
+import { mergeDefaults } from "./defaults";
+import { HostMount, Placement, UpdateStrategy } from "./hostDaemonSet";
 import type { ClusterObjectRef } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
 /** The DataNode's own arguments; the ones every HDFS role takes are `HdfsRoleArgs`'. */
 export interface HdfsDataNodeArgs extends HdfsRoleArgs {
-  /** The cluster's rendered configuration (the same the NameNodes get); its data directory count must match. Required. */
+  /**
+   * The cluster's rendered configuration (the same the NameNodes get): the ports and the data directories
+   * inside the container come from it, one per `dataDirHostPaths` entry (`HdfsCluster` renders it so). Required.
+   */
   site: HdfsSite;
   /** Data directories on the host, each its own hostPath (`DirectoryOrCreate`), e.g. one per disk. Default: `[/var/lib/hdfs/data]`. */
   dataDirHostPaths?: string[];
-  /** Data transfer port (`dfs.datanode.address`), a host port. Default: 9866. */
-  dataPort?: number;
-  /** Web/HTTP port (`dfs.datanode.http.address`), a host port. Default: 9864. */
-  httpPort?: number;
-  /** IPC port (`dfs.datanode.ipc.address`), a host port. Default: 9867. */
-  ipcPort?: number;
 }
 
 /** Every default of the component, in one place. */
@@ -45,9 +43,6 @@ export const hdfsDataNodeDefaults = {
   image: hdfsCommonDefaults.image,
   imagePullPolicy: hdfsCommonDefaults.imagePullPolicy,
   dataDirHostPaths: ["/var/lib/hdfs/data"] as string[],
-  dataPort: hdfsSiteDefaults.dataNodeDataPort,
-  httpPort: hdfsSiteDefaults.dataNodeHttpPort,
-  ipcPort: hdfsSiteDefaults.dataNodeIpcPort,
   /** Below the NameNode and JournalNode. */
   priorityValue: 100000,
   resources: {
@@ -59,9 +54,18 @@ export const hdfsDataNodeDefaults = {
   updateStrategy: { type: "RollingUpdate", maxUnavailable: "10%" } as UpdateStrategy,
 } as const;
 
+/**
+ * The arguments the component runs with: `args` merged over `hdfsDataNodeDefaults` (objects key by key, lists
+ * and the node selector replace; see components/defaults.ts). Pure; resolving a resolved value changes nothing.
+ */
+export function resolveHdfsDataNodeArgs<A extends Partial<HdfsDataNodeArgs>>(args: A) {
+  return mergeDefaults(hdfsDataNodeDefaults, args, hdfsReplaceWhole);
+}
+
 /** The cluster-scoped objects the component creates, by the names its constructor gives them. */
 export function hdfsDataNodeClusterObjects(args: Pick<HdfsDataNodeArgs, "name" | "priorityClassName">): ClusterObjectRef[] {
-  return hdfsRoleClusterObjects(args.name ?? hdfsDataNodeDefaults.name, args.priorityClassName);
+  const a = resolveHdfsDataNodeArgs(args);
+  return hdfsRoleClusterObjects(a.name, a.priorityClassName);
 }
 
 export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
@@ -72,17 +76,19 @@ export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: HdfsDataNodeArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before anything is registered: the data directories must be the ones the site configures.
-    const paths = args.dataDirHostPaths ?? hdfsDataNodeDefaults.dataDirHostPaths;
-    const configured = (args.site.hdfsSite["dfs.datanode.data.dir"] ?? "").split(",").filter((s) => s !== "").length;
+    const a = resolveHdfsDataNodeArgs(args);
+    // Checked before anything is registered: a site rendered for another count of directories (HdfsCluster
+    // renders it from these paths).
+    const paths = a.dataDirHostPaths;
+    const configured = a.site.dataDirs.length;
     if (paths.length === 0 || configured !== paths.length) {
-      throw new Error(`DataNode ${args.name ?? hdfsDataNodeDefaults.name}: ${paths.length} data directories, but the site configures ${configured}`);
+      throw new Error(`DataNode ${a.name}: ${paths.length} data directories, but the site configures ${configured}`);
     }
     super("k8s-daemonsets:index:HdfsDataNodeDaemonSet", name, {}, opts);
-    const a = { ...hdfsDataNodeDefaults, ...definedOnly(args), site: args.site };
     const dataDirs: HostMount[] = a.dataDirHostPaths.map((hostPath, i) => ({
       name: `data-${i}`,
       hostPath,
-      mountPath: `${hdfsSiteDefaults.dataDirRoot}/${i}`,
+      mountPath: a.site.dataDirs[i],
       dataDirectory: true,
       type: "DirectoryOrCreate",
     }));
@@ -101,7 +107,7 @@ export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
             command: ["hdfs", "datanode"],
             env: hdfsEnv("HDFS_DATANODE_OPTS", a.javaHeap),
             hostMounts: dataDirs.map((m) => m.name),
-            ports: hostPorts({ data: a.dataPort, http: a.httpPort, ipc: a.ipcPort }),
+            ports: hostPorts({ data: a.site.ports.dataNodeData, http: a.site.ports.dataNodeHttp, ipc: a.site.ports.dataNodeIpc }),
             resources: a.resources,
             startupProbe: { tcpSocket: { port: "ipc" }, periodSeconds: 5, failureThreshold: 60 },
             livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },

@@ -10,25 +10,23 @@ import {
   hdfsContainer,
   hdfsEnv,
   hdfsRoleClusterObjects,
+  hdfsReplaceWhole,
   hdfsRoleDaemonSet,
   hostPorts,
   ownDataDirectories,
 } from "./hdfsShared";
-import { HostMount, Placement, UpdateStrategy, definedOnly } from "./hostDaemonSet";
+import { mergeDefaults } from "./defaults";
+import { HostMount, Placement, UpdateStrategy } from "./hostDaemonSet";
 import type { ClusterObjectRef } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
 /** The JournalNode's own arguments; the ones every HDFS role takes are `HdfsRoleArgs`'. */
 export interface HdfsJournalNodeArgs extends HdfsRoleArgs {
-  /** The cluster's rendered configuration (the same the NameNodes and DataNodes get). Required. */
+  /** The cluster's rendered configuration (the same the NameNodes and DataNodes get): the ports come from it. Required. */
   site: HdfsSite;
   /** Edits directory on the host (created if missing). Default: `/var/lib/hdfs/journal`. */
   editsDirHostPath?: string;
-  /** JournalNode RPC port, a host port; must match the site's. Default: 8485. */
-  rpcPort?: number;
-  /** JournalNode HTTP port, a host port; must match the site's. Default: 8480. */
-  httpPort?: number;
 }
 
 /** Every default of the component, in one place. */
@@ -41,8 +39,6 @@ export const hdfsJournalNodeDefaults = {
   image: hdfsCommonDefaults.image,
   imagePullPolicy: hdfsCommonDefaults.imagePullPolicy,
   editsDirHostPath: "/var/lib/hdfs/journal",
-  rpcPort: hdfsSiteDefaults.journalNodeRpcPort,
-  httpPort: hdfsSiteDefaults.journalNodeHttpPort,
   /** As the NameNode: losing the quorum stops HDFS. */
   priorityValue: 1000000,
   resources: {
@@ -56,9 +52,18 @@ export const hdfsJournalNodeDefaults = {
   editsDir: hdfsSiteDefaults.journalDir,
 } as const;
 
+/**
+ * The arguments the component runs with: `args` merged over `hdfsJournalNodeDefaults` (objects key by key, lists
+ * and the node selector replace; see components/defaults.ts). Pure; resolving a resolved value changes nothing.
+ */
+export function resolveHdfsJournalNodeArgs<A extends Partial<HdfsJournalNodeArgs>>(args: A) {
+  return mergeDefaults(hdfsJournalNodeDefaults, args, hdfsReplaceWhole);
+}
+
 /** The cluster-scoped objects the component creates, by the names its constructor gives them. */
 export function hdfsJournalNodeClusterObjects(args: Pick<HdfsJournalNodeArgs, "name" | "priorityClassName">): ClusterObjectRef[] {
-  return hdfsRoleClusterObjects(args.name ?? hdfsJournalNodeDefaults.name, args.priorityClassName);
+  const a = resolveHdfsJournalNodeArgs(args);
+  return hdfsRoleClusterObjects(a.name, a.priorityClassName);
 }
 
 export class HdfsJournalNodeDaemonSet extends pulumi.ComponentResource {
@@ -69,7 +74,7 @@ export class HdfsJournalNodeDaemonSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: HdfsJournalNodeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("k8s-daemonsets:index:HdfsJournalNodeDaemonSet", name, {}, opts);
-    const a = { ...hdfsJournalNodeDefaults, ...definedOnly(args), site: args.site };
+    const a = resolveHdfsJournalNodeArgs(args);
     const editsDir: HostMount = {
       name: "edits-dir",
       hostPath: a.editsDirHostPath,
@@ -92,7 +97,8 @@ export class HdfsJournalNodeDaemonSet extends pulumi.ComponentResource {
             command: ["hdfs", "journalnode"],
             env: hdfsEnv("HDFS_JOURNALNODE_OPTS", a.javaHeap),
             hostMounts: ["edits-dir"],
-            ports: hostPorts({ rpc: a.rpcPort, http: a.httpPort }),
+            // The site's ports (the addresses in its qjournal:// URI and dfs.journalnode.*-address).
+            ports: hostPorts({ rpc: a.site.ports.journalNodeRpc, http: a.site.ports.journalNodeHttp }),
             resources: a.resources,
             startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 36 },
             livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },

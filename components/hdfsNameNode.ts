@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HadoopProperties, hdfsSiteDefaults } from "./hadoopConfig";
+import { hdfsSiteDefaults } from "./hadoopConfig";
 import {
   HdfsRoleArgs,
   HdfsSite,
@@ -14,56 +14,33 @@ import {
   hdfsContainer,
   hdfsEnv,
   hdfsRoleClusterObjects,
+  hdfsReplaceWhole,
   hdfsRoleDaemonSet,
   hostPorts,
-  hdfsSite,
   nodeNameEnv,
   ownDataDirectories,
 } from "./hdfsShared";
-import { HostContainer, HostMount, Placement, UpdateStrategy, definedOnly, hostAgentNamespace } from "./hostDaemonSet";
+import { mergeDefaults } from "./defaults";
+import { HostContainer, HostMount, Placement, UpdateStrategy } from "./hostDaemonSet";
 import { ClusterObjectRef, objectLabelsFor, selectorLabelsFor } from "./labels";
 
 import Input = k8s.types.input.core.v1;
 
 /** The NameNode's own arguments; the ones every HDFS role takes are `HdfsRoleArgs`'. */
 export interface HdfsNameNodeArgs extends HdfsRoleArgs {
-  /** Namespace (not kube-system). Default: `hdfs`. */
-  namespace?: string;
-  /** Create the namespace (with Pod Security labels). Default: true. */
-  createNamespace?: boolean;
   /**
-   * The nodes expected to carry `nodeSelector`'s labels (from the label plan), in plan order: the NameNode
-   * hosts. One is a standalone NameNode, 2-5 an HA nameservice; the first formats a new filesystem.
+   * The cluster's rendered configuration, shared with the JournalNodes and DataNodes (`HdfsCluster` renders it
+   * once): the NameNode hosts (in plan order; one is a standalone NameNode, 2-5 an HA nameservice, the first
+   * formats a new filesystem), the nameservice, ZooKeeper and the ports come from it. Required.
    */
-  hosts?: string[];
+  site: HdfsSite;
   /** Extra affinity rules. Default: none. */
   affinity?: Input.Affinity;
   /** Name directory on the host (created if missing). Default: `/var/lib/hdfs/name`. */
   nameDirHostPath?: string;
-  /** NameNode RPC port, a host port. Default: 8020. */
-  rpcPort?: number;
-  /** NameNode web UI port, a host port. Default: 9870. */
-  httpPort?: number;
-  /** HA: the nameservice id (and journal id). Default: `hdfs-k8s`. */
-  nameservice?: string;
-  /** HA: ZooKeeper `host:port`s; turns on automatic failover (a ZKFC beside each NameNode). Default: none. */
-  zookeeperQuorum?: string[];
-  /** HA with ZooKeeper: the ZKFC's RPC port, a host port. Default: 8019. */
-  zkfcPort?: number;
   /** Cluster id written by the first format. Default: `k8s-daemonsets`. */
   clusterId?: string;
-  /** `dfs.replication`. Default: 3. */
-  replication?: number;
-  /** Extra core-site.xml properties (override the rendered ones). Default: none. */
-  coreSite?: HadoopProperties;
-  /** Extra hdfs-site.xml properties (override the rendered ones). Default: none. */
-  hdfsSite?: HadoopProperties;
-  /**
-   * The cluster's rendered configuration, shared with the JournalNodes and DataNodes (see `hdfsSite`). Default:
-   * rendered from this component's own arguments (JournalNodes on the NameNode hosts, default ports).
-   */
-  site?: HdfsSite;
-  /** The ZKFC container's resources. Default: requests cpu 50m / memory 384Mi, limit memory 384Mi (heap 256m). */
+  /** The ZKFC container's resources, merged over the default. Default: requests cpu 50m / memory 384Mi, limit memory 384Mi (heap 256m). */
   zkfcResources?: Input.ResourceRequirements;
 }
 
@@ -71,23 +48,13 @@ export interface HdfsNameNodeArgs extends HdfsRoleArgs {
 export const hdfsNameNodeDefaults = {
   name: "hdfs-namenode",
   namespace: hdfsCommonDefaults.namespace,
-  createNamespace: true,
   /** The hosts labelled for the NameNode. */
   nodeSelector: { host: "high-cpu" } as Record<string, string>,
-  hosts: [] as string[],
   tolerations: [] as Input.Toleration[],
   image: hdfsCommonDefaults.image,
   imagePullPolicy: hdfsCommonDefaults.imagePullPolicy,
   nameDirHostPath: "/var/lib/hdfs/name",
-  rpcPort: hdfsSiteDefaults.nameNodeRpcPort,
-  httpPort: hdfsSiteDefaults.nameNodeHttpPort,
-  nameservice: hdfsSiteDefaults.nameservice,
-  zookeeperQuorum: [] as string[],
-  zkfcPort: hdfsSiteDefaults.zkfcPort,
   clusterId: "k8s-daemonsets",
-  replication: hdfsSiteDefaults.replication,
-  coreSite: {} as HadoopProperties,
-  hdfsSite: {} as HadoopProperties,
   /** Below the system-* classes. */
   priorityValue: 1000000,
   resources: {
@@ -113,18 +80,22 @@ const formatScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-fo
 /** The annotation and ConfigMap keys of the membership record (see `HdfsNameNodeDaemonSet.membership`). */
 export const membershipKeys = { hosts: "hosts", formatHost: "formatHost" } as const;
 
-/** The namespace and cluster-scoped objects the component creates, by the names its constructor gives them. */
-export function hdfsNameNodeClusterObjects(args: HdfsNameNodeArgs = {}): ClusterObjectRef[] {
-  const a = { ...hdfsNameNodeDefaults, ...definedOnly(args) };
-  return [
-    ...(a.createNamespace ? [{ apiVersion: "v1", kind: "Namespace", name: a.namespace }] : []),
-    ...hdfsRoleClusterObjects(a.name, a.priorityClassName),
-  ];
+/**
+ * The arguments the component runs with: `args` merged over `hdfsNameNodeDefaults` (objects key by key, lists
+ * and the node selector replace; see components/defaults.ts). Pure; resolving a resolved value changes nothing.
+ */
+export function resolveHdfsNameNodeArgs<A extends Partial<HdfsNameNodeArgs>>(args: A) {
+  return mergeDefaults(hdfsNameNodeDefaults, args, hdfsReplaceWhole);
+}
+
+/** The cluster-scoped objects the component creates, by the names its constructor gives them. */
+export function hdfsNameNodeClusterObjects(args: Pick<HdfsNameNodeArgs, "name" | "priorityClassName">): ClusterObjectRef[] {
+  const a = resolveHdfsNameNodeArgs(args);
+  return hdfsRoleClusterObjects(a.name, a.priorityClassName);
 }
 
 export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
   public readonly daemonSet: k8s.apps.v1.DaemonSet;
-  public readonly namespace: pulumi.Output<string>;
   public readonly configMap: k8s.core.v1.ConfigMap;
   public readonly priorityClass?: k8s.scheduling.v1.PriorityClass;
   /**
@@ -143,24 +114,14 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
   /** The node selector and tolerations the pods are placed with. */
   public readonly placement: Placement;
 
-  constructor(name: string, args: HdfsNameNodeArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: HdfsNameNodeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("k8s-daemonsets:index:HdfsNameNodeDaemonSet", name, {}, opts);
-    const a = { ...hdfsNameNodeDefaults, ...definedOnly(args) };
+    const a = resolveHdfsNameNodeArgs(args);
     const d = hdfsNameNodeDefaults;
+    const hosts = a.site.nameNodeHosts;
+    const ports = a.site.ports;
 
-    this.namespace = hostAgentNamespace(`${name}-namespace`, a.namespace, a.createNamespace, this);
-
-    this.site = a.site ?? hdfsSite({
-      nameNodeHosts: a.hosts,
-      nameservice: a.nameservice,
-      nameNodeRpcPort: a.rpcPort,
-      nameNodeHttpPort: a.httpPort,
-      zookeeperQuorum: a.zookeeperQuorum,
-      zkfcPort: a.zkfcPort,
-      replication: a.replication,
-      coreSite: a.coreSite,
-      hdfsSite: a.hdfsSite,
-    });
+    this.site = a.site;
     this.coreSiteXml = this.site.coreSiteXml;
     this.hdfsSiteXml = this.site.hdfsSiteXml;
 
@@ -169,22 +130,22 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
     this.membership = new k8s.core.v1.ConfigMap(`${name}-membership`, {
       metadata: {
         name: `${a.name}-membership`,
-        namespace: this.namespace,
+        namespace: a.namespace,
         labels: { ...selectorLabelsFor("hdfs-namenode", a.name), ...objectLabelsFor("namenode") },
         annotations: {
           "k8s-daemonsets/note":
             "NameNode hosts as first created; never updated by pulumi up. Replace it (pulumi up --replace <urn>) to accept a new membership.",
         },
       },
-      data: { [membershipKeys.hosts]: a.hosts.join(","), [membershipKeys.formatHost]: a.hosts[0] ?? "" },
+      data: { [membershipKeys.hosts]: hosts.join(","), [membershipKeys.formatHost]: hosts[0] ?? "" },
     }, { parent: this, ignoreChanges: ["data"] });
     const recorded = this.membership.data.apply((data) => ({
-      hosts: (data?.[membershipKeys.hosts] ?? a.hosts.join(",")).split(",").filter((h) => h !== ""),
-      formatHost: data?.[membershipKeys.formatHost] ?? a.hosts[0] ?? "",
+      hosts: (data?.[membershipKeys.hosts] ?? hosts.join(",")).split(",").filter((h) => h !== ""),
+      formatHost: data?.[membershipKeys.formatHost] ?? hosts[0] ?? "",
     }));
     this.formatHost = recorded.formatHost;
     pulumi.all([recorded, this.membership.urn]).apply(([r, urn]) => {
-      const message = membershipChangeWarning(r.hosts, a.hosts, urn);
+      const message = membershipChangeWarning(r.hosts, hosts, urn);
       if (message) {
         pulumi.log.warn(message, this);
       }
@@ -228,7 +189,7 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
         command: ["hdfs", "namenode"],
         env,
         hostMounts: ["name-dir"],
-        ports: hostPorts({ rpc: a.rpcPort, http: a.httpPort }),
+        ports: hostPorts({ rpc: ports.nameNodeRpc, http: ports.nameNodeHttp }),
         resources: a.resources,
         startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 60 },
         livenessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
@@ -242,7 +203,7 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
         name: "zkfc",
         command: ["hdfs", "zkfc"],
         env: hdfsEnv("HDFS_ZKFC_OPTS", d.zkfcJavaHeap),
-        ports: hostPorts({ zkfc: a.zkfcPort }),
+        ports: hostPorts({ zkfc: ports.zkfc }),
         resources: a.zkfcResources,
         livenessProbe: { tcpSocket: { port: "zkfc" }, initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
       }));
@@ -252,7 +213,6 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
       hdfsRoleDaemonSet(this, "namenode", {
         resourceName: name,
         args: a,
-        namespace: this.namespace,
         site: this.site,
         description: "HDFS NameNode: preempts ordinary workloads on the hosts labelled for it.",
         // The format script is part of the config hash: the NameNode restarts when it changes too.
@@ -266,8 +226,8 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
 
     this.registerOutputs({
       daemonSet: this.daemonSet,
-      namespace: this.namespace,
       configMap: this.configMap,
+      formatHost: this.formatHost,
       membership: this.membership,
       priorityClass: this.priorityClass,
       coreSiteXml: this.coreSiteXml,

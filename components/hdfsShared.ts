@@ -33,6 +33,9 @@ export const hdfsCommonDefaults = {
   confDir: "/opt/hadoop/etc/hadoop",
 } as const;
 
+/** What every HDFS role's arguments replace as a whole rather than merge (components/defaults.ts): the node selector. */
+export const hdfsReplaceWhole = ["nodeSelector"] as const;
+
 /** The cluster's configuration: the rendered files and what they mean. Every role of one cluster gets the same. */
 export interface HdfsSite extends HdfsSiteFacts {
   coreSiteXml: string;
@@ -185,7 +188,7 @@ export function hdfsPriorityClass(
 export interface HdfsRoleArgs extends HostWorkloadArgs {
   /** Object name of the DaemonSet and its ConfigMap. Default: `hdfs-<role>` (`hdfs-namenode`, ...). */
   name?: string;
-  /** Namespace, which must exist (the NameNode's). Default: `hdfs`. */
+  /** Namespace, which must exist (HdfsCluster passes the one it creates). Default: `hdfs`. */
   namespace?: pulumi.Input<string>;
   /** Only nodes with all of these labels run the role. Default: the role's. */
   nodeSelector?: Record<string, string>;
@@ -199,7 +202,7 @@ export interface HdfsRoleArgs extends HostWorkloadArgs {
   priorityClassName?: string;
   /** Value of the PriorityClass the component creates. Default: the role's. */
   priorityValue?: number;
-  /** The daemon container's resources. Default: the role's. */
+  /** The daemon container's resources, merged over the role's (limits alone keep the default requests). Default: the role's. */
   resources?: Input.ResourceRequirements;
   /** Maximum Java heap of the daemon. Default: the role's (fits its memory limit with headroom). */
   javaHeap?: string;

@@ -33,8 +33,8 @@ export interface Placement {
   nodeSelector?: Record<string, string>;
   /** Taints the pods tolerate. Default: none. */
   tolerations?: Input.Toleration[];
-  /** Extra affinity rules (e.g. anti-affinity against virtual nodes). Default: none. */
-  affinity?: Input.Affinity;
+  /** Extra affinity rules (e.g. anti-affinity against virtual nodes); null for none. Default: none. */
+  affinity?: Input.Affinity | null;
 }
 
 /** Tolerates every taint: a per-node agent must also run on control-plane and otherwise tainted nodes. */
@@ -291,6 +291,7 @@ export function hostAgentNamespace(
   namespace: string,
   create: boolean,
   parent: pulumi.Resource,
+  aliases?: pulumi.Input<pulumi.Alias>[],
 ): pulumi.Output<string> {
   if (!create) {
     return pulumi.output(namespace);
@@ -301,7 +302,7 @@ export function hostAgentNamespace(
       labels: { "app.kubernetes.io/part-of": partOf, ...podSecurityForHostAgents },
       annotations: createdByStackAnnotations(),
     },
-  }, { parent }).metadata.name;
+  }, { parent, ...(aliases ? { aliases } : {}) }).metadata.name;
 }
 
 /** Drops keys whose value is undefined, so that spreading args over defaults keeps the defaults. */

@@ -4,10 +4,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { hdfsSiteDefaults } from "../components/hadoopConfig";
-import { hdfsDataNodeDefaults } from "../components/hdfsDataNode";
-import { hdfsJournalNodeDefaults } from "../components/hdfsJournalNode";
-import { hdfsNameNodeDefaults } from "../components/hdfsNameNode";
-import { nodeExporterDefaults } from "../components/nodeExporter";
+import { imageVersion } from "../components/labels";
+import { nodeExporterFilesystemExclusions } from "../components/nodeExporter";
+import { hdfsRoleArgs, nodeExporterArgs } from "./args";
 
 export const project = "k8s-daemonsets";
 
@@ -78,6 +77,61 @@ const updateStrategy = z.strictObject({
     .optional(),
 });
 
+const hostPath = z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute path (not /)");
+
+// Node and pod affinity (k8s.io/api/core/v1 Affinity), typed so that a misspelt field is a config error.
+const selectorOperator = z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]);
+const nodeSelectorRequirement = z
+  .strictObject({ key: z.string().min(1), operator: selectorOperator, values: z.array(z.string()).optional() })
+  .superRefine((r, ctx) => {
+    const n = r.values?.length ?? 0;
+    if ((r.operator === "In" || r.operator === "NotIn") && n === 0) {
+      ctx.addIssue({ code: "custom", path: ["values"], message: `operator ${r.operator} needs at least one value` });
+    }
+    if ((r.operator === "Exists" || r.operator === "DoesNotExist") && n > 0) {
+      ctx.addIssue({ code: "custom", path: ["values"], message: `operator ${r.operator} takes no values` });
+    }
+    if ((r.operator === "Gt" || r.operator === "Lt") && (n !== 1 || !/^-?\d+$/.test(r.values![0]))) {
+      ctx.addIssue({ code: "custom", path: ["values"], message: `operator ${r.operator} takes exactly one integer value` });
+    }
+  });
+const nodeSelectorTerm = z.strictObject({
+  matchExpressions: z.array(nodeSelectorRequirement).optional(),
+  matchFields: z.array(nodeSelectorRequirement).optional(),
+});
+const labelSelector = z.strictObject({
+  matchLabels: labels.optional(),
+  matchExpressions: z
+    .array(z.strictObject({ key: z.string().min(1), operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist"]), values: z.array(z.string()).optional() }))
+    .optional(),
+});
+const podAffinityTerm = z.strictObject({
+  labelSelector: labelSelector.optional(),
+  namespaceSelector: labelSelector.optional(),
+  namespaces: z.array(z.string()).optional(),
+  topologyKey: z.string().min(1),
+  matchLabelKeys: z.array(z.string()).optional(),
+  mismatchLabelKeys: z.array(z.string()).optional(),
+});
+const weight = z.number().int().min(1, "weight must be 1-100").max(100, "weight must be 1-100");
+const podAffinity = z.strictObject({
+  requiredDuringSchedulingIgnoredDuringExecution: z.array(podAffinityTerm).optional(),
+  preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({ weight, podAffinityTerm })).optional(),
+});
+const affinity = z.strictObject({
+  nodeAffinity: z
+    .strictObject({
+      requiredDuringSchedulingIgnoredDuringExecution: z
+        .strictObject({ nodeSelectorTerms: z.array(nodeSelectorTerm).min(1, "must have at least one term") })
+        .optional(),
+      preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({ weight, preference: nodeSelectorTerm })).optional(),
+    })
+    .optional(),
+  podAffinity: podAffinity.optional(),
+  podAntiAffinity: podAffinity.optional(),
+});
+const collectorName = z.string().regex(/^[a-z][a-z0-9_]*$/, "is not a collector name (lowercase letters, digits and '_', e.g. hwmon)");
+
 const nodeExporterConfig = z.strictObject({
   enabled: z.boolean().default(true),
   name: resourceName.optional(),
@@ -90,21 +144,29 @@ const nodeExporterConfig = z.strictObject({
   listenHost: z.string().nullable().optional(),
   hostRoot: z.boolean().optional(),
   hostRootPropagation: z.enum(["HostToContainer", "None"]).optional(),
+  hostSysPropagation: z.enum(["HostToContainer", "None"]).optional(),
   collectorArgs: z.array(z.string()).optional(),
+  collectors: z.record(collectorName, z.boolean()).optional(),
+  textfileDirectory: hostPath.optional(),
+  sysTimeCapability: z.boolean().optional(),
   extraArgs: z.array(z.string()).optional(),
   updateStrategy: updateStrategy.optional(),
   priorityClassName: z.string().nullable().optional(),
+  criticalPodsQuota: z.boolean().optional(),
   resources: resources.optional(),
   nodeSelector: labels.optional(),
   tolerations: z.array(toleration).optional(),
+  affinity: affinity.optional(),
   hardened: z.boolean().optional(),
   probes: z.boolean().optional(),
   serviceAccount: z.boolean().optional(),
   service: z.boolean().optional(),
   serviceMonitor: z.boolean().optional(),
   scrapeInterval: z.string().regex(/^\d+(ms|s|m|h)$/, "must be a duration like 30s").optional(),
+  serviceMonitorLabels: labels.optional(),
   rbacProxy: z.boolean().optional(),
   rbacProxyImage: image.optional(),
+  rbacProxyHealthPort: port.optional(),
   networkPolicyFrom: z
     .array(
       z.strictObject({
@@ -116,7 +178,6 @@ const nodeExporterConfig = z.strictObject({
     .optional(),
 });
 
-const hostPath = z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute path (not /)");
 const javaHeap = z.string().regex(/^\d+[kmgKMG]$/, "must be a Java size like 1536m or 2g");
 const priorityValue = z.number().int().min(1).max(1000000000, "values above 1000000000 are reserved for system classes");
 // host:port of a ZooKeeper server (host: a DNS name or an IPv4 address).
@@ -236,11 +297,10 @@ export interface HdfsTopology {
 }
 
 export function hdfsTopology(c: StackConfig): HdfsTopology {
-  const nn = c.hdfsNameNode;
-  const selector = nn.nodeSelector ?? hdfsNameNodeDefaults.nodeSelector;
-  const nameNodeHosts = nn.enabled ? nodesSelectedBy(c.nodeLabels, selector) : [];
+  const { nn, jn } = hdfsRoleArgs(c);
+  const nameNodeHosts = c.hdfsNameNode.enabled ? nodesSelectedBy(c.nodeLabels, nn.nodeSelector) : [];
   const ha = nameNodeHosts.length >= 2;
-  const journalNodeSelector = c.hdfsJournalNode.nodeSelector ?? selector;
+  const journalNodeSelector = jn.nodeSelector;
   return {
     nameNodeHosts,
     ha,
@@ -254,6 +314,15 @@ export function hdfsTopology(c: StackConfig): HdfsTopology {
 export function configWarnings(c: StackConfig): string[] {
   const t = hdfsTopology(c);
   const warnings: string[] = [];
+  const ne = c.nodeExporter;
+  const reviewed = nodeExporterFilesystemExclusions.reviewedFor;
+  if (ne.enabled && ne.image !== undefined && ne.collectorArgs === undefined && imageVersion(ne.image) !== reviewed) {
+    warnings.push(
+      `${configKey(["nodeExporter", "image"])}: the filesystem exclusions replace node_exporter's own defaults and were ` +
+        `taken from ${reviewed}, not ${imageVersion(ne.image)}; compare them with that version's defaults ` +
+        `(or set nodeExporter.collectorArgs)`,
+    );
+  }
   const n = t.journalNodeHosts.length;
   if (t.ha && n >= 3 && n % 2 === 0) {
     warnings.push(
@@ -285,9 +354,29 @@ function crossChecks(c: StackConfig): Issue[] {
       message: "kube-rbac-proxy needs the component's ServiceAccount (its RBAC is bound to it): leave nodeExporter.serviceAccount on",
     });
   }
-  const nn = c.hdfsNameNode;
-  if (nn.enabled && !nn.selectorLabelsManagedExternally) {
-    const selector = nn.nodeSelector ?? hdfsNameNodeDefaults.nodeSelector;
+  // The values the components will run with (config over defaults, resolved once by each component).
+  const ne = { ...nodeExporterArgs(c.nodeExporter), enabled: c.nodeExporter.enabled };
+  const roles = hdfsRoleArgs(c);
+  const collectors = ne.collectors ?? {};
+  if (ne.hostRoot === false && collectors.filesystem !== false) {
+    issues.push({
+      path: ["nodeExporter", "hostRoot"],
+      message:
+        "without the host's / the filesystem collector reads the host's mount table but measures paths inside the " +
+        "container, so every disk metric is wrong: also set nodeExporter.collectors.filesystem to false, or keep hostRoot " +
+        "(where / is not a shared mount, set nodeExporter.hostRootPropagation to None instead)",
+    });
+  }
+  if (ne.textfileDirectory !== undefined && collectors.textfile === false) {
+    issues.push({
+      path: ["nodeExporter", "textfileDirectory"],
+      message: "is mounted for the textfile collector, which nodeExporter.collectors.textfile switches off; remove one of the two",
+    });
+  }
+  const nn = { ...roles.nn, enabled: c.hdfsNameNode.enabled, zookeeperQuorum: c.hdfsNameNode.zookeeperQuorum };
+  const ports = roles.ports;
+  if (nn.enabled && !c.hdfsNameNode.selectorLabelsManagedExternally) {
+    const selector = nn.nodeSelector;
     if (nodesSelectedBy(c.nodeLabels, selector).length === 0) {
       issues.push({
         path: ["hdfsNameNode", "nodeSelector"],
@@ -299,13 +388,13 @@ function crossChecks(c: StackConfig): Issue[] {
     }
   }
   const t = hdfsTopology(c);
-  const jn = c.hdfsJournalNode;
-  const dn = c.hdfsDataNode;
+  const jn = roles.jn;
+  const dn = roles.dn;
   if (nn.enabled && t.nameNodeHosts.length > hdfsSiteDefaults.maxNameNodes) {
     issues.push({
       path: ["hdfsNameNode", "nodeSelector"],
       message:
-        `${formatSelector(nn.nodeSelector ?? hdfsNameNodeDefaults.nodeSelector)} selects ${t.nameNodeHosts.length} nodes in nodeLabels ` +
+        `${formatSelector(nn.nodeSelector)} selects ${t.nameNodeHosts.length} nodes in nodeLabels ` +
         `(${t.nameNodeHosts.join(", ")}); an HA nameservice has at most ${hdfsSiteDefaults.maxNameNodes} NameNodes (Hadoop recommends 3): ` +
         `remove the label from ${t.nameNodeHosts.length - hdfsSiteDefaults.maxNameNodes} of them`,
     });
@@ -334,12 +423,12 @@ function crossChecks(c: StackConfig): Issue[] {
   // Host paths: a directory of one HDFS role must not be another's (they can share a node).
   if (nn.enabled) {
     const dirs: { dir: string; path: PropertyKey[] }[] = [
-      { dir: nn.nameDirHostPath ?? hdfsNameNodeDefaults.nameDirHostPath, path: ["hdfsNameNode", "nameDirHostPath"] },
-      ...(t.ha ? [{ dir: jn.editsDirHostPath ?? hdfsJournalNodeDefaults.editsDirHostPath, path: ["hdfsJournalNode", "editsDirHostPath"] }] : []),
-      ...(dn.enabled
-        ? (dn.dataDirHostPaths ?? hdfsDataNodeDefaults.dataDirHostPaths).map((dir, i) => ({
+      { dir: nn.nameDirHostPath, path: ["hdfsNameNode", "nameDirHostPath"] },
+      ...(t.ha ? [{ dir: jn.editsDirHostPath, path: ["hdfsJournalNode", "editsDirHostPath"] }] : []),
+      ...(dn
+        ? dn.dataDirHostPaths.map((dir, i) => ({
             dir,
-            path: dn.dataDirHostPaths ? ["hdfsDataNode", "dataDirHostPaths", i] : ["hdfsDataNode", "dataDirHostPaths"],
+            path: c.hdfsDataNode.dataDirHostPaths ? ["hdfsDataNode", "dataDirHostPaths", i] : ["hdfsDataNode", "dataDirHostPaths"],
           }))
         : []),
     ];
@@ -351,24 +440,27 @@ function crossChecks(c: StackConfig): Issue[] {
     });
   }
   const claims: { port: number; path: PropertyKey[]; owner: string }[] = [];
-  const ne = c.nodeExporter;
   if (ne.enabled && ne.hostPort !== false) {
-    claims.push({ port: ne.port ?? nodeExporterDefaults.port, path: ["nodeExporter", "port"], owner: "node-exporter metrics" });
+    claims.push({ port: ne.port, path: ["nodeExporter", "port"], owner: "node-exporter metrics" });
+  }
+  if (ne.enabled && ne.rbacProxy) {
+    // On the host network the proxy's health port is the node's, host port or not.
+    claims.push({ port: ne.rbacProxyHealthPort, path: ["nodeExporter", "rbacProxyHealthPort"], owner: "kube-rbac-proxy health" });
   }
   if (nn.enabled) {
-    claims.push({ port: nn.rpcPort ?? hdfsNameNodeDefaults.rpcPort, path: ["hdfsNameNode", "rpcPort"], owner: "NameNode rpc" });
-    claims.push({ port: nn.httpPort ?? hdfsNameNodeDefaults.httpPort, path: ["hdfsNameNode", "httpPort"], owner: "NameNode http" });
+    claims.push({ port: ports.nameNodeRpc, path: ["hdfsNameNode", "rpcPort"], owner: "NameNode rpc" });
+    claims.push({ port: ports.nameNodeHttp, path: ["hdfsNameNode", "httpPort"], owner: "NameNode http" });
     if (t.ha && nn.zookeeperQuorum) {
-      claims.push({ port: nn.zkfcPort ?? hdfsNameNodeDefaults.zkfcPort, path: ["hdfsNameNode", "zkfcPort"], owner: "ZKFC rpc" });
+      claims.push({ port: ports.zkfc, path: ["hdfsNameNode", "zkfcPort"], owner: "ZKFC rpc" });
     }
     if (t.ha) {
-      claims.push({ port: jn.rpcPort ?? hdfsJournalNodeDefaults.rpcPort, path: ["hdfsJournalNode", "rpcPort"], owner: "JournalNode rpc" });
-      claims.push({ port: jn.httpPort ?? hdfsJournalNodeDefaults.httpPort, path: ["hdfsJournalNode", "httpPort"], owner: "JournalNode http" });
+      claims.push({ port: ports.journalNodeRpc, path: ["hdfsJournalNode", "rpcPort"], owner: "JournalNode rpc" });
+      claims.push({ port: ports.journalNodeHttp, path: ["hdfsJournalNode", "httpPort"], owner: "JournalNode http" });
     }
-    if (dn.enabled) {
-      claims.push({ port: dn.dataPort ?? hdfsDataNodeDefaults.dataPort, path: ["hdfsDataNode", "dataPort"], owner: "DataNode data" });
-      claims.push({ port: dn.httpPort ?? hdfsDataNodeDefaults.httpPort, path: ["hdfsDataNode", "httpPort"], owner: "DataNode http" });
-      claims.push({ port: dn.ipcPort ?? hdfsDataNodeDefaults.ipcPort, path: ["hdfsDataNode", "ipcPort"], owner: "DataNode ipc" });
+    if (dn) {
+      claims.push({ port: ports.dataNodeData, path: ["hdfsDataNode", "dataPort"], owner: "DataNode data" });
+      claims.push({ port: ports.dataNodeHttp, path: ["hdfsDataNode", "httpPort"], owner: "DataNode http" });
+      claims.push({ port: ports.dataNodeIpc, path: ["hdfsDataNode", "ipcPort"], owner: "DataNode ipc" });
     }
   }
   claims.forEach((claim, i) => {

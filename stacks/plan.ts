@@ -1,11 +1,8 @@
 // What a validated stack config means for the cluster: which labels go on which node, and the component
 // arguments of each DaemonSet.
-import type { HdfsDataNodeArgs } from "../components/hdfsDataNode";
-import { hdfsDataNodeDefaults } from "../components/hdfsDataNode";
-import type { HdfsJournalNodeArgs } from "../components/hdfsJournalNode";
-import type { HdfsNameNodeArgs } from "../components/hdfsNameNode";
-import { HdfsSite, hdfsSite } from "../components/hdfsShared";
-import { NodeExporterArgs, nodeExporterDefaults } from "../components/nodeExporter";
+import { HdfsClusterResolvedArgs, resolveHdfsClusterArgs } from "../components/hdfsCluster";
+import type { NodeExporterArgs } from "../components/nodeExporter";
+import { hdfsClusterArgs, nodeExporterArgs } from "./args";
 import { compareNodeNames, configWarnings, hdfsTopology, StackConfig } from "./config";
 
 export interface StackPlan {
@@ -15,12 +12,8 @@ export interface StackPlan {
   /** node -> labels the stack takes over from another field manager (nodeLabelTakeover). */
   labelTakeover: Record<string, string[]>;
   nodeExporter?: NodeExporterArgs;
-  hdfsNameNode?: HdfsNameNodeArgs;
-  /** Only for an HA nameservice (2-5 NameNodes). */
-  hdfsJournalNode?: HdfsJournalNodeArgs & { hosts: string[] };
-  hdfsDataNode?: HdfsDataNodeArgs;
-  /** The HDFS cluster's configuration, the same for every role (when the NameNode is enabled). */
-  hdfsSite?: HdfsSite;
+  /** The HDFS cluster (when the NameNode is enabled): its hosts, site settings and roles, resolved. */
+  hdfs?: HdfsClusterResolvedArgs;
   /** What deserves a pulumi.log.warn, each naming its config key. */
   warnings: string[];
 }
@@ -42,84 +35,17 @@ export function planStack(config: StackConfig): StackPlan {
     labelFieldManager: config.labelFieldManager,
     labelTakeover: Object.fromEntries(Object.entries(config.nodeLabelTakeover).filter(([, keys]) => keys.length > 0)),
     nodeExporter: timed(config.nodeExporter.enabled ? nodeExporterArgs(config.nodeExporter) : undefined),
-    ...(hdfs
-      ? {
-          hdfsSite: hdfs.hdfsSite,
-          hdfsNameNode: timed(hdfs.hdfsNameNode),
-          hdfsJournalNode: timed(hdfs.hdfsJournalNode),
-          hdfsDataNode: timed(hdfs.hdfsDataNode),
-        }
-      : {}),
+    hdfs: timed(hdfs),
     warnings: configWarnings(config),
   };
 }
 
-function nodeExporterArgs(c: StackConfig["nodeExporter"]): NodeExporterArgs {
-  const { enabled: _enabled, nodeSelector, tolerations, hostRootPropagation, ...rest } = c;
-  const placement =
-    nodeSelector !== undefined || tolerations !== undefined
-      ? { ...(nodeSelector !== undefined ? { nodeSelector } : {}), ...(tolerations !== undefined ? { tolerations } : {}) }
-      : undefined;
-  return {
-    ...rest,
-    ...(hostRootPropagation !== undefined ? { hostRootPropagation: hostRootPropagation === "None" ? null : hostRootPropagation } : {}),
-    ...(placement ? { placement: withDefaultPlacement(placement) } : {}),
-  };
-}
-
-function withDefaultPlacement(p: NonNullable<NodeExporterArgs["placement"]>): NonNullable<NodeExporterArgs["placement"]> {
-  // A partial placement in config overrides only what it names.
-  return { ...nodeExporterDefaults.placement, ...p };
-}
-
 /**
- * The HDFS roles: the NameNode on the hosts its selector picks, JournalNodes when those are 2-5 (an HA
- * nameservice), DataNodes unless disabled; one rendered configuration for all of them.
+ * The HDFS cluster: the NameNode on the hosts its selector picks, JournalNodes when those are 2-5 (an HA
+ * nameservice) on the hosts theirs picks, DataNodes unless disabled. `HdfsCluster` renders the one site of
+ * all of them from these arguments.
  */
-function hdfsArgs(config: StackConfig): Pick<StackPlan, "hdfsNameNode" | "hdfsJournalNode" | "hdfsDataNode" | "hdfsSite"> {
-  const { enabled: _enabled, selectorLabelsManagedExternally: _external, ...nn } = config.hdfsNameNode;
-  const jn = config.hdfsJournalNode;
-  const { enabled: dataNodesEnabled, ...dn } = config.hdfsDataNode;
+function hdfsArgs(config: StackConfig): HdfsClusterResolvedArgs {
   const topology = hdfsTopology(config);
-  const hosts = topology.nameNodeHosts;
-  const journalNodeHosts = topology.journalNodeHosts;
-  const site = hdfsSite({
-    nameNodeHosts: hosts,
-    nameservice: nn.nameservice,
-    nameNodeRpcPort: nn.rpcPort,
-    nameNodeHttpPort: nn.httpPort,
-    journalNodeHosts,
-    journalNodeRpcPort: jn.rpcPort,
-    journalNodeHttpPort: jn.httpPort,
-    zookeeperQuorum: nn.zookeeperQuorum,
-    zkfcPort: nn.zkfcPort,
-    dataDirCount: (dn.dataDirHostPaths ?? hdfsDataNodeDefaults.dataDirHostPaths).length,
-    dataNodeDataPort: dn.dataPort,
-    dataNodeHttpPort: dn.httpPort,
-    dataNodeIpcPort: dn.ipcPort,
-    replication: nn.replication,
-    coreSite: nn.coreSite,
-    hdfsSite: nn.hdfsSite,
-  });
-  // The JournalNodes and DataNodes run the NameNode's Hadoop, in its namespace; JournalNodes follow its
-  // placement unless they have their own.
-  return {
-    hdfsSite: site,
-    hdfsNameNode: { ...nn, hosts, site },
-    hdfsJournalNode: site.ha
-      ? {
-          ...jn,
-          site,
-          hosts: journalNodeHosts,
-          nodeSelector: topology.journalNodeSelector,
-          tolerations: jn.tolerations ?? nn.tolerations,
-          image: jn.image ?? nn.image,
-          imagePullPolicy: jn.imagePullPolicy ?? nn.imagePullPolicy,
-          namespace: nn.namespace,
-        }
-      : undefined,
-    hdfsDataNode: dataNodesEnabled
-      ? { ...dn, site, image: dn.image ?? nn.image, imagePullPolicy: dn.imagePullPolicy ?? nn.imagePullPolicy, namespace: nn.namespace }
-      : undefined,
-  };
+  return resolveHdfsClusterArgs(hdfsClusterArgs(config, { nameNodeHosts: topology.nameNodeHosts, journalNodeHosts: topology.journalNodeHosts }));
 }

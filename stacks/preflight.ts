@@ -7,9 +7,7 @@
 //   over on purpose), and the nodes' labels were not applied under another labelFieldManager.
 // Every problem is reported at once, each with the config key to change.
 import * as pulumi from "@pulumi/pulumi";
-import { hdfsDataNodeClusterObjects } from "../components/hdfsDataNode";
-import { hdfsJournalNodeClusterObjects } from "../components/hdfsJournalNode";
-import { hdfsNameNodeClusterObjects } from "../components/hdfsNameNode";
+import { hdfsClusterObjects } from "../components/hdfsCluster";
 import { ClusterObjectRef, createdByStackAnnotation, partOf } from "../components/labels";
 import { labelFieldManagerAnnotation } from "../components/nodeLabels";
 import { nodeExporterClusterObjects } from "../components/nodeExporter";
@@ -58,9 +56,11 @@ export function plannedClusterObjects(plan: StackPlan): PlannedObject[] {
       ref.kind === "Namespace" ? namespace("nodeExporter") : [["nodeExporter", "name"], "give the component a name of its own"]);
   }
   const roles: [string, ClusterObjectRef[]][] = [];
-  if (plan.hdfsNameNode) roles.push(["hdfsNameNode", hdfsNameNodeClusterObjects(plan.hdfsNameNode)]);
-  if (plan.hdfsJournalNode) roles.push(["hdfsJournalNode", hdfsJournalNodeClusterObjects(plan.hdfsJournalNode)]);
-  if (plan.hdfsDataNode) roles.push(["hdfsDataNode", hdfsDataNodeClusterObjects(plan.hdfsDataNode)]);
+  if (plan.hdfs) {
+    // The cluster's namespace is configured with the NameNode's keys.
+    const hdfs = hdfsClusterObjects(plan.hdfs);
+    roles.push(["hdfsNameNode", [...hdfs.cluster, ...hdfs.nameNode]], ["hdfsJournalNode", hdfs.journalNode], ["hdfsDataNode", hdfs.dataNode]);
+  }
   for (const [role, refs] of roles) {
     add(refs, (ref) =>
       ref.kind === "Namespace"

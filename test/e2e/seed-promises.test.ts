@@ -158,6 +158,30 @@ describe("the seed's promises, on the local cluster", () => {
     assertSucceeded(await stack.preview(["--expect-no-changes"]), "pulumi preview --expect-no-changes");
   });
 
+  test("6a. nodes node-exporter cannot run on (EKS Fargate, virtual-kubelet) get none of its pods, other DaemonSets' pods yes", async () => {
+    const nodes = { "fargate-1": "eks.amazonaws.com/compute-type=fargate", "virtual-1": "type=virtual-kubelet" };
+    try {
+      for (const [node, label] of Object.entries(nodes)) {
+        await clusterScript(["add-node", node]);
+        await kubectl(["label", "node", node, label, "--overwrite"]);
+      }
+      // The nodes are Ready and schedulable: the DataNodes (no such affinity) run there.
+      await waitFor(async () => {
+        const p = await placement(dataNode);
+        return Object.keys(nodes).every((n) => p.get(n)?.some(isPodRunning));
+      }, 60_000, { what: "DataNodes on fargate-1 and virtual-1" });
+      // node-exporter does not (a pod placed before the label went on is removed by the DaemonSet controller).
+      await waitFor(async () => {
+        const p = await placement(nodeExporter);
+        return Object.keys(nodes).every((n) => !p.has(n));
+      }, 60_000, { what: "no node-exporter pod on fargate-1 and virtual-1" });
+      await assertOnePodOn(nodeExporter, allNodes);
+    } finally {
+      for (const node of Object.keys(nodes)) await clusterScript(["remove-node", node]).catch(() => undefined);
+    }
+    await waitFor(async () => (await getDaemonSet(dataNode.namespace, dataNode.name))?.status?.desiredNumberScheduled === nodeCount, 60_000, { what: "DataNodes desired back to N" });
+  });
+
   test("7. invalid config: preview and up fail with the validation message and touch nothing", async () => {
     const before = await clusterDump();
     stack.setConfig(config({ "node-2": highCpu, Node_9: highCpu }, { nodeExporter: { port: 8020 } }));

@@ -31,6 +31,9 @@ export class TestStack {
     return this.configFile;
   }
 
+  /** The program the commands run (a checkout of this project). Default: this checkout. */
+  programDir = repoRoot;
+
   constructor(public readonly name: string) {}
 
   /** Creates the stack (removing a leftover one of the same name first). */
@@ -77,7 +80,7 @@ export class TestStack {
   async pulumi(args: string[], opts: { allowFailure?: boolean; signal?: AbortSignal; wrapper?: string[] } = {}): Promise<PulumiResult> {
     const start = Date.now();
     const [file, ...rest] = [...(opts.wrapper ?? []), "pulumi", ...args];
-    const r = await run(file, rest, { cwd: repoRoot, all: true, cancelSignal: opts.signal, env: this.env });
+    const r = await run(file, rest, { cwd: this.programDir, all: true, cancelSignal: opts.signal, env: this.env });
     const result = {
       exitCode: r.exitCode ?? -1,
       stdout: String(r.stdout ?? ""),

@@ -1,6 +1,7 @@
 // index.ts as `pulumi preview` runs it, under mocks: the dev stack's config in, resources and outputs out.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { serviceMonitorSchema } from "../support/crd";
 import { KubernetesSchema } from "../support/openapi";
 import { find, kubernetesObjects, promiseOf, RegisteredResource, runProgram, stackFileConfig } from "../support/mocks";
 
@@ -52,19 +53,30 @@ describe("the program with the dev stack", () => {
     }
   });
 
-  it("renders the optional objects (kube-rbac-proxy RBAC, NetworkPolicy, ServiceMonitor aside) schema-valid too", async () => {
+  it("renders the optional objects schema-valid too (the ServiceMonitor against its CRD)", async () => {
     const run = await runProgram({
       ...stackFileConfig("dev"),
-      nodeExporter: { rbacProxy: true, networkPolicyFrom: [{ namespaceSelector: { matchLabels: { team: "monitoring" } } }] },
+      nodeExporter: {
+        rbacProxy: true,
+        serviceMonitor: true,
+        serviceMonitorLabels: { release: "prometheus" },
+        networkPolicyFrom: [{ namespaceSelector: { matchLabels: { team: "monitoring" } } }],
+        textfileDirectory: "/var/lib/node-exporter/textfile",
+        sysTimeCapability: true,
+        collectors: { systemd: true },
+        affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { matchExpressions: [{ key: "pool", operator: "In", values: ["metal"] }] } }] } },
+      },
     });
     assert.equal(run.error, undefined);
     const schema = new KubernetesSchema();
+    const monitors = serviceMonitorSchema();
     const kinds = new Set<string>();
     for (const object of kubernetesObjects(run.registered)) {
       kinds.add(object.kind);
-      assert.deepEqual(schema.errors(object), [], `${object.kind} ${object.metadata?.name}`);
+      const errors = object.kind === "ServiceMonitor" ? monitors.errors(JSON.parse(JSON.stringify(object))) : schema.errors(object);
+      assert.deepEqual(errors, [], `${object.kind} ${object.metadata?.name}`);
     }
-    for (const kind of ["ClusterRole", "ClusterRoleBinding", "NetworkPolicy"]) assert.ok(kinds.has(kind), kind);
+    for (const kind of ["ClusterRole", "ClusterRoleBinding", "NetworkPolicy", "ResourceQuota", "Secret", "ServiceMonitor"]) assert.ok(kinds.has(kind), kind);
   });
 
   it("the schema check catches a misspelt field and a wrong type", () => {

@@ -2,12 +2,19 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { XMLParser } from "fast-xml-parser";
 import * as pulumi from "@pulumi/pulumi";
+import type { HdfsSiteArgs } from "../../../components/hadoopConfig";
 import { HdfsNameNodeArgs, HdfsNameNodeDaemonSet, membershipChangeWarning } from "../../../components/hdfsNameNode";
+import { hdfsSite } from "../../../components/hdfsShared";
 import { find, promiseOf, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
-async function render(args: HdfsNameNodeArgs = {}): Promise<{ component: HdfsNameNodeDaemonSet; registered: RegisteredResource[]; ds: any }> {
+/** The NameNode's own arguments, and the site's (hosts: the NameNode hosts), from which its site is rendered. */
+type RenderArgs = Partial<HdfsNameNodeArgs> & Partial<Omit<HdfsSiteArgs, "nameNodeHosts">> & { hosts?: string[] };
+
+async function render(args: RenderArgs = {}): Promise<{ component: HdfsNameNodeDaemonSet; registered: RegisteredResource[]; ds: any }> {
   const registered = useMocks();
-  const component = new HdfsNameNodeDaemonSet("hdfs-namenode", { hosts: ["node-2", "node-5", "node-8"], ...args });
+  const { hosts = ["node-2", "node-5", "node-8"], zookeeperQuorum, replication, coreSite, hdfsSite: extraHdfsSite, ...own } = args;
+  const site = hdfsSite({ nameNodeHosts: hosts, zookeeperQuorum, replication, coreSite, hdfsSite: extraHdfsSite });
+  const component = new HdfsNameNodeDaemonSet("hdfs-namenode", { site, ...own });
   await settled();
   return { component, registered, ds: find(registered, "kubernetes:apps/v1:DaemonSet").inputs };
 }
@@ -25,11 +32,11 @@ const podSpec = (ds: any) => ds.spec.template.spec;
 const byName = (list: any[], name: string) => list.find((x) => x.name === name);
 
 describe("HdfsNameNodeDaemonSet", () => {
-  it("runs only on nodes with the configured labels, in its own namespace", async () => {
+  it("runs only on nodes with the configured labels, in the hdfs namespace, without creating it (HdfsCluster does)", async () => {
     const { registered, ds } = await render();
     assert.deepEqual(podSpec(ds).nodeSelector, { host: "high-cpu" });
     assert.equal(podSpec(ds).tolerations, undefined);
-    assert.equal(find(registered, "kubernetes:core/v1:Namespace").inputs.metadata.name, "hdfs");
+    assert.equal(registered.filter((r) => r.type === "kubernetes:core/v1:Namespace").length, 0);
     assert.equal(ds.metadata.namespace, "hdfs");
     assert.deepEqual(podSpec((await render({ nodeSelector: { "hdfs/namenode": "true" } })).ds).nodeSelector, { "hdfs/namenode": "true" });
   });
@@ -200,7 +207,7 @@ describe("NameNode membership changes", () => {
       },
       call: (args) => args.inputs,
     }, "k8s-daemonsets", "test", false);
-    const component = new HdfsNameNodeDaemonSet("hdfs-namenode", { hosts: ["node-2", "node-5", "node-9"] });
+    const component = new HdfsNameNodeDaemonSet("hdfs-namenode", { site: hdfsSite({ nameNodeHosts: ["node-2", "node-5", "node-9"] }) });
     await settled();
     assert.equal(await promiseOf(component.formatHost), "node-2");
     assert.ok(warnings.some((w) => /membership change/.test(w) && /removed: \[node-8\]/.test(w)), warnings.join("\n"));

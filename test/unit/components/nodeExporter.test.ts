@@ -3,7 +3,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { NodeExporterArgs, NodeExporterDaemonSet, nodeExporterDefaults } from "../../../components/nodeExporter";
+import { imageVersion } from "../../../components/labels";
+import {
+  filesystemExclusionArgs,
+  NodeExporterArgs,
+  NodeExporterDaemonSet,
+  nodeExporterDefaultAffinity,
+  nodeExporterDefaults,
+  nodeExporterFilesystemExclusions,
+  rbacProxyTlsCipherSuites,
+} from "../../../components/nodeExporter";
+import { serviceMonitorSchema } from "../../support/crd";
 import { find, promiseOf, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
 async function render(args: NodeExporterArgs = {}): Promise<{ component: NodeExporterDaemonSet; registered: RegisteredResource[]; ds: any }> {
@@ -46,22 +56,59 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.equal(c.imagePullPolicy, "IfNotPresent");
   });
 
-  it("passes /proc, /sys and / through read-only, / with HostToContainer propagation", async () => {
+  it("passes /proc, /sys and / through read-only, /sys and / with HostToContainer propagation", async () => {
     const { ds } = await render();
     assert.deepEqual(volume(ds, "proc"), { name: "proc", hostPath: { path: "/proc" } });
     assert.deepEqual(volume(ds, "sys"), { name: "sys", hostPath: { path: "/sys" } });
     assert.deepEqual(volume(ds, "root"), { name: "root", hostPath: { path: "/" } });
     assert.deepEqual(mount(ds, "proc"), { name: "proc", mountPath: "/host/proc", readOnly: true });
-    assert.deepEqual(mount(ds, "sys"), { name: "sys", mountPath: "/host/sys", readOnly: true });
+    assert.deepEqual(mount(ds, "sys"), { name: "sys", mountPath: "/host/sys", readOnly: true, mountPropagation: "HostToContainer" });
     assert.deepEqual(mount(ds, "root"), { name: "root", mountPath: "/host/root", readOnly: true, mountPropagation: "HostToContainer" });
     for (const m of container(ds).volumeMounts) assert.equal(m.readOnly, true, `${m.name} must be read-only`);
   });
 
-  it("can drop the root mount's propagation, or the root mount and its flags", async () => {
-    assert.equal(mount((await render({ hostRootPropagation: null })).ds, "root").mountPropagation, undefined);
+  it("can drop the root and sys mounts' propagation, or the root mount and its flags", async () => {
+    const noPropagation = (await render({ hostRootPropagation: null, hostSysPropagation: null })).ds;
+    assert.equal(mount(noPropagation, "root").mountPropagation, undefined);
+    assert.equal(mount(noPropagation, "sys").mountPropagation, undefined);
+    assert.equal(mount((await render({ hostSysPropagation: null })).ds, "root").mountPropagation, "HostToContainer");
     const { ds } = await render({ hostRoot: false });
     assert.equal(volume(ds, "root"), undefined);
     assert.ok(!container(ds).args.some((a: string) => a.startsWith("--path.rootfs")));
+  });
+
+  it("mounts a textfile directory read-only for the textfile collector only when one is given", async () => {
+    const plain = (await render()).ds;
+    assert.equal(volume(plain, "textfile"), undefined);
+    assert.ok(!container(plain).args.some((a: string) => a.startsWith("--collector.textfile.directory")));
+    const { ds } = await render({ textfileDirectory: "/var/lib/node-exporter/textfile" });
+    assert.deepEqual(volume(ds, "textfile"), { name: "textfile", hostPath: { path: "/var/lib/node-exporter/textfile", type: "DirectoryOrCreate" } });
+    assert.deepEqual(mount(ds, "textfile"), { name: "textfile", mountPath: "/host/textfile", readOnly: true });
+    assert.ok(container(ds).args.includes("--collector.textfile.directory=/host/textfile"));
+  });
+
+  it("switches btrfs, hwmon and wifi off by default; the map of collectors is configurable", async () => {
+    const args: string[] = container((await render()).ds).args;
+    for (const name of ["btrfs", "hwmon", "wifi"]) assert.ok(args.includes(`--no-collector.${name}`), name);
+    const custom: string[] = container((await render({ collectors: { hwmon: true, systemd: true, wifi: false } })).ds).args;
+    assert.ok(custom.includes("--collector.hwmon") && custom.includes("--collector.systemd") && custom.includes("--no-collector.wifi"));
+    assert.ok(custom.includes("--no-collector.btrfs"), "a given map is merged over the default: btrfs stays off");
+    const none: string[] = container((await render({ collectors: null })).ds).args;
+    assert.ok(!none.some((a) => /^--(no-)?collector\.(btrfs|hwmon|wifi)$/.test(a)), "null switches none");
+  });
+
+  it("adds SYS_TIME for the timex collector only on request, beside dropping every other capability", async () => {
+    assert.deepEqual(container((await render()).ds).securityContext.capabilities, { drop: ["ALL"] });
+    const { ds } = await render({ sysTimeCapability: true });
+    assert.deepEqual(container(ds).securityContext.capabilities, { drop: ["ALL"], add: ["SYS_TIME"] });
+    assert.equal(ds.metadata.annotations["k8s-daemonsets/capabilities"], "SYS_TIME");
+    assert.deepEqual(container((await render({ sysTimeCapability: true, hardened: false })).ds).securityContext, { capabilities: { add: ["SYS_TIME"] } });
+  });
+
+  it("names node-exporter the default container (kubectl logs/exec), after the container's name", async () => {
+    assert.deepEqual((await render()).ds.spec.template.metadata.annotations, { "kubectl.kubernetes.io/default-container": "node-exporter" });
+    const renamed = (await render({ containerName: "exporter", rbacProxy: true })).ds.spec.template.metadata.annotations;
+    assert.equal(renamed["kubectl.kubernetes.io/default-container"], "exporter");
   });
 
   it("points the collectors at the host paths and excludes container mounts and veths", async () => {
@@ -92,6 +139,14 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.ok(custom.args.includes("--web.listen-address=[$(HOST_IP)]:9200"));
   });
 
+  it("listens on every address with listenHost \"\" or 0.0.0.0, without the node-IP variable", async () => {
+    for (const [listenHost, flag] of [["", "--web.listen-address=:9100"], ["0.0.0.0", "--web.listen-address=0.0.0.0:9100"]]) {
+      const c = container((await render({ listenHost })).ds);
+      assert.equal(c.args.filter((a: string) => a.startsWith("--web.listen-address")).join(" "), flag);
+      assert.equal(c.env, undefined);
+    }
+  });
+
   it("runs as nobody with a read-only root filesystem, no privilege escalation and no capabilities", async () => {
     const { ds } = await render();
     assert.deepEqual(ds.spec.template.spec.securityContext, {
@@ -102,14 +157,29 @@ describe("NodeExporterDaemonSet defaults", () => {
     });
   });
 
-  it("tolerates every taint and runs on Linux nodes", async () => {
+  it("tolerates every taint and runs on Linux nodes, but not on EKS Fargate or virtual-kubelet nodes", async () => {
     const spec = (await render()).ds.spec.template.spec;
     assert.deepEqual(spec.tolerations, [{ operator: "Exists" }]);
     assert.deepEqual(spec.nodeSelector, { "kubernetes.io/os": "linux" });
-    assert.equal(spec.affinity, undefined);
-    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "type", operator: "NotIn", values: ["virtual-kubelet"] }] }] } } };
+    const [term, ...more] = spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    assert.equal(more.length, 0);
+    // A node matches the one term only if it matches every expression: Fargate and virtual-kubelet nodes match none.
+    const admits = (nodeLabels: Record<string, string>) =>
+      term.matchExpressions.every((e: any) => e.operator === "NotIn" && !e.values.includes(nodeLabels[e.key]));
+    assert.equal(admits({ "kubernetes.io/os": "linux" }), true);
+    assert.equal(admits({ "eks.amazonaws.com/compute-type": "ec2" }), true);
+    assert.equal(admits({ "eks.amazonaws.com/compute-type": "fargate" }), false);
+    assert.equal(admits({ type: "virtual-kubelet" }), false);
+    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["node-3"] }] }] } } };
     const withAffinity = (await render({ placement: { ...nodeExporterDefaults.placement, affinity } })).ds.spec.template.spec;
     assert.deepEqual(withAffinity.affinity, affinity);
+    assert.equal((await render({ placement: { affinity: null } })).ds.spec.template.spec.affinity, undefined);
+    // A placement given is merged field by field over the default: the fields it leaves out keep theirs.
+    assert.deepEqual((await render({ placement: {} })).ds.spec.template.spec.affinity, nodeExporterDefaultAffinity);
+    const pinned = (await render({ placement: { nodeSelector: { pool: "metal" } } })).ds.spec.template.spec;
+    assert.deepEqual(pinned.nodeSelector, { pool: "metal" }, "a node selector replaces the default one");
+    assert.deepEqual(pinned.tolerations, [{ operator: "Exists" }]);
+    assert.deepEqual(nodeExporterDefaults.placement.affinity, nodeExporterDefaultAffinity);
   });
 
   it("probes liveness and readiness on the metrics port", async () => {
@@ -125,6 +195,23 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.deepEqual(container(ds).resources, { requests: { cpu: "100m", memory: "180Mi" }, limits: { memory: "180Mi" } });
   });
 
+  it("creates, with the namespace, the quota GKE needs before it admits system-node-critical pods outside kube-system", async () => {
+    const { registered, component } = await render();
+    const quota = find(registered, "kubernetes:core/v1:ResourceQuota").inputs;
+    assert.equal(quota.metadata.namespace, "monitoring");
+    assert.equal(quota.metadata.name, "node-exporter-critical-pods");
+    assert.deepEqual(quota.spec.scopeSelector, { matchExpressions: [{ scopeName: "PriorityClass", operator: "In", values: ["system-node-critical"] }] });
+    // It limits nothing: at least one pod per node of the largest cluster Kubernetes supports (5,000 nodes).
+    const [, digits, unit] = /^(\d+)([kMG]?)$/.exec(quota.spec.hard.pods)!;
+    assert.ok(Number(digits) * ({ "": 1, k: 1e3, M: 1e6, G: 1e9 } as Record<string, number>)[unit] >= 5000);
+    assert.ok(component.criticalPodsQuota);
+    const cluster = (await render({ priorityClassName: "system-cluster-critical" })).registered;
+    assert.deepEqual(find(cluster, "kubernetes:core/v1:ResourceQuota").inputs.spec.scopeSelector.matchExpressions[0].values, ["system-cluster-critical"]);
+    for (const args of [{ criticalPodsQuota: false }, { priorityClassName: "node-monitoring" }, { priorityClassName: null }] as NodeExporterArgs[]) {
+      assert.equal((await render(args)).registered.filter((r) => r.type === "kubernetes:core/v1:ResourceQuota").length, 0, JSON.stringify(args));
+    }
+  });
+
   it("has its own ServiceAccount without an API token, and a headless Service for scraping", async () => {
     const { registered, ds } = await render();
     const sa = find(registered, "kubernetes:core/v1:ServiceAccount").inputs;
@@ -137,12 +224,18 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.deepEqual(svc.selector, ds.spec.selector.matchLabels);
   });
 
-  it("creates a ServiceMonitor only when asked", async () => {
+  it("creates a ServiceMonitor only when asked: job from the Service's name label, instance = node, labels from args", async () => {
     assert.equal((await render()).registered.filter((r) => r.type === "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").length, 0);
-    const { registered } = await render({ serviceMonitor: true, scrapeInterval: "15s" });
+    const { registered } = await render({ serviceMonitor: true, scrapeInterval: "15s", serviceMonitorLabels: { release: "kube-prometheus-stack" } });
     const sm = find(registered, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").inputs;
+    const svc = find(registered, "kubernetes:core/v1:Service").inputs;
     assert.equal(sm.spec.endpoints[0].port, "metrics");
     assert.equal(sm.spec.endpoints[0].interval, "15s");
+    assert.equal(sm.metadata.labels.release, "kube-prometheus-stack");
+    assert.equal(svc.metadata.labels[sm.spec.jobLabel], "node-exporter", "the job label names a label the Service carries");
+    assert.deepEqual(sm.spec.endpoints[0].relabelings, [{ action: "replace", sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "instance" }]);
+    assert.equal(sm.spec.endpoints[0].bearerTokenFile, undefined);
+    assert.equal(sm.spec.endpoints[0].scheme, undefined);
   });
 
   it("creates its namespace with Pod Security labels, unless told to use an existing one", async () => {
@@ -162,15 +255,40 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.equal(proxy.name, "kube-rbac-proxy");
     assert.ok(proxy.args.includes("--secure-listen-address=[$(HOST_IP)]:9100"));
     assert.ok(proxy.args.includes("--upstream=http://127.0.0.1:9101/"));
-    assert.deepEqual(proxy.ports, [{ name: "metrics", containerPort: 9100, hostPort: 9100 }]);
+    assert.deepEqual(proxy.ports, [{ name: "metrics", containerPort: 9100, hostPort: 9100 }, { name: "proxy-health", containerPort: 8888, hostPort: 8888 }]);
+    assert.equal(proxy.image, "quay.io/brancz/kube-rbac-proxy:v0.22.1");
+    assert.ok(proxy.args.includes("--proxy-endpoints-port=8888"));
+    assert.ok(proxy.args.includes(`--tls-cipher-suites=${rbacProxyTlsCipherSuites.join(",")}`));
+    for (const suite of rbacProxyTlsCipherSuites) assert.match(suite, /^TLS_ECDHE_(RSA|ECDSA)_WITH_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305)$/);
     assert.deepEqual(proxy.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    // Probes: node-exporter where it listens (loopback, which the kubelet shares on the host network), the proxy on its
+    // own health endpoint over HTTPS (the metrics port needs a token).
+    for (const probe of [exporter.livenessProbe, exporter.readinessProbe]) {
+      assert.deepEqual(probe.httpGet, { host: "127.0.0.1", path: "/", port: 9101, scheme: "HTTP" });
+    }
+    for (const probe of [proxy.livenessProbe, proxy.readinessProbe]) {
+      assert.deepEqual(probe.httpGet, { path: "/healthz", port: "proxy-health", scheme: "HTTPS" });
+    }
+    assert.equal(proxy.ports.find((p: any) => p.name === proxy.readinessProbe.httpGet.port).containerPort, Number(/--proxy-endpoints-port=(\d+)/.exec(proxy.args.join(" "))![1]));
+    assert.equal(exporter.livenessProbe.httpGet.port, Number(/127\.0\.0\.1:(\d+)/.exec(exporter.args.find((a: string) => a.startsWith("--web.listen-address")))![1]));
     assert.equal(ds.spec.template.spec.automountServiceAccountToken, true);
-    const role = find(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").inputs;
+    const role = find(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "node-exporter-rbac-proxy").inputs;
     assert.deepEqual(role.rules.map((r: any) => r.resources[0]).sort(), ["subjectaccessreviews", "tokenreviews"]);
-    const binding = find(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").inputs;
+    const binding = find(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "node-exporter-rbac-proxy").inputs;
     assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "node-exporter", namespace: "monitoring" }]);
     const endpoint = find(registered, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").inputs.spec.endpoints[0];
     assert.equal(endpoint.scheme, "https");
+    // The monitor scrapes with a token from a Secret (no bearerTokenFile): a scraper ServiceAccount that may get /metrics.
+    assert.equal(endpoint.bearerTokenFile, undefined);
+    const token = registered.find((r) => r.type === "kubernetes:core/v1:Secret")!.inputs;
+    assert.equal(token.type, "kubernetes.io/service-account-token");
+    assert.deepEqual(endpoint.authorization, { type: "Bearer", credentials: { name: token.metadata.name, key: "token" } });
+    const scraper = registered.find((r) => r.type === "kubernetes:core/v1:ServiceAccount" && r.inputs.metadata.name === token.metadata.annotations["kubernetes.io/service-account.name"]);
+    assert.ok(scraper, "the token's ServiceAccount exists");
+    const scraperRole = registered.find((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole" && r.inputs.metadata.name === scraper.inputs.metadata.name)!.inputs;
+    assert.deepEqual(scraperRole.rules, [{ nonResourceURLs: ["/metrics"], verbs: ["get"] }]);
+    const scraperBinding = registered.find((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding" && r.inputs.metadata.name === scraper.inputs.metadata.name)!.inputs;
+    assert.deepEqual(scraperBinding.subjects, [{ kind: "ServiceAccount", name: scraper.inputs.metadata.name, namespace: "monitoring" }]);
     const plain = await render();
     assert.equal(plain.registered.filter((r) => r.type.includes("rbac.authorization.k8s.io")).length, 0);
   });
@@ -191,6 +309,91 @@ describe("NodeExporterDaemonSet defaults", () => {
   });
 });
 
+describe("the ServiceMonitor under prometheus-operator's CRD schema (v0.87.0)", () => {
+  const serviceMonitor = async (args: NodeExporterArgs) =>
+    find((await render({ serviceMonitor: true, ...args })).registered, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").inputs;
+
+  it("is valid as rendered, plain and behind kube-rbac-proxy", async () => {
+    const schema = serviceMonitorSchema();
+    for (const args of [{}, { rbacProxy: true, serviceMonitorLabels: { release: "prometheus" }, scrapeInterval: "1m" }] as NodeExporterArgs[]) {
+      const sm = JSON.parse(JSON.stringify(await serviceMonitor(args)));
+      assert.deepEqual(schema.errors(sm), [], JSON.stringify(args));
+    }
+  });
+
+  it("the check is not vacuous: a misspelt field, a bad duration and a bad scheme are errors", async () => {
+    const schema = serviceMonitorSchema();
+    const sm = JSON.parse(JSON.stringify(await serviceMonitor({ rbacProxy: true })));
+    sm.spec.endpoints[0].relabellings = sm.spec.endpoints[0].relabelings;
+    sm.spec.endpoints[0].interval = "30 seconds";
+    sm.spec.endpoints[0].scheme = "tcp";
+    sm.spec.endpoints[0].authorization.credentials.secretName = "x";
+    const errors = schema.errors(sm).join("\n");
+    for (const expected of ["(relabellings)", "/spec/endpoints/0/interval", "/spec/endpoints/0/scheme", "(secretName)"]) {
+      assert.ok(errors.includes(expected), `${expected} not in:\n${errors}`);
+    }
+    delete sm.spec.selector;
+    assert.ok(schema.errors(sm).some((e) => e.includes("selector")));
+  });
+});
+
+describe("node-exporter filesystem exclusions", () => {
+  // node_exporter v1.12.1, collector/filesystem_linux.go: defMountPointsExcluded and defFSTypesExcluded, verbatim.
+  const upstreamV1121 = {
+    mountPoints: "^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)",
+    fsTypes: "^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tracefs)$",
+  };
+  const flag = (args: string[], name: string) => {
+    const arg = args.find((a) => a.startsWith(`--collector.filesystem.${name}=`));
+    assert.ok(arg, name);
+    return new RegExp(arg.slice(arg.indexOf("=") + 1));
+  };
+
+  it("were reviewed for the version the default image runs (update the lists and reviewedFor together)", () => {
+    assert.equal(
+      nodeExporterFilesystemExclusions.reviewedFor,
+      imageVersion(nodeExporterDefaults.image),
+      `the default image is ${nodeExporterDefaults.image}: compare nodeExporterFilesystemExclusions with that version's ` +
+        "collector/filesystem_linux.go defaults (passing the flags replaces them), then set reviewedFor",
+    );
+  });
+
+  it("start from the binary's own defaults, unchanged", () => {
+    const upstreamOnly = filesystemExclusionArgs({
+      ...nodeExporterFilesystemExclusions,
+      mountPoints: { ...nodeExporterFilesystemExclusions.mountPoints, kubernetes: [] },
+      fsTypes: { ...nodeExporterFilesystemExclusions.fsTypes, kubernetes: [] },
+    });
+    assert.equal(flag(upstreamOnly, "mount-points-exclude").source, new RegExp(upstreamV1121.mountPoints).source);
+    assert.equal(flag(upstreamOnly, "fs-types-exclude").source, new RegExp(upstreamV1121.fsTypes).source);
+  });
+
+  it("are what the container gets, and exclude container and pod mounts but not the host's own filesystems", async () => {
+    const args: string[] = container((await render()).ds).args;
+    for (const f of filesystemExclusionArgs()) assert.ok(args.includes(f), f);
+    const mountPoints = flag(args, "mount-points-exclude");
+    const fsTypes = flag(args, "fs-types-exclude");
+    for (const excluded of [
+      "/run/credentials/systemd-journald.service", // systemd credentials (upstream)
+      "/var/lib/containers/storage/overlay", // podman / CRI-O storage (upstream)
+      "/var/lib/docker/overlay2/abc/merged",
+      "/var/lib/kubelet/pods/0b1c/volumes/kubernetes.io~projected/kube-api-access-x",
+      "/var/lib/kubelet/plugins/kubernetes.io/csi/pv/pvc-1/globalmount",
+      "/run/containerd/io.containerd.runtime.v2.task/k8s.io/abc/rootfs",
+      "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/abc/shm",
+      "/run/k3s/containerd/io.containerd.runtime.v2.task/k8s.io/abc/rootfs",
+      "/proc", "/sys/fs/cgroup", "/dev/shm",
+    ]) {
+      assert.ok(mountPoints.test(excluded), `${excluded} must be excluded`);
+    }
+    for (const kept of ["/", "/boot", "/var", "/var/lib/kubelet", "/var/lib/containerd", "/var/lib/docker", "/run", "/data/disk1", "/devices"]) {
+      assert.ok(!mountPoints.test(kept), `${kept} must be reported`);
+    }
+    for (const excluded of ["erofs", "squashfs", "overlay", "cgroup", "cgroup2", "nsfs", "tracefs"]) assert.ok(fsTypes.test(excluded), excluded);
+    for (const kept of ["ext4", "xfs", "btrfs", "zfs", "vfat", "tmpfs", "nfs4"]) assert.ok(!fsTypes.test(kept), kept);
+  });
+});
+
 describe("NodeExporterDaemonSet reproduces the seed's manifest", () => {
   it("renders the seed's DaemonSet field by field from the seed's values", async () => {
     const fixture = parse(fs.readFileSync(path.join(__dirname, "..", "..", "fixtures", "seed-node-exporter.yaml"), "utf8"));
@@ -208,9 +411,13 @@ describe("NodeExporterDaemonSet reproduces the seed's manifest", () => {
       priorityClassName: "system-node-critical",
       listenHost: null,
       hostRoot: false,
+      hostSysPropagation: null,
       collectorArgs: [],
+      collectors: null,
+      podAnnotations: {},
       resources: { limits: { memory: "50Mi" }, requests: { cpu: "100m", memory: "50Mi" } },
-      placement: {},
+      placement: { nodeSelector: {}, tolerations: [], affinity: null },
+      criticalPodsQuota: false,
       dnsPolicy: null,
       hardened: false,
       probes: false,

@@ -58,4 +58,22 @@ describe("the dev stack under the policy pack", () => {
       "node-exporter host-access-declared",
     ]);
   });
+
+  it("node-exporter's opt-in SYS_TIME is declared, passes the pack, and is refused without the declaration", async () => {
+    const run = await runProgram({ ...stackFileConfig("dev"), nodeExporter: { sysTimeCapability: true } });
+    assert.equal(run.error, undefined);
+    const ds = find(run.registered, "kubernetes:apps/v1:DaemonSet", "node-exporter");
+    assert.equal(ds.inputs.metadata.annotations["k8s-daemonsets/capabilities"], "SYS_TIME");
+    const verdict = async (inputs: any) => {
+      const failed: string[] = [];
+      for (const p of policies) {
+        if ((await runPolicy(p, validationArgs(ds.type, inputs, ds.name))).violations.length > 0) failed.push(p.name);
+      }
+      return failed;
+    };
+    assert.deepEqual(await verdict(ds.inputs), []);
+    const undeclared = structuredClone(ds.inputs);
+    delete undeclared.metadata.annotations["k8s-daemonsets/capabilities"];
+    assert.deepEqual(await verdict(undeclared), ["capabilities-declared"]);
+  });
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { nodeExporterFilesystemExclusions } from "../../../components/nodeExporter";
 import { configWarnings, parseStackConfig, StackConfigError } from "../../../stacks/config";
 import { stackFileConfig } from "../../support/mocks";
 
@@ -79,6 +80,23 @@ describe("stack config", () => {
     { name: "rbacProxy without a ServiceAccount", config: { ...valid, nodeExporter: { rbacProxy: true, serviceAccount: false } }, expect: [/^k8s-daemonsets:nodeExporter\.rbacProxy: kube-rbac-proxy needs the component's ServiceAccount/] },
     { name: "NetworkPolicy peer with a typo", config: { ...valid, nodeExporter: { networkPolicyFrom: [{ namespaceSelecter: {} }] } }, expect: [/nodeExporter\.networkPolicyFrom\[0\]\.namespaceSelecter: unknown config key/] },
     { name: "nodeLabels not a map", config: { nodeLabels: ["node-2"] }, expect: [/^k8s-daemonsets:nodeLabels: expected record, got a list$/] },
+    // node-exporter: collectors, host mounts, affinity, kube-rbac-proxy.
+    { name: "hostRoot off with the filesystem collector on", config: { ...valid, nodeExporter: { hostRoot: false } }, expect: [/^k8s-daemonsets:nodeExporter\.hostRoot: without the host's \/ the filesystem collector .*set nodeExporter\.collectors\.filesystem to false.*hostRootPropagation to None/] },
+    { name: "hostRoot off with the filesystem collector switched on explicitly", config: { ...valid, nodeExporter: { hostRoot: false, collectors: { filesystem: true } } }, expect: [/^k8s-daemonsets:nodeExporter\.hostRoot: /] },
+    { name: "a textfile directory with the textfile collector off", config: { ...valid, nodeExporter: { textfileDirectory: "/var/lib/textfile", collectors: { textfile: false } } }, expect: [/^k8s-daemonsets:nodeExporter\.textfileDirectory: is mounted for the textfile collector, which nodeExporter\.collectors\.textfile switches off/] },
+    { name: "a relative textfile directory", config: { ...valid, nodeExporter: { textfileDirectory: "textfile" } }, expect: [/^k8s-daemonsets:nodeExporter\.textfileDirectory: "textfile" must be an absolute path/] },
+    { name: "a collector name with a flag in it", config: { ...valid, nodeExporter: { collectors: { "--collector.hwmon": true } } }, expect: [/^k8s-daemonsets:nodeExporter\.collectors\["--collector\.hwmon"\]: .*is not a collector name/] },
+    { name: "a collector switched by a string", config: { ...valid, nodeExporter: { collectors: { hwmon: "on" } } }, expect: [/^k8s-daemonsets:nodeExporter\.collectors\.hwmon: expected boolean, got string "on"$/] },
+    { name: "a bad /sys propagation", config: { ...valid, nodeExporter: { hostSysPropagation: "Bidirectional" } }, expect: [/^k8s-daemonsets:nodeExporter\.hostSysPropagation: must be one of "HostToContainer", "None"/] },
+    { name: "an affinity with a misspelt field", config: { ...valid, nodeExporter: { affinity: { nodeAfinity: {} } } }, expect: [/^k8s-daemonsets:nodeExporter\.affinity\.nodeAfinity: unknown config key$/] },
+    { name: "a node affinity term with an unknown operator", config: { ...valid, nodeExporter: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "type", operator: "Not", values: ["x"] }] }] } } } } }, expect: [/^k8s-daemonsets:nodeExporter\.affinity\.nodeAffinity\.requiredDuringSchedulingIgnoredDuringExecution\.nodeSelectorTerms\[0\]\.matchExpressions\[0\]\.operator: must be one of "In", "NotIn"/] },
+    { name: "NotIn without values", config: { ...valid, nodeExporter: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "type", operator: "NotIn" }] }] } } } } }, expect: [/nodeSelectorTerms\[0\]\.matchExpressions\[0\]\.values: operator NotIn needs at least one value/] },
+    { name: "Exists with values", config: { ...valid, nodeExporter: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 5, preference: { matchExpressions: [{ key: "gpu", operator: "Exists", values: ["yes"] }] } }] } } } }, expect: [/preference\.matchExpressions\[0\]\.values: operator Exists takes no values/] },
+    { name: "a required node affinity without terms", config: { ...valid, nodeExporter: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } } }, expect: [/requiredDuringSchedulingIgnoredDuringExecution\.nodeSelectorTerms: .*at least one term/] },
+    { name: "an affinity weight out of range", config: { ...valid, nodeExporter: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 0, preference: {} }] } } } }, expect: [/preferredDuringSchedulingIgnoredDuringExecution\[0\]\.weight: 0 weight must be 1-100/] },
+    { name: "the proxy's health port on the metrics port", config: { ...valid, nodeExporter: { rbacProxy: true, rbacProxyHealthPort: 9100 } }, expect: [/^k8s-daemonsets:nodeExporter\.rbacProxyHealthPort: host port 9100 is already claimed by the node-exporter metrics port/] },
+    { name: "the proxy's health port on a NameNode port", config: { ...valid, nodeExporter: { rbacProxy: true, rbacProxyHealthPort: 9870 } }, expect: [/hdfsNameNode\.httpPort: host port 9870 is already claimed by the kube-rbac-proxy health port \(k8s-daemonsets:nodeExporter\.rbacProxyHealthPort\)/] },
+    { name: "a bad ServiceMonitor label", config: { ...valid, nodeExporter: { serviceMonitorLabels: { release: "kube prometheus" } } }, expect: [/^k8s-daemonsets:nodeExporter\.serviceMonitorLabels\.release: "kube prometheus" label value must be/] },
     // HDFS: HA membership, quorum, ZooKeeper, JournalNodes, DataNodes.
     { name: "more than 5 NameNode hosts", config: { nodeLabels: hosts(6) }, expect: [/^k8s-daemonsets:hdfsNameNode\.nodeSelector: host=high-cpu selects 6 nodes in nodeLabels \(node-2, .*node-7\); an HA nameservice has at most 5 NameNodes .*remove the label from 1 of them/] },
     { name: "2 NameNodes with JournalNodes on the same 2 hosts", config: { nodeLabels: hosts(2) }, expect: [/^k8s-daemonsets:hdfsJournalNode\.nodeSelector: 2 NameNodes form an HA nameservice, whose shared edits need a quorum of at least 3 JournalNodes, but host=high-cpu \(the NameNode's selector, the default\) selects 2 nodes .*label a third host for JournalNodes/] },
@@ -151,6 +169,22 @@ describe("stack config", () => {
     assert.deepEqual(configWarnings(parseStackConfig(raw(ha))), []);
     assert.deepEqual(configWarnings(parseStackConfig(raw({ nodeLabels: hosts(5) }))), []);
     assert.deepEqual(configWarnings(parseStackConfig(raw(valid))), []);
+  });
+
+  it("accepts hostRoot off with the filesystem collector off, and the proxy's health port only claimed with the proxy", () => {
+    assert.doesNotThrow(() => parseStackConfig(raw({ ...valid, nodeExporter: { hostRoot: false, collectors: { filesystem: false } } })));
+    assert.doesNotThrow(() => parseStackConfig(raw({ ...valid, nodeExporter: { rbacProxyHealthPort: 9870 } })));
+    assert.doesNotThrow(() => parseStackConfig(raw({ ...valid, nodeExporter: { textfileDirectory: "/var/lib/textfile", collectors: { textfile: true } } })));
+  });
+
+  it("warns when node-exporter runs another version than the filesystem exclusions were taken from", () => {
+    const other = parseStackConfig(raw({ ...valid, nodeExporter: { image: "quay.io/prometheus/node-exporter:v1.13.0" } }));
+    const [w, ...rest] = configWarnings(other);
+    assert.deepEqual(rest, []);
+    const reviewed = nodeExporterFilesystemExclusions.reviewedFor;
+    assert.ok(w.startsWith(`k8s-daemonsets:nodeExporter.image: the filesystem exclusions replace node_exporter's own defaults and were taken from ${reviewed}, not v1.13.0`), w);
+    assert.deepEqual(configWarnings(parseStackConfig(raw({ ...valid, nodeExporter: { image: `quay.io/prometheus/node-exporter:${reviewed}` } }))), []);
+    assert.deepEqual(configWarnings(parseStackConfig(raw({ ...valid, nodeExporter: { image: "quay.io/prometheus/node-exporter:v1.13.0", collectorArgs: [] } }))), []);
   });
 
   it("lets externally managed labels through, and a disabled NameNode needs no labels", () => {

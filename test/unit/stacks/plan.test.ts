@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseStackConfig } from "../../../stacks/config";
+import { nodeExporterDefaults } from "../../../components/nodeExporter";
+import { hdfsClusterSite } from "../../../components/hdfsCluster";
 import { planStack } from "../../../stacks/plan";
 
 const plan = (config: Record<string, unknown>) =>
@@ -18,14 +20,14 @@ describe("stack plan", () => {
       nodeLabels: { "node-1": { role: "nn" }, "node-4": { role: "nn", host: "high-cpu" }, "node-9": { host: "high-cpu" }, "node-10": { role: "nn" } },
       hdfsNameNode: { nodeSelector: { role: "nn" }, rpcPort: 8021 },
     });
-    assert.deepEqual(p.hdfsNameNode?.hosts, ["node-1", "node-4", "node-10"]);
-    assert.equal(p.hdfsNameNode?.rpcPort, 8021);
+    assert.deepEqual(p.hdfs?.nameNodeHosts, ["node-1", "node-4", "node-10"]);
+    assert.equal(p.hdfs?.ports.nameNodeRpc, 8021);
   });
 
   it("leaves disabled components out", () => {
     const p = plan({ nodeExporter: { enabled: false }, hdfsNameNode: { enabled: false } });
     assert.equal(p.nodeExporter, undefined);
-    assert.equal(p.hdfsNameNode, undefined);
+    assert.equal(p.hdfs, undefined);
   });
 
   it("overrides only the placement fields the config names", () => {
@@ -33,8 +35,31 @@ describe("stack plan", () => {
     assert.deepEqual(p.nodeExporter?.placement, {
       nodeSelector: { "kubernetes.io/os": "linux" },
       tolerations: [{ key: "gpu", operator: "Exists" }],
+      affinity: nodeExporterDefaults.placement.affinity,
     });
-    assert.equal(plan({ nodeLabels: { "node-2": { host: "high-cpu" } } }).nodeExporter?.placement, undefined);
+    assert.deepEqual(plan({ nodeLabels: { "node-2": { host: "high-cpu" } } }).nodeExporter?.placement, nodeExporterDefaults.placement);
+  });
+
+  it("merges configured affinity as the chart does: a required node affinity replaces the default, the rest is added", () => {
+    const labels = { "node-2": { host: "high-cpu" } };
+    const required = { nodeSelectorTerms: [{ matchExpressions: [{ key: "pool", operator: "In" as const, values: ["metal"] }] }] };
+    const preferred = [{ weight: 10, preference: { matchExpressions: [{ key: "zone", operator: "In" as const, values: ["a"] }] } }];
+    const replaced = plan({ nodeLabels: labels, nodeExporter: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: required } } } });
+    assert.deepEqual((replaced.nodeExporter?.placement?.affinity as any).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, required);
+    const added = plan({ nodeLabels: labels, nodeExporter: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: preferred } } } });
+    const nodeAffinity = (added.nodeExporter?.placement?.affinity as any).nodeAffinity;
+    assert.deepEqual(nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution, preferred);
+    assert.deepEqual(nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, (nodeExporterDefaults.placement.affinity as any).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution);
+  });
+
+  it("switches only the collectors the config names; the other defaults stay", () => {
+    const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, nodeExporter: { collectors: { hwmon: true, systemd: true } } });
+    assert.deepEqual(p.nodeExporter?.collectors, { ...nodeExporterDefaults.collectors, hwmon: true, systemd: true });
+  });
+
+  it("maps hostSysPropagation None to no propagation", () => {
+    const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, nodeExporter: { hostSysPropagation: "None" } });
+    assert.equal(p.nodeExporter?.hostSysPropagation, null);
   });
 
   it("maps hostRootPropagation None to no propagation", () => {
@@ -42,24 +67,21 @@ describe("stack plan", () => {
     assert.equal(p.nodeExporter?.hostRootPropagation, null);
   });
 
-  it("an HA NameNode gets JournalNodes on its hosts (selector, tolerations, image), all roles one site and namespace", () => {
+  it("an HA NameNode gets JournalNodes on its hosts (selector, tolerations, image), all roles one namespace", () => {
     const tolerations = [{ key: "dedicated", operator: "Exists" }];
     const p = plan({
       nodeLabels: { "node-2": { host: "high-cpu" }, "node-5": { host: "high-cpu" }, "node-8": { host: "high-cpu" } },
       hdfsNameNode: { tolerations, image: "apache/hadoop:3.4.0", namespace: "storage" },
     });
-    assert.deepEqual(p.hdfsJournalNode?.hosts, ["node-2", "node-5", "node-8"]);
-    assert.deepEqual(p.hdfsJournalNode?.nodeSelector, { host: "high-cpu" });
-    assert.deepEqual(p.hdfsJournalNode?.tolerations, tolerations);
-    assert.equal(p.hdfsJournalNode?.image, "apache/hadoop:3.4.0");
-    assert.equal(p.hdfsDataNode?.image, "apache/hadoop:3.4.0");
-    assert.equal(p.hdfsJournalNode?.namespace, "storage");
-    assert.equal(p.hdfsDataNode?.namespace, "storage");
-    assert.equal(p.hdfsDataNode?.tolerations, undefined); // the DataNode's own default: none
-    assert.ok(p.hdfsSite?.ha);
-    assert.equal(p.hdfsNameNode?.site, p.hdfsSite);
-    assert.equal(p.hdfsJournalNode?.site, p.hdfsSite);
-    assert.equal(p.hdfsDataNode?.site, p.hdfsSite);
+    assert.deepEqual(hdfsClusterSite(p.hdfs).journalNodeHosts, ["node-2", "node-5", "node-8"]);
+    assert.deepEqual(p.hdfs?.journalNode.nodeSelector, { host: "high-cpu" });
+    assert.deepEqual(p.hdfs?.journalNode.tolerations, tolerations);
+    assert.equal(p.hdfs?.journalNode.image, "apache/hadoop:3.4.0");
+    assert.equal(p.hdfs?.dataNode?.image, "apache/hadoop:3.4.0");
+    assert.equal(p.hdfs?.namespace, "storage"); // one namespace, the cluster's, for every role
+    assert.deepEqual(p.hdfs?.dataNode?.tolerations, []); // the DataNode's own default: none
+    assert.ok(p.hdfs?.ha);
+    assert.ok(hdfsClusterSite(p.hdfs).ha);
   });
 
   it("JournalNodes on their own label; the quorum in the shared edits URI follows it", () => {
@@ -67,20 +89,19 @@ describe("stack plan", () => {
       nodeLabels: { "node-2": { host: "high-cpu" }, "node-5": { host: "high-cpu" }, "node-3": { jn: "y" }, "node-4": { jn: "y" }, "node-6": { jn: "y" } },
       hdfsJournalNode: { nodeSelector: { jn: "y" }, rpcPort: 18485 },
     });
-    assert.deepEqual(p.hdfsJournalNode?.hosts, ["node-3", "node-4", "node-6"]);
-    assert.equal(p.hdfsSite?.hdfsSite["dfs.namenode.shared.edits.dir"], "qjournal://node-3:18485;node-4:18485;node-6:18485/hdfs-k8s");
-    assert.equal(p.hdfsJournalNode?.rpcPort, 18485);
+    assert.deepEqual(p.hdfs?.journalNodeHosts, ["node-3", "node-4", "node-6"]);
+    assert.equal(hdfsClusterSite(p.hdfs).hdfsSite["dfs.namenode.shared.edits.dir"], "qjournal://node-3:18485;node-4:18485;node-6:18485/hdfs-k8s");
+    assert.equal(p.hdfs?.ports.journalNodeRpc, 18485);
   });
 
   it("one NameNode: no JournalNodes; DataNodes unless disabled; their data directories in the site", () => {
     const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, hdfsDataNode: { dataDirHostPaths: ["/d1", "/d2"] } });
-    assert.equal(p.hdfsJournalNode, undefined);
-    assert.equal(p.hdfsSite?.ha, false);
-    assert.equal(p.hdfsSite?.hdfsSite["dfs.datanode.data.dir"], "file:///hadoop/dfs/data/0,file:///hadoop/dfs/data/1");
-    assert.equal(plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, hdfsDataNode: { enabled: false } }).hdfsDataNode, undefined);
+    assert.equal(p.hdfs?.ha, false);
+    assert.equal(hdfsClusterSite(p.hdfs).ha, false);
+    assert.equal(hdfsClusterSite(p.hdfs).hdfsSite["dfs.datanode.data.dir"], "file:///hadoop/dfs/data/0,file:///hadoop/dfs/data/1");
+    assert.equal(plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, hdfsDataNode: { enabled: false } }).hdfs?.dataNode, null);
     const off = plan({ hdfsNameNode: { enabled: false } });
-    assert.equal(off.hdfsDataNode, undefined);
-    assert.equal(off.hdfsSite, undefined);
+    assert.equal(off.hdfs, undefined);
   });
 
   it("carries the config's warnings (an even JournalNode count)", () => {
@@ -95,8 +116,7 @@ describe("rollout timeout", () => {
     const labels = { "node-2": { host: "high-cpu" } };
     const timed = plan({ nodeLabels: labels, rolloutTimeoutSeconds: 120 });
     assert.equal(timed.nodeExporter?.rolloutTimeoutSeconds, 120);
-    assert.equal(timed.hdfsNameNode?.rolloutTimeoutSeconds, 120);
-    assert.equal(timed.hdfsDataNode?.rolloutTimeoutSeconds, 120);
+    assert.equal(timed.hdfs?.rolloutTimeoutSeconds, 120); // HdfsCluster passes it to every role
     assert.equal(plan({ nodeLabels: labels }).nodeExporter?.rolloutTimeoutSeconds, undefined);
   });
 });

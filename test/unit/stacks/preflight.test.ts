@@ -141,6 +141,7 @@ describe("the program's preflight", () => {
     const configs: Record<string, unknown>[] = [
       dev,
       { ...dev, nodeExporter: { rbacProxy: true, name: "ne", namespace: "metrics" } },
+      { ...dev, nodeExporter: { rbacProxy: true, serviceMonitor: true } },
       { ...dev, nodeExporter: { createNamespace: false }, hdfsNameNode: { ...(dev.hdfsNameNode as object), createNamespace: false, priorityClassName: "high" } },
       { nodeLabels: { "node-3": { host: "high-cpu" } }, hdfsDataNode: { enabled: false }, hdfsJournalNode: { priorityClassName: "x" } },
       { nodeLabels: {}, hdfsNameNode: { enabled: false } },

@@ -1,0 +1,85 @@
+// End-to-end: a stack deployed by the program as it was before the HDFS roles were grouped under
+// HdfsCluster (the parent of the commit that added components/hdfsCluster.ts, checked out beside this one)
+// updates in place with this program: the preview has no replace and no delete, and after `pulumi up` the
+// namespace and the NameNode's membership record are the very objects first created (same uid, same data).
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { kubectlJson, repoRoot, runOk } from "../support/cluster";
+import { assertSucceeded, TestStack } from "../support/pulumi";
+
+const highCpu = { host: "high-cpu" };
+const config = {
+  nodeLabels: { "node-2": highCpu, "node-5": highCpu, "node-8": highCpu },
+  hdfsNameNode: { nodeSelector: highCpu },
+  hdfsDataNode: { tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }] },
+};
+
+/** The objects whose replacement would lose something: uid, and the membership record's data. */
+async function identities(): Promise<Record<string, unknown>> {
+  const ns = await kubectlJson<any>(["get", "namespace", "hdfs"]);
+  const membership = await kubectlJson<any>(["get", "configmap", "-n", "hdfs", "hdfs-namenode-membership"]);
+  const ds = await kubectlJson<any>(["get", "daemonsets", "-n", "hdfs"]);
+  return {
+    namespace: ns.metadata.uid,
+    membership: { uid: membership.metadata.uid, data: membership.data },
+    daemonSets: Object.fromEntries(ds.items.map((d: any) => [d.metadata.name, d.metadata.uid])),
+  };
+}
+
+describe("upgrading a stack deployed before HdfsCluster", () => {
+  const stack = new TestStack("e2e-upgrade");
+  const previous = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-daemonsets-previous-"));
+  let base = "";
+
+  before(async () => {
+    const added = (await runOk("git", ["log", "--diff-filter=A", "--format=%H", "--", "components/hdfsCluster.ts"], { cwd: repoRoot })).trim().split("\n").at(-1);
+    assert.ok(added, "no commit adds components/hdfsCluster.ts");
+    base = (await runOk("git", ["rev-parse", `${added}^`], { cwd: repoRoot })).trim();
+    await runOk("git", ["worktree", "add", "--detach", previous, base], { cwd: repoRoot });
+    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(previous, "node_modules"));
+    assert.equal(fs.existsSync(path.join(previous, "components", "hdfsCluster.ts")), false);
+    await stack.init();
+    stack.setConfig(config);
+  });
+  after(async () => {
+    stack.programDir = repoRoot;
+    await stack.destroy();
+    await stack.remove();
+    await runOk("git", ["worktree", "remove", "--force", previous], { cwd: repoRoot });
+  });
+
+  test("the previous program deploys the dev-shaped stack", async () => {
+    stack.programDir = previous;
+    assertSucceeded(await stack.up(), `pulumi up (program of ${base.slice(0, 12)})`);
+  });
+
+  test("this program's preview replaces nothing and deletes nothing; up keeps every object; a second up changes nothing", async () => {
+    const first = await identities();
+    stack.programDir = repoRoot;
+    const preview = await stack.pulumi(["preview", "--stack", stack.name, "--config-file", stack.currentConfigFile, "--non-interactive", "--json"], { allowFailure: true });
+    assertSucceeded(preview, "pulumi preview --json");
+    const result = JSON.parse(preview.stdout);
+    const steps: { op: string; urn: string }[] = result.steps ?? [];
+    const typeOf = (urn: string) => urn.split("::")[2].split("$").at(-1);
+    const bad = steps.filter((s) => ["delete", "replace", "create-replacement", "delete-replaced", "discard", "read-replacement"].includes(s.op));
+    assert.deepEqual(bad.map((s) => `${s.op} ${s.urn}`), []);
+    // The only new resource is the grouping component itself; everything else is the same (matched by alias).
+    assert.deepEqual(steps.filter((s) => s.op === "create").map((s) => typeOf(s.urn)), ["k8s-daemonsets:index:HdfsCluster"]);
+    const summary: Record<string, number> = result.changeSummary ?? {};
+    assert.deepEqual(Object.keys(summary).filter((op) => op !== "same" && op !== "create"), [], JSON.stringify(summary));
+    assert.equal(summary.create, 1);
+    assert.ok((summary.same ?? 0) >= 20, JSON.stringify(summary));
+
+    assertSucceeded(await stack.up(), "pulumi up (this program)");
+    assert.deepEqual(await identities(), first);
+    // The state now holds the objects under their new URNs, and none under the old.
+    const urns: string[] = JSON.parse((await stack.pulumi(["stack", "export", "--stack", stack.name])).stdout).deployment.resources.map((r: any) => r.urn);
+    const membership = urns.filter((u) => u.endsWith("::hdfs-namenode-membership"));
+    assert.deepEqual(membership.map((u) => u.split("::")[2]), ["k8s-daemonsets:index:HdfsCluster$k8s-daemonsets:index:HdfsNameNodeDaemonSet$kubernetes:core/v1:ConfigMap"]);
+    assert.deepEqual(urns.filter((u) => u.split("::")[2].startsWith("k8s-daemonsets:index:Hdfs") && !u.split("::")[2].startsWith("k8s-daemonsets:index:HdfsCluster")), []);
+    assertSucceeded(await stack.up(["--expect-no-changes"]), "pulumi up --expect-no-changes");
+  });
+});

@@ -1,0 +1,85 @@
+// HdfsCluster: one namespace, one rendered site, the roles as its children reading ports, hosts and
+// directories from that site.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { HdfsCluster, HdfsClusterArgs, hdfsClusterObjects } from "../../../components/hdfsCluster";
+import { find, promiseOf, RegisteredResource, settled, useMocks } from "../../support/mocks";
+
+const hosts = ["node-2", "node-5", "node-8"];
+
+async function render(args: HdfsClusterArgs = { nameNodeHosts: hosts }): Promise<{ cluster: HdfsCluster; registered: RegisteredResource[] }> {
+  const registered = useMocks();
+  const cluster = new HdfsCluster("hdfs", args);
+  await settled();
+  return { cluster, registered };
+}
+const ds = (r: RegisteredResource[], name: string) => find(r, "kubernetes:apps/v1:DaemonSet", name).inputs;
+const container = (r: RegisteredResource[], name: string, c: string) => ds(r, name).spec.template.spec.containers.find((x: any) => x.name === c);
+const ports = (c: any) => Object.fromEntries(c.ports.map((p: any) => [p.name, [p.containerPort, p.hostPort]]));
+
+describe("HdfsCluster", () => {
+  it("creates the namespace once and every role in it, as its children, with the one site", async () => {
+    const { cluster, registered } = await render();
+    const namespaces = registered.filter((r) => r.type === "kubernetes:core/v1:Namespace");
+    assert.deepEqual(namespaces.map((n) => n.inputs.metadata.name), ["hdfs"]);
+    for (const name of ["hdfs-namenode", "hdfs-journalnode", "hdfs-datanode"]) {
+      assert.equal(ds(registered, name).metadata.namespace, "hdfs", name);
+    }
+    assert.equal(cluster.nameNode.site, cluster.site);
+    for (const role of [cluster.nameNode, cluster.journalNode!, cluster.dataNode!]) {
+      assert.match(await promiseOf(role.urn), /::k8s-daemonsets:index:HdfsCluster\$k8s-daemonsets:index:Hdfs\w+DaemonSet::hdfs-\w+$/);
+    }
+    // Every role's ConfigMap carries the same rendered files.
+    const files = ["hdfs-namenode-config", "hdfs-journalnode-config", "hdfs-datanode-config"].map((n) => find(registered, "kubernetes:core/v1:ConfigMap", n).inputs.data["hdfs-site.xml"]);
+    assert.deepEqual(files, [cluster.site.hdfsSiteXml, cluster.site.hdfsSiteXml, cluster.site.hdfsSiteXml]);
+    assert.equal(await promiseOf(cluster.namespace), "hdfs");
+  });
+
+  it("the roles listen on the site's ports, whatever they are", async () => {
+    const site = { nameNodeRpcPort: 18020, nameNodeHttpPort: 19870, journalNodeRpcPort: 18485, journalNodeHttpPort: 18480, dataNodeDataPort: 19866, dataNodeHttpPort: 19864, dataNodeIpcPort: 19867 };
+    const { cluster, registered } = await render({ nameNodeHosts: hosts, site });
+    assert.deepEqual(ports(container(registered, "hdfs-namenode", "namenode")), { rpc: [18020, 18020], http: [19870, 19870] });
+    assert.deepEqual(ports(container(registered, "hdfs-journalnode", "journalnode")), { rpc: [18485, 18485], http: [18480, 18480] });
+    assert.deepEqual(ports(container(registered, "hdfs-datanode", "datanode")), { data: [19866, 19866], http: [19864, 19864], ipc: [19867, 19867] });
+    assert.match(cluster.site.hdfsSite["dfs.namenode.shared.edits.dir"], /^qjournal:\/\/node-2:18485;node-5:18485;node-8:18485\//);
+    assert.equal(cluster.site.hdfsSite["dfs.datanode.ipc.address"], "0.0.0.0:19867");
+  });
+
+  it("a DataNode with two directories gets a site with two (no mismatch to throw on)", async () => {
+    const { cluster, registered } = await render({ nameNodeHosts: ["node-2"], dataNode: { dataDirHostPaths: ["/disk1/hdfs", "/disk2/hdfs"] } });
+    assert.equal(cluster.site.hdfsSite["dfs.datanode.data.dir"], "file:///hadoop/dfs/data/0,file:///hadoop/dfs/data/1");
+    const mounts = container(registered, "hdfs-datanode", "datanode").volumeMounts.filter((m: any) => m.name.startsWith("data-"));
+    assert.deepEqual(mounts.map((m: any) => m.mountPath), ["/hadoop/dfs/data/0", "/hadoop/dfs/data/1"]);
+    const volumes = ds(registered, "hdfs-datanode").spec.template.spec.volumes.filter((v: any) => v.name.startsWith("data-"));
+    assert.deepEqual(volumes.map((v: any) => v.hostPath.path), ["/disk1/hdfs", "/disk2/hdfs"]);
+  });
+
+  it("one NameNode host: no JournalNodes; dataNode null: no DataNodes; the NameNode's image for every role", async () => {
+    const { cluster, registered } = await render({ nameNodeHosts: ["node-2"], dataNode: null, nameNode: { image: "apache/hadoop:3.4.0" } });
+    assert.equal(cluster.journalNode, undefined);
+    assert.equal(cluster.dataNode, undefined);
+    assert.deepEqual(registered.filter((r) => r.type === "kubernetes:apps/v1:DaemonSet").map((r) => r.name), ["hdfs-namenode"]);
+    const inherited = await render({ nameNodeHosts: hosts, nameNode: { image: "apache/hadoop:3.4.0", tolerations: [{ key: "x", operator: "Exists" }] } });
+    assert.equal(container(inherited.registered, "hdfs-journalnode", "journalnode").image, "apache/hadoop:3.4.0");
+    assert.equal(container(inherited.registered, "hdfs-datanode", "datanode").image, "apache/hadoop:3.4.0");
+    assert.deepEqual(ds(inherited.registered, "hdfs-journalnode").spec.template.spec.tolerations, [{ key: "x", operator: "Exists" }]);
+    assert.equal(ds(inherited.registered, "hdfs-datanode").spec.template.spec.tolerations, undefined);
+  });
+
+  it("passes the rollout timeout to every role; an existing namespace is used, not created", async () => {
+    const { registered } = await render({ nameNodeHosts: hosts, rolloutTimeoutSeconds: 90, createNamespace: false, namespace: "storage" });
+    for (const name of ["hdfs-namenode", "hdfs-journalnode", "hdfs-datanode"]) {
+      assert.equal(ds(registered, name).metadata.annotations["pulumi.com/timeoutSeconds"], "90", name);
+      assert.equal(ds(registered, name).metadata.namespace, "storage");
+    }
+    assert.equal(registered.filter((r) => r.type === "kubernetes:core/v1:Namespace").length, 0);
+  });
+
+  it("lists the namespace and the PriorityClasses it creates, by role (for the preflight)", async () => {
+    const { registered } = await render();
+    const created = registered.filter((r) => ["kubernetes:core/v1:Namespace", "kubernetes:scheduling.k8s.io/v1:PriorityClass"].includes(r.type));
+    const listed = Object.values(hdfsClusterObjects({ nameNodeHosts: hosts })).flat();
+    assert.deepEqual(listed.map((o) => `${o.kind}/${o.name}`).sort(), created.map((r) => `${r.inputs.kind ?? (r.type.endsWith("Namespace") ? "Namespace" : "PriorityClass")}/${r.inputs.metadata.name}`).sort());
+    assert.deepEqual(hdfsClusterObjects({ nameNodeHosts: ["node-2"], dataNode: null, createNamespace: false }).journalNode, []);
+  });
+});
