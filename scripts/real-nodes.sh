@@ -28,6 +28,9 @@ REAL_CGROUP=k8s-daemonsets
 REAL_SOCKET=/run/k8s-daemonsets-$(printf %s "$STATE_DIR" | sha256sum | cut -c1-12).sock
 # The dev stack's labelled hosts first, then the others in order (node-1, the tainted one, stays simulated).
 REAL_NODE_ORDER=(2 5 8 3 4 6 7 9 10)
+# The bridge, the namespaces' and cgroups' names and the addresses are the machine's: one state directory at a
+# time may have real nodes. This file names the one that has them.
+REAL_OWNER=/run/k8s-daemonsets-real-nodes.owner
 # Paths of the machine that every real node has a directory of its own for (relative source under root/).
 REAL_NODE_MOUNTS=(/var/lib/kubelet /var/lib/containerd /run/containerd /var/log/pods /var/log/containers
   /var/lib/hdfs /etc/cni/net.d /var/lib/cni)
@@ -58,6 +61,11 @@ cgroup_all_hierarchies() { # and the unified (v2) one of a hybrid setup, where r
 
 real_preflight() {
   [ "$(id -u)" -eq 0 ] || real_cannot "not running as root (uid $(id -u))"
+  local owner; owner=$(cat "$REAL_OWNER" 2>/dev/null || true)
+  if [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ] && { [ -d "$owner/real-nodes" ] || ip link show "$REAL_BRIDGE" >/dev/null 2>&1; }; then
+    die "real nodes of another cluster are running on this machine (state directory $owner): stop them first \
+(DAEMONSETS_STATE_DIR=$owner scripts/cluster.sh down), or use REAL_NODES=0"
+  fi
   local c
   for c in ip nsenter unshare mount; do command -v "$c" >/dev/null || real_cannot "'$c' is not installed"; done
   local probe=${REAL_NETNS_PREFIX}probe-$$
@@ -112,6 +120,7 @@ real_node_tail() { # the last lines of a node's logs, for a failure message
 # removes exactly those.
 real_ensure_machine() {
   mkdir -p "$REAL_DIR"
+  echo "$STATE_DIR" >"$REAL_OWNER"
   local d p created
   for d in "${REAL_NODE_MOUNTS[@]}"; do
     # every level that mkdir -p creates, deepest first (the order `down` removes them in)
@@ -380,6 +389,7 @@ real_nodes_down() {
     while alive "$p" && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
   fi
   rm -f "$REAL_SOCKET"
+  if [ "$(cat "$REAL_OWNER" 2>/dev/null || true)" = "$STATE_DIR" ]; then rm -f "$REAL_OWNER"; fi
   for h in $(cgroup_all_hierarchies); do
     if [ -d "$h/$REAL_CGROUP" ]; then find "$h/$REAL_CGROUP" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
   done
