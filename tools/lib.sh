@@ -186,7 +186,9 @@ build_images() {
       -o "$root/kube-rbac-proxy" github.com/brancz/kube-rbac-proxy/cmd/kube-rbac-proxy)
     # pause: build/pause/linux/pause.c of the Kubernetes module, as its Makefile compiles it (TAG 3.10.2).
     local k8s
-    k8s=$(cd ../kubernetes && go list -m -f '{{.Dir}}' k8s.io/kubernetes)
+    # (downloaded first: `go list -m` reports an empty Dir for a module not yet in the module cache)
+    k8s=$(cd ../kubernetes && go mod download k8s.io/kubernetes && go list -m -f '{{.Dir}}' k8s.io/kubernetes)
+    [ -n "$k8s" ] && [ -f "$k8s/build/pause/linux/pause.c" ] || { echo "pause.c not found in the k8s.io/kubernetes module ($k8s)" >&2; return 1; }
     gcc -Os -Wall -Werror -static -DVERSION=v3.10.2-$KUBERNETES_VERSION -o "$root/pause" "$k8s/build/pause/linux/pause.c"
     strip "$root/pause"
     "$out/imagebuild" --ref "$PAUSE_IMAGE" --out "$out/pause.oci.tar" \
