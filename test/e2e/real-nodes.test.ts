@@ -18,6 +18,7 @@ import {
   getRealNodes,
   inRealNode,
   isPodRunning,
+  livePodsByNode,
   kubeconfig,
   kubectl,
   kubectlJson,
@@ -27,7 +28,6 @@ import {
   runOk,
   stateDir,
   waitFor,
-  type Pod,
   type RealNode,
 } from "../support/cluster";
 import { assertSucceeded, TestStack } from "../support/pulumi";
@@ -91,16 +91,8 @@ async function toolBin(family: string, name: string): Promise<string> {
   return p;
 }
 
-/** node -> the DaemonSet's live pods there. */
-async function podsByNode(): Promise<Map<string, Pod[]>> {
-  const byNode = new Map<string, Pod[]>();
-  for (const pod of await getPods(nodeExporter.namespace, nodeExporter.selector)) {
-    if (pod.metadata.deletionTimestamp) continue;
-    const node = pod.spec.nodeName ?? "<unscheduled>";
-    byNode.set(node, [...(byNode.get(node) ?? []), pod]);
-  }
-  return byNode;
-}
+/** node -> node-exporter's live pods there. */
+const podsByNode = () => livePodsByNode(nodeExporter.namespace, nodeExporter.selector);
 
 /** Every real node has exactly one node-exporter pod, Running and Ready by the kubelet's probes. */
 async function onePodPerRealNode(nodes: RealNode[], timeoutMs = 120_000): Promise<Map<string, any>> {

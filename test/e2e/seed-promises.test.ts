@@ -10,11 +10,11 @@ import {
   getNodes,
   getPods,
   isPodRunning,
+  livePodsByNode,
   kubectl,
   kubectlJson,
   nodeCount,
   waitFor,
-  type Pod,
 } from "../support/cluster";
 import { assertSucceeded, TestStack } from "../support/pulumi";
 
@@ -31,16 +31,8 @@ function config(nodeLabels: Record<string, Record<string, string>>, extra: Recor
 const controlPlaneToleration = [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }];
 const devLabels = { "node-2": highCpu, "node-5": highCpu, "node-8": highCpu };
 
-/** node -> names of the DaemonSet's live pods on it. */
-async function placement(ds: { namespace: string; selector: string }): Promise<Map<string, Pod[]>> {
-  const byNode = new Map<string, Pod[]>();
-  for (const pod of await getPods(ds.namespace, ds.selector)) {
-    if (pod.metadata.deletionTimestamp) continue;
-    const node = pod.spec.nodeName ?? "<unscheduled>";
-    byNode.set(node, [...(byNode.get(node) ?? []), pod]);
-  }
-  return byNode;
-}
+/** node -> the DaemonSet's live pods on it. */
+const placement = (ds: { namespace: string; selector: string }) => livePodsByNode(ds.namespace, ds.selector);
 
 /** Asserts, right now (no waiting), exactly one Running pod on each of `nodes` and none elsewhere. */
 async function assertOnePodOn(ds: { namespace: string; selector: string; name: string }, nodes: string[]): Promise<void> {

@@ -127,6 +127,17 @@ export function expectedNodeNames(n: number = nodeCount): string[] {
   return Array.from({ length: n }, (_, i) => `node-${i + 1}`);
 }
 
+/** node -> the live (not terminating) pods of a namespace matching a label selector, on that node. */
+export async function livePodsByNode(namespace: string, selector: string): Promise<Map<string, Pod[]>> {
+  const byNode = new Map<string, Pod[]>();
+  for (const pod of await getPods(namespace, selector)) {
+    if (pod.metadata.deletionTimestamp) continue;
+    const node = pod.spec.nodeName ?? "<unscheduled>";
+    byNode.set(node, [...(byNode.get(node) ?? []), pod]);
+  }
+  return byNode;
+}
+
 /** Node name -> how many of the given pods are bound to it. */
 export function podsPerNode(pods: Pod[]): Map<string, number> {
   const counts = new Map<string, number>();
