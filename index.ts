@@ -11,8 +11,7 @@ import { planStack } from "./stacks/plan";
 import { ClusterReader, preflight } from "./stacks/preflight";
 
 export = async function main(cluster?: ClusterReader) {
-  const plan = planStack(loadStackConfig());
-  await preflight(plan, cluster ?? kubernetesClusterReader(), stackIdentity());
+  const plan = await preflight(planStack(loadStackConfig()), cluster ?? kubernetesClusterReader(), stackIdentity());
   for (const warning of plan.warnings) {
     pulumi.log.warn(warning);
   }
@@ -67,6 +66,8 @@ export = async function main(cluster?: ClusterReader) {
     journalNodes: hdfs.site.journalNodeHosts,
     automaticFailover: hdfs.site.automaticFailover,
     formatHost: hdfs.nameNode.formatHost,
+    /** /etc/hosts entries an HDFS client pod needs (hdfsNameNode.hostResolution: nodeAddresses). */
+    hostAliases: hdfs.site.hostAliases,
     coreSiteXml: hdfs.site.coreSiteXml,
     hdfsSiteXml: hdfs.site.hdfsSiteXml,
   };

@@ -64,6 +64,17 @@ export interface HdfsSiteArgs {
   /** Extra core-site.xml / hdfs-site.xml properties (override the rendered ones). */
   coreSite?: HadoopProperties;
   hdfsSite?: HadoopProperties;
+  /**
+   * host -> IP address, for clusters whose DNS does not resolve node names (kubeadm, kind): the NameNode and
+   * JournalNode hosts among them become `hostAliases` of every HDFS pod. Default: none (names resolve by DNS).
+   */
+  hostAddresses?: Record<string, string>;
+}
+
+/** An /etc/hosts entry of the pods (a pod spec's hostAliases item). */
+export interface HostAlias {
+  ip: string;
+  hostnames: string[];
 }
 
 /** What the rendered configuration means, besides its properties. */
@@ -84,6 +95,11 @@ export interface HdfsSiteFacts {
   ports: HdfsPorts;
   /** The DataNode's data directories inside its container, in order (`dfs.datanode.data.dir`). */
   dataDirs: string[];
+  /**
+   * The hosts the configuration names (NameNodes, JournalNodes) with an address in `hostAddresses`, in plan
+   * order: every HDFS pod's (and client's) /etc/hosts entries. Empty when names resolve by DNS.
+   */
+  hostAliases: HostAlias[];
   coreSite: HadoopProperties;
   hdfsSite: HadoopProperties;
 }
@@ -149,7 +165,9 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
   const nameNodes = ha ? args.nameNodeHosts.map((host) => ({ id: nameNodeId(host), host })) : [];
   const ns = a.nameservice;
   const dataDirs = Array.from({ length: a.dataDirCount }, (_, i) => `${d.dataDirRoot}/${i}`);
-  const facts = { nameNodeHosts: [...args.nameNodeHosts], ports, dataDirs };
+  const named = [...new Set([...args.nameNodeHosts, ...journalNodeHosts])];
+  const hostAliases = named.filter((h) => args.hostAddresses?.[h] !== undefined).map((h) => ({ ip: args.hostAddresses![h], hostnames: [h] }));
+  const facts = { nameNodeHosts: [...args.nameNodeHosts], ports, dataDirs, hostAliases };
 
   const dataNode: HadoopProperties = {
     "dfs.datanode.data.dir": dataDirs.map((dir) => `file://${dir}`).join(","),

@@ -37,6 +37,11 @@ export interface HdfsClusterSiteArgs {
   /** Extra core-site.xml / hdfs-site.xml properties (override the rendered ones). Default: none. */
   coreSite?: HadoopProperties;
   hdfsSite?: HadoopProperties;
+  /**
+   * host -> IP address of the NameNode and JournalNode hosts, for clusters whose DNS does not resolve node
+   * names (kubeadm, kind): every HDFS pod gets them as hostAliases. Default: none (names resolve by DNS).
+   */
+  hostAddresses?: Record<string, string>;
 }
 
 export interface HdfsClusterArgs extends HostWorkloadArgs {
@@ -157,6 +162,7 @@ export class HdfsCluster extends pulumi.ComponentResource {
       coreSiteXml: this.site.coreSiteXml,
       hdfsSiteXml: this.site.hdfsSiteXml,
       formatHost: this.nameNode.formatHost,
+      hostAliases: this.site.hostAliases,
       nameNode: this.nameNode,
       journalNode: this.journalNode,
       dataNode: this.dataNode,

@@ -287,6 +287,8 @@ export function hdfsRoleDaemonSet(
     // dfs.namenode.shared.edits.dir; the DataNodes by clients and NameNodes).
     hostNetwork: true,
     hostPID: false,
+    // Where the cluster's DNS does not resolve node names: the hosts the configuration names, in /etc/hosts.
+    hostAliases: s.site.hostAliases,
     priorityClassName,
     placement,
     updateStrategy: a.updateStrategy,

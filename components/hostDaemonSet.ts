@@ -113,6 +113,8 @@ export interface HostDaemonSetSpec {
   hostPID: boolean;
   /** DNS policy; null leaves it unset. Default: ClusterFirstWithHostNet with hostNetwork, else unset. */
   dnsPolicy?: string | null;
+  /** Entries the kubelet adds to the pods' /etc/hosts (host network pods too). Default: none. */
+  hostAliases?: Input.HostAlias[];
   priorityClassName?: pulumi.Input<string>;
   placement: Placement;
   updateStrategy: UpdateStrategy;
@@ -162,6 +164,7 @@ export function hostDaemonSetSpec(spec: HostDaemonSetSpec): pulumi.Output<k8s.ty
     hostNetwork: spec.hostNetwork,
     hostPID: spec.hostPID,
     ...(dnsPolicy ? { dnsPolicy } : {}),
+    ...(spec.hostAliases && spec.hostAliases.length > 0 ? { hostAliases: spec.hostAliases } : {}),
     ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
     ...(spec.serviceAccountName ? { serviceAccountName: spec.serviceAccountName } : {}),
     ...(spec.automountServiceAccountToken !== undefined

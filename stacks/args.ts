@@ -24,7 +24,7 @@ export function nodeExporterArgs(c: NodeExporterConfig): NodeExporterResolvedArg
  */
 export function hdfsClusterArgs(config: StackConfig, hosts: Pick<HdfsClusterArgs, "nameNodeHosts" | "journalNodeHosts"> = {}): HdfsClusterArgs {
   const {
-    enabled: _enabled, selectorLabelsManagedExternally: _external, namespace, createNamespace,
+    enabled: _enabled, selectorLabelsManagedExternally: _external, hostResolution: _resolution, namespace, createNamespace,
     rpcPort, httpPort, nameservice, zookeeperQuorum, zkfcPort, replication, coreSite, hdfsSite, ...nameNode
   } = config.hdfsNameNode;
   const { rpcPort: journalNodeRpcPort, httpPort: journalNodeHttpPort, ...journalNode } = config.hdfsJournalNode;

@@ -207,6 +207,7 @@ const hdfsNameNodeConfig = z.strictObject({
   zookeeperQuorum: z.array(zookeeperServer).min(1, "must name at least one ZooKeeper server (or leave the key out for manual failover)").optional(),
   zkfcPort: port.optional(),
   zkfcResources: resources.optional(),
+  hostResolution: z.enum(["nodeAddresses", "dns"]).default("nodeAddresses"),
   clusterId: z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be letters, digits, '-', '_' and '.'").optional(),
   replication: z.number().int().min(1).max(512).optional(),
   coreSite: z.record(z.string().min(1), z.string()).optional(),

@@ -14,6 +14,11 @@ export interface StackPlan {
   nodeExporter?: NodeExporterArgs;
   /** The HDFS cluster (when the NameNode is enabled): its hosts, site settings and roles, resolved. */
   hdfs?: HdfsClusterResolvedArgs;
+  /**
+   * How HDFS's pods find the hosts its configuration names: `nodeAddresses` (the preflight reads their
+   * InternalIPs, the pods get hostAliases) or `dns`.
+   */
+  hdfsHostResolution: "nodeAddresses" | "dns";
   /** What deserves a pulumi.log.warn, each naming its config key. */
   warnings: string[];
 }
@@ -36,6 +41,7 @@ export function planStack(config: StackConfig): StackPlan {
     labelTakeover: Object.fromEntries(Object.entries(config.nodeLabelTakeover).filter(([, keys]) => keys.length > 0)),
     nodeExporter: timed(config.nodeExporter.enabled ? nodeExporterArgs(config.nodeExporter) : undefined),
     hdfs: timed(hdfs),
+    hdfsHostResolution: config.hdfsNameNode.hostResolution,
     warnings: configWarnings(config),
   };
 }

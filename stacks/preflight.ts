@@ -22,6 +22,8 @@ export interface ClusterObject {
     annotations?: Record<string, string>;
     managedFields?: { manager?: string; operation?: string; fieldsV1?: any }[];
   };
+  /** A Node's addresses. */
+  status?: { addresses?: { type: string; address: string }[] };
 }
 
 /** Reads objects from the cluster the stack deploys to; undefined when there is no such object. */
@@ -89,15 +91,49 @@ export function labelOwners(node: ClusterObject, key: string, except: string): s
     .map((entry) => `${entry.manager ?? "(unnamed)"}${entry.operation ? ` (${entry.operation})` : ""}`);
 }
 
-/** Every problem the cluster's current state gives the plan; empty when the stack may go ahead. */
-export async function preflightProblems(plan: StackPlan, cluster: ClusterReader, stack: string): Promise<string[]> {
+/** What the cluster tells the plan besides its problems. */
+export interface ClusterFacts {
+  /**
+   * With `hdfsNameNode.hostResolution: nodeAddresses`: the InternalIP of each host the HDFS configuration names
+   * (NameNodes, JournalNodes), for the pods' hostAliases. Empty otherwise.
+   */
+  hdfsHostAddresses: Record<string, string>;
+}
+
+/** The hosts whose names HDFS's configuration holds: the NameNode hosts, and in HA the JournalNode hosts. */
+function hdfsNamedHosts(plan: StackPlan): string[] {
+  if (!plan.hdfs || plan.hdfsHostResolution !== "nodeAddresses") {
+    return [];
+  }
+  return [...new Set([...plan.hdfs.nameNodeHosts, ...(plan.hdfs.ha ? plan.hdfs.journalNodeHosts ?? plan.hdfs.nameNodeHosts : [])])];
+}
+
+/** Every problem the cluster's current state gives the plan (empty when the stack may go ahead), and its facts. */
+export async function preflightProblems(plan: StackPlan, cluster: ClusterReader, stack: string): Promise<{ problems: string[]; facts: ClusterFacts }> {
   const planned = plannedClusterObjects(plan);
   const nodes = Object.keys(plan.labelPlan);
-  const [objects, nodeObjects] = await Promise.all([
+  const hdfsHosts = hdfsNamedHosts(plan);
+  const nodeNames = [...new Set([...nodes, ...hdfsHosts])];
+  const [objects, readNodes] = await Promise.all([
     Promise.all(planned.map((ref) => cluster.read(ref))),
-    Promise.all(nodes.map((name) => cluster.read({ apiVersion: "v1", kind: "Node", name }))),
+    Promise.all(nodeNames.map((name) => cluster.read({ apiVersion: "v1", kind: "Node", name }))),
   ]);
+  const nodeObject = new Map(nodeNames.map((name, i) => [name, readNodes[i]]));
+  const nodeObjects = nodes.map((name) => nodeObject.get(name));
   const problems: string[] = [];
+  const facts: ClusterFacts = { hdfsHostAddresses: {} };
+  hdfsHosts.forEach((name) => {
+    const node = nodeObject.get(name);
+    const address = node?.status?.addresses?.find((a) => a.type === "InternalIP")?.address;
+    if (address) {
+      facts.hdfsHostAddresses[name] = address;
+    } else if (node) {
+      problems.push(
+        `${configKey(["hdfsNameNode", "hostResolution"])}: node ${name} (an HDFS host) reports no InternalIP address, so its name ` +
+          `cannot be given to the HDFS pods as a hostAlias: set hdfsNameNode.hostResolution to dns if the cluster's DNS resolves node names`,
+      );
+    }
+  });
   planned.forEach((ref, i) => {
     const existing = objects[i];
     if (existing && !createdByThisStack(existing, stack)) {
@@ -142,7 +178,7 @@ export async function preflightProblems(plan: StackPlan, cluster: ClusterReader,
         `set labelFieldManager back to "${previous}", or remove the labels first (pulumi destroy, or an empty nodeLabels and pulumi up) and then change it`,
     );
   }
-  return problems;
+  return { problems, facts };
 }
 
 /** The error a stack fails with when the cluster is not as the plan needs it: every problem, no stack trace. */
@@ -156,10 +192,17 @@ export class PreflightError extends pulumi.RunError {
   }
 }
 
-/** Checks the cluster; throws PreflightError listing every problem before anything is registered. */
-export async function preflight(plan: StackPlan, cluster: ClusterReader, stack: string): Promise<void> {
-  const problems = await preflightProblems(plan, cluster, stack);
+/**
+ * Checks the cluster; throws PreflightError listing every problem before anything is registered. Returns the
+ * plan with what the cluster told it (the HDFS hosts' addresses).
+ */
+export async function preflight(plan: StackPlan, cluster: ClusterReader, stack: string): Promise<StackPlan> {
+  const { problems, facts } = await preflightProblems(plan, cluster, stack);
   if (problems.length > 0) {
     throw new PreflightError(problems);
   }
+  if (!plan.hdfs || Object.keys(facts.hdfsHostAddresses).length === 0) {
+    return plan;
+  }
+  return { ...plan, hdfs: { ...plan.hdfs, site: { ...plan.hdfs.site, hostAddresses: facts.hdfsHostAddresses } } };
 }

@@ -18,13 +18,14 @@ family_modules() {
     pulumi) echo "pulumi pulumi-language-nodejs" ;;
     kubelet) echo "kubernetes" ;;
     images) echo "images node-exporter kube-rbac-proxy kubernetes" ;;
+    hadoop) echo "hadoop images" ;;
     *) echo "$1" ;;
   esac
 }
 
 # Families of the real nodes (scripts/cluster.sh with REAL_NODES > 0) and of the scrape test; built when
 # asked for (tools/build.sh FAMILY..., or REAL_NODES > 0), not part of the default list above.
-REAL_NODE_FAMILIES=(kubelet containerd runc cni nodebridge images)
+REAL_NODE_FAMILIES=(kubelet containerd runc cni nodebridge images hadoop)
 SCRAPE_FAMILIES=(prometheus)
 
 # Versions stamped into the binaries; each must match what the family's go.mod pins.
@@ -45,15 +46,22 @@ PROMETHEUS_VERSION=v0.316.0      # the module version of Prometheus 3.16.0
 PAUSE_IMAGE=registry.k8s.io/pause:3.10.2
 NODE_EXPORTER_IMAGE=quay.io/prometheus/node-exporter:$NODE_EXPORTER_VERSION
 KUBE_RBAC_PROXY_IMAGE=quay.io/brancz/kube-rbac-proxy:$KUBE_RBAC_PROXY_VERSION
+HADOOP_VERSION=3.4.1             # tools/hadoop/pom.xml and jars.sha256 pin the same
+HADOOP_IMAGE=apache/hadoop:$HADOOP_VERSION
+DEBIAN_SUITE=bookworm            # the HDFS image's root filesystem; tools/hadoop/debian-packages.txt pins its packages
+DEBIAN_MIRROR=http://deb.debian.org/debian
 
 tool_key() {
   local family=$1
   local module
   {
     for module in $(family_modules "$family"); do
-      cat "$TOOLS_DIR/$module/go.mod" "$TOOLS_DIR/$module/go.sum"
+      for f in "$TOOLS_DIR/$module/go.mod" "$TOOLS_DIR/$module/go.sum"; do if [ -f "$f" ]; then cat "$f"; fi; done
       # the project's own Go sources of a module (tools/images, tools/nodebridge); none in the others
       for f in "$TOOLS_DIR/$module"/*.go; do if [ -f "$f" ]; then cat "$f"; fi; done
+      # a family that is not a Go module (tools/hadoop): every file of it, named
+      find "$TOOLS_DIR/$module" -type f ! -name go.mod ! -name go.sum ! -name '*.go' | LC_ALL=C sort |
+        while read -r f; do echo "${f#"$TOOLS_DIR/"}"; cat "$f"; done
     done
     declare -f "build_$family"
     go env GOVERSION
@@ -203,6 +211,63 @@ build_images() {
   )
   local rc=$?
   rm -rf "$root"
+  return $rc
+}
+
+build_hadoop() {
+  # The HDFS image the stacks name (apache/hadoop:3.4.1), built here, never pulled: a Debian root filesystem
+  # (debootstrap, minbase) with Debian's headless OpenJDK 17, every package at the version
+  # tools/hadoop/debian-packages.txt pins; Hadoop's jars and their dependencies from Maven Central (pom.xml;
+  # Maven checks Central's checksums, then each jar is checked against jars.sha256); the daemons' web UI
+  # resources from hadoop-hdfs's tests jar; bin/hdfs and etc/hadoop from tools/hadoop. Upstream's layout:
+  # user hadoop (uid 1000), HADOOP_HOME=/opt/hadoop, hdfs on PATH. Needs root (debootstrap) and Debian's mirror.
+  local out=$1 work
+  work=$(mktemp -d "${TMPDIR:-/tmp}/hadoop-build.XXXXXX")
+  (
+    set -e
+    command -v mvn >/dev/null || { echo "the HDFS image needs Maven (mvn) and Java" >&2; exit 1; }
+    if ! command -v debootstrap >/dev/null; then
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; } ||
+        { echo "the HDFS image needs debootstrap (apt-get install debootstrap)" >&2; exit 1; }
+    fi
+    local root=$work/rootfs home=$work/rootfs/opt/hadoop lib
+    lib=$home/share/hadoop/hdfs/lib
+    CGO_ENABLED=0 go -C ../images build -trimpath -ldflags "-s -w" -o "$work/imagebuild" .
+
+    debootstrap --variant=minbase --include=openjdk-17-jre-headless "$DEBIAN_SUITE" "$root" "$DEBIAN_MIRROR" >"$work/debootstrap.log" 2>&1 ||
+      { tail -n 20 "$work/debootstrap.log" >&2; echo "debootstrap of $DEBIAN_SUITE from $DEBIAN_MIRROR failed" >&2; exit 1; }
+    chroot "$root" dpkg-query -W -f '${Package}=${Version}\n' | LC_ALL=C sort >"$work/packages.txt"
+    if ! diff -u debian-packages.txt "$work/packages.txt" >"$work/packages.diff"; then
+      cat "$work/packages.diff" >&2
+      echo "the Debian packages of the HDFS image differ from tools/hadoop/debian-packages.txt (above: - pinned, + now on $DEBIAN_MIRROR $DEBIAN_SUITE); review the change and update the file" >&2
+      exit 1
+    fi
+    # The hadoop user and group, as upstream's image has them; what a container does not need goes.
+    chroot "$root" groupadd --gid 1000 hadoop
+    chroot "$root" useradd --uid 1000 --gid 1000 --home-dir /opt/hadoop --no-create-home --shell /bin/bash hadoop
+    rm -rf "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/var/log/* "$root"/usr/share/doc/* \
+      "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/* "$root"/dev/* "$root"/tmp/* "$root"/run/*
+
+    mkdir -p "$lib" "$home/bin" "$home/etc"
+    mvn -B -q -C -f pom.xml -Dmaven.repo.local="$work/m2" \
+      org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$lib"
+    (cd "$lib" && sha256sum --quiet -c "$TOOLS_DIR/hadoop/jars.sha256")
+    [ "$(ls "$lib" | LC_ALL=C sort)" = "$(awk '{print $2}' jars.sha256 | LC_ALL=C sort)" ] ||
+      { echo "the jars Maven resolved are not exactly those of tools/hadoop/jars.sha256" >&2; exit 1; }
+    (cd "$home/share/hadoop/hdfs" && unzip -q "$lib/hadoop-hdfs-${HADOOP_VERSION}-tests.jar" 'webapps/*' && rm "$lib/hadoop-hdfs-${HADOOP_VERSION}-tests.jar")
+    cp bin/hdfs "$home/bin/"
+    cp -r etc/hadoop "$home/etc/"
+    cp debian-packages.txt "$home/share/hadoop/debian-packages.txt"
+    chmod -R go-w,a+rX "$home"
+    mkdir -p "$home/logs" && chown 1000:1000 "$home/logs"
+
+    "$work/imagebuild" --ref "$HADOOP_IMAGE" --out "$out/hadoop.oci.tar" --rootfs "$root" --user hadoop \
+      --workdir /opt/hadoop --env HADOOP_HOME=/opt/hadoop --env HADOOP_CONF_DIR=/opt/hadoop/etc/hadoop \
+      --env JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 \
+      --env PATH=/opt/hadoop/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+  )
+  local rc=$?
+  rm -rf "$work"
   return $rc
 }
 

@@ -9,9 +9,17 @@ export interface FakeCluster extends ClusterReader {
   reads: ClusterObjectRef[];
 }
 
-/** A cluster holding `objects` and a Node for each of `nodes` (no labels, no managed fields). */
+/** The InternalIP a fake Node reports: 10.0.0.<n + 1> for the n-th of `nodes`. */
+export const fakeNodeAddress = (index: number) => `10.0.0.${index + 1}`;
+
+/**
+ * A cluster holding `objects` and a Node for each of `nodes` (no labels, no managed fields); every Node
+ * without a status reports an InternalIP (`fakeNodeAddress`, by its position).
+ */
 export function fakeCluster(nodes: string[], objects: FakeObject[] = []): FakeCluster {
-  const all: FakeObject[] = [...nodes.map((name) => ({ apiVersion: "v1", kind: "Node", name })), ...objects];
+  const given: FakeObject[] = [...nodes.map((name) => ({ apiVersion: "v1", kind: "Node", name })), ...objects];
+  const all = given.map((o, i): FakeObject =>
+    o.kind === "Node" && !o.status ? { ...o, status: { addresses: [{ type: "InternalIP", address: fakeNodeAddress(i) }] } } : o);
   const reads: ClusterObjectRef[] = [];
   return {
     description: "https://fake.cluster",
@@ -19,7 +27,7 @@ export function fakeCluster(nodes: string[], objects: FakeObject[] = []): FakeCl
     async read(ref) {
       reads.push(ref);
       const hit = all.find((o) => o.apiVersion === ref.apiVersion && o.kind === ref.kind && o.name === ref.name);
-      return hit ? { metadata: { name: hit.name, ...hit.metadata } } : undefined;
+      return hit ? { metadata: { name: hit.name, ...hit.metadata }, ...(hit.status ? { status: hit.status } : {}) } : undefined;
     },
   };
 }

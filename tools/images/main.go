@@ -6,21 +6,23 @@
 //	  --expose 9100/tcp --env PATH=/bin
 //
 // The layer holds the given files (mode 0755, owned by root) and, with --passwd, an /etc/passwd and
-// /etc/group naming root, nobody (65534) and nonroot (65532). Timestamps are fixed, so the same inputs give
-// the same image digest.
+// /etc/group naming root, nobody (65534) and nonroot (65532). With --rootfs DIR it holds that directory tree
+// first (modes, owners, symlinks and hard links as they are; device nodes, sockets and fifos left out), the
+// --file entries over it. Timestamps are fixed, so the same inputs give the same image digest.
 package main
 
 import (
 	"archive/tar"
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -47,22 +49,24 @@ func main() {
 	workdir := flag.String("workdir", "", "config WorkingDir")
 	entrypoint := flag.String("entrypoint", "", "config Entrypoint (one path)")
 	passwd := flag.Bool("passwd", false, "add /etc/passwd and /etc/group")
+	rootfs := flag.String("rootfs", "", "directory tree the layer starts from")
 	flag.Var(&files, "file", "IMAGE_PATH=LOCAL_FILE (repeatable)")
 	flag.Var(&envs, "env", "K=V (repeatable)")
 	flag.Var(&exposes, "expose", "PORT/PROTO (repeatable)")
 	flag.Parse()
-	if *ref == "" || *out == "" || len(files) == 0 {
-		fmt.Fprintln(os.Stderr, "imagebuild: --ref, --out and at least one --file are required")
+	if *ref == "" || *out == "" || (len(files) == 0 && *rootfs == "") {
+		fmt.Fprintln(os.Stderr, "imagebuild: --ref, --out and --rootfs or at least one --file are required")
 		os.Exit(2)
 	}
-	if err := build(*ref, *out, *user, *workdir, *entrypoint, *passwd, files, envs, exposes); err != nil {
+	if err := build(*ref, *out, *user, *workdir, *entrypoint, *passwd, *rootfs, files, envs, exposes); err != nil {
 		fmt.Fprintln(os.Stderr, "imagebuild:", err)
 		os.Exit(1)
 	}
 }
 
-func build(ref, out, user, workdir, entrypoint string, passwd bool, files, envs, exposes []string) error {
-	tag, err := name.NewTag(ref, name.StrictValidation)
+func build(ref, out, user, workdir, entrypoint string, passwd bool, rootfs string, files, envs, exposes []string) error {
+	// A reference without a registry (apache/hadoop:3.4.1) is Docker Hub's, as for containerd.
+	tag, err := name.NewTag(ref, name.WeakValidation)
 	if err != nil {
 		return fmt.Errorf("reference %q: %w", ref, err)
 	}
@@ -78,13 +82,20 @@ func build(ref, out, user, workdir, entrypoint string, passwd bool, files, envs,
 		}
 		contents[dst] = b
 	}
-	layerTar, err := layerTar(contents, passwd)
+	// The layer is written to a file beside the output (a root filesystem is hundreds of MB).
+	lf, err := os.CreateTemp(filepath.Dir(out), ".layer-*.tar")
 	if err != nil {
 		return err
 	}
-	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(layerTar)), nil
-	}, tarball.WithMediaType(types.OCILayer))
+	defer os.Remove(lf.Name())
+	err = writeLayer(lf, rootfs, contents, passwd)
+	if cerr := lf.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	layer, err := tarball.LayerFromFile(lf.Name(), tarball.WithMediaType(types.OCILayer))
 	if err != nil {
 		return err
 	}
@@ -128,7 +139,7 @@ func build(ref, out, user, workdir, entrypoint string, passwd bool, files, envs,
 		return err
 	}
 	annotations := map[string]string{
-		"io.containerd.image.name":          tag.Name(),
+		"io.containerd.image.name":          containerdName(tag),
 		"org.opencontainers.image.ref.name": tag.TagStr(),
 	}
 	if err := p.AppendImage(img, layout.WithAnnotations(annotations), layout.WithPlatform(v1.Platform{OS: "linux", Architecture: "amd64"})); err != nil {
@@ -137,8 +148,18 @@ func build(ref, out, user, workdir, entrypoint string, passwd bool, files, envs,
 	return tarDir(dir, out)
 }
 
-// layerTar: the files with their parent directories, sorted, root-owned, fixed timestamps.
-func layerTar(contents map[string][]byte, passwd bool) ([]byte, error) {
+// containerdName is the reference as containerd's CRI normalises it: Docker Hub as docker.io (the library
+// calls it index.docker.io), which is the name the kubelet's image lookups find.
+func containerdName(tag name.Tag) string {
+	if tag.RegistryStr() == name.DefaultRegistry {
+		return "docker.io/" + tag.RepositoryStr() + ":" + tag.TagStr()
+	}
+	return tag.Name()
+}
+
+// writeLayer: the rootfs tree (if any), then the files with their parent directories, sorted, root-owned,
+// fixed timestamps.
+func writeLayer(w io.Writer, rootfs string, contents map[string][]byte, passwd bool) error {
 	if passwd {
 		contents["/etc/passwd"] = []byte("root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n")
 		contents["/etc/group"] = []byte("root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n")
@@ -157,14 +178,23 @@ func layerTar(contents map[string][]byte, passwd bool) ([]byte, error) {
 		names = append(names, p)
 	}
 	sort.Strings(names)
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
+	tw := tar.NewWriter(w)
+	if rootfs != "" {
+		if err := writeTree(tw, rootfs, contents); err != nil {
+			return err
+		}
+	}
 	for _, n := range names {
 		h := &tar.Header{Name: strings.TrimPrefix(n, "/"), ModTime: epoch, Uid: 0, Gid: 0, Format: tar.FormatPAX}
 		if strings.HasSuffix(n, "/") {
+			if rootfs != "" {
+				if fi, err := os.Lstat(filepath.Join(rootfs, n)); err == nil && fi.IsDir() {
+					continue // the tree has it, with its own mode and owner
+				}
+			}
 			h.Typeflag, h.Mode = tar.TypeDir, 0o755
 			if err := tw.WriteHeader(h); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
@@ -174,16 +204,75 @@ func layerTar(contents map[string][]byte, passwd bool) ([]byte, error) {
 			h.Mode = 0o644
 		}
 		if err := tw.WriteHeader(h); err != nil {
-			return nil, err
+			return err
 		}
 		if _, err := tw.Write(b); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := tw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return tw.Close()
+}
+
+// writeTree adds the directory tree under root, in lexical order, leaving out the paths given as --file
+// (written after it) and what a container's runtime provides itself (device nodes, sockets, fifos).
+func writeTree(tw *tar.Writer, root string, skip map[string][]byte) error {
+	links := map[[2]uint64]string{} // (device, inode) of a file with several names -> the first name written
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == root {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		name := filepath.ToSlash(rel)
+		if _, ok := skip["/"+name]; ok {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		mode := info.Mode()
+		if mode&(fs.ModeDevice|fs.ModeCharDevice|fs.ModeSocket|fs.ModeNamedPipe) != 0 {
+			return nil
+		}
+		target := ""
+		if mode&fs.ModeSymlink != 0 {
+			if target, err = os.Readlink(p); err != nil {
+				return err
+			}
+		}
+		h, err := tar.FileInfoHeader(info, target)
+		if err != nil {
+			return err
+		}
+		h.Name, h.ModTime, h.AccessTime, h.ChangeTime, h.Uname, h.Gname, h.Format = name, epoch, time.Time{}, time.Time{}, "", "", tar.FormatPAX
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			h.Uid, h.Gid = int(st.Uid), int(st.Gid)
+			if mode.IsRegular() && st.Nlink > 1 {
+				key := [2]uint64{uint64(st.Dev), st.Ino}
+				if first, seen := links[key]; seen {
+					h.Typeflag, h.Linkname, h.Size = tar.TypeLink, first, 0
+					return tw.WriteHeader(h)
+				}
+				links[key] = name
+			}
+		}
+		if info.IsDir() {
+			h.Name += "/"
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			return err
+		}
+		if !mode.IsRegular() {
+			return nil
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.Copy(tw, f)
+		return err
+	})
 }
 
 // tarDir writes the layout directory as a tar (paths relative to it), the file `ctr images import` takes.

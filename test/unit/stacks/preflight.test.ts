@@ -28,12 +28,12 @@ const labelledNode = (name: string, key: string, value: string, manager: string,
   },
 });
 const problemsWith = (config: Record<string, unknown>, nodes: string[], objects: FakeObject[] = []) =>
-  preflightProblems(plan(config), fakeCluster(nodes, objects), stack);
+  preflightProblems(plan(config), fakeCluster(nodes, objects), stack).then((r) => r.problems);
 
 describe("preflight", () => {
   it("finds nothing wrong on a cluster with the labelled nodes and none of the stack's objects", async () => {
     const cluster = fakeCluster(devNodes);
-    assert.deepEqual(await preflightProblems(plan(dev), cluster, stack), []);
+    assert.deepEqual((await preflightProblems(plan(dev), cluster, stack)).problems, []);
     const read = cluster.reads.map((r) => `${r.kind}/${r.name}`).sort();
     assert.deepEqual(read, [
       "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
