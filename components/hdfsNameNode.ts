@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { hdfsSiteDefaults } from "./hadoopConfig";
+import { hdfsSiteDefaults, nameNodeId } from "./hadoopConfig";
 import {
   HdfsRoleArgs,
   HdfsSite,
@@ -76,6 +76,7 @@ export const hdfsNameNodeDefaults = {
 } as const;
 
 const formatScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-format.sh"), "utf8");
+const activateScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-activate.sh"), "utf8");
 
 /** The annotation and ConfigMap keys of the membership record (see `HdfsNameNodeDaemonSet.membership`). */
 export const membershipKeys = { hosts: "hosts", formatHost: "formatHost" } as const;
@@ -183,12 +184,16 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
       }),
     ];
 
+    const manualHa = this.site.ha && !this.site.automaticFailover;
     const containers: HostContainer[] = [
       hdfsContainer(a, {
         name: "namenode",
         command: ["hdfs", "namenode"],
-        env,
+        env: manualHa ? [...env, nodeNameEnv, { name: "FORMAT_HOST", value: this.formatHost }, { name: "NAMENODE_ID", value: this.formatHost.apply(nameNodeId) }] : env,
+        // HA without ZooKeeper: the formatting host's NameNode makes itself active when none is (assets/namenode-activate.sh).
+        ...(manualHa ? { lifecycle: { postStart: { exec: { command: ["sh", "/etc/namenode-init/namenode-activate.sh"] } } } } : {}),
         hostMounts: ["name-dir"],
+        ...(manualHa ? { volumeMounts: [{ name: "config", mountPath: "/etc/namenode-init", readOnly: true }] } : {}),
         ports: hostPorts({ rpc: ports.nameNodeRpc, http: ports.nameNodeHttp }),
         resources: a.resources,
         startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 60 },
@@ -216,7 +221,7 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
         site: this.site,
         description: "HDFS NameNode: preempts ordinary workloads on the hosts labelled for it.",
         // The format script is part of the config hash: the NameNode restarts when it changes too.
-        files: { "namenode-format.sh": formatScript },
+        files: { "namenode-format.sh": formatScript, ...(manualHa ? { "namenode-activate.sh": activateScript } : {}) },
         affinity: a.affinity,
         terminationGracePeriodSeconds: 60,
         hostMounts: [nameDir],

@@ -82,4 +82,36 @@ describe("HdfsCluster", () => {
     assert.deepEqual(listed.map((o) => `${o.kind}/${o.name}`).sort(), created.map((r) => `${r.inputs.kind ?? (r.type.endsWith("Namespace") ? "Namespace" : "PriorityClass")}/${r.inputs.metadata.name}`).sort());
     assert.deepEqual(hdfsClusterObjects({ nameNodeHosts: ["node-2"], dataNode: null, createNamespace: false }).journalNode, []);
   });
+
+  it("gives every role's pods the NameNode and JournalNode hosts' addresses as hostAliases, and none without addresses", async () => {
+    const hostAddresses = { "node-2": "10.1.0.2", "node-5": "10.1.0.5", "node-8": "10.1.0.8", "node-9": "10.1.0.9" };
+    const { cluster, registered } = await render({ nameNodeHosts: hosts, site: { hostAddresses } });
+    const expected = hosts.map((h) => ({ ip: hostAddresses[h as keyof typeof hostAddresses], hostnames: [h] }));
+    assert.deepEqual(cluster.site.hostAliases, expected);
+    for (const name of ["hdfs-namenode", "hdfs-journalnode", "hdfs-datanode"]) {
+      assert.deepEqual(ds(registered, name).spec.template.spec.hostAliases, expected, name);
+    }
+    // JournalNodes on other hosts than the NameNodes: theirs too, each host once.
+    const jn = await render({ nameNodeHosts: hosts, journalNodeHosts: ["node-5", "node-8", "node-9"], site: { hostAddresses } });
+    assert.deepEqual(jn.cluster.site.hostAliases.map((a) => a.hostnames[0]), ["node-2", "node-5", "node-8", "node-9"]);
+    const none = await render({ nameNodeHosts: hosts });
+    assert.equal(ds(none.registered, "hdfs-namenode").spec.template.spec.hostAliases, undefined);
+  });
+
+  it("HA without ZooKeeper: the NameNode container activates the formatting host's NameNode at start; not with ZooKeeper, not standalone", async () => {
+    const { registered } = await render();
+    const nn = container(registered, "hdfs-namenode", "namenode");
+    assert.deepEqual(nn.lifecycle.postStart.exec.command, ["sh", "/etc/namenode-init/namenode-activate.sh"]);
+    const env = Object.fromEntries(nn.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    assert.equal(env.FORMAT_HOST, "node-2");
+    assert.equal(env.NAMENODE_ID, "nn-node-2");
+    assert.ok(nn.env.some((e: any) => e.name === "NODE_NAME" && e.valueFrom.fieldRef.fieldPath === "spec.nodeName"));
+    assert.ok(nn.volumeMounts.some((m: any) => m.mountPath === "/etc/namenode-init" && m.readOnly));
+    assert.match(find(registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-config").inputs.data["namenode-activate.sh"], /transitionToActive/);
+    const zk = await render({ nameNodeHosts: hosts, site: { zookeeperQuorum: ["zk-1:2181"] } });
+    assert.equal(container(zk.registered, "hdfs-namenode", "namenode").lifecycle, undefined);
+    assert.equal(find(zk.registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-config").inputs.data["namenode-activate.sh"], undefined);
+    const standalone = await render({ nameNodeHosts: ["node-2"] });
+    assert.equal(container(standalone.registered, "hdfs-namenode", "namenode").lifecycle, undefined);
+  });
 });

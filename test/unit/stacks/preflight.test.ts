@@ -160,4 +160,20 @@ describe("the program's preflight", () => {
       }
     }
   });
+
+  it("reads the HDFS hosts' InternalIPs into the plan (hostResolution nodeAddresses, the default); none with dns", async () => {
+    const { facts } = await preflightProblems(plan(dev), fakeCluster(devNodes), stack);
+    assert.deepEqual(facts.hdfsHostAddresses, { "node-2": "10.0.0.1", "node-5": "10.0.0.2", "node-8": "10.0.0.3" });
+    const dns = await preflightProblems(plan({ ...dev, hdfsNameNode: { nodeSelector: { host: "high-cpu" }, hostResolution: "dns" } }), fakeCluster(devNodes), stack);
+    assert.deepEqual(dns.facts.hdfsHostAddresses, {});
+  });
+
+  it("refuses an HDFS host without an InternalIP, naming hdfsNameNode.hostResolution", async () => {
+    const noAddress: FakeObject = { apiVersion: "v1", kind: "Node", name: "node-5", status: { addresses: [{ type: "Hostname", address: "node-5" }] } };
+    const problems = await problemsWith(dev, [], [
+      { apiVersion: "v1", kind: "Node", name: "node-2" }, noAddress, { apiVersion: "v1", kind: "Node", name: "node-8" },
+    ]);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /^k8s-daemonsets:hdfsNameNode\.hostResolution: node node-5 \(an HDFS host\) reports no InternalIP address.*set hdfsNameNode\.hostResolution to dns/);
+  });
 });

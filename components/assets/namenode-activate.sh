@@ -1,0 +1,26 @@
+#!/bin/sh
+# The NameNode container's postStart hook, HA with manual failover only: a nameservice whose NameNodes all
+# start as standby serves no client, and without ZooKeeper nothing would make one active. So when this is the
+# formatting host's NameNode and no NameNode of the nameservice is active, it makes this one active, once per
+# container start. Never fails (a failed hook would kill the NameNode): a later failover is the operator's
+# (README, "Failover").
+#   NODE_NAME, FORMAT_HOST   this pod's node, the formatting host
+#   NAMENODE_ID              this NameNode's id (dfs.ha.namenodes.<ns>)
+#   ACTIVATE_WAIT_SECONDS    how long to wait for this NameNode to answer (default 300)
+[ "${NODE_NAME:-}" = "${FORMAT_HOST:-}" ] && [ -n "${NAMENODE_ID:-}" ] || exit 0
+say() { echo "namenode-activate: $*" >/proc/1/fd/1 2>/dev/null || echo "namenode-activate: $*"; }
+# A small client JVM beside the NameNode's.
+export HADOOP_CLIENT_OPTS="-Xmx64m ${HADOOP_CLIENT_OPTS:-}"
+deadline=$(( $(date +%s) + ${ACTIVATE_WAIT_SECONDS:-300} ))
+until state=$(hdfs haadmin -getServiceState "$NAMENODE_ID" 2>/dev/null); do
+  [ "$(date +%s)" -lt "$deadline" ] || { say "$NAMENODE_ID did not answer within ${ACTIVATE_WAIT_SECONDS:-300}s; not activating"; exit 0; }
+  sleep 5
+done
+[ "$state" = standby ] || { say "$NAMENODE_ID is $state: nothing to do"; exit 0; }
+if hdfs haadmin -getAllServiceState 2>/dev/null | grep -qw active; then
+  say "the nameservice has an active NameNode: $NAMENODE_ID stays standby"
+  exit 0
+fi
+say "no NameNode of the nameservice is active: hdfs haadmin -transitionToActive $NAMENODE_ID"
+hdfs haadmin -transitionToActive "$NAMENODE_ID" >/proc/1/fd/1 2>&1 || say "transitionToActive failed; the operator can run it (README, Failover)"
+exit 0
