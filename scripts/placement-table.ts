@@ -37,3 +37,36 @@ if (real.length > 0) {
     console.log(`  ${n.metadata.name}  http://${ip}:9100/metrics`);
   }
 }
+
+// HDFS as HDFS reports it, from a NameNode pod on a real node (kwok's stand-ins run no Hadoop): the NameNodes'
+// HA states (waiting up to HDFS_STATUS_WAIT_SECONDS, default 300, for an active one) and the live DataNodes.
+const hdfs = json("pulumi", ["stack", "output", "hdfsConfig", "--json", "--stack", stack]);
+const hdfsPlacement = json("pulumi", ["stack", "output", "placement", "--json", "--stack", stack])?.hdfsNameNode;
+const realNames = new Set(real.map((n) => n.metadata.name));
+const nameNodePod = pods.find((p) => p.metadata.labels["app.kubernetes.io/name"] === "hdfs-namenode" && realNames.has(p.spec.nodeName));
+if (hdfs && hdfsPlacement && nameNodePod) {
+  const inNameNode = (args: string[]) => {
+    try {
+      return execFileSync("kubectl", ["exec", "-n", hdfsPlacement.namespace, nameNodePod.metadata.name, "-c", "namenode", "--",
+        "env", "HADOOP_CLIENT_OPTS=-Xmx96m", "hdfs", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch {
+      return "";
+    }
+  };
+  const deadline = Date.now() + Number(process.env.HDFS_STATUS_WAIT_SECONDS ?? "300") * 1000;
+  let states: [string, string][] = [];
+  for (;;) {
+    const out = hdfs.nameservice ? inNameNode(["haadmin", "-getAllServiceState"]) : "";
+    states = [...out.matchAll(/^(\S+):\d+\s+(\w+)\s*$/gm)].map((m) => [m[1], m[2]]);
+    if (!hdfs.nameservice || states.some(([, s]) => s === "active") || Date.now() > deadline) break;
+    execFileSync("sleep", ["5"]);
+  }
+  const live = [...inNameNode(["dfsadmin", "-report", "-live"]).matchAll(/^Hostname: (\S+)$/gm)].map((m) => m[1]).sort();
+  console.log(`\nHDFS ${hdfs.nameservice ? `nameservice ${hdfs.nameservice}` : "(standalone NameNode)"}, as hdfs haadmin / dfsadmin report it:`);
+  if (hdfs.nameservice) {
+    const active = states.filter(([, s]) => s === "active").map(([h]) => h);
+    console.log(`  active NameNode:  ${active.join(", ") || "none yet (README, Failover)"}`);
+    console.log(`  standby:          ${states.filter(([, s]) => s === "standby").map(([h]) => h).join(", ") || "-"}`);
+  }
+  console.log(`  live DataNodes:   ${live.length} (${live.join(", ") || "-"})`);
+}
