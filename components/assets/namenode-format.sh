@@ -10,14 +10,18 @@
 # Standalone: an empty directory is formatted; current/VERSION present: kept.
 # HA, empty directory:
 #   on FORMAT_HOST:  hdfs namenode -format -nonInteractive   (formats the JournalNodes' shared edits too, so
-#                    they must be running; it refuses if they already hold data, and then this step fails)
+#                    they must be running); when Hadoop refuses because the JournalNodes already hold the
+#                    nameservice's edits, this host lost its metadata: it bootstraps like the others instead
 #   elsewhere:       hdfs namenode -bootstrapStandby -nonInteractive   (copies the metadata from a running
 #                    NameNode of the nameservice; until one runs it fails and the kubelet retries)
+# "Empty" allows lost+found (a fresh filesystem): Hadoop refuses, non-interactively, any directory with something
+# in it, so a format or bootstrap writes into an empty staging directory inside the name directory
+# (dfs.namenode.name.dir overridden for that one command) and its current/ is moved into place once it succeeded.
 # HA, current/VERSION present: kept; on FORMAT_HOST, a directory not yet marked as HA (a standalone NameNode
 #   becoming HA) first runs hdfs namenode -initializeSharedEdits -nonInteractive (copies its edits to the
 #   JournalNodes; refuses if they already hold data).
 # Anything else in the directory without current/VERSION is someone's data: refuse, on every host.
-# A format or bootstrap that fails leaves the directory as empty as it found it.
+# A format or bootstrap that fails leaves the directory as it found it.
 set -eu
 name_dir=${NAME_DIR:?NAME_DIR is not set}
 cluster_id=${CLUSTER_ID:?CLUSTER_ID is not set}
@@ -26,6 +30,7 @@ ha=${HA:-false}
 # shared edits are initialised; ZooKeeper's failover znode was created from this host.
 ha_marker="$name_dir/.k8s-daemonsets-ha"
 zkfc_marker="$name_dir/.k8s-daemonsets-zkfc-formatted"
+staging="$name_dir/.k8s-daemonsets-staging"
 
 say() { echo "namenode-format: $*"; }
 
@@ -36,14 +41,22 @@ if [ "$ha" = "true" ]; then
   if [ "$node" = "$format_host" ]; then role=format; else role=standby; fi
 fi
 
-# Runs a command that creates metadata in an empty directory; on failure, removes what it left behind.
+# create SUBCOMMAND ARGS...: `hdfs namenode SUBCOMMAND` into the staging directory; on success its current/
+# becomes the name directory's, on failure nothing of it is left (exit status 1, output in $out).
 create() {
+  rm -rf "$staging"
+  mkdir "$staging"
   status=0
-  "$@" || status=$?
-  [ "$status" -eq 0 ] && return 0
-  rm -rf "$name_dir/current" "$name_dir/in_use.lock"
-  echo "namenode-format: '$*' failed ($status); $name_dir left empty, the next start tries again" >&2
-  exit 1
+  out=$(hdfs namenode -D "dfs.namenode.name.dir=file://$staging" "$@" 2>&1) || status=$?
+  echo "$out"
+  if [ "$status" -eq 0 ] && [ -f "$staging/current/VERSION" ]; then
+    mv "$staging/current" "$name_dir/current"
+    rm -rf "$staging"
+    return 0
+  fi
+  rm -rf "$staging"
+  echo "namenode-format: 'hdfs namenode $*' failed ($status); $name_dir left as it was, the next start tries again" >&2
+  return 1
 }
 
 format_zk() {
@@ -93,17 +106,22 @@ fi
 case $role in
   standalone)
     say "$name_dir is empty: formatting (cluster id $cluster_id)"
-    exec hdfs namenode -format -nonInteractive -clusterId "$cluster_id"
+    create -format -nonInteractive -clusterId "$cluster_id" || exit 1
     ;;
   format)
     say "$name_dir is empty and this host ($node) is the formatting host: formatting the nameservice (cluster id $cluster_id); the JournalNodes must be running"
-    create hdfs namenode -format -nonInteractive -clusterId "$cluster_id"
+    if ! create -format -nonInteractive -clusterId "$cluster_id"; then
+      # Hadoop's refusal to format JournalNodes that hold edits: the nameservice exists, this host lost its disk.
+      echo "$out" | grep -q "data appears to exist in QJM" || exit 1
+      say "the JournalNodes already hold this nameservice's edits: this host lost its metadata; bootstrapping from a running NameNode instead (never a format)"
+      create -bootstrapStandby -nonInteractive || exit 1
+    fi
     touch "$ha_marker"
     format_zk
     ;;
   standby)
     say "$name_dir is empty and this host ($node) is not the formatting host ($format_host): bootstrapping a standby from a running NameNode"
-    create hdfs namenode -bootstrapStandby -nonInteractive
+    create -bootstrapStandby -nonInteractive || exit 1
     touch "$ha_marker"
     ;;
 esac

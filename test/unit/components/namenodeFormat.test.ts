@@ -21,10 +21,11 @@ describe("namenode-format.sh", () => {
     assert.deepEqual(r.hdfsCalls, ["namenode -format -nonInteractive -clusterId cid-1"]);
   });
 
-  it("formats a fresh disk that only holds lost+found", () => {
+  it("formats a fresh disk that only holds lost+found (which Hadoop refuses: through a staging directory)", () => {
     const r = runFormat((dir) => fs.mkdirSync(path.join(dir, "lost+found")));
     assert.equal(r.status, 0, r.output);
     assert.equal(r.hdfsCalls.length, 1);
+    assert.deepEqual(r.after, ["current", "current/VERSION", "lost+found"]);
   });
 
   it("never formats existing metadata (current/VERSION present)", () => {
@@ -68,13 +69,19 @@ function runScript(env: Record<string, string>, prepare?: (nameDir: string) => v
   const calls = path.join(root, "calls");
   fs.mkdirSync(nameDir);
   fs.mkdirSync(bin);
+  // Like Hadoop: -D dfs.namenode.name.dir overrides the directory; -format and -bootstrapStandby refuse
+  // (-nonInteractive) a directory with anything in it; a format refuses JournalNodes that hold edits.
   fs.writeFileSync(path.join(bin, "hdfs"), `#!/bin/sh
+dir=$NAME_DIR
+if [ "$1 $2" = "namenode -D" ]; then dir=\${3#dfs.namenode.name.dir=file://}; shift 3; set -- namenode "$@"; fi
 echo "$*" >> "${calls}"
 case "$*" in
   "namenode -format"*|"namenode -bootstrapStandby"*)
-    mkdir -p "$NAME_DIR/current"
-    if [ -n "\${STUB_FAIL:-}" ]; then echo half > "$NAME_DIR/current/fsimage.ckpt"; echo "stub: failed" >&2; exit 1; fi
-    echo "clusterID=x" > "$NAME_DIR/current/VERSION" ;;
+    if [ -n "$(ls -A "$dir")" ]; then echo "Running in non-interactive mode, and data appears to exist in Storage Directory $dir. Not formatting." >&2; exit 1; fi
+    case "$*" in "namenode -format"*) if [ -n "\${STUB_JN_DATA:-}" ]; then echo "Running in non-interactive mode, and data appears to exist in QJM to [node-2:8485]. Not formatting." >&2; exit 1; fi ;; esac
+    mkdir -p "$dir/current"
+    if [ -n "\${STUB_FAIL:-}" ]; then echo half > "$dir/current/fsimage.ckpt"; echo "stub: failed" >&2; exit 1; fi
+    echo "clusterID=x" > "$dir/current/VERSION" ;;
   "namenode -initializeSharedEdits"*) exit "\${STUB_INIT_EXIT:-0}" ;;
   "zkfc -formatZK"*) echo "\${STUB_ZK_OUT:-formatted}"; exit "\${STUB_ZK_EXIT:-0}" ;;
 esac
@@ -176,11 +183,19 @@ describe("namenode-format.sh in an HA nameservice", () => {
       });
     }
 
+    it("an empty directory while the JournalNodes hold the nameservice's edits (this host lost its disk): bootstraps, never formats", () => {
+      const r = runHa({ node: "node-2", stub: { STUB_JN_DATA: "1" }, prepare: (d) => fs.mkdirSync(path.join(d, "lost+found")) });
+      assert.equal(r.status, 0, r.output);
+      assert.deepEqual(r.hdfsCalls, ["namenode -format -nonInteractive -clusterId cid-1", "namenode -bootstrapStandby -nonInteractive"]);
+      assert.deepEqual(r.after, [HA_MARKER, "current", "current/VERSION", "lost+found"].sort());
+      assert.match(r.output, /lost its metadata; bootstrapping/);
+    });
+
     it("a format that fails (JournalNodes unreachable) leaves the directory empty for the next try", () => {
       const r = runHa({ node: "node-2", stub: { STUB_FAIL: "1" } });
       assert.equal(r.status, 1);
       assert.deepEqual(r.after, []);
-      assert.match(r.output, /left empty/);
+      assert.match(r.output, /left as it was, the next start tries again/);
     });
   });
 
@@ -191,6 +206,12 @@ describe("namenode-format.sh in an HA nameservice", () => {
       assert.deepEqual(r.hdfsCalls, ["namenode -bootstrapStandby -nonInteractive"]);
       assert.ok(r.after.includes(HA_MARKER));
       assert.ok(!r.after.includes(ZK_MARKER));
+    });
+
+    it("bootstraps onto a fresh filesystem holding only lost+found", () => {
+      const r = runHa({ node: "node-5", prepare: (d) => fs.mkdirSync(path.join(d, "lost+found")) });
+      assert.equal(r.status, 0, r.output);
+      assert.deepEqual(r.after, [HA_MARKER, "current", "current/VERSION", "lost+found"].sort());
     });
 
     it("a failed bootstrap (no NameNode running yet) leaves the directory empty for the next try", () => {
