@@ -3,8 +3,10 @@
 // answers: `hdfs haadmin`, `hdfs dfsadmin -report`, `hdfs dfs`. The scenarios run in order on one stack (each
 // starts from the state the previous one left), then on a standalone stack. Skipped without real nodes.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { after, before, describe, test } from "node:test";
 import {
+  clusterScript,
   getPods,
   getRealNodes,
   inRealNode,
@@ -103,6 +105,45 @@ async function formatLog(node: string): Promise<string> {
   return kubectl(["logs", "-n", namespace, pod.metadata.name, "-c", "format"]);
 }
 
+
+/** HA states once every NameNode of `hosts` answers, with exactly one active (or `active` when given). */
+async function oneActive(from: string, hosts: string[], timeoutMs = 180_000): Promise<string> {
+  const states = await waitFor(async () => {
+    const s = await serviceStates(from);
+    const active = hosts.filter((h) => s[h] === "active");
+    return hosts.every((h) => s[h] === "active" || s[h] === "standby") && active.length === 1 && s;
+  }, timeoutMs, { what: `exactly one active NameNode among ${hosts.join(", ")}`, intervalMs: 3000, describe: async () => JSON.stringify(await serviceStates(from).catch((e) => String(e))) });
+  return hosts.find((h) => states[h] === "active")!;
+}
+
+/** Pod uids of every HDFS role, by role and node. */
+async function podUids(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const role of ["namenode", "journalnode", "datanode"]) {
+    for (const [node, pod] of await podsByNode(role)) out[`${role}/${node}`] = pod.metadata.uid!;
+  }
+  return out;
+}
+
+/** Peak memory (cgroup v1 memory.max_usage_in_bytes) of each HDFS pod on the real nodes, in MiB. */
+function peakMemoryMiB(pods: Map<string, Pod>, role: string): Record<string, number> {
+  const root = "/sys/fs/cgroup/memory/k8s-daemonsets";
+  const out: Record<string, number> = {};
+  for (const [node, pod] of pods) {
+    const uid = pod.metadata.uid!;
+    for (const qos of ["", "burstable/", "besteffort/"]) {
+      const f = `${root}/${node}/kubepods/${qos}pod${uid}/memory.max_usage_in_bytes`;
+      if (fs.existsSync(f)) out[`${role}/${node}`] = Math.round(Number(fs.readFileSync(f, "utf8")) / 2 ** 20);
+    }
+  }
+  return out;
+}
+
+/** Whether `name` resolves in a role's container, and to what (getent: /etc/hosts, then DNS). */
+async function resolves(role: string, node: string, name: string): Promise<string> {
+  return (await sh(role, node, `getent hosts ${name} | awk '{print $1}' || true`)).trim();
+}
+
 describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (REAL_NODES=3)" : false }, () => {
   let real: RealNode[];
   let hosts: string[];
@@ -146,5 +187,101 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
 
     fileSum = await writeFile("namenode", standbys[0], file, 3 * 1024 * 1024 + 17);
     assert.equal(await readFile("datanode", standbys[1], file), fileSum);
+  });
+
+  test("6. node names the cluster's DNS cannot resolve: the pods reach each other through hostAliases of the nodes' InternalIPs", async () => {
+    // The machine's own resolver knows no node names (the real nodes' resolv.conf points at 127.0.0.1, no DNS).
+    assert.ok(!/\bnode-5\b/.test(fs.readFileSync("/etc/hosts", "utf8")), "the machine's /etc/hosts names no node");
+    const ip = Object.fromEntries(real.map((n) => [n.name, n.ip]));
+    for (const n of hosts) {
+      for (const other of hosts) assert.equal(await resolves("datanode", n, other), ip[other], `${other} from ${n}`);
+    }
+    const outputs = await stack.outputs();
+    assert.deepEqual(outputs.hdfsConfig.hostAliases, hosts.map((h) => ({ ip: ip[h], hostnames: [h] })));
+  });
+
+  test("4. every HDFS pod deleted at once: back without format, bootstrap or initializeSharedEdits, an active NameNode, the file intact; then a rolling restart", async () => {
+    const before = await podUids();
+    await kubectl(["delete", "pods", "-n", namespace, "-l", "app.kubernetes.io/part-of=k8s-daemonsets", "--wait=false"]);
+    await waitFor(async () => {
+      const now = await podUids();
+      return Object.keys(before).every((k) => now[k] && now[k] !== before[k]);
+    }, 120_000, { what: "every HDFS pod replaced", intervalMs: 2000 });
+    await rolesReady(["journalnode", "namenode", "datanode"], hosts);
+    for (const n of hosts) {
+      const log = await formatLog(n);
+      assert.match(log, /keeping the existing metadata/, n);
+      assert.doesNotMatch(log, /formatting|bootstrapping|initializeSharedEdits/, n);
+    }
+    await oneActive(hosts[0], hosts);
+    assert.equal(await readFile("namenode", hosts[1], file), fileSum);
+
+    // A changed property: the config hash changes, every role rolls (one pod at a time), and still one active.
+    const uids = await podUids();
+    stack.setConfig(hdfsConfig(hosts, { nameNode: { hdfsSite: { "dfs.namenode.handler.count": "12" } } }));
+    assertSucceeded(await stack.up(), "pulumi up (a changed hdfs-site property)");
+    await rolesReady(["journalnode", "namenode", "datanode"], hosts);
+    const rolled = await podUids();
+    for (const k of Object.keys(uids)) assert.notEqual(rolled[k], uids[k], `${k} restarted`);
+    assert.match(await sh("namenode", hosts[0], "cat $HADOOP_CONF_DIR/hdfs-site.xml"), /dfs\.namenode\.handler\.count<\/name>\s*<value>12</);
+    await oneActive(hosts[0], hosts);
+    assert.equal(await readFile("datanode", hosts[2], file), fileSum);
+    for (const n of hosts) assert.doesNotMatch(await formatLog(n), /formatting|bootstrapping/, n);
+  });
+
+  test("3. failover by the README's step: the active NameNode's pod deleted, a standby made active, writes go on", async () => {
+    const active = await oneActive(hosts[0], hosts);
+    const next = hosts.find((h) => h !== active)!;
+    await kubectl(["delete", "pod", "-n", namespace, (await podsByNode("namenode")).get(active)!.metadata.name, "--wait=false"]);
+    // README, "Failover": hdfs haadmin -transitionToActive <id> (refused while another NameNode is active).
+    await waitFor(() => hdfs("namenode", next, ["haadmin", "-transitionToActive", `nn-${next}`]).then(() => true), 120_000, { what: `nn-${next} active`, intervalMs: 3000 });
+    await rolesReady(["namenode"], hosts);
+    assert.equal(await oneActive(next, hosts), next, "the restarted NameNode came back as standby, the other stayed active");
+    assert.equal(await readFile("namenode", active, file), fileSum);
+    const sum = await writeFile("datanode", hosts[2], "hdfs://hdfs-k8s/e2e/after-failover", 1_000_003);
+    assert.equal(await readFile("namenode", next, "hdfs://hdfs-k8s/e2e/after-failover"), sum);
+  });
+
+  test("3b/8. the active NameNode's node stops (kubelet and runtime) and takes a JournalNode with it: another becomes active, the quorum of two keeps the nameservice writable", async () => {
+    const active = await oneActive(hosts[0], hosts);
+    const rest = hosts.filter((h) => h !== active);
+    await clusterScript(["remove-node", active]);
+    const next = rest[0];
+    await waitFor(() => hdfs("namenode", next, ["haadmin", "-transitionToActive", `nn-${next}`]).then(() => true), 120_000, { what: `nn-${next} active`, intervalMs: 3000 });
+    assert.equal(await oneActive(next, rest), next);
+    assert.equal(await readFile("datanode", rest[1], file), fileSum);
+    const sum = await writeFile("namenode", rest[1], "hdfs://hdfs-k8s/e2e/two-journalnodes", 2_000_001);
+    assert.equal(await readFile("datanode", next, "hdfs://hdfs-k8s/e2e/two-journalnodes"), sum);
+
+    // 5. The node comes back with an empty disk: its NameNode joins by bootstrap, never a format.
+    await clusterScript(["add-node", active, "--real"]);
+    real = await getRealNodes();
+    await rolesReady(["journalnode", "namenode", "datanode"], hosts);
+    assert.match(await formatLog(active), active === hosts[0] ? /lost its metadata; bootstrapping/ : /bootstrapping a standby/);
+    assert.equal(await oneActive(next, hosts), next);
+    await waitFor(async () => (await liveDataNodes(next)).length === 3, 120_000, { what: "three live DataNodes again", intervalMs: 3000 });
+    assert.equal(await readFile("namenode", active, file), fileSum);
+  });
+
+  test("5. the formatting host's name directory replaced by a fresh filesystem (only lost+found): it bootstraps into it, the nameservice is not reformatted", async () => {
+    const formatHost = hosts[0];
+    const node = real.find((n) => n.name === formatHost)!;
+    const active = await oneActive(hosts[1], hosts);
+    if (active === formatHost) {
+      await hdfs("namenode", hosts[1], ["haadmin", "-failover", `nn-${formatHost}`, `nn-${hosts[1]}`]);
+    }
+    const pod = (await podsByNode("namenode")).get(formatHost)!;
+    await inRealNode(node, "sh", ["-c", "rm -rf /var/lib/hdfs/name && mkdir -p /var/lib/hdfs/name/lost+found"]);
+    await kubectl(["delete", "pod", "-n", namespace, pod.metadata.name]);
+    await rolesReady(["namenode"], hosts);
+    const log = await formatLog(formatHost);
+    assert.match(log, /lost its metadata; bootstrapping/);
+    assert.doesNotMatch(log, /successfully formatted/);
+    const listing = (await inRealNode(node, "ls", ["-A", "/var/lib/hdfs/name"])).split("\n").filter(Boolean).sort();
+    assert.deepEqual(listing, [".k8s-daemonsets-ha", "current", "lost+found"]);
+    assert.equal(await oneActive(hosts[1], hosts) !== formatHost, true);
+    assert.equal(await readFile("namenode", formatHost, file), fileSum);
+    const peak = { ...peakMemoryMiB(await podsByNode("namenode"), "namenode"), ...peakMemoryMiB(await podsByNode("journalnode"), "journalnode"), ...peakMemoryMiB(await podsByNode("datanode"), "datanode") };
+    console.log(`peak memory of the HDFS pods (MiB, cgroup memory.max_usage_in_bytes): ${JSON.stringify(peak)}`);
   });
 });
