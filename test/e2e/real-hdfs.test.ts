@@ -285,3 +285,103 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     console.log(`peak memory of the HDFS pods (MiB, cgroup memory.max_usage_in_bytes): ${JSON.stringify(peak)}`);
   });
 });
+
+describe("HDFS on real nodes: standalone, then HA", { skip: realNodeCount < 3 ? "needs 3 real nodes (REAL_NODES=3)" : false }, () => {
+  let hosts: string[];
+  const stack = new TestStack("e2e-real-hdfs-standalone");
+  const file = "/e2e/standalone";
+  let fileSum = "";
+
+  before(async () => {
+    const real = await getRealNodes();
+    hosts = real.map((n) => n.name);
+    for (const n of real) await inRealNode(n, "rm", ["-rf", "/var/lib/hdfs"]);
+    await stack.init();
+  });
+
+  after(async () => {
+    await stack.destroy();
+    await stack.remove();
+  });
+
+  test("2. standalone (one labelled host): the DataNodes of the other real nodes register with it, a file round-trips", async () => {
+    stack.setConfig(hdfsConfig([hosts[0]]));
+    assertSucceeded(await stack.up(), "pulumi up (standalone)");
+    await rolesReady(["namenode"], [hosts[0]]);
+    await rolesReady(["datanode"], hosts);
+    assert.equal((await podsByNode("journalnode")).size, 0, "no JournalNodes for a standalone NameNode");
+    assert.match(await formatLog(hosts[0]), /is empty: formatting/);
+    await waitFor(async () => (await liveDataNodes(hosts[0])).length === 3, 120_000, { what: "three live DataNodes", intervalMs: 3000 });
+    fileSum = await writeFile("datanode", hosts[1], file, 1_500_007);
+    assert.equal(await readFile("datanode", hosts[2], file), fileSum);
+  });
+
+  test("7. standalone -> HA: two more labelled hosts convert the running NameNode (initializeSharedEdits), the data kept", async () => {
+    stack.setConfig(hdfsConfig(hosts));
+    assertSucceeded(await stack.up(), "pulumi up (three NameNode hosts)");
+    await rolesReady(["journalnode", "namenode", "datanode"], hosts);
+    assert.match(await formatLog(hosts[0]), /not yet shared: hdfs namenode -initializeSharedEdits/);
+    for (const n of hosts.slice(1)) assert.match(await formatLog(n), /bootstrapping a standby/);
+    assert.equal(await oneActive(hosts[0], hosts), hosts[0]);
+    assert.equal(await readFile("namenode", hosts[2], `hdfs://hdfs-k8s${file}`), fileSum);
+    const sum = await writeFile("namenode", hosts[1], "hdfs://hdfs-k8s/e2e/after-conversion", 700_001);
+    assert.equal(await readFile("datanode", hosts[0], "hdfs://hdfs-k8s/e2e/after-conversion"), sum);
+  });
+});
+
+describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNodeCount < 3 ? "needs 3 real nodes (REAL_NODES=3)" : false }, () => {
+  let real: RealNode[];
+  let hosts: string[];
+  const stack = new TestStack("e2e-real-hdfs-zk");
+  const zkPod = "e2e-zookeeper";
+
+  before(async () => {
+    real = await getRealNodes();
+    hosts = real.map((n) => n.name);
+    for (const n of real) await inRealNode(n, "rm", ["-rf", "/var/lib/hdfs"]);
+    // A real ZooKeeper (3.8.4 from Maven Central, the one Hadoop 3.4.1 depends on: in the HDFS image) on node-8's
+    // network, standalone, its data on the pod's scratch space.
+    await kubectl(["apply", "-f", "-"], JSON.stringify({
+      apiVersion: "v1", kind: "Pod",
+      metadata: { name: zkPod, namespace: "default" },
+      spec: {
+        nodeName: hosts[2], hostNetwork: true, restartPolicy: "Never",
+        containers: [{
+          name: "zookeeper", image: "apache/hadoop:3.4.1", imagePullPolicy: "Never",
+          command: ["bash", "-c", "printf 'dataDir=/tmp/zk\\nclientPort=2181\\nadmin.enableServer=false\\n4lw.commands.whitelist=ruok\\n' > /tmp/zoo.cfg && " +
+            "exec java -Xmx128m -cp '/opt/hadoop/share/hadoop/hdfs/lib/*' org.apache.zookeeper.server.ZooKeeperServerMain /tmp/zoo.cfg"],
+          resources: { limits: { memory: "256Mi" } },
+        }],
+      },
+    }));
+    await waitFor(async () => isPodRunning((await kubectlJson<Pod>(["get", "pod", "-n", "default", zkPod]))), 120_000, { what: "ZooKeeper running" });
+    await stack.init();
+  });
+
+  after(async () => {
+    await stack.destroy();
+    await stack.remove();
+    await kubectl(["delete", "pod", "-n", "default", zkPod, "--ignore-not-found", "--wait=false"]);
+  });
+
+  test("3 (automatic). with zookeeperQuorum, one NameNode becomes active by itself, and another takes over when the active one's pod is deleted", async () => {
+    const zk = `${real[2].ip}:2181`;
+    stack.setConfig(hdfsConfig(hosts, { nameNode: { zookeeperQuorum: [zk] } }));
+    assertSucceeded(await stack.up(), "pulumi up (automatic failover)");
+    await rolesReady(["journalnode", "namenode", "datanode"], hosts);
+    assert.match(await formatLog(hosts[0]), /initialising the failover znode/);
+    const active = await oneActive(hosts[0], hosts);
+    const file = "hdfs://hdfs-k8s/e2e/zk";
+    const sum = await writeFile("datanode", hosts[1], file, 1_000_000);
+    await kubectl(["delete", "pod", "-n", namespace, (await podsByNode("namenode")).get(active)!.metadata.name, "--wait=false"]);
+    const others = hosts.filter((h) => h !== active);
+    const next = await waitFor(async () => {
+      const s = await serviceStates(others[0]);
+      return others.find((h) => s[h] === "active");
+    }, 120_000, { what: "a standby made active by its ZKFC", intervalMs: 3000 });
+    assert.notEqual(next, active);
+    assert.equal(await readFile("namenode", next, file), sum);
+    await rolesReady(["namenode"], hosts);
+    assert.equal(await oneActive(next, hosts), next, "the restarted NameNode rejoined as standby");
+  });
+});
