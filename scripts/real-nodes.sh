@@ -378,10 +378,17 @@ real_nodes_list() { # names of the real nodes started (whatever state they are i
   for d in "$REAL_DIR"/*/; do if [ -f "$d/index" ]; then basename "$d"; fi; done
 }
 
-# Stops every real node and removes what the real nodes added to the machine.
+# Stops every real node and removes what the real nodes added to the machine. The machine-wide leftovers
+# (namespaces, links, cgroups, the socket) only when no other state directory owns real nodes now: the `down` of
+# an all-kwok cluster must not take down another cluster's real nodes.
 real_nodes_down() {
   local name h
   for name in $(real_nodes_list); do real_node_stop "$name"; done
+  local owner; owner=$(cat "$REAL_OWNER" 2>/dev/null || true)
+  if [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ] && [ -d "$owner/real-nodes" ]; then
+    rm -rf "$REAL_DIR"
+    return 0
+  fi
   # leftovers of nodes whose state directory is gone
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$REAL_NETNS_PREFIX" || true); do ip netns del "$ns"; done
   for h in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^k8sds-' || true); do ip link del "$h" 2>/dev/null || true; done
@@ -408,9 +415,11 @@ real_nodes_down() {
   rm -rf "$REAL_DIR"
 }
 
-# What is left of the real nodes on the machine (empty when nothing is).
+# What is left of the real nodes on the machine (empty when nothing is; nothing is counted while another state
+# directory owns real nodes: those are its own).
 real_leftovers() {
-  local h
+  local h owner; owner=$(cat "$REAL_OWNER" 2>/dev/null || true)
+  if [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ] && [ -d "$owner/real-nodes" ]; then return 0; fi
   ip netns list 2>/dev/null | awk '{print $1}' | grep "^$REAL_NETNS_PREFIX" | sed 's/^/netns /' || true
   ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^k8sds-' | sed 's/^/link /' || true
   for h in $(cgroup_all_hierarchies); do if [ -d "$h/$REAL_CGROUP" ]; then echo "cgroup $h/$REAL_CGROUP"; fi; done

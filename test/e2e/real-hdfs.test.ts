@@ -139,6 +139,11 @@ function peakMemoryMiB(pods: Map<string, Pod>, role: string): Record<string, num
   return out;
 }
 
+/** Empties a real node's /var/lib/hdfs (a mount of the node's own): no metadata or blocks of an earlier stack. */
+async function wipeHdfsDirectories(node: RealNode): Promise<void> {
+  await inRealNode(node, "find", ["/var/lib/hdfs", "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-rf", "{}", "+"]);
+}
+
 /** Whether `name` resolves in a role's container, and to what (getent: /etc/hosts, then DNS). */
 async function resolves(role: string, node: string, name: string): Promise<string> {
   return (await sh(role, node, `getent hosts ${name} | awk '{print $1}' || true`)).trim();
@@ -156,7 +161,7 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     hosts = real.map((n) => n.name);
     assert.deepEqual(hosts, ["node-2", "node-5", "node-8"]);
     // Leftover metadata of an earlier run on the nodes' own /var/lib/hdfs would change what the first start does.
-    for (const n of real) await inRealNode(n, "rm", ["-rf", "/var/lib/hdfs"]);
+    for (const n of real) await wipeHdfsDirectories(n);
     await stack.init();
   });
 
@@ -271,7 +276,7 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
       await hdfs("namenode", hosts[1], ["haadmin", "-failover", `nn-${formatHost}`, `nn-${hosts[1]}`]);
     }
     const pod = (await podsByNode("namenode")).get(formatHost)!;
-    await inRealNode(node, "sh", ["-c", "rm -rf /var/lib/hdfs/name && mkdir -p /var/lib/hdfs/name/lost+found"]);
+    await inRealNode(node, "sh", ["-c", "find /var/lib/hdfs/name -mindepth 1 -maxdepth 1 -exec rm -rf {} + && mkdir /var/lib/hdfs/name/lost+found"]);
     await kubectl(["delete", "pod", "-n", namespace, pod.metadata.name]);
     await rolesReady(["namenode"], hosts);
     const log = await formatLog(formatHost);
@@ -295,7 +300,7 @@ describe("HDFS on real nodes: standalone, then HA", { skip: realNodeCount < 3 ? 
   before(async () => {
     const real = await getRealNodes();
     hosts = real.map((n) => n.name);
-    for (const n of real) await inRealNode(n, "rm", ["-rf", "/var/lib/hdfs"]);
+    for (const n of real) await wipeHdfsDirectories(n);
     await stack.init();
   });
 
@@ -338,7 +343,7 @@ describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNo
   before(async () => {
     real = await getRealNodes();
     hosts = real.map((n) => n.name);
-    for (const n of real) await inRealNode(n, "rm", ["-rf", "/var/lib/hdfs"]);
+    for (const n of real) await wipeHdfsDirectories(n);
     // A real ZooKeeper (3.8.4 from Maven Central, the one Hadoop 3.4.1 depends on: in the HDFS image) on node-8's
     // network, standalone, its data on the pod's scratch space.
     await kubectl(["apply", "-f", "-"], JSON.stringify({
