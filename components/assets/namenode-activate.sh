@@ -8,7 +8,10 @@
 #   NAMENODE_ID              this NameNode's id (dfs.ha.namenodes.<ns>)
 #   ACTIVATE_WAIT_SECONDS    how long to wait for this NameNode to answer (default 300)
 [ "${NODE_NAME:-}" = "${FORMAT_HOST:-}" ] && [ -n "${NAMENODE_ID:-}" ] || exit 0
-say() { echo "namenode-activate: $*" >/proc/1/fd/1 2>/dev/null || echo "namenode-activate: $*"; }
+# A hook's output is not in the container's log: write to the NameNode's own stdout (PID 1) when it may.
+log=/proc/1/fd/1
+{ : >>"$log"; } 2>/dev/null || log=/dev/stdout
+say() { echo "namenode-activate: $*" >>"$log"; }
 # A small client JVM beside the NameNode's.
 export HADOOP_CLIENT_OPTS="-Xmx64m ${HADOOP_CLIENT_OPTS:-}"
 deadline=$(( $(date +%s) + ${ACTIVATE_WAIT_SECONDS:-300} ))
@@ -22,5 +25,5 @@ if hdfs haadmin -getAllServiceState 2>/dev/null | grep -qw active; then
   exit 0
 fi
 say "no NameNode of the nameservice is active: hdfs haadmin -transitionToActive $NAMENODE_ID"
-hdfs haadmin -transitionToActive "$NAMENODE_ID" >/proc/1/fd/1 2>&1 || say "transitionToActive failed; the operator can run it (README, Failover)"
+hdfs haadmin -transitionToActive "$NAMENODE_ID" >>"$log" 2>&1 || say "transitionToActive failed; the operator can run it (README, Failover)"
 exit 0
