@@ -7,10 +7,11 @@
 #   NODE_NAME, FORMAT_HOST   this pod's node, the formatting host
 #   NAMENODE_ID              this NameNode's id (dfs.ha.namenodes.<ns>)
 #   ACTIVATE_WAIT_SECONDS    how long to wait for this NameNode to answer (default 300)
+#   ACTIVATE_LOG             where its messages go (default: the NameNode's stdout, so the container's log)
 [ "${NODE_NAME:-}" = "${FORMAT_HOST:-}" ] && [ -n "${NAMENODE_ID:-}" ] || exit 0
 # A hook's output is not in the container's log: write to the NameNode's own stdout (PID 1) when it may.
-log=/proc/1/fd/1
-{ : >>"$log"; } 2>/dev/null || log=/dev/stdout
+log=${ACTIVATE_LOG:-/proc/1/fd/1}
+( : >>"$log" ) 2>/dev/null || log=/dev/stdout  # (a subshell: a failed redirect ends a POSIX shell)
 say() { echo "namenode-activate: $*" >>"$log"; }
 # A small client JVM beside the NameNode's.
 export HADOOP_CLIENT_OPTS="-Xmx64m ${HADOOP_CLIENT_OPTS:-}"

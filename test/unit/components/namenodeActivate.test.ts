@@ -23,13 +23,18 @@ esac
 `, { mode: 0o755 });
   const r = spawnSync("sh", [script], {
     env: {
-      PATH: `${root}:/usr/bin:/bin`, NODE_NAME: node, FORMAT_HOST: "node-2", NAMENODE_ID: "nn-node-2", ACTIVATE_WAIT_SECONDS: "1",
+      PATH: `${root}:/usr/bin:/bin`, NODE_NAME: node, FORMAT_HOST: "node-2", NAMENODE_ID: "nn-node-2", ACTIVATE_WAIT_SECONDS: "1", ACTIVATE_LOG: path.join(root, "log"),
       STUB_OWN: stub.own ?? "", STUB_ALL: stub.all ?? "", STUB_TRANSITION_EXIT: String(stub.transitionExit ?? 0),
     },
     encoding: "utf8",
     timeout: 20_000,
   });
-  return { status: r.status, calls: fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n") : [], output: r.stdout + r.stderr };
+  const log = path.join(root, "log");
+  return {
+    status: r.status,
+    calls: fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").trim().split("\n") : [],
+    output: r.stdout + r.stderr + (fs.existsSync(log) ? fs.readFileSync(log, "utf8") : ""),
+  };
 }
 
 const allStandby = "node-2:8020 standby\\nnode-5:8020 standby\\nnode-8:8020 standby\\n";
