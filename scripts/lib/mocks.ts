@@ -1,9 +1,11 @@
-// Pulumi mocks for the unit tier: every registered resource is recorded with its inputs and URN; the
-// program (or a component) runs in-process with no engine and no cluster.
+// The program (or a component) under Pulumi mocks, in-process, with no engine and no cluster: every registered
+// resource is recorded with its inputs. The unit tier runs on it (test/support/mocks.ts), and so do the scripts
+// that need the program's objects without a cluster (render-hdfs-config.ts, bench-render.ts).
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { project } from "../../components/project";
 import type { ClusterReader } from "../../stacks/preflight";
 import { fakeCluster } from "./fakeCluster";
 
@@ -13,7 +15,7 @@ export interface RegisteredResource {
   inputs: any;
 }
 
-export const projectName = "k8s-daemonsets";
+export const projectName = project;
 const repoRoot = path.resolve(__dirname, "..", "..");
 
 /** Resolves an Output's value (undefined while unknown). */
@@ -44,12 +46,13 @@ export function useMocks(config: Record<string, unknown> = {}, stack = "test"): 
     stack,
     false,
   );
-  pulumi.runtime.setAllConfig(
-    Object.fromEntries(
-      Object.entries(config).map(([k, v]) => [`${projectName}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
-    ),
-  );
+  pulumi.runtime.setAllConfig(rawConfig(config));
   return registered;
+}
+
+/** Stack config as Pulumi hands it to the program: `<project>:<key>` -> string (objects as JSON). */
+export function rawConfig(config: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [`${projectName}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
 export interface ProgramRun {
@@ -86,17 +89,4 @@ export function stackFileConfig(stack: string): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(file.config as Record<string, unknown>).map(([k, v]) => [k.replace(`${projectName}:`, ""), v]),
   );
-}
-
-/** The Kubernetes objects among the registered resources, as `kubectl get -o yaml` would show their spec. */
-export function kubernetesObjects(registered: RegisteredResource[]): any[] {
-  return registered.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
-}
-
-export function find(registered: RegisteredResource[], type: string, name?: string): RegisteredResource {
-  const hits = registered.filter((r) => r.type === type && (name === undefined || r.name === name));
-  if (hits.length !== 1) {
-    throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${hits.length}`);
-  }
-  return hits[0];
 }
