@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
 import { createdByStackAnnotations, partOf } from "./labels";
+import { policyAnnotations } from "./project";
 
 import Input = k8s.types.input.core.v1;
 
@@ -245,10 +246,10 @@ export function hostAccessAnnotations(
     ),
   ].sort();
   return {
-    ...(access.length > 0 ? { "k8s-daemonsets/host-access": access.join(",") } : {}),
-    ...(dataDirectories.length > 0 ? { "k8s-daemonsets/data-directories": dataDirectories.join(",") } : {}),
-    ...(capabilities.length > 0 ? { "k8s-daemonsets/capabilities": capabilities.join(",") } : {}),
-    ...(spec.updateStrategy.type === "OnDelete" ? { "k8s-daemonsets/allow-on-delete": "true" } : {}),
+    ...(access.length > 0 ? { [policyAnnotations.hostAccess]: access.join(",") } : {}),
+    ...(dataDirectories.length > 0 ? { [policyAnnotations.dataDirectories]: dataDirectories.join(",") } : {}),
+    ...(capabilities.length > 0 ? { [policyAnnotations.capabilities]: capabilities.join(",") } : {}),
+    ...(spec.updateStrategy.type === "OnDelete" ? { [policyAnnotations.allowOnDelete]: "true" } : {}),
   };
 }
 

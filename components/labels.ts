@@ -1,11 +1,12 @@
 // Kubernetes' recommended labels, shared by every object this project creates, and the annotation that says
 // which stack created an object that could also exist without it (a namespace, a cluster-scoped object).
 import * as pulumi from "@pulumi/pulumi";
+import { project } from "./project";
 
-export const partOf = "k8s-daemonsets";
+export const partOf = project;
 
 /** Annotation naming the stack (`<project>/<stack>`) that created the object. */
-export const createdByStackAnnotation = "k8s-daemonsets.io/created-by-stack";
+export const createdByStackAnnotation = `${project}.io/created-by-stack`;
 
 /** The running stack, as `createdByStackAnnotation` records it. */
 export function stackIdentity(): string {

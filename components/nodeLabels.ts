@@ -3,6 +3,7 @@
 // labels this program added and leaves everyone else's in place.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { project } from "./project";
 
 export interface NodeLabelsArgs {
   /** node name -> labels this program owns on it. */
@@ -17,14 +18,14 @@ export interface NodeLabelsArgs {
 }
 
 export const nodeLabelsDefaults = {
-  fieldManager: "k8s-daemonsets-node-labels",
+  fieldManager: `${project}-node-labels`,
 } as const;
 
 /**
  * Annotation each patch puts on its node, naming the field manager that owns the labels: a later run under
  * another manager finds it (stacks/preflight.ts), since a second manager could never remove the first's labels.
  */
-export const labelFieldManagerAnnotation = "k8s-daemonsets.io/label-field-manager";
+export const labelFieldManagerAnnotation = `${project}.io/label-field-manager`;
 
 export class NodeLabels extends pulumi.ComponentResource {
   /** One patch per node, by node name. */

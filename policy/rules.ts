@@ -6,6 +6,8 @@
 // the CrossGuard server turns that into an advisory "can't run during preview" and the policy runs again with
 // known values during `pulumi up`. The rules therefore read only the fields they check.
 
+import { policyAnnotations } from "../components/project";
+
 /** What a rule looks at: a subset of @pulumi/policy's ResourceValidationArgs. */
 export interface ResourceUnderTest {
   /** Pulumi type token, e.g. `kubernetes:apps/v1:DaemonSet`. */
@@ -18,17 +20,8 @@ export interface ResourceUnderTest {
 
 export type Rule = (resource: ResourceUnderTest) => string[];
 
-/** Annotations (on the workload object's metadata) that declare what a workload is allowed. */
-export const annotations = {
-  /** Comma list of `network`, `pid`, `ipc`, `hostPath`: the host namespaces and hostPath volumes it needs. */
-  hostAccess: "k8s-daemonsets/host-access",
-  /** Comma list of volume names: hostPath volumes that may be mounted writable. */
-  dataDirectories: "k8s-daemonsets/data-directories",
-  /** Comma list of Linux capabilities (`CHOWN`, `NET_ADMIN`, …) its containers may add. */
-  capabilities: "k8s-daemonsets/capabilities",
-  /** `"true"`: the DaemonSet may use updateStrategy OnDelete. */
-  allowOnDelete: "k8s-daemonsets/allow-on-delete",
-} as const;
+/** Annotations (on the workload object's metadata) that declare what a workload is allowed: the components'. */
+export const annotations = policyAnnotations;
 
 export const hostAccessKinds = ["network", "pid", "ipc", "hostPath"] as const;
 export type HostAccessKind = (typeof hostAccessKinds)[number];

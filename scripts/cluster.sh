@@ -4,8 +4,8 @@
 # kwok fakes the kubelets of simulated nodes (Ready, heartbeats, pods Running); the real
 # controller-manager and scheduler create and place the pods.
 #
-#   scripts/cluster.sh up [--nodes N]     start it with nodes node-1..node-N (default 10; node-1 is tainted
-#                                          as a control-plane node); refuses if a cluster is running.
+#   scripts/cluster.sh up [--nodes N]     start it with nodes node-1..node-N (default 10, at most 3000; node-1 is
+#                                          tainted as a control-plane node); refuses if a cluster is running.
 #                                          REAL_NODES=R (default 0): R of them are real nodes (a real kubelet,
 #                                          containerd and runc each; node-2, node-5, node-8 first), see
 #                                          scripts/real-nodes.sh; the others are simulated by kwok
@@ -66,8 +66,14 @@ bin() { # bin FAMILY NAME: path of a locally built tool, or a clear error
 
 # ---- nodes ----
 
+# A simulated node's address and pod CIDR by its index, 250 to a block (unique up to index 3000):
+# indexes 1-250 get 127.0.1.1-250 and 10.244.1-250.0/24, indexes 251-500 127.0.2.x and 10.245.x.0/24, and so on.
+node_address() { echo "127.0.$((($1 - 1) / 250 + 1)).$((($1 - 1) % 250 + 1))"; }     # node_address INDEX
+node_pod_cidr() { echo "10.$((($1 - 1) / 250 + 244)).$((($1 - 1) % 250 + 1)).0/24"; } # node_pod_cidr INDEX
+
 node_manifest() { # node_manifest NAME INDEX [control-plane]
   local name=$1 i=$2 cp=${3:-}
+  local cidr; cidr=$(node_pod_cidr "$i")
   cat <<EOF
 apiVersion: v1
 kind: Node
@@ -84,13 +90,13 @@ metadata:
 EOF
   [ -z "$cp" ] || echo '    node-role.kubernetes.io/control-plane: ""'
   echo "spec:"
-  echo "  podCIDR: 10.244.$i.0/24"
-  echo "  podCIDRs: [10.244.$i.0/24]"
+  echo "  podCIDR: $cidr"
+  echo "  podCIDRs: [$cidr]"
   [ -z "$cp" ] || printf '  taints:\n  - key: node-role.kubernetes.io/control-plane\n    effect: NoSchedule\n'
   cat <<EOF
 status:
   addresses:
-  - {type: InternalIP, address: 127.0.1.$i}
+  - {type: InternalIP, address: $(node_address "$i")}
   - {type: Hostname, address: $name}
   allocatable: {cpu: "64", memory: 256Gi, pods: "250", ephemeral-storage: 1Ti}
   capacity: {cpu: "64", memory: 256Gi, pods: "250", ephemeral-storage: 1Ti}
@@ -113,12 +119,12 @@ wait_nodes_ready() { # wait_nodes_ready TIMEOUT_S NAME...
   done
 }
 
-free_node_index() { # smallest i in 1..253 with neither 127.0.1.i nor $REAL_NET.i used by a node
+free_node_index() { # smallest i in 1..253 with neither its node_address nor $REAL_NET.i used by a node
   local used i
   used=$(kctl get nodes -o jsonpath='{range .items[*]}{.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}')
   used+=$'\n'$(cat "$REAL_DIR"/*/index 2>/dev/null | sed "s/^/$REAL_NET./" || true)
   for i in $(seq 1 253); do
-    grep -qxF -e "127.0.1.$i" -e "$REAL_NET.$i" <<<"$used" || { echo "$i"; return 0; }
+    grep -qxF -e "$(node_address "$i")" -e "$REAL_NET.$i" <<<"$used" || { echo "$i"; return 0; }
   done
   die "no free node address left"
 }
@@ -164,10 +170,11 @@ cmd_up() {
       *) die "up: unknown argument '$1' (usage: cluster.sh up [--nodes N])" ;;
     esac
   done
-  [[ $nodes =~ ^[1-9][0-9]*$ ]] && [ "$nodes" -le 250 ] || die "--nodes must be 1..250, got '$nodes'"
+  [[ $nodes =~ ^[1-9][0-9]*$ ]] && [ "$nodes" -le 3000 ] || die "--nodes must be 1..3000, got '$nodes'"
   [[ $REAL_NODES =~ ^[0-9]+$ ]] || die "REAL_NODES must be a number, got '$REAL_NODES'"
   local real=()
   if [ "$REAL_NODES" -gt 0 ]; then read -r -a real <<<"$(real_node_indexes "$REAL_NODES" "$nodes")"; fi
+  local i; for i in "${real[@]}"; do [ "$i" -le 250 ] || die "REAL_NODES=$REAL_NODES: real nodes are node-1..node-250 only ($REAL_NET.x)"; done
 
   local pids; pids=$(component_pids)
   [ -z "$pids" ] || die "cluster '$CLUSTER' is already running (pids $(echo $pids)); run 'scripts/cluster.sh down' first"
@@ -247,7 +254,7 @@ EOF
   done | kctl create -f - >/dev/null
   for i in $(seq 1 "$nodes"); do names+=("node-$i"); done
   for i in "${real[@]}"; do real_node_start "node-$i" "$i"; done
-  wait_nodes_ready 60 "${names[@]}"
+  wait_nodes_ready $((60 + nodes / 2)) "${names[@]}"
 
   local pids; pids=$(component_pids)
   local bad; bad=$(listening $pids | grep -Ev ' 127\.0\.0\.1:[0-9]+ ' || true)

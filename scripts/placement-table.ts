@@ -1,13 +1,14 @@
 // Prints node -> real or simulated -> labels this stack applies -> the project's pods on that node, read back
 // from the cluster, then the metrics URL of each real node.
 import { execFileSync } from "child_process";
+import { project } from "../components/project";
 
 const stack = process.argv[2] ?? "dev";
 const json = (cmd: string, args: string[]) => JSON.parse(execFileSync(cmd, args, { encoding: "utf8", maxBuffer: 64 << 20 }));
 
 const plan: Record<string, Record<string, string>> = json("pulumi", ["stack", "output", "labelPlan", "--json", "--stack", stack]) ?? {};
 const nodes: any[] = json("kubectl", ["get", "nodes", "-o", "json"]).items;
-const pods: any[] = json("kubectl", ["get", "pods", "--all-namespaces", "-l", "app.kubernetes.io/part-of=k8s-daemonsets", "-o", "json"]).items;
+const pods: any[] = json("kubectl", ["get", "pods", "--all-namespaces", "-l", `app.kubernetes.io/part-of=${project}`, "-o", "json"]).items;
 
 const rows = nodes
   .map((n) => n.metadata.name as string)

@@ -1,6 +1,7 @@
 // Runs the policy pack's policies without the engine: a fake ResourceValidationArgs and a report callback, the way
 // pulumi/compliance-policies' unit-test-helpers do it. policy/index.ts is never imported (it would start a server).
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { project } from "../../components/project";
 import { policies } from "../../policy/policies";
 
 class NotApplicable extends Error {}
@@ -10,7 +11,7 @@ export function validationArgs(type: string, props: any, name = "test-resource")
   return {
     type,
     props,
-    urn: `urn:pulumi:test::k8s-daemonsets::${type}::${name}`,
+    urn: `urn:pulumi:test::${project}::${type}::${name}`,
     name,
     opts: {
       protect: false,

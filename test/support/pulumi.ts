@@ -4,9 +4,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
+import { project } from "../../components/project";
 import { repoRoot, run } from "./cluster";
 
-export const project = "k8s-daemonsets";
+export { project };
 
 export interface PulumiResult {
   exitCode: number;

@@ -2,12 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { nodeExporterFilesystemExclusions } from "../../../components/nodeExporter";
 import { configWarnings, parseStackConfig, StackConfigError } from "../../../stacks/config";
-import { stackFileConfig } from "../../support/mocks";
-
-const project = "k8s-daemonsets";
-/** Stack config as Pulumi hands it to the program: `<project>:<key>` -> string (objects as JSON). */
-const raw = (config: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(config).map(([k, v]) => [`${project}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+import { rawConfig as raw, stackFileConfig } from "../../support/mocks";
 
 const valid = { nodeLabels: { "node-2": { host: "high-cpu" } } };
 const hosts = (n: number, labels: Record<string, string> = { host: "high-cpu" }) =>

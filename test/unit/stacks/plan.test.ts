@@ -4,9 +4,9 @@ import { parseStackConfig } from "../../../stacks/config";
 import { nodeExporterDefaults } from "../../../components/nodeExporter";
 import { hdfsClusterSite } from "../../../components/hdfsCluster";
 import { planStack } from "../../../stacks/plan";
+import { rawConfig } from "../../support/mocks";
 
-const plan = (config: Record<string, unknown>) =>
-  planStack(parseStackConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`k8s-daemonsets:${k}`, JSON.stringify(v)]))));
+const plan = (config: Record<string, unknown>) => planStack(parseStackConfig(rawConfig(config)));
 
 describe("stack plan", () => {
   it("orders nodes naturally, sorts their labels and leaves out nodes with no labels", () => {

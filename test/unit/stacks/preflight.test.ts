@@ -7,12 +7,11 @@ import { labelFieldManagerAnnotation } from "../../../components/nodeLabels";
 import { parseStackConfig } from "../../../stacks/config";
 import { planStack } from "../../../stacks/plan";
 import { PreflightError, plannedClusterObjects, preflightProblems } from "../../../stacks/preflight";
-import { fakeCluster, FakeObject } from "../../support/fakeCluster";
-import { runProgram, stackFileConfig } from "../../support/mocks";
+import { fakeCluster, FakeObject } from "../../../scripts/lib/fakeCluster";
+import { rawConfig, runProgram, stackFileConfig } from "../../support/mocks";
 
 const stack = "k8s-daemonsets/dev";
-const plan = (config: Record<string, unknown>) =>
-  planStack(parseStackConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`k8s-daemonsets:${k}`, typeof v === "string" ? v : JSON.stringify(v)]))));
+const plan = (config: Record<string, unknown>) => planStack(parseStackConfig(rawConfig(config)));
 const dev = stackFileConfig("dev");
 const devNodes = ["node-2", "node-5", "node-8"];
 const ns = (name: string, metadata: FakeObject["metadata"] = {}): FakeObject => ({ apiVersion: "v1", kind: "Namespace", name, metadata });

@@ -1,4 +1,4 @@
-// The pack as the engine starts it (policy/analyzer -> @pulumi/pulumi's run-policy-pack -> ts-node -> index.ts),
+// Smoke tier (it starts a process): the pack as the engine starts it (policy/analyzer -> @pulumi/pulumi's run-policy-pack -> ts-node -> index.ts),
 // talked to over gRPC the way the engine does, with no engine: it loads, lists its policies and judges objects.
 import assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
@@ -13,7 +13,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parseAllDocuments } from "yaml";
 
-const policyDir = path.resolve(__dirname, "..", "..", "..", "policy");
+const policyDir = path.resolve(__dirname, "..", "..", "policy");
 
 describe("the policy pack, started as the engine starts it", { timeout: 180_000 }, () => {
   let child: ChildProcess;
@@ -48,7 +48,7 @@ describe("the policy pack, started as the engine starts it", { timeout: 180_000 
   });
 
   it("rejects the seed's DaemonSet with mandatory diagnostics that name the resource, container and field", async () => {
-    const file = fs.readFileSync(path.join(__dirname, "..", "..", "fixtures", "seed-node-exporter.yaml"), "utf8");
+    const file = fs.readFileSync(path.join(__dirname, "..", "fixtures", "seed-node-exporter.yaml"), "utf8");
     const seed = parseAllDocuments(file).map((d) => d.toJS()).find((o) => o?.kind === "DaemonSet");
     const request = new AnalyzeRequest();
     request.setType("kubernetes:apps/v1:DaemonSet");

@@ -1,4 +1,4 @@
-// A cluster for the unit tier: the objects a test puts in it, read the way stacks/cluster.ts reads a real one.
+// A cluster for the program under mocks (the unit tier, scripts/lib/mocks.ts): the objects a test puts in it, read the way stacks/cluster.ts reads a real one.
 import type { ClusterObjectRef } from "../../components/labels";
 import type { ClusterObject, ClusterReader } from "../../stacks/preflight";
 
