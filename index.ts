@@ -21,10 +21,10 @@ export = async function main(cluster?: ClusterReader) {
   const labelPatches = Object.values(nodeLabels.patches);
 
   const nodeExporter = plan.nodeExporter
-    ? new NodeExporterDaemonSet("node-exporter", { ...plan.nodeExporter, dependsOn: labelPatches })
+    ? new NodeExporterDaemonSet("node-exporter", plan.nodeExporter, { dependsOn: labelPatches })
     : undefined;
   // One HDFS cluster: its namespace, one rendered site, the NameNode, JournalNode and DataNode roles.
-  const hdfs = plan.hdfs ? new HdfsCluster("hdfs", { ...plan.hdfs, dependsOn: labelPatches }) : undefined;
+  const hdfs = plan.hdfs ? new HdfsCluster("hdfs", plan.hdfs, { dependsOn: labelPatches }) : undefined;
   const nameNode = hdfs?.nameNode;
   const journalNodes = hdfs?.journalNode;
   const dataNodes = hdfs?.dataNode;

@@ -12,7 +12,7 @@ import { HostWorkloadArgs, definedOnly, hostAgentNamespace } from "./hostDaemonS
 import type { ClusterObjectRef } from "./labels";
 
 /** What the roles take from the cluster rather than from their own arguments. */
-type FromCluster = "site" | "namespace" | "dependsOn" | "rolloutTimeoutSeconds";
+type FromCluster = "site" | "namespace" | "rolloutTimeoutSeconds";
 
 /** The cluster-wide settings of the rendered site (ports, nameservice, failover, replication, extra properties). */
 export interface HdfsClusterSiteArgs {
@@ -146,8 +146,9 @@ export class HdfsCluster extends pulumi.ComponentResource {
     this.namespace = hostAgentNamespace(`${name}-namespace`, a.namespace, a.createNamespace, this, [
       { name: `${roleName("namenode")}-namespace`, parent: pulumi.createUrn(roleName("namenode"), nameNodeType) },
     ]);
-    const shared = { site: this.site, namespace: this.namespace, dependsOn: a.dependsOn, rolloutTimeoutSeconds: a.rolloutTimeoutSeconds };
-    const child = { parent: this, ...topLevel };
+    const shared = { site: this.site, namespace: this.namespace, rolloutTimeoutSeconds: a.rolloutTimeoutSeconds };
+    // Each role's DaemonSet waits for what the cluster was given to wait for (its `dependsOn` option).
+    const child = { parent: this, ...topLevel, ...(opts?.dependsOn !== undefined ? { dependsOn: opts.dependsOn } : {}) };
 
     this.nameNode = new HdfsNameNodeDaemonSet(roleName("namenode"), { ...a.nameNode, ...shared }, child);
     if (this.site.ha) {
@@ -163,6 +164,7 @@ export class HdfsCluster extends pulumi.ComponentResource {
       hdfsSiteXml: this.site.hdfsSiteXml,
       formatHost: this.nameNode.formatHost,
       hostAliases: this.site.hostAliases,
+      site: this.site,
       nameNode: this.nameNode,
       journalNode: this.journalNode,
       dataNode: this.dataNode,

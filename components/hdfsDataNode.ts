@@ -97,6 +97,7 @@ export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
         resourceName: name,
         args: a,
         site: a.site,
+        dependsOn: opts?.dependsOn,
         description: "HDFS DataNode: block storage on every node's own disks.",
         terminationGracePeriodSeconds: 30,
         hostMounts: dataDirs,
@@ -116,6 +117,6 @@ export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
         ],
       }));
 
-    this.registerOutputs({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass });
+    this.registerOutputs({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, placement: this.placement });
   }
 }

@@ -87,6 +87,7 @@ export class HdfsJournalNodeDaemonSet extends pulumi.ComponentResource {
         resourceName: name,
         args: a,
         site: a.site,
+        dependsOn: opts?.dependsOn,
         description: "HDFS JournalNode: the HA nameservice's shared edits; losing the quorum stops the NameNodes.",
         terminationGracePeriodSeconds: 30,
         hostMounts: [editsDir],
@@ -107,6 +108,6 @@ export class HdfsJournalNodeDaemonSet extends pulumi.ComponentResource {
         ],
       }));
 
-    this.registerOutputs({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass });
+    this.registerOutputs({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, placement: this.placement });
   }
 }

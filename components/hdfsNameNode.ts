@@ -39,7 +39,7 @@ export interface HdfsNameNodeArgs extends HdfsRoleArgs {
   /** Name directory on the host (created if missing). Default: `/var/lib/hdfs/name`. */
   nameDirHostPath?: string;
   /** Cluster id written by the first format. Default: `k8s-daemonsets`. */
-  clusterId?: string;
+  clusterId?: pulumi.Input<string>;
   /** The ZKFC container's resources, merged over the default. Default: requests cpu 50m / memory 384Mi, limit memory 384Mi (heap 256m). */
   zkfcResources?: Input.ResourceRequirements;
 }
@@ -219,6 +219,7 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
         resourceName: name,
         args: a,
         site: this.site,
+        dependsOn: opts?.dependsOn,
         description: "HDFS NameNode: preempts ordinary workloads on the hosts labelled for it.",
         // The format script is part of the config hash: the NameNode restarts when it changes too.
         files: { "namenode-format.sh": formatScript, ...(manualHa ? { "namenode-activate.sh": activateScript } : {}) },
@@ -237,6 +238,7 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
       priorityClass: this.priorityClass,
       coreSiteXml: this.coreSiteXml,
       hdfsSiteXml: this.hdfsSiteXml,
+      placement: this.placement,
     });
   }
 }

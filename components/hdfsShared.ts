@@ -13,6 +13,7 @@ import {
   HostWorkloadArgs,
   Placement,
   UpdateStrategy,
+  dependsOnWith,
   hostDaemonSet,
   nonRootPodSecurityContext,
   restrictedContainerSecurityContext,
@@ -110,7 +111,7 @@ export const nodeNameEnv: Input.EnvVar = { name: "NODE_NAME", valueFrom: { field
 
 /** What an HDFS daemon container has in common: image, config and scratch mounts, the restricted security context. */
 export function hdfsContainer(
-  c: { image: string; imagePullPolicy: string },
+  c: { image: string; imagePullPolicy: pulumi.Input<string> },
   container: HostContainer,
 ): HostContainer {
   return {
@@ -127,7 +128,7 @@ export function hdfsContainer(
  * the hadoop user, as root with CHOWN and nothing else (declared to the policy pack by `hostDaemonSet`).
  */
 export function ownDataDirectories(
-  c: { image: string; imagePullPolicy: string },
+  c: { image: string; imagePullPolicy: pulumi.Input<string> },
   mounts: HostMount[],
   name = "own-data-dirs",
 ): HostContainer {
@@ -197,7 +198,7 @@ export interface HdfsRoleArgs extends HostWorkloadArgs {
   /** Apache Hadoop 3 image, pinned by tag or digest. Default: `apache/hadoop:3.4.1`. */
   image?: string;
   /** Default: `IfNotPresent`. */
-  imagePullPolicy?: string;
+  imagePullPolicy?: pulumi.Input<string>;
   /** Use this existing PriorityClass instead of creating one. Default: unset (one is created). */
   priorityClassName?: string;
   /** Value of the PriorityClass the component creates. Default: the role's. */
@@ -214,7 +215,7 @@ export interface HdfsRoleArgs extends HostWorkloadArgs {
 export type HdfsRoleResolvedArgs = Required<
   Pick<HdfsRoleArgs, "name" | "namespace" | "nodeSelector" | "tolerations" | "image" | "imagePullPolicy" | "priorityValue" | "updateStrategy">
 > &
-  Pick<HdfsRoleArgs, "priorityClassName" | "dependsOn" | "rolloutTimeoutSeconds">;
+  Pick<HdfsRoleArgs, "priorityClassName" | "rolloutTimeoutSeconds">;
 
 /** What a role brings to `hdfsRoleDaemonSet`: its own parts of the pod and objects. */
 export interface HdfsRoleSettings {
@@ -226,6 +227,8 @@ export interface HdfsRoleSettings {
   namespace?: pulumi.Input<string>;
   /** The cluster's configuration. */
   site: HdfsSite;
+  /** What the DaemonSet waits for: the role component's `dependsOn` option. Default: nothing. */
+  dependsOn?: pulumi.ResourceOptions["dependsOn"];
   /** Description of the role's PriorityClass. */
   description: string;
   /** Files of the role's own in its ConfigMap (scripts); part of the config hash. Default: none. */
@@ -299,7 +302,7 @@ export function hdfsRoleDaemonSet(
     volumes: hdfsVolumes(configMap),
     initContainers: s.initContainers,
     containers: s.containers,
-  }, { parent, dependsOn: a.dependsOn ?? [] });
+  }, { parent, dependsOn: dependsOnWith(s.dependsOn) });
 
   return { daemonSet, configMap, priorityClass, placement };
 }

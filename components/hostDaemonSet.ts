@@ -83,10 +83,11 @@ export function hostPathVolumeMount(mount: HostMount): Input.VolumeMount {
   };
 }
 
-/** Settings every host-DaemonSet component takes, besides its own. */
+/**
+ * Settings every host-DaemonSet component takes, besides its own. What the DaemonSet waits for (e.g. node
+ * labels) is the component's `dependsOn` resource option: the component passes it on to its DaemonSet.
+ */
 export interface HostWorkloadArgs {
-  /** Resources to wait for before the DaemonSet (e.g. node labels). */
-  dependsOn?: pulumi.Input<pulumi.Resource>[];
   /** How long `pulumi up` waits for the DaemonSet's rollout before failing. Default: the provider's 600 s. */
   rolloutTimeoutSeconds?: number;
 }
@@ -307,6 +308,19 @@ export function hostAgentNamespace(
       annotations: createdByStackAnnotations(),
     },
   }, { parent, ...(aliases ? { aliases } : {}) }).metadata.name;
+}
+
+/**
+ * A component's `dependsOn` option (one resource, a list, or an Output or Promise of either) followed by more
+ * resources, as the list a child's `dependsOn` takes. An Output or Promise stays one entry: the SDK resolves
+ * nested ones.
+ */
+export function dependsOnWith(
+  dependsOn: pulumi.ResourceOptions["dependsOn"],
+  ...more: (pulumi.Resource | undefined)[]
+): pulumi.Input<pulumi.Resource>[] {
+  const given = dependsOn === undefined ? [] : Array.isArray(dependsOn) ? dependsOn : [dependsOn as pulumi.Input<pulumi.Resource>];
+  return [...given, ...more.filter((r): r is pulumi.Resource => r !== undefined)];
 }
 
 /** Drops keys whose value is undefined, so that spreading args over defaults keeps the defaults. */

@@ -10,6 +10,7 @@ import {
   Placement,
   UpdateStrategy,
   hostAgentNamespace,
+  dependsOnWith,
   hostDaemonSet,
   nonRootPodSecurityContext,
   restrictedContainerSecurityContext,
@@ -30,7 +31,7 @@ export interface NodeExporterArgs extends HostWorkloadArgs {
   /** Image, pinned by tag or digest. Default: `quay.io/prometheus/node-exporter:v1.12.1`. */
   image?: string;
   /** Default: `IfNotPresent`. */
-  imagePullPolicy?: string;
+  imagePullPolicy?: pulumi.Input<string>;
   /** Name of the container. Default: `node-exporter`. */
   containerName?: string;
   /** Labels selecting the pods; immutable. Default: app.kubernetes.io/name and /instance. */
@@ -119,9 +120,9 @@ export interface NodeExporterArgs extends HostWorkloadArgs {
   /** A prometheus-operator ServiceMonitor (needs its CRD). Default: false. */
   serviceMonitor?: boolean;
   /** Scrape interval of the ServiceMonitor. Default: `30s`. */
-  scrapeInterval?: string;
+  scrapeInterval?: pulumi.Input<string>;
   /** Labels added to the ServiceMonitor, e.g. the `release` a Prometheus selects monitors by. Default: none. */
-  serviceMonitorLabels?: Record<string, string>;
+  serviceMonitorLabels?: Record<string, pulumi.Input<string>>;
   /**
    * Put the metrics behind kube-rbac-proxy: node-exporter listens on 127.0.0.1 only, the proxy serves the
    * metrics port with TLS and lets through only callers whose token may `get` the non-resource URL `/metrics`
@@ -130,15 +131,19 @@ export interface NodeExporterArgs extends HostWorkloadArgs {
    */
   rbacProxy?: boolean;
   /** kube-rbac-proxy image. Default: `quay.io/brancz/kube-rbac-proxy:v0.22.1`. */
-  rbacProxyImage?: string;
+  rbacProxyImage?: pulumi.Input<string>;
   /** With rbacProxy: the port of the proxy's own `/healthz` (HTTPS, on the node's IP). Default: 8888. */
   rbacProxyHealthPort?: number;
   /**
    * Create a NetworkPolicy that admits ingress to the metrics port only from these peers (e.g. the Prometheus
    * namespace). It does not protect the host port: see README. Default: unset (no NetworkPolicy).
    */
-  networkPolicyFrom?: k8s.types.input.networking.v1.NetworkPolicyPeer[];
-  /** Annotate the DaemonSet with the host access it takes, for the policy pack. Default: true. */
+  networkPolicyFrom?: pulumi.Input<k8s.types.input.networking.v1.NetworkPolicyPeer>[];
+  /**
+   * false leaves out the annotations that declare the host access to the policy pack: only for reproducing a
+   * manifest that has none (the seed's, in the unit tests). Not part of the published declarations.
+   * @internal
+   */
   declareHostAccess?: boolean;
 }
 
@@ -268,7 +273,7 @@ export const nodeExporterDefaults = {
   service: true,
   serviceMonitor: false,
   scrapeInterval: "30s",
-  serviceMonitorLabels: {} as Record<string, string>,
+  serviceMonitorLabels: {} as Record<string, pulumi.Input<string>>,
   rbacProxy: false,
   rbacProxyImage: "quay.io/brancz/kube-rbac-proxy:v0.22.1",
   rbacProxyHealthPort: 8888,
@@ -279,7 +284,6 @@ export const nodeExporterDefaults = {
     requests: { cpu: "10m", memory: "20Mi" },
     limits: { memory: "40Mi" },
   } as Input.ResourceRequirements,
-  declareHostAccess: true,
   /** The user node-exporter runs as: nobody. */
   uid: 65534,
   /** Where the textfile directory is mounted in the container. */
@@ -328,7 +332,8 @@ export type NodeExporterResolvedArgs = ReturnType<typeof resolveNodeExporterArgs
  * other arguments (labels, pod labels and annotations). Pure; resolving a resolved value changes nothing.
  */
 export function resolveNodeExporterArgs(args: NodeExporterArgs = {}) {
-  const a = mergeDefaults(nodeExporterDefaults, args, ["placement.nodeSelector"]);
+  const { declareHostAccess: _constructorOnly, ...given } = args; // read by the constructor alone
+  const a = mergeDefaults(nodeExporterDefaults, given, ["placement.nodeSelector"]);
   const selectorLabels = a.selectorLabels ?? selectorLabelsFor("node-exporter", a.name);
   const labels = a.labels ?? objectLabelsFor("metrics-exporter");
   return {
@@ -500,8 +505,8 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       ...(a.hardened ? { podSecurityContext: nonRootPodSecurityContext(nodeExporterDefaults.uid) } : {}),
       hostMounts,
       containers: proxy ? [container, proxy] : [container],
-      declareHostAccess: a.declareHostAccess,
-    }, { ...child, dependsOn: [...(a.dependsOn ?? []), ...(this.criticalPodsQuota ? [this.criticalPodsQuota] : [])] });
+      declareHostAccess: args.declareHostAccess !== false,
+    }, { ...child, dependsOn: dependsOnWith(opts?.dependsOn, this.criticalPodsQuota) });
 
     if (a.service) {
       this.service = new k8s.core.v1.Service(`${name}-service`, {
@@ -559,7 +564,11 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       daemonSet: this.daemonSet,
       namespace: this.namespace,
       service: this.service,
+      serviceAccount: this.serviceAccount,
       serviceMonitor: this.serviceMonitor,
+      networkPolicy: this.networkPolicy,
+      criticalPodsQuota: this.criticalPodsQuota,
+      placement: this.placement,
     });
   }
 

@@ -52,6 +52,6 @@ export class NodeLabels extends pulumi.ComponentResource {
         },
       }, { parent: this, retainOnDelete: false });
     }
-    this.registerOutputs({ nodes: Object.keys(this.patches) });
+    this.registerOutputs({ nodes: Object.keys(this.patches), patches: this.patches });
   }
 }

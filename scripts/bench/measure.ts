@@ -70,18 +70,19 @@ export async function projectDir(variant: string = defaultVariant, copyTs = fals
     fs.cpSync(path.join(repoRoot, f), path.join(dir, f), { recursive: true });
   }
   fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"));
+  // Each variant sets its own entry point (`main`) where it needs another one.
   let yaml = fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
   if (variant === "transpile") {
     fs.writeFileSync(path.join(dir, "tsconfig.pulumi.json"), JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { noCheck: true } }, null, 2));
     yaml = yaml.replace(/typescript: true/, "typescript: true\n    tsconfig: tsconfig.pulumi.json");
   } else if (variant === "tsx") {
-    yaml = yaml.replace(/typescript: true/, "typescript: false\n    nodeargs: --import tsx").replace(/^runtime:/m, "main: index.ts\nruntime:");
+    yaml = yaml.replace(/typescript: true/, "typescript: false\n    nodeargs: --import tsx").replace(/^main: .*$/m, "main: index.ts");
   } else if (variant === "js") {
     const start = Date.now();
     await run(path.join(repoRoot, "node_modules/.bin/tsc"), ["-p", path.join(dir, "tsconfig.json"), "--outDir", path.join(dir, "bin"), "--sourceMap", "false"]);
     log(`variant js: tsc took ${((Date.now() - start) / 1000).toFixed(1)}s`);
     fs.cpSync(path.join(dir, "components/assets"), path.join(dir, "bin/components/assets"), { recursive: true });
-    yaml = yaml.replace(/typescript: true/, "typescript: false").replace(/^runtime:/m, "main: bin/index.js\nruntime:");
+    yaml = yaml.replace(/typescript: true/, "typescript: false").replace(/^main: .*$/m, "main: bin/index.js");
   }
   // "ts": the copy runs exactly as the repository does (Pulumi.yaml unchanged, ts-node compiles index.ts)
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), yaml);

