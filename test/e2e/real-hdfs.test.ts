@@ -238,8 +238,9 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     const active = await oneActive(hosts[0], hosts);
     const next = hosts.find((h) => h !== active)!;
     await kubectl(["delete", "pod", "-n", namespace, (await podsByNode("namenode")).get(active)!.metadata.name, "--wait=false"]);
-    // README, "Failover": hdfs haadmin -transitionToActive <id> (refused while another NameNode is active).
-    await waitFor(() => hdfs("namenode", next, ["haadmin", "-transitionToActive", `nn-${next}`]).then(() => true), 120_000, { what: `nn-${next} active`, intervalMs: 3000 });
+    // README, "Failover": with the active NameNode unreachable, haadmin needs --forceactive (it refuses while any
+    // other NameNode cannot be asked, and while one is active).
+    await waitFor(() => hdfs("namenode", next, ["haadmin", "-transitionToActive", "--forceactive", `nn-${next}`]).then(() => true), 120_000, { what: `nn-${next} active`, intervalMs: 3000 });
     await rolesReady(["namenode"], hosts);
     assert.equal(await oneActive(next, hosts), next, "the restarted NameNode came back as standby, the other stayed active");
     assert.equal(await readFile("namenode", active, file), fileSum);
@@ -252,7 +253,7 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     const rest = hosts.filter((h) => h !== active);
     await clusterScript(["remove-node", active]);
     const next = rest[0];
-    await waitFor(() => hdfs("namenode", next, ["haadmin", "-transitionToActive", `nn-${next}`]).then(() => true), 120_000, { what: `nn-${next} active`, intervalMs: 3000 });
+    await waitFor(() => hdfs("namenode", next, ["haadmin", "-transitionToActive", "--forceactive", `nn-${next}`]).then(() => true), 120_000, { what: `nn-${next} active`, intervalMs: 3000 });
     assert.equal(await oneActive(next, rest), next);
     assert.equal(await readFile("datanode", rest[1], file), fileSum);
     const sum = await writeFile("namenode", rest[1], "hdfs://hdfs-k8s/e2e/two-journalnodes", 2_000_001);
