@@ -259,9 +259,12 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     const sum = await writeFile("namenode", rest[1], "hdfs://hdfs-k8s/e2e/two-journalnodes", 2_000_001);
     assert.equal(await readFile("datanode", next, "hdfs://hdfs-k8s/e2e/two-journalnodes"), sum);
 
-    // 5. The node comes back with an empty disk: its NameNode joins by bootstrap, never a format.
+    // 5. The node comes back with an empty disk: its NameNode joins by bootstrap, never a format. A Node object
+    // that is new carries none of the stack's labels: the operator's `pulumi refresh` and `pulumi up` put them back.
     await clusterScript(["add-node", active, "--real"]);
     real = await getRealNodes();
+    assertSucceeded(await stack.refresh(), "pulumi refresh");
+    assertSucceeded(await stack.up(), "pulumi up (the labels of the returned node)");
     await rolesReady(["journalnode", "namenode", "datanode"], hosts);
     assert.match(await formatLog(active), active === hosts[0] ? /lost its metadata; bootstrapping/ : /bootstrapping a standby/);
     assert.equal(await oneActive(next, hosts), next);
