@@ -109,8 +109,8 @@ export interface NodeExporterArgs extends HostWorkloadArgs {
   /** Run as nobody (65534), read-only root filesystem, no privilege escalation, no capabilities. Default: true. */
   hardened?: boolean;
   /**
-   * Liveness and readiness probes: `GET /` on the metrics port; with rbacProxy, node-exporter on 127.0.0.1 and
-   * the proxy's `/healthz` over HTTPS on `rbacProxyHealthPort`. Default: true.
+   * Startup, liveness and readiness probes: `GET /` on the metrics port; with rbacProxy, node-exporter on 127.0.0.1
+   * and the proxy's `/healthz` over HTTPS on `rbacProxyHealthPort` (see `nodeExporterStartupProbeTiming`). Default: true.
    */
   probes?: boolean;
   /** Create a ServiceAccount (API token not mounted). Default: true. */
@@ -226,6 +226,27 @@ export const rbacProxyTlsCipherSuites = [
   "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
   "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305",
 ];
+
+/** Liveness and readiness: every 10 s, 1 s to answer, restarted (liveness) or not ready after 3 failures. */
+export const nodeExporterProbeTiming = { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 };
+
+/**
+ * The startup probe in front of them. The kubelet probes a container as soon as it sees it running, which can be
+ * before the server in it listens: the first readiness probe then fails (connection refused), a Warning event
+ * and a failed probe on every pod start. Liveness and readiness wait until a startup probe has passed, and this
+ * one begins a second after the start and tries every second (30 s in all before the container is restarted),
+ * so the pod is Ready about as soon as it serves, without a failure on the way.
+ */
+export const nodeExporterStartupProbeTiming = { initialDelaySeconds: 1, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 30 };
+
+/** Startup, liveness and readiness probes of one container, all on the same endpoint. */
+function containerProbes(httpGet: Input.HTTPGetAction): Pick<Input.Container, "startupProbe" | "livenessProbe" | "readinessProbe"> {
+  return {
+    startupProbe: { httpGet, ...nodeExporterStartupProbeTiming },
+    livenessProbe: { httpGet, ...nodeExporterProbeTiming },
+    readinessProbe: { httpGet, ...nodeExporterProbeTiming },
+  };
+}
 
 /** The priority classes a cluster may limit to kube-system unless a namespace has a quota for them (GKE does). */
 export const criticalPriorityClasses = ["system-node-critical", "system-cluster-critical"];
@@ -430,12 +451,11 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
     }
     args_.push(...a.extraArgs);
 
-    const probeTiming = { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 };
     // Behind the proxy, node-exporter listens on loopback only; the kubelet reaches it there because the pod
     // shares the host's network namespace (the chart probes it the same way).
-    const exporterProbe = (): Input.Probe => a.rbacProxy
-      ? { httpGet: { host: "127.0.0.1", path: "/", port: nodeExporterDefaults.upstreamPort, scheme: "HTTP" }, ...probeTiming }
-      : { httpGet: { path: "/", port: a.portName, scheme: "HTTP" }, ...probeTiming };
+    const exporterGet: Input.HTTPGetAction = a.rbacProxy
+      ? { host: "127.0.0.1", path: "/", port: nodeExporterDefaults.upstreamPort, scheme: "HTTP" }
+      : { path: "/", port: a.portName, scheme: "HTTP" };
     const hostIpEnv = [{ name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }];
     const hostPortOf = (port: number) => (a.hostPort ? { hostPort: port } : {});
     const metricsPort = { name: a.portName, containerPort: a.port, ...hostPortOf(a.port) };
@@ -456,13 +476,12 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       ...(a.rbacProxy ? {} : { ports: [metricsPort] }),
       hostMounts: hostMounts.map((m) => m.name),
       resources: a.resources,
-      ...(a.probes ? { livenessProbe: exporterProbe(), readinessProbe: exporterProbe() } : {}),
+      ...(a.probes ? containerProbes(exporterGet) : {}),
       ...(exporterSecurityContext ? { securityContext: exporterSecurityContext } : {}),
     };
     // The metrics port admits only callers with a token, so the proxy is probed on its own health endpoint
     // (HTTPS with its self-signed certificate, which the kubelet does not verify).
     const healthPortName = "proxy-health";
-    const proxyProbe = (): Input.Probe => ({ httpGet: { path: "/healthz", port: healthPortName, scheme: "HTTPS" }, ...probeTiming });
     const proxy: HostContainer | undefined = a.rbacProxy
       ? {
           name: "kube-rbac-proxy",
@@ -479,7 +498,7 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
           env: hostIpEnv,
           ports: [metricsPort, { name: healthPortName, containerPort: a.rbacProxyHealthPort, ...hostPortOf(a.rbacProxyHealthPort) }],
           resources: nodeExporterDefaults.rbacProxyResources,
-          ...(a.probes ? { livenessProbe: proxyProbe(), readinessProbe: proxyProbe() } : {}),
+          ...(a.probes ? containerProbes({ path: "/healthz", port: healthPortName, scheme: "HTTPS" }) : {}),
           securityContext: restrictedContainerSecurityContext,
         }
       : undefined;

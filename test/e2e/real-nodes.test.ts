@@ -31,6 +31,7 @@ import {
   type RealNode,
 } from "../support/cluster";
 import { assertSucceeded, TestStack } from "../support/pulumi";
+import { filesystemExclusionArgs, nodeExporterDefaultAffinity, nodeExporterFilesystemExclusions } from "../../components/nodeExporter";
 
 const highCpu = { host: "high-cpu" };
 const devLabels = { "node-2": highCpu, "node-5": highCpu, "node-8": highCpu };
@@ -91,6 +92,132 @@ async function toolBin(family: string, name: string): Promise<string> {
   return p;
 }
 
+/** A mount table line (/proc/<pid>/mountinfo): mount point (octal escapes undone), fs type, source. */
+interface MountEntry {
+  mountPoint: string;
+  fsType: string;
+  source: string;
+}
+function readMountInfo(file: string): MountEntry[] {
+  const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
+  return fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => {
+    const fields = line.split(" ");
+    const sep = fields.indexOf("-");
+    return { mountPoint: unescape(fields[4]), fsType: fields[sep + 1], source: unescape(fields[sep + 2]) };
+  });
+}
+
+/** The filesystem collector's exclusions as node_exporter applies them, from the component's own lists. */
+function exclusionRegexes(e = nodeExporterFilesystemExclusions): { mountPoints: RegExp; fsTypes: RegExp } {
+  return {
+    mountPoints: new RegExp(`^/(${[...e.mountPoints.upstream, ...e.mountPoints.kubernetes].join("|")})($|/)`),
+    fsTypes: new RegExp(`^(${[...e.fsTypes.upstream, ...e.fsTypes.kubernetes].join("|")})$`),
+  };
+}
+
+/**
+ * The smallest EROFS image the kernel mounts: a superblock (at 1024), the root directory's compact inode in
+ * block 1 and its two entries ("." and "..") in block 2, 4 KiB blocks. Enough to have an erofs mount to look
+ * for in the metrics, without mkfs.erofs.
+ */
+function minimalErofsImage(): Buffer {
+  const block = 4096;
+  const img = Buffer.alloc(3 * block);
+  const sb = 1024;
+  img.writeUInt32LE(0xe0f5e1e2, sb); // magic
+  img.writeUInt8(12, sb + 12); // blkszbits: 4 KiB
+  img.writeUInt16LE(0, sb + 14); // root_nid
+  img.writeBigUInt64LE(1n, sb + 16); // inos
+  img.writeUInt32LE(3, sb + 36); // blocks
+  img.writeUInt32LE(1, sb + 40); // meta_blkaddr: inodes start at block 1 (nid 0 = its first 32 bytes)
+  const inode = block;
+  img.writeUInt16LE(0, inode); // i_format: compact inode, flat plain data
+  img.writeUInt16LE(0o040755, inode + 4); // i_mode: a directory
+  img.writeUInt16LE(2, inode + 6); // i_nlink
+  img.writeUInt32LE(2 * 12 + 3, inode + 8); // i_size: two dirents and their names
+  img.writeUInt32LE(2, inode + 16); // raw_blkaddr: its data in block 2
+  img.writeUInt32LE(1, inode + 20); // i_ino
+  const dir = 2 * block;
+  for (const [i, nameoff] of [[0, 24], [1, 25]]) {
+    img.writeBigUInt64LE(0n, dir + 12 * i); // nid of the root
+    img.writeUInt16LE(nameoff, dir + 12 * i + 8);
+    img.writeUInt8(2, dir + 12 * i + 10); // file type: directory
+  }
+  img.write(".", dir + 24);
+  img.write("..", dir + 25);
+  return img;
+}
+
+/**
+ * Mounts made for a test in this process's mount namespace (the machine's, the one of PID 1, whose mount table
+ * node-exporter reads through hostPID), removed again, with the directories they needed, by `cleanup()`.
+ */
+class TestMounts {
+  private mounts: string[] = [];
+  private dirs: string[] = [];
+  /** mkdir -p, remembering every level it creates. */
+  mkdirs(dir: string): void {
+    const created: string[] = [];
+    for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) created.push(d);
+    fs.mkdirSync(dir, { recursive: true });
+    this.dirs.push(...created.reverse());
+  }
+  async mount(dir: string, args: string[]): Promise<void> {
+    this.mkdirs(dir);
+    await runOk("mount", [...args, dir]);
+    this.mounts.push(dir);
+  }
+  async cleanup(): Promise<void> {
+    const left: string[] = [];
+    for (const m of this.mounts.reverse()) {
+      if ((await run("umount", [m])).exitCode !== 0 && (await run("umount", ["-l", m])).exitCode !== 0) left.push(m);
+    }
+    for (const d of this.dirs.reverse()) if (!left.some((m) => m.startsWith(d))) fs.rmSync(d, { recursive: true, force: true });
+    this.mounts = [];
+    this.dirs = [];
+    assert.deepEqual(left, [], "test mounts left behind");
+  }
+}
+
+/** The kubelet's probe counters (`prober_probe_total`, /metrics/probes through the API server), one node. */
+async function kubeletProbeCounts(node: string): Promise<Sample[]> {
+  return parseMetrics(await kubectl(["get", "--raw", `/api/v1/nodes/${node}/proxy/metrics/probes`])).filter((s) => s.name === "prober_probe_total");
+}
+
+const probeTypes = { startupProbe: "Startup", livenessProbe: "Liveness", readinessProbe: "Readiness" } as const;
+
+/**
+ * The kubelet ran every probe of the pod's containers (startup, liveness, readiness, as its spec has them) with
+ * success, counts no failed one, and reported no Warning event for the pod; every container Ready, never restarted.
+ */
+async function assertProbesPassed(node: string, podName: string): Promise<void> {
+  const pod = await kubectlJson<any>(["get", "pod", "-n", nodeExporter.namespace, podName]);
+  const expected = pod.spec.containers.flatMap((c: any) =>
+    Object.entries(probeTypes).filter(([field]) => c[field]).map(([, type]) => ({ container: c.name as string, type })));
+  assert.ok(expected.length > 0, `${node}: ${podName} has no probes`);
+  const counts = await waitFor(async () => {
+    const mine = (await kubeletProbeCounts(node)).filter((s) => s.labels.pod_uid === pod.metadata.uid);
+    return expected.every((e: any) => mine.some((s) => s.labels.container === e.container && s.labels.probe_type === e.type && s.labels.result === "successful" && s.value > 0))
+      ? mine : false;
+  }, 40_000, {
+    what: `${node}: the kubelet's successful ${expected.map((e: any) => `${e.container} ${e.type}`).join(", ")} probes of ${podName}`,
+    describe: async () => JSON.stringify((await kubeletProbeCounts(node)).filter((s) => s.labels.pod_uid === pod.metadata.uid)),
+  });
+  const failures = counts.filter((s) => s.labels.result !== "successful" && s.value > 0).map((s) => `${s.labels.container} ${s.labels.probe_type} ${s.labels.result}: ${s.value}`);
+  assert.deepEqual(failures, [], `${node}: the kubelet counts probes of ${podName} that did not succeed`);
+  const status = (await kubectlJson<any>(["get", "pod", "-n", nodeExporter.namespace, podName])).status;
+  assert.equal(status.containerStatuses.length, pod.spec.containers.length);
+  for (const cs of status.containerStatuses) {
+    assert.equal(cs.ready, true, `${node}: ${cs.name} not ready`);
+    assert.equal(cs.restartCount, 0, `${node}: ${cs.name} restarted ${cs.restartCount} times`);
+  }
+  const events = await kubectlJson<{ items: any[] }>(["get", "events", "-n", nodeExporter.namespace, "--field-selector", `involvedObject.uid=${pod.metadata.uid}`]);
+  // MissingClusterDNS: these kubelets have no cluster DNS to give a ClusterFirstWithHostNet pod (the local cluster
+  // runs none), so they fall back to the node's resolv.conf and say so; anything else is a finding.
+  const warnings = events.items.filter((e) => e.type !== "Normal" && e.reason !== "MissingClusterDNS").map((e) => `${e.reason}: ${e.message}`);
+  assert.deepEqual(warnings, [], `${node}: Warning events of ${podName}`);
+}
+
 /** node -> node-exporter's live pods there. */
 const podsByNode = () => livePodsByNode(nodeExporter.namespace, nodeExporter.selector);
 
@@ -144,10 +271,11 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
     await stack.remove();
   });
 
-  test("1. pulumi up: one node-exporter pod per real node, Running and Ready by the kubelet's probes, as rendered", async () => {
+  test("1. pulumi up: one node-exporter pod per real node, Running and Ready by the kubelet's probes (none failed), as rendered", async () => {
     stack.setConfig(stackConfig());
     assertSucceeded(await stack.up(), "pulumi up");
     const pods = await onePodPerRealNode(nodes, 60_000);
+    for (const n of nodes) await assertProbesPassed(n.name, pods.get(n.name).metadata.name);
     const ds = await kubectlJson<any>(["get", "daemonset", "-n", nodeExporter.namespace, nodeExporter.name]);
     const template = ds.spec.template.spec;
     for (const n of nodes) {
@@ -187,42 +315,112 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
     }
   });
 
-  test("2. GET http://<node IP>:9100/metrics from outside the node: the host's filesystem, load, the node's network devices", async () => {
-    for (const n of nodes) {
-      const r = await get(`http://${n.ip}:9100/metrics`);
-      assert.equal(r.status, 200, `${n.name}: ${r.status}`);
-      const samples = parseMetrics(r.body);
-      const one = (name: string, labels: Record<string, string> = {}) =>
-        samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
-
-      // `/` through /host/root, against statfs of `/` in the node's own mount namespace
-      const size = one("node_filesystem_size_bytes", { mountpoint: "/" });
-      assert.equal(size.length, 1, `${n.name}: node_filesystem_size_bytes{mountpoint="/"}: ${JSON.stringify(size)}`);
-      const [bsize, blocks, bavail] = (await inRealNode(n, "stat", ["-f", "-c", "%S %b %a", "/"])).trim().split(" ").map(Number);
-      assert.equal(size[0].value, bsize * blocks, `${n.name}: / size ${size[0].value} != statfs ${bsize * blocks}`);
-      const avail = one("node_filesystem_avail_bytes", { mountpoint: "/" })[0].value;
-      assert.ok(Math.abs(avail - bsize * bavail) < 0.02 * bsize * blocks, `${n.name}: / avail ${avail} vs statfs ${bsize * bavail}`);
-
-      // load: the machine's (one kernel), as /proc/loadavg says
-      const load1 = one("node_load1")[0]?.value;
-      const hostLoad1 = Number(fs.readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
-      assert.ok(load1 !== undefined && Math.abs(load1 - hostLoad1) < Math.max(2, hostLoad1), `${n.name}: node_load1 ${load1}, host ${hostLoad1}`);
-
-      // network devices: the node's namespace (eth0 with its address), not the machine's nor a pod's
-      const devices = new Set(one("node_network_receive_bytes_total").map((s) => s.labels.device));
-      const nodeLinks = (await runOk("ip", ["-n", n.netns, "-o", "link", "show"])).split("\n").filter(Boolean)
-        .map((l) => l.split(": ")[1].split("@")[0]).filter((d) => !/^veth/.test(d));
-      assert.deepEqual([...devices].sort(), [...nodeLinks].sort(), `${n.name}: devices ${[...devices]} vs the node's ${nodeLinks}`);
-      assert.ok(devices.has("eth0"));
-      assert.ok(!devices.has("k8sds-br0"), "the machine's bridge is not the node's");
-      const info = one("node_network_info", { device: "eth0" });
-      assert.equal(info.length, 1, `${n.name}: node_network_info for eth0 (sysfs of the node's namespace)`);
-      assert.equal(one("node_uname_info")[0]?.labels.nodename, n.name, "the node's UTS namespace");
-
-      const failed = one("node_scrape_collector_success").filter((s) => s.value !== 1).map((s) => s.labels.collector);
-      for (const c of ["cpu", "diskstats", "filesystem", "loadavg", "meminfo", "netclass", "netdev", "stat", "uname", "vmstat"]) {
-        assert.equal(one("node_scrape_collector_success", { collector: c })[0]?.value, 1, `${n.name}: collector ${c} failed (all failed: ${failed})`);
+  test("2. GET http://<node IP>:9100/metrics from outside the node: the host's filesystems (exclusions applied), load, the node's network devices", async (t) => {
+    // node-exporter runs with hostPID and reads the mount table of PID 1 (through /host/proc): on these nodes that
+    // is the machine's own (the nodes share its PID namespace), this process's too. Mounts made here for the test:
+    // an erofs image and a credentials tmpfs under excluded fs type and mount point, and a tmpfs that is not
+    // excluded (the control: mounts made here do reach the metrics).
+    const pid1Table = "/proc/1/mountinfo";
+    const rootOf = (t: MountEntry[]) => t.filter((m) => m.mountPoint === "/").at(-1);
+    const excluded = exclusionRegexes();
+    const ds = await kubectlJson<any>(["get", "daemonset", "-n", nodeExporter.namespace, nodeExporter.name]);
+    for (const arg of filesystemExclusionArgs()) assert.ok(ds.spec.template.spec.containers[0].args.includes(arg), `the pods do not run with ${arg}`);
+    const fixture = "/run/k8s-daemonsets-e2e-fs";
+    const erofsDir = `${fixture}/erofs`;
+    const credentialsDir = "/run/credentials/k8s-daemonsets-e2e.service";
+    const controlDir = `${fixture}/tmpfs`;
+    const erofs = fs.readFileSync("/proc/filesystems", "utf8").split("\n").some((l) => l.trim().split(/\s+/).at(-1) === "erofs");
+    const mounts = new TestMounts();
+    try {
+      mounts.mkdirs(fixture);
+      await mounts.mount(controlDir, ["-t", "tmpfs", "-o", "size=1m", "k8sds-e2e-control"]);
+      await mounts.mount(credentialsDir, ["-t", "tmpfs", "-o", "size=1m,mode=0700", "k8sds-e2e-credentials"]);
+      if (erofs) {
+        fs.writeFileSync(`${fixture}/erofs.img`, minimalErofsImage());
+        await mounts.mount(erofsDir, ["-t", "erofs", "-o", "ro,loop", `${fixture}/erofs.img`]);
       }
+      for (const n of nodes) {
+        const before = readMountInfo(pid1Table);
+        const r = await get(`http://${n.ip}:9100/metrics`);
+        const after = readMountInfo(pid1Table);
+        assert.equal(r.status, 200, `${n.name}: ${r.status}`);
+        const samples = parseMetrics(r.body);
+        const one = (name: string, labels: Record<string, string> = {}) =>
+          samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+
+        // Exclusions: no sample of an excluded mount point or fs type (the component's lists), no erofs, no credentials.
+        const fsSamples = samples.filter((s) => s.name.startsWith("node_filesystem_") && s.labels.mountpoint !== undefined);
+        assert.ok(fsSamples.length > 0, `${n.name}: no node_filesystem_* samples`);
+        for (const s of fsSamples) {
+          const what = `${n.name}: ${s.name}{mountpoint="${s.labels.mountpoint}",fstype="${s.labels.fstype}"}`;
+          assert.doesNotMatch(s.labels.mountpoint, excluded.mountPoints, `${what}: an excluded mount point`);
+          assert.doesNotMatch(s.labels.fstype ?? "", excluded.fsTypes, `${what}: an excluded fs type`);
+          assert.notEqual(s.labels.fstype, "erofs", what);
+          assert.ok(!s.labels.mountpoint.startsWith("/run/credentials/"), what);
+        }
+        // ... while those mounts are in the table node-exporter reads, and everything else of it is reported.
+        const table = [...before, ...after];
+        for (const [dir, fsType] of [[credentialsDir, "tmpfs"], [controlDir, "tmpfs"], ...(erofs ? [[erofsDir, "erofs"]] : [])]) {
+          assert.ok(before.some((m) => m.mountPoint === dir && m.fsType === fsType), `${dir} (${fsType}) is not in ${pid1Table}`);
+        }
+        const isExcluded = (m: MountEntry) => excluded.mountPoints.test(m.mountPoint) || excluded.fsTypes.test(m.fsType);
+        assert.ok(isExcluded(before.find((m) => m.mountPoint === credentialsDir)!), `${credentialsDir} not excluded by the component's mount points`);
+        if (erofs) assert.ok(isExcluded(before.find((m) => m.mountPoint === erofsDir)!), "erofs not excluded by the component's fs types");
+        const reported = new Set(fsSamples.map((s) => s.labels.mountpoint));
+        const keptBoth = new Set(before.filter((m) => !isExcluded(m) && after.some((a) => a.mountPoint === m.mountPoint)).map((m) => m.mountPoint));
+        const keptEither = new Set(table.filter((m) => !isExcluded(m)).map((m) => m.mountPoint));
+        assert.ok(keptBoth.has(controlDir), `${controlDir} is excluded: the control proves nothing`);
+        for (const mp of keptBoth) assert.ok(reported.has(mp), `${n.name}: ${mp} (not excluded, in ${pid1Table}) is not reported; reported: ${[...reported]}`);
+        for (const mp of reported) assert.ok(keptEither.has(mp), `${n.name}: ${mp} is reported but is no mount of ${pid1Table}`);
+        if (!erofs) t.diagnostic("the kernel has no erofs: only the fs-type regex is checked for it");
+
+        // `/`: the machine's root entry of that table (device, fs type), measured through /host/root, i.e. the
+        // node's own `/`, which is that same filesystem: against statfs of the node's root as seen from the
+        // machine (/proc/<node's namespace holder>/root), size, free and available blocks.
+        const hostRoot = rootOf(before)!;
+        const size = one("node_filesystem_size_bytes", { mountpoint: "/" });
+        assert.equal(size.length, 1, `${n.name}: node_filesystem_size_bytes{mountpoint="/"}: ${JSON.stringify(size)}`);
+        assert.equal(size[0].labels.device, hostRoot.source, `${n.name}: / device`);
+        assert.equal(size[0].labels.fstype, hostRoot.fsType, `${n.name}: / fstype`);
+        const statfs = async (p: string) => (await runOk("stat", ["-f", "-c", "%i %S %b %f %a", p])).trim().split(" ");
+        const [nodeFsid, ...nodeNumbers] = await statfs(`/proc/${n.holderPid}/root/`);
+        const [machineFsid] = await statfs("/");
+        assert.equal(nodeFsid, machineFsid, `${n.name}: the node's / is not the machine's / filesystem`);
+        const [bsize, blocks, bfree, bavail] = nodeNumbers.map(Number);
+        assert.equal(size[0].value, bsize * blocks, `${n.name}: / size ${size[0].value} != statfs ${bsize * blocks}`);
+        // free space moves while the machine runs: within 1% of the size (far less than the reserved blocks, so
+        // free and available cannot be mistaken for each other where the filesystem reserves any)
+        const near = (name: string, expected: number) => {
+          const v = one(name, { mountpoint: "/" })[0]?.value;
+          assert.ok(v !== undefined && Math.abs(v - expected) < 0.01 * bsize * blocks, `${n.name}: ${name}{mountpoint="/"} ${v} vs statfs ${expected}`);
+        };
+        near("node_filesystem_free_bytes", bsize * bfree);
+        near("node_filesystem_avail_bytes", bsize * bavail);
+        assert.equal(one("node_filesystem_readonly", { mountpoint: "/" })[0]?.value, 0, `${n.name}: / reported read-only`);
+
+        // load: the machine's (one kernel), as /proc/loadavg says
+        const load1 = one("node_load1")[0]?.value;
+        const hostLoad1 = Number(fs.readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
+        assert.ok(load1 !== undefined && Math.abs(load1 - hostLoad1) < Math.max(2, hostLoad1), `${n.name}: node_load1 ${load1}, host ${hostLoad1}`);
+
+        // network devices: the node's namespace (eth0 with its address), not the machine's nor a pod's
+        const devices = new Set(one("node_network_receive_bytes_total").map((s) => s.labels.device));
+        const nodeLinks = (await runOk("ip", ["-n", n.netns, "-o", "link", "show"])).split("\n").filter(Boolean)
+          .map((l) => l.split(": ")[1].split("@")[0]).filter((d) => !/^veth/.test(d));
+        assert.deepEqual([...devices].sort(), [...nodeLinks].sort(), `${n.name}: devices ${[...devices]} vs the node's ${nodeLinks}`);
+        assert.ok(devices.has("eth0"));
+        assert.ok(!devices.has("k8sds-br0"), "the machine's bridge is not the node's");
+        const info = one("node_network_info", { device: "eth0" });
+        assert.equal(info.length, 1, `${n.name}: node_network_info for eth0 (sysfs of the node's namespace)`);
+        assert.equal(one("node_uname_info")[0]?.labels.nodename, n.name, "the node's UTS namespace");
+
+        const failed = one("node_scrape_collector_success").filter((s) => s.value !== 1).map((s) => s.labels.collector);
+        for (const c of ["cpu", "diskstats", "filesystem", "loadavg", "meminfo", "netclass", "netdev", "stat", "uname", "vmstat"]) {
+          assert.equal(one("node_scrape_collector_success", { collector: c })[0]?.value, 1, `${n.name}: collector ${c} failed (all failed: ${failed})`);
+        }
+      }
+    } finally {
+      await mounts.cleanup();
     }
   });
 
@@ -285,43 +483,81 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
     }
   });
 
-  test("4. rbacProxy: the exporter is not reachable from outside; the proxy answers 401 without a token, 403 without the role, 200 with it", async () => {
-    // the default kube-rbac-proxy image, which the real nodes have (tools/images)
-    stack.setConfig(stackConfig({ rbacProxy: true }));
-    assertSucceeded(await stack.up(), "pulumi up (rbacProxy)");
-    await waitFor(async () => {
-      const byNode = await podsByNode();
-      return nodes.every((n) => {
-        const p = byNode.get(n.name) ?? [];
-        return p.length === 1 && isPodRunning(p[0]) && p[0].spec.containers.length === 2;
-      });
-    }, 120_000, { what: "node-exporter with kube-rbac-proxy on every real node" });
-    await kubectl(["create", "namespace", "rbac-test"]);
+  test("4. rbacProxy: probes pass on the kubelet; 9101 closed from outside; /healthz over HTTPS; 401 without a token, 403 without the role, metrics with the scraper's token", async () => {
+    // the default kube-rbac-proxy image, which the real nodes have (tools/images); the ServiceMonitor (its CRD from
+    // the fixtures) makes the component create the scraper's ServiceAccount, ClusterRole and token
+    const crd = path.join(repoRoot, "test", "fixtures", "crds", "monitoring.coreos.com_servicemonitors.v0.87.0.yaml");
+    await kubectl(["apply", "--server-side", "-f", crd]);
+    await kubectl(["wait", "--for=condition=Established", "--timeout=30s", "crd/servicemonitors.monitoring.coreos.com"]);
     try {
-      await kubectl(["create", "serviceaccount", "-n", "rbac-test", "reader"]);
-      await kubectl(["create", "serviceaccount", "-n", "rbac-test", "stranger"]);
-      await kubectl(["create", "clusterrole", "rbac-test-metrics-reader", "--verb=get", "--non-resource-url=/metrics"]);
-      await kubectl(["create", "clusterrolebinding", "rbac-test-metrics-reader", "--clusterrole=rbac-test-metrics-reader", "--serviceaccount=rbac-test:reader"]);
-      const reader = (await kubectl(["create", "token", "-n", "rbac-test", "reader"])).trim();
-      const stranger = (await kubectl(["create", "token", "-n", "rbac-test", "stranger"])).trim();
-      const tls = { rejectUnauthorized: false }; // the proxy's certificate is self-signed at start-up
-      for (const n of nodes) {
-        // node-exporter itself listens on the node's 127.0.0.1 only
-        await assert.rejects(get(`http://${n.ip}:9101/metrics`), /ECONNREFUSED/, `${n.name}: 9101 reachable`);
-        assert.equal((await get(`https://${n.ip}:9100/metrics`, tls)).status, 401, `${n.name}: no token`);
-        assert.equal((await get(`https://${n.ip}:9100/metrics`, { ...tls, headers: { Authorization: `Bearer ${stranger}` } })).status, 403, `${n.name}: token without the role`);
-        const ok = await waitFor(async () => {
-          const r = await get(`https://${n.ip}:9100/metrics`, { ...tls, headers: { Authorization: `Bearer ${reader}` } });
-          return r.status === 200 ? r : false;
-        }, 20_000, { what: `${n.name}: 200 with the role` });
-        assert.match(ok.body, /^node_uname_info\{.*nodename="node-\d+"/m);
+      stack.setConfig(stackConfig({ rbacProxy: true, serviceMonitor: true }));
+      assertSucceeded(await stack.up(), "pulumi up (rbacProxy, serviceMonitor)");
+      const pods = await waitFor(async () => {
+        const byNode = await podsByNode();
+        const result = new Map<string, any>();
+        for (const n of nodes) {
+          const p = byNode.get(n.name) ?? [];
+          if (p.length !== 1 || !isPodRunning(p[0]) || p[0].spec.containers.length !== 2) return false;
+          result.set(n.name, p[0]);
+        }
+        return result;
+      }, 120_000, { what: "node-exporter with kube-rbac-proxy on every real node" });
+
+      // The probes, as the kubelet runs them: node-exporter on the node's 127.0.0.1:9101, the proxy's /healthz over
+      // HTTPS (startup, then liveness and readiness), each passed, none failed, no Warning event, no restart.
+      const health = 8888;
+      const template = (await kubectlJson<any>(["get", "daemonset", "-n", nodeExporter.namespace, nodeExporter.name])).spec.template.spec;
+      const [exporter, proxy] = template.containers;
+      for (const field of Object.keys(probeTypes)) {
+        assert.deepEqual(exporter[field]?.httpGet, { host: "127.0.0.1", path: "/", port: 9101, scheme: "HTTP" }, `node-exporter ${field}`);
+        assert.deepEqual(proxy[field]?.httpGet, { path: "/healthz", port: "proxy-health", scheme: "HTTPS" }, `kube-rbac-proxy ${field}`);
+      }
+      assert.equal(proxy.ports.find((p: any) => p.name === "proxy-health")?.containerPort, health);
+      for (const n of nodes) await assertProbesPassed(n.name, pods.get(n.name).metadata.name);
+  
+      await kubectl(["create", "namespace", "rbac-test"]);
+      try {
+        await kubectl(["create", "serviceaccount", "-n", "rbac-test", "stranger"]);
+        const stranger = (await kubectl(["create", "token", "-n", "rbac-test", "stranger"])).trim();
+        // the token the ServiceMonitor scrapes with: the component's scraper ServiceAccount, bound to its ClusterRole
+        const scraperRole = await kubectlJson<any>(["get", "clusterrole", `${nodeExporter.name}-scraper`]);
+        assert.deepEqual(scraperRole.rules, [{ nonResourceURLs: ["/metrics"], verbs: ["get"] }]);
+        const secret = await waitFor(async () => {
+          const s = await kubectlJson<any>(["get", "secret", "-n", nodeExporter.namespace, `${nodeExporter.name}-scraper-token`]);
+          return s.data?.token ? s : false;
+        }, 30_000, { what: "the token controller to fill the scraper's token Secret" });
+        const scraper = Buffer.from(secret.data.token, "base64").toString("utf8");
+        const monitor = await kubectlJson<any>(["get", "servicemonitor", "-n", nodeExporter.namespace, nodeExporter.name]);
+        assert.deepEqual(monitor.spec.endpoints[0].authorization, { type: "Bearer", credentials: { name: secret.metadata.name, key: "token" } });
+        const tls = { rejectUnauthorized: false }; // the proxy's certificate is self-signed at start-up
+        for (const n of nodes) {
+          // node-exporter itself listens on the node's 127.0.0.1 only
+          await assert.rejects(get(`http://${n.ip}:9101/metrics`), /ECONNREFUSED/, `${n.name}: 9101 reachable`);
+          // the proxy's own health endpoint, over HTTPS only
+          const healthz = await get(`https://${n.ip}:${health}/healthz`, tls);
+          assert.equal(healthz.status, 200, `${n.name}: /healthz ${healthz.status}`);
+          assert.equal(healthz.body.trim(), "ok");
+          assert.notEqual((await get(`http://${n.ip}:${health}/healthz`).catch(() => ({ status: 0 }))).status, 200, `${n.name}: /healthz over plain HTTP`);
+          assert.equal((await get(`https://${n.ip}:9100/metrics`, tls)).status, 401, `${n.name}: no token`);
+          assert.equal((await get(`https://${n.ip}:9100/metrics`, { ...tls, headers: { Authorization: `Bearer ${stranger}` } })).status, 403, `${n.name}: token without the role`);
+          const ok = await waitFor(async () => {
+            const r = await get(`https://${n.ip}:9100/metrics`, { ...tls, headers: { Authorization: `Bearer ${scraper}` } });
+            return r.status === 200 ? r : false;
+          }, 20_000, { what: `${n.name}: 200 with the scraper's token` });
+          const uname = parseMetrics(ok.body).find((s) => s.name === "node_uname_info");
+          assert.equal(uname?.labels.nodename, n.name, `${n.name}: the metrics are the node's`);
+          assert.ok(parseMetrics(ok.body).some((s) => s.name === "node_filesystem_size_bytes" && s.labels.mountpoint === "/"));
+        }
+      } finally {
+        await kubectl(["delete", "namespace", "rbac-test", "--wait=true", "--timeout=60s"]);
       }
     } finally {
-      await kubectl(["delete", "clusterrolebinding,clusterrole", "rbac-test-metrics-reader", "--ignore-not-found"]);
-      await kubectl(["delete", "namespace", "rbac-test", "--wait=true", "--timeout=60s"]);
+      // back to the default config (no ServiceMonitor) before the CRD goes, also when a check above failed
+      stack.setConfig(stackConfig());
+      const reset = await stack.up();
+      await kubectl(["delete", "-f", crd, "--ignore-not-found", "--wait=true", "--timeout=60s"]);
+      assertSucceeded(reset, "pulumi up (rbacProxy and serviceMonitor off again)");
     }
-    stack.setConfig(stackConfig());
-    assertSucceeded(await stack.up(), "pulumi up (rbacProxy off again)");
     await onePodPerRealNode(nodes);
   });
 
@@ -381,5 +617,58 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
     } finally {
       await kubectl(["delete", "namespace", "psa-real", "--wait=true", "--timeout=60s"]);
     }
+  });
+
+  test("7. a real node labelled as an EKS Fargate or a virtual-kubelet node loses its pod, and gets it back unlabelled", async () => {
+    // the stack as test 6 left it: the default config
+    // the node labels the default affinity keeps the pods off: one label of each expression, each on a node of its own
+    const terms = (nodeExporterDefaultAffinity as any).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    const avoided: { key: string; value: string }[] = terms.flatMap((t: any) => t.matchExpressions)
+      .filter((e: any) => e.operator === "NotIn").map((e: any) => ({ key: e.key, value: e.values[0] }));
+    assert.deepEqual(avoided.map((a) => `${a.key}=${a.value}`).sort(), ["eks.amazonaws.com/compute-type=fargate", "type=virtual-kubelet"]);
+    assert.ok(nodes.length > avoided.length, "a real node must stay unlabelled, to show its pod stays");
+    const labelled = avoided.map((a, i) => ({ ...a, node: nodes[i] }));
+    const untouched = nodes.slice(avoided.length);
+    const before = await onePodPerRealNode(nodes);
+    const nodeCount = (await kubectlJson<{ items: unknown[] }>(["get", "nodes"])).items.length;
+    const original = new Map<string, string | undefined>();
+    for (const l of labelled) original.set(l.node.name, (await kubectlJson<any>(["get", "node", l.node.name])).metadata.labels?.[l.key]);
+    const restore = async () => {
+      for (const l of labelled) {
+        const was = original.get(l.node.name);
+        await kubectl(["label", "node", l.node.name, was === undefined ? `${l.key}-` : `${l.key}=${was}`, "--overwrite"]);
+      }
+    };
+    try {
+      for (const l of labelled) await kubectl(["label", "node", l.node.name, `${l.key}=${l.value}`, "--overwrite"]);
+      // the DaemonSet controller removes the pods (nothing left, not even terminating) and their processes stop
+      await waitFor(async () => {
+        const all = await getPods(nodeExporter.namespace, nodeExporter.selector);
+        return labelled.every((l) => !all.some((p) => p.spec.nodeName === l.node.name));
+      }, 60_000, { what: `no node-exporter pod on ${labelled.map((l) => l.node.name)}` });
+      await waitFor(() => labelled.every((l) => processesOf("/bin/node_exporter").every((p) => !p.cgroup.includes(`/k8s-daemonsets/${l.node.name}/`))),
+        30_000, { what: "node_exporter to stop on the labelled nodes" });
+      const ds = await waitFor(async () => {
+        const d = await getDaemonSet(nodeExporter.namespace, nodeExporter.name);
+        return d?.status?.desiredNumberScheduled === nodeCount - labelled.length ? d : false;
+      }, 30_000, { what: `desiredNumberScheduled ${nodeCount - labelled.length}` });
+      assert.equal(ds.status?.numberReady, nodeCount - labelled.length);
+      // and none comes back while the label is there
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      const byNode = await podsByNode();
+      for (const l of labelled) assert.equal(byNode.get(l.node.name), undefined, `${l.node.name} (${l.key}=${l.value}) has a pod again`);
+      for (const n of untouched) {
+        assert.equal(byNode.get(n.name)?.[0]?.metadata.uid, before.get(n.name).metadata.uid, `${n.name}: its pod changed`);
+      }
+    } finally {
+      await restore();
+    }
+    const after = await onePodPerRealNode(nodes, 60_000);
+    for (const l of labelled) {
+      assert.equal((await kubectlJson<any>(["get", "node", l.node.name])).metadata.labels?.[l.key], original.get(l.node.name), `${l.node.name}: ${l.key} not restored`);
+      assert.notEqual(after.get(l.node.name).metadata.uid, before.get(l.node.name).metadata.uid, `${l.node.name}: no new pod`);
+    }
+    for (const n of untouched) assert.equal(after.get(n.name).metadata.uid, before.get(n.name).metadata.uid, `${n.name}: its pod changed`);
+    for (const n of nodes) assert.equal((await get(`http://${n.ip}:9100/metrics`)).status, 200, n.name);
   });
 });

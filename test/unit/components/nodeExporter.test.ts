@@ -11,6 +11,8 @@ import {
   nodeExporterDefaultAffinity,
   nodeExporterDefaults,
   nodeExporterFilesystemExclusions,
+  nodeExporterProbeTiming,
+  nodeExporterStartupProbeTiming,
   rbacProxyTlsCipherSuites,
 } from "../../../components/nodeExporter";
 import { serviceMonitorSchema } from "../../support/crd";
@@ -189,6 +191,25 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.deepEqual(c.readinessProbe, expected);
   });
 
+  it("holds liveness and readiness back with a startup probe until the server listens, so no probe fails at start", async () => {
+    // The kubelet probes a container as soon as it sees it running; a real kubelet counted failed readiness probes
+    // (connection refused) on pod starts without this. Liveness and readiness do not run before a startup probe passed.
+    for (const args of [{}, { rbacProxy: true }]) {
+      const containers = (await render(args)).ds.spec.template.spec.containers;
+      assert.equal(containers.length, args.rbacProxy ? 2 : 1);
+      for (const c of containers) {
+        assert.deepEqual(c.startupProbe, { httpGet: c.readinessProbe.httpGet, initialDelaySeconds: 1, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 30 }, c.name);
+        assert.deepEqual(c.livenessProbe, { httpGet: c.readinessProbe.httpGet, ...nodeExporterProbeTiming }, c.name);
+        assert.ok(c.startupProbe.initialDelaySeconds >= 1, `${c.name}: the startup probe must not race the start`);
+      }
+    }
+    // a container that never serves is restarted after about 30 s, as with the liveness probe alone
+    const { initialDelaySeconds, periodSeconds, failureThreshold } = nodeExporterStartupProbeTiming;
+    assert.ok(initialDelaySeconds + periodSeconds * failureThreshold >= nodeExporterProbeTiming.periodSeconds * nodeExporterProbeTiming.failureThreshold);
+    const none = (await render({ probes: false, rbacProxy: true })).ds.spec.template.spec.containers;
+    for (const c of none) for (const p of ["startupProbe", "livenessProbe", "readinessProbe"]) assert.equal(c[p], undefined, `${c.name} ${p}`);
+  });
+
   it("is node-critical and has memory requests equal to limits at a size that does not OOM", async () => {
     const { ds } = await render();
     assert.equal(ds.spec.template.spec.priorityClassName, "system-node-critical");
@@ -263,10 +284,10 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.deepEqual(proxy.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
     // Probes: node-exporter where it listens (loopback, which the kubelet shares on the host network), the proxy on its
     // own health endpoint over HTTPS (the metrics port needs a token).
-    for (const probe of [exporter.livenessProbe, exporter.readinessProbe]) {
+    for (const probe of [exporter.startupProbe, exporter.livenessProbe, exporter.readinessProbe]) {
       assert.deepEqual(probe.httpGet, { host: "127.0.0.1", path: "/", port: 9101, scheme: "HTTP" });
     }
-    for (const probe of [proxy.livenessProbe, proxy.readinessProbe]) {
+    for (const probe of [proxy.startupProbe, proxy.livenessProbe, proxy.readinessProbe]) {
       assert.deepEqual(probe.httpGet, { path: "/healthz", port: "proxy-health", scheme: "HTTPS" });
     }
     assert.equal(proxy.ports.find((p: any) => p.name === proxy.readinessProbe.httpGet.port).containerPort, Number(/--proxy-endpoints-port=(\d+)/.exec(proxy.args.join(" "))![1]));
