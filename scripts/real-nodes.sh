@@ -9,7 +9,7 @@
 #     socket to the apiserver (tools/nodebridge);
 #   - its own mount and UTS namespaces (scripts/real-node-init.sh): its own /var/lib/kubelet, /var/lib/containerd,
 #     /run/containerd, /var/log/pods, /var/log/containers, /var/lib/hdfs, /etc/cni/net.d, /var/lib/cni, /run/netns
-#     and /etc/resolv.conf (directories under $REAL_DIR/<node>/root), a sysfs of its network namespace, `/`
+#     and /etc/resolv.conf and /etc/hosts (under $REAL_DIR/<node>/root), a sysfs of its network namespace, `/`
 #     shared (HostToContainer propagation needs it), hostname = node name;
 #   - its own cgroup parent $REAL_CGROUP/<node> in every cgroup v1 hierarchy: the kubelet's cgroupRoot, and
 #     `system` under it for the node's own processes (containerd, kubelet, shims), so stopping a node kills
@@ -161,6 +161,10 @@ real_node_configs() { # real_node_configs NAME INDEX NODE_DIR
   # No name server: a name lookup on the node ends on its own loopback.
   echo "nameserver 127.0.0.1" >"$nd/root/etc/resolv.conf"
   echo "etc/resolv.conf /etc/resolv.conf" >>"$nd/conf/mounts"
+  # Its own name resolves to its own address, as on any machine (Hadoop's daemons resolve their host's name);
+  # no other node's name does (the cluster has no DNS).
+  printf '127.0.0.1 localhost\n%s %s\n' "$ip" "$name" >"$nd/root/etc/hosts"
+  echo "etc/hosts /etc/hosts" >>"$nd/conf/mounts"
 
   cat >"$nd/root/etc/cni/net.d/10-k8s-daemonsets.conflist" <<EOF
 {
