@@ -276,12 +276,14 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     const formatHost = hosts[0];
     const node = real.find((n) => n.name === formatHost)!;
     const active = await oneActive(hosts[1], hosts);
-    if (active === formatHost) {
-      await hdfs("namenode", hosts[1], ["haadmin", "-failover", `nn-${formatHost}`, `nn-${hosts[1]}`]);
-    }
     const pod = (await podsByNode("namenode")).get(formatHost)!;
     await inRealNode(node, "sh", ["-c", "find /var/lib/hdfs/name -mindepth 1 -maxdepth 1 -exec rm -rf {} + && mkdir /var/lib/hdfs/name/lost+found"]);
-    await kubectl(["delete", "pod", "-n", namespace, pod.metadata.name]);
+    await kubectl(["delete", "pod", "-n", namespace, pod.metadata.name, "--wait=false"]);
+    if (active === formatHost) {
+      // The README's step for an active NameNode that is gone.
+      await waitFor(() => hdfs("namenode", hosts[1], ["haadmin", "-transitionToActive", "--forceactive", `nn-${hosts[1]}`]).then(() => true), 120_000, { what: `nn-${hosts[1]} active`, intervalMs: 3000 });
+    }
+    await waitFor(async () => (await podsByNode("namenode")).get(formatHost)?.metadata.uid !== pod.metadata.uid, 120_000, { what: "a new NameNode pod on the formatting host" });
     await rolesReady(["namenode"], hosts);
     const log = await formatLog(formatHost);
     assert.match(log, /lost its metadata; bootstrapping/);
