@@ -6,7 +6,7 @@
 # (README, "Failover").
 #   NODE_NAME, FORMAT_HOST   this pod's node, the formatting host
 #   NAMENODE_ID              this NameNode's id (dfs.ha.namenodes.<ns>)
-#   ACTIVATE_WAIT_SECONDS    how long to wait for this NameNode to answer (default 300)
+#   ACTIVATE_WAIT_SECONDS    how long it keeps trying (default 300)
 #   ACTIVATE_LOG             where its messages go (default: the NameNode's stdout, so the container's log)
 [ "${NODE_NAME:-}" = "${FORMAT_HOST:-}" ] && [ -n "${NAMENODE_ID:-}" ] || exit 0
 # A hook's output is not in the container's log: write to the NameNode's own stdout (PID 1) when it may.
@@ -16,15 +16,24 @@ say() { echo "namenode-activate: $*" >>"$log"; }
 # A small client JVM beside the NameNode's.
 export HADOOP_CLIENT_OPTS="-Xmx64m ${HADOOP_CLIENT_OPTS:-}"
 deadline=$(( $(date +%s) + ${ACTIVATE_WAIT_SECONDS:-300} ))
-until state=$(hdfs haadmin -getServiceState "$NAMENODE_ID" 2>/dev/null); do
-  [ "$(date +%s)" -lt "$deadline" ] || { say "$NAMENODE_ID did not answer within ${ACTIVATE_WAIT_SECONDS:-300}s; not activating"; exit 0; }
+# haadmin refuses -transitionToActive while any other NameNode cannot be asked (still starting or
+# bootstrapping): try again until it succeeds, another NameNode is active, or the time is up.
+while :; do
+  if state=$(hdfs haadmin -getServiceState "$NAMENODE_ID" 2>/dev/null); then
+    [ "$state" = standby ] || { say "$NAMENODE_ID is $state: nothing to do"; exit 0; }
+    if hdfs haadmin -getAllServiceState 2>/dev/null | grep -qw active; then
+      say "the nameservice has an active NameNode: $NAMENODE_ID stays standby"
+      exit 0
+    fi
+    say "no NameNode of the nameservice is active: hdfs haadmin -transitionToActive $NAMENODE_ID"
+    if hdfs haadmin -transitionToActive "$NAMENODE_ID" >>"$log" 2>&1; then
+      say "$NAMENODE_ID is active"
+      exit 0
+    fi
+  fi
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    say "$NAMENODE_ID not made active within ${ACTIVATE_WAIT_SECONDS:-300}s; the operator can run transitionToActive (README, Failover)"
+    exit 0
+  fi
   sleep 5
 done
-[ "$state" = standby ] || { say "$NAMENODE_ID is $state: nothing to do"; exit 0; }
-if hdfs haadmin -getAllServiceState 2>/dev/null | grep -qw active; then
-  say "the nameservice has an active NameNode: $NAMENODE_ID stays standby"
-  exit 0
-fi
-say "no NameNode of the nameservice is active: hdfs haadmin -transitionToActive $NAMENODE_ID"
-hdfs haadmin -transitionToActive "$NAMENODE_ID" >>"$log" 2>&1 || say "transitionToActive failed; the operator can run it (README, Failover)"
-exit 0
