@@ -240,6 +240,10 @@ protectKernelDefaults: false
 serializeImagePulls: false
 localStorageCapacityIsolation: true
 evictionHard: {memory.available: 100Mi, nodefs.available: 1%, imagefs.available: 1%, nodefs.inodesFree: 1%}
+# The images are imported, never pulled (there is no registry): image garbage collection, which starts at 85% of
+# the shared machine disk by default, would delete one that no pod uses at that moment for good.
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
 nodeStatusUpdateFrequency: 10s
 syncFrequency: 10s
 rotateCertificates: false

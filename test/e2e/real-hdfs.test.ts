@@ -285,9 +285,15 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     }
     await waitFor(async () => (await podsByNode("namenode")).get(formatHost)?.metadata.uid !== pod.metadata.uid, 120_000, { what: "a new NameNode pod on the formatting host" });
     await rolesReady(["namenode"], hosts);
+    // Hadoop refused to format JournalNodes that hold the nameservice's edits, so the host bootstrapped: its new
+    // metadata is the nameservice's own (the same namespaceID as another NameNode's), not a new filesystem.
     const log = await formatLog(formatHost);
+    assert.match(log, /data appears to exist in QJM/);
     assert.match(log, /lost its metadata; bootstrapping/);
-    assert.doesNotMatch(log, /successfully formatted/);
+    const namespaceId = async (n: RealNode) => /^namespaceID=(\d+)$/m.exec(await inRealNode(n, "cat", ["/var/lib/hdfs/name/current/VERSION"]))?.[1];
+    const other = real.find((n) => n.name === hosts[1])!;
+    assert.ok(await namespaceId(other));
+    assert.equal(await namespaceId(node), await namespaceId(other));
     const listing = (await inRealNode(node, "ls", ["-A", "/var/lib/hdfs/name"])).split("\n").filter(Boolean).sort();
     assert.deepEqual(listing, [".k8s-daemonsets-ha", "current", "lost+found"]);
     assert.equal(await oneActive(hosts[1], hosts) !== formatHost, true);
