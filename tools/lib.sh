@@ -219,7 +219,7 @@ build_hadoop() {
   # (debootstrap, minbase) with Debian's headless OpenJDK 17, every package at the version
   # tools/hadoop/debian-packages.txt pins; Hadoop's jars and their dependencies from Maven Central (pom.xml;
   # Maven checks Central's checksums, then each jar is checked against jars.sha256); the daemons' web UI
-  # resources from hadoop-hdfs's tests jar; bin/hdfs and etc/hadoop from tools/hadoop. Upstream's layout:
+  # resources from hadoop-hdfs's tests jar; the hdfs launcher and etc/hadoop from tools/hadoop. Upstream's layout:
   # user hadoop (uid 1000), HADOOP_HOME=/opt/hadoop, hdfs on PATH. Needs root (debootstrap) and Debian's mirror.
   local out=$1 work
   work=$(mktemp -d "${TMPDIR:-/tmp}/hadoop-build.XXXXXX")
@@ -255,11 +255,18 @@ build_hadoop() {
     [ "$(ls "$lib" | LC_ALL=C sort)" = "$(awk '{print $2}' jars.sha256 | LC_ALL=C sort)" ] ||
       { echo "the jars Maven resolved are not exactly those of tools/hadoop/jars.sha256" >&2; exit 1; }
     (cd "$home/share/hadoop/hdfs" && unzip -q "$lib/hadoop-hdfs-${HADOOP_VERSION}-tests.jar" 'webapps/*' && rm "$lib/hadoop-hdfs-${HADOOP_VERSION}-tests.jar")
-    cp bin/hdfs "$home/bin/"
+    install -m 0755 hdfs "$home/bin/hdfs"
     cp -r etc/hadoop "$home/etc/"
     cp debian-packages.txt "$home/share/hadoop/debian-packages.txt"
     chmod -R go-w,a+rX "$home"
     mkdir -p "$home/logs" && chown 1000:1000 "$home/logs"
+    # (build.sh runs a recipe where `set -e` does not stop it: check what the image must hold)
+    local must
+    for must in "$home/bin/hdfs" "$root/usr/lib/jvm/java-17-openjdk-amd64/bin/java" "$lib/hadoop-hdfs-${HADOOP_VERSION}.jar" \
+      "$home/share/hadoop/hdfs/webapps/hdfs/index.html" "$home/etc/hadoop/log4j.properties"; do
+      [ -s "$must" ] || { echo "the HDFS image would lack $must" >&2; exit 1; }
+    done
+    [ -x "$home/bin/hdfs" ] || { echo "the HDFS image's hdfs launcher is not executable" >&2; exit 1; }
 
     "$work/imagebuild" --ref "$HADOOP_IMAGE" --out "$out/hadoop.oci.tar" --rootfs "$root" --user hadoop \
       --workdir /opt/hadoop --env HADOOP_HOME=/opt/hadoop --env HADOOP_CONF_DIR=/opt/hadoop/etc/hadoop \
