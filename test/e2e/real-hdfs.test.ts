@@ -277,8 +277,10 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     const node = real.find((n) => n.name === formatHost)!;
     const active = await oneActive(hosts[1], hosts);
     const pod = (await podsByNode("namenode")).get(formatHost)!;
-    await inRealNode(node, "sh", ["-c", "find /var/lib/hdfs/name -mindepth 1 -maxdepth 1 -exec rm -rf {} + && mkdir /var/lib/hdfs/name/lost+found"]);
-    await kubectl(["delete", "pod", "-n", namespace, pod.metadata.name, "--wait=false"]);
+    // The disk goes away with the NameNode: its pod deleted (the process gone, nothing written any more), then the
+    // directory emptied to a fresh filesystem's lost+found before the DaemonSet's new pod reaches its format step.
+    await kubectl(["delete", "pod", "-n", namespace, pod.metadata.name, "--grace-period=0", "--force", "--wait=true"]);
+    await inRealNode(node, "sh", ["-c", "rm -rf /var/lib/hdfs/name/* /var/lib/hdfs/name/.[!.]*; mkdir -p /var/lib/hdfs/name/lost+found"]);
     if (active === formatHost) {
       // The README's step for an active NameNode that is gone.
       await waitFor(() => hdfs("namenode", hosts[1], ["haadmin", "-transitionToActive", "--forceactive", `nn-${hosts[1]}`]).then(() => true), 120_000, { what: `nn-${hosts[1]} active`, intervalMs: 3000 });
