@@ -280,6 +280,10 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     // The disk goes away with the NameNode: its pod deleted (the process gone, nothing written any more), then the
     // directory emptied to a fresh filesystem's lost+found before the DaemonSet's new pod reaches its format step.
     await kubectl(["delete", "pod", "-n", namespace, pod.metadata.name, "--grace-period=0", "--force", "--wait=true"]);
+    const inOldPod = () => fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).some((d) => {
+      try { return fs.readFileSync(`/proc/${d}/cgroup`, "utf8").includes(`pod${pod.metadata.uid}`); } catch { return false; }
+    });
+    await waitFor(() => !inOldPod(), 60_000, { what: "the old NameNode pod's processes gone", intervalMs: 200 });
     await inRealNode(node, "sh", ["-c", "rm -rf /var/lib/hdfs/name/* /var/lib/hdfs/name/.[!.]*; mkdir -p /var/lib/hdfs/name/lost+found"]);
     if (active === formatHost) {
       // The README's step for an active NameNode that is gone.
