@@ -197,8 +197,10 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
       coreSite: { "fs.defaultFS": `hdfs://${host}:${a.rpcPort}`, ...args.coreSite },
       hdfsSite: {
         ...common,
-        "dfs.namenode.rpc-address": `0.0.0.0:${a.rpcPort}`,
-        "dfs.namenode.http-address": `0.0.0.0:${a.httpPort}`,
+        // Where the NameNode is reached (DataNodes and clients read rpc-address before fs.defaultFS); it listens
+        // on every interface through the bind-host properties above.
+        "dfs.namenode.rpc-address": `${host}:${a.rpcPort}`,
+        "dfs.namenode.http-address": `${host}:${a.httpPort}`,
         ...dataNode,
         ...args.hdfsSite,
       },

@@ -99,8 +99,10 @@ describe("HdfsNameNodeDaemonSet", () => {
     assert.equal(core["fs.defaultFS"], "hdfs://node-2:8020");
     assert.equal(core["hadoop.tmp.dir"], "/tmp/<&>");
     assert.equal(hdfs["dfs.namenode.name.dir"], "file:///hadoop/dfs/name");
-    assert.equal(hdfs["dfs.namenode.rpc-address"], "0.0.0.0:8020");
-    assert.equal(hdfs["dfs.namenode.http-address"], "0.0.0.0:9870");
+    // The address DataNodes connect to (a real run: 0.0.0.0 sent every other node's DataNode to itself).
+    assert.equal(hdfs["dfs.namenode.rpc-address"], "node-2:8020");
+    assert.equal(hdfs["dfs.namenode.rpc-bind-host"], "0.0.0.0");
+    assert.equal(hdfs["dfs.namenode.http-address"], "node-2:9870");
     assert.equal(hdfs["dfs.namenode.datanode.registration.ip-hostname-check"], "false");
     assert.equal(hdfs["dfs.blocksize"], "268435456");
     assert.equal(data["core-site.xml"], component.coreSiteXml);

@@ -23,8 +23,10 @@ describe("the HDFS site configuration", () => {
     const { site, core, hdfs } = render(1);
     assert.equal(site.ha, false);
     assert.equal(core["fs.defaultFS"], "hdfs://node-2:8020");
-    assert.equal(hdfs["dfs.namenode.rpc-address"], "0.0.0.0:8020");
-    assert.equal(hdfs["dfs.namenode.http-address"], "0.0.0.0:9870");
+    // The address DataNodes connect to (a real run: 0.0.0.0 sent every other node's DataNode to itself).
+    assert.equal(hdfs["dfs.namenode.rpc-address"], "node-2:8020");
+    assert.equal(hdfs["dfs.namenode.rpc-bind-host"], "0.0.0.0");
+    assert.equal(hdfs["dfs.namenode.http-address"], "node-2:9870");
     for (const key of Object.keys(hdfs)) {
       assert.doesNotMatch(key, /^dfs\.(nameservices|ha\.|namenode\.shared|journalnode|client\.failover)/, key);
     }
