@@ -301,7 +301,8 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     assert.ok(await namespaceId(other));
     assert.equal(await namespaceId(node), await namespaceId(other));
     const listing = (await inRealNode(node, "ls", ["-A", "/var/lib/hdfs/name"])).split("\n").filter(Boolean).sort();
-    assert.deepEqual(listing, [".k8s-daemonsets-ha", "current", "lost+found"]);
+    // (in_use.lock: the running NameNode's lock on its directory)
+    assert.deepEqual(listing, [".k8s-daemonsets-ha", "current", "in_use.lock", "lost+found"]);
     assert.equal(await oneActive(hosts[1], hosts) !== formatHost, true);
     assert.equal(await readFile("namenode", formatHost, file), fileSum);
     const peak = { ...peakMemoryMiB(await podsByNode("namenode"), "namenode"), ...peakMemoryMiB(await podsByNode("journalnode"), "journalnode"), ...peakMemoryMiB(await podsByNode("datanode"), "datanode") };
