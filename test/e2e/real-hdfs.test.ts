@@ -277,14 +277,10 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     const node = real.find((n) => n.name === formatHost)!;
     const active = await oneActive(hosts[1], hosts);
     const pod = (await podsByNode("namenode")).get(formatHost)!;
-    // The disk goes away with the NameNode: its pod deleted (the process gone, nothing written any more), then the
-    // directory emptied to a fresh filesystem's lost+found before the DaemonSet's new pod reaches its format step.
-    await kubectl(["delete", "pod", "-n", namespace, pod.metadata.name, "--grace-period=0", "--force", "--wait=true"]);
-    const inOldPod = () => fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).some((d) => {
-      try { return fs.readFileSync(`/proc/${d}/cgroup`, "utf8").includes(`pod${pod.metadata.uid}`); } catch { return false; }
-    });
-    await waitFor(() => !inOldPod(), 60_000, { what: "the old NameNode pod's processes gone", intervalMs: 200 });
+    // The disk is replaced under the running NameNode (emptied to a fresh filesystem's lost+found), then its pod
+    // is deleted: the DaemonSet's new pod finds the fresh directory at its format step.
     await inRealNode(node, "sh", ["-c", "rm -rf /var/lib/hdfs/name/* /var/lib/hdfs/name/.[!.]*; mkdir -p /var/lib/hdfs/name/lost+found"]);
+    await kubectl(["delete", "pod", "-n", namespace, pod.metadata.name, "--wait=false"]);
     if (active === formatHost) {
       // The README's step for an active NameNode that is gone.
       await waitFor(() => hdfs("namenode", hosts[1], ["haadmin", "-transitionToActive", "--forceactive", `nn-${hosts[1]}`]).then(() => true), 120_000, { what: `nn-${hosts[1]} active`, intervalMs: 3000 });
