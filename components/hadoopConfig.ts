@@ -126,6 +126,15 @@ export function nameNodeId(host: string): string {
 
 const addressList = (hosts: string[], port: number) => hosts.map((h) => `${h}:${port}`);
 
+/**
+ * The hosts the configuration names by name, each once, in plan order: the NameNode hosts and, in HA (2 or more
+ * NameNodes), the JournalNode hosts (default: the NameNode hosts).
+ */
+export function hdfsNamedHosts(nameNodeHosts: string[], journalNodeHosts?: string[]): string[] {
+  const ha = nameNodeHosts.length >= 2;
+  return [...new Set([...nameNodeHosts, ...(ha ? journalNodeHosts ?? nameNodeHosts : [])])];
+}
+
 /** The roles' ports: the ones `args` names, Hadoop 3's defaults for the rest. */
 export function resolveHdfsPorts(args: Omit<HdfsSiteArgs, "nameNodeHosts">): HdfsPorts {
   const d = hdfsSiteDefaults;
@@ -165,8 +174,7 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
   const nameNodes = ha ? args.nameNodeHosts.map((host) => ({ id: nameNodeId(host), host })) : [];
   const ns = a.nameservice;
   const dataDirs = Array.from({ length: a.dataDirCount }, (_, i) => `${d.dataDirRoot}/${i}`);
-  const named = [...new Set([...args.nameNodeHosts, ...journalNodeHosts])];
-  const hostAliases = named.filter((h) => args.hostAddresses?.[h] !== undefined).map((h) => ({ ip: args.hostAddresses![h], hostnames: [h] }));
+  const hostAliases = hdfsNamedHosts(args.nameNodeHosts, args.journalNodeHosts).filter((h) => args.hostAddresses?.[h] !== undefined).map((h) => ({ ip: args.hostAddresses![h], hostnames: [h] }));
   const facts = { nameNodeHosts: [...args.nameNodeHosts], ports, dataDirs, hostAliases };
 
   const dataNode: HadoopProperties = {

@@ -7,6 +7,7 @@
 //   over on purpose), and the nodes' labels were not applied under another labelFieldManager.
 // Every problem is reported at once, each with the config key to change.
 import * as pulumi from "@pulumi/pulumi";
+import { hdfsNamedHosts } from "../components/hadoopConfig";
 import { hdfsClusterObjects } from "../components/hdfsCluster";
 import { ClusterObjectRef, createdByStackAnnotation, partOf } from "../components/labels";
 import { labelFieldManagerAnnotation } from "../components/nodeLabels";
@@ -101,18 +102,18 @@ export interface ClusterFacts {
 }
 
 /** The hosts whose names HDFS's configuration holds: the NameNode hosts, and in HA the JournalNode hosts. */
-function hdfsNamedHosts(plan: StackPlan): string[] {
+function hdfsHostsToResolve(plan: StackPlan): string[] {
   if (!plan.hdfs || plan.hdfsHostResolution !== "nodeAddresses") {
     return [];
   }
-  return [...new Set([...plan.hdfs.nameNodeHosts, ...(plan.hdfs.ha ? plan.hdfs.journalNodeHosts ?? plan.hdfs.nameNodeHosts : [])])];
+  return hdfsNamedHosts(plan.hdfs.nameNodeHosts, plan.hdfs.journalNodeHosts);
 }
 
 /** Every problem the cluster's current state gives the plan (empty when the stack may go ahead), and its facts. */
 export async function preflightProblems(plan: StackPlan, cluster: ClusterReader, stack: string): Promise<{ problems: string[]; facts: ClusterFacts }> {
   const planned = plannedClusterObjects(plan);
   const nodes = Object.keys(plan.labelPlan);
-  const hdfsHosts = hdfsNamedHosts(plan);
+  const hdfsHosts = hdfsHostsToResolve(plan);
   const nodeNames = [...new Set([...nodes, ...hdfsHosts])];
   const [objects, readNodes] = await Promise.all([
     Promise.all(planned.map((ref) => cluster.read(ref))),
