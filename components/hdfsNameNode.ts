@@ -67,7 +67,7 @@ export const hdfsNameNodeDefaults = {
     limits: { memory: "384Mi" },
   } as Input.ResourceRequirements,
   zkfcJavaHeap: "256m",
-  /** One node at a time. */
+  /** One node at a time (every node at once while a standalone NameNode is made HA: see the constructor). */
   updateStrategy: { type: "RollingUpdate", maxUnavailable: 1 } as UpdateStrategy,
   uid: hdfsCommonDefaults.uid,
   /** Where the name directory and the configuration appear inside the containers. */
@@ -214,6 +214,16 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
       }));
     }
 
+    // A nameservice recorded as standalone that the plan makes HA: the new hosts' NameNodes stay unavailable until
+    // the formatting host's has restarted with the HA configuration and shared its edits (their bootstrap reads
+    // them), and a rolling update one node at a time waits for them before it restarts that one: a deadlock. So
+    // while the record says standalone, a rolling update replaces every NameNode at once (a standalone NameNode
+    // is down for the conversion anyway). Recording the new membership (see `membership`) restores the pace.
+    const updateStrategy: UpdateStrategy =
+      this.site.ha && a.updateStrategy.type === "RollingUpdate"
+        ? { ...a.updateStrategy, maxUnavailable: pulumi.all([recorded, a.updateStrategy.maxUnavailable]).apply(([r, configured]) => nameNodeMaxUnavailable(r.hosts, configured)) }
+        : a.updateStrategy;
+
     ({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, placement: this.placement } =
       hdfsRoleDaemonSet(this, "namenode", {
         resourceName: name,
@@ -225,6 +235,7 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
         files: { "namenode-format.sh": formatScript, ...(manualHa ? { "namenode-activate.sh": activateScript } : {}) },
         affinity: a.affinity,
         terminationGracePeriodSeconds: 60,
+        updateStrategy,
         hostMounts: [nameDir],
         initContainers,
         containers,
@@ -241,6 +252,14 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
       placement: this.placement,
     });
   }
+}
+
+/**
+ * The NameNode DaemonSet's maxUnavailable for an HA plan: every node ("100%") while the recorded membership is a
+ * standalone NameNode (the conversion to HA), else the configured one (default 1).
+ */
+export function nameNodeMaxUnavailable(recordedHosts: string[], configured: number | string | undefined): number | string {
+  return recordedHosts.length < 2 ? "100%" : configured ?? 1;
 }
 
 /**
@@ -261,6 +280,9 @@ export function membershipChangeWarning(recorded: string[], planned: string[], r
     `- added hosts start empty and run 'hdfs namenode -bootstrapStandby' from a running NameNode (one must be up);`,
     `- removed hosts keep their name directory untouched (delete it by hand once the new member is in sync);`,
     `- the formatting host stays ${recorded[0] ?? "(none)"}; if it was removed, no host formats.`,
+    ...(recorded.length < 2 && planned.length >= 2
+      ? ["- a standalone NameNode becoming HA: until the new membership is recorded, a rolling update of the NameNodes replaces them all at once."]
+      : []),
     `See README "Moving the NameNode label". Once the new membership runs, record it: pulumi up --replace '${recordUrn}'.`,
   ].join("\n");
 }

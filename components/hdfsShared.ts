@@ -236,6 +236,8 @@ export interface HdfsRoleSettings {
   /** Extra affinity rules of the pods. Default: none. */
   affinity?: Input.Affinity;
   terminationGracePeriodSeconds: number;
+  /** The DaemonSet's update strategy when the role derives it from more than its argument. Default: `args.updateStrategy`. */
+  updateStrategy?: UpdateStrategy;
   hostMounts: HostMount[];
   initContainers: HostContainer[];
   containers: HostContainer[];
@@ -294,7 +296,7 @@ export function hdfsRoleDaemonSet(
     hostAliases: s.site.hostAliases,
     priorityClassName,
     placement,
-    updateStrategy: a.updateStrategy,
+    updateStrategy: s.updateStrategy ?? a.updateStrategy,
     automountServiceAccountToken: false,
     podSecurityContext: nonRootPodSecurityContext(hdfsCommonDefaults.uid),
     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,

@@ -46,7 +46,7 @@ export interface UpdateStrategy {
   /** `RollingUpdate` (default) or `OnDelete`. With OnDelete, `pulumi up` waits until old pods are deleted by hand. */
   type: "RollingUpdate" | "OnDelete";
   /** RollingUpdate only: how many nodes may be without a ready pod at once (number or percentage). */
-  maxUnavailable?: number | string;
+  maxUnavailable?: pulumi.Input<number | string>;
 }
 
 /** The secure defaults of every container (kube-prometheus, cdk8s-plus). */

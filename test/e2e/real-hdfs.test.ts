@@ -336,14 +336,13 @@ describe("HDFS on real nodes: standalone, then HA", { skip: realNodeCount < 3 ? 
     assert.equal(await readFile("datanode", hosts[2], file), fileSum);
   });
 
-  // Known failing (the HDFS issue, open): the NameNode DaemonSet's rolling update (maxUnavailable 1) never restarts
-  // the formatting host, because the new hosts' NameNodes are unavailable until it is converted (their bootstrap
-  // needs the initialised shared edits). The scenario runs and reports, without failing the tier, until fixed.
-  test("7. standalone -> HA: two more labelled hosts convert the running NameNode (initializeSharedEdits), the data kept", {
-    todo: "standalone -> HA deadlocks in the NameNode DaemonSet's rolling update (see the comment above)",
-  }, async () => {
+  // The NameNode DaemonSet rolls every pod at once here (the record says standalone): one at a time would wait
+  // forever for the new hosts' NameNodes, which cannot bootstrap before the formatting host has converted.
+  test("7. standalone -> HA: two more labelled hosts convert the running NameNode (initializeSharedEdits), the data kept", async () => {
     stack.setConfig(hdfsConfig(hosts));
     assertSucceeded(await stack.up(), "pulumi up (three NameNode hosts)");
+    const ds = await kubectlJson<{ spec: { updateStrategy: { rollingUpdate?: { maxUnavailable?: unknown } } } }>(["get", "daemonset", "-n", namespace, "hdfs-namenode"]);
+    assert.equal(ds.spec.updateStrategy.rollingUpdate?.maxUnavailable, "100%", "the conversion rolls every NameNode at once");
     await rolesReady(["journalnode", "namenode", "datanode"], hosts);
     assert.match(await formatLog(hosts[0]), /not yet shared: hdfs namenode -initializeSharedEdits/);
     for (const n of hosts.slice(1)) assert.match(await formatLog(n), /bootstrapping a standby/);
@@ -389,6 +388,16 @@ describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNo
     await kubectl(["delete", "pod", "-n", "default", zkPod, "--ignore-not-found", "--wait=false"]);
   });
 
+  /** What the ZKFCs and the NameNodes say, for a failed wait: the HA states and the last lines of each ZKFC's log. */
+  async function zkfcReport(from: string): Promise<string> {
+    const parts = [`states from ${from}: ${JSON.stringify(await serviceStates(from).catch((e) => String(e)))}`];
+    for (const [node, pod] of await podsByNode("namenode")) {
+      const log = await kubectl(["logs", "-n", namespace, pod.metadata.name, "-c", "zkfc", "--tail=25"]).catch((e) => String(e));
+      parts.push(`zkfc on ${node} (${pod.metadata.name}):\n${log}`);
+    }
+    return parts.join("\n");
+  }
+
   test("3 (automatic). with zookeeperQuorum, one NameNode becomes active by itself, and another takes over when the active one's pod is deleted", async () => {
     const zk = `${real[2].ip}:2181`;
     stack.setConfig(hdfsConfig(hosts, { nameNode: { zookeeperQuorum: [zk] } }));
@@ -403,7 +412,7 @@ describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNo
     const next = await waitFor(async () => {
       const s = await serviceStates(others[0]);
       return others.find((h) => s[h] === "active");
-    }, 120_000, { what: "a standby made active by its ZKFC", intervalMs: 3000 });
+    }, 120_000, { what: "a standby made active by its ZKFC", intervalMs: 3000, describe: () => zkfcReport(others[0]) });
     assert.notEqual(next, active);
     assert.equal(await readFile("namenode", next, file), sum);
     await rolesReady(["namenode"], hosts);

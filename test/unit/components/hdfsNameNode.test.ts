@@ -196,6 +196,43 @@ describe("NameNode membership changes", () => {
     assert.match(w, /pulumi up --replace 'urn:pulumi:dev::p::m'/);
   });
 
+  it("rolls one NameNode at a time, except while a nameservice recorded as standalone is made HA: then all at once", async (t) => {
+    const strategy = async (recordedHosts: string | undefined, planned: string[], args: Partial<HdfsNameNodeArgs> = {}) => {
+      const registered: RegisteredResource[] = [];
+      pulumi.runtime.setMocks({
+        newResource(r) {
+          registered.push({ type: r.type, name: r.name, inputs: r.inputs });
+          // The record as an earlier `pulumi up` stored it (undefined: this up creates it).
+          const state = r.name === "hdfs-namenode-membership" && recordedHosts !== undefined
+            ? { ...r.inputs, data: { hosts: recordedHosts, formatHost: recordedHosts.split(",")[0] } }
+            : r.inputs;
+          return { id: `${r.name}-id`, state };
+        },
+        call: (r) => r.inputs,
+      }, "k8s-daemonsets", "test", false);
+      new HdfsNameNodeDaemonSet("hdfs-namenode", { site: hdfsSite({ nameNodeHosts: planned }), ...args });
+      await settled();
+      return find(registered, "kubernetes:apps/v1:DaemonSet").inputs.spec.updateStrategy;
+    };
+    t.mock.method(console, "warn", () => undefined);
+    const oneAtATime = { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } };
+    const allAtOnce = { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "100%" } };
+    assert.deepEqual(await strategy(undefined, ["node-2", "node-5", "node-8"]), oneAtATime, "a new HA nameservice");
+    assert.deepEqual(await strategy("node-2,node-5,node-8", ["node-2", "node-5", "node-8"]), oneAtATime, "HA as recorded");
+    assert.deepEqual(await strategy("node-2,node-5", ["node-2", "node-5", "node-8"]), oneAtATime, "HA, a host added");
+    assert.deepEqual(await strategy("node-2", ["node-2", "node-5", "node-8"]), allAtOnce, "standalone -> HA");
+    assert.deepEqual(await strategy("node-2", ["node-2"]), oneAtATime, "standalone as recorded");
+    assert.deepEqual(await strategy("node-2", ["node-2", "node-5"], { updateStrategy: { type: "RollingUpdate", maxUnavailable: 2 } }), allAtOnce);
+    assert.deepEqual(await strategy("node-2,node-5", ["node-2", "node-5"], { updateStrategy: { type: "RollingUpdate", maxUnavailable: 2 } }),
+      { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 2 } });
+    assert.deepEqual(await strategy("node-2", ["node-2", "node-5"], { updateStrategy: { type: "OnDelete" } }), { type: "OnDelete" });
+  });
+
+  it("says, in the membership warning, that a standalone NameNode made HA rolls all at once until recorded", () => {
+    assert.match(membershipChangeWarning(["node-2"], ["node-2", "node-5", "node-8"], "urn:x")!, /replaces them all at once/);
+    assert.doesNotMatch(membershipChangeWarning(["node-2", "node-5"], ["node-2", "node-5", "node-8"], "urn:x")!, /all at once/);
+  });
+
   it("warns during the program run when the record (Pulumi state) differs from the plan", async (t) => {
     const warnings: string[] = [];
     t.mock.method(console, "warn", (msg: string) => { warnings.push(String(msg)); });
