@@ -139,9 +139,25 @@ function peakMemoryMiB(pods: Map<string, Pod>, role: string): Record<string, num
   return out;
 }
 
-/** Empties a real node's /var/lib/hdfs (a mount of the node's own): no metadata or blocks of an earlier stack. */
-async function wipeHdfsDirectories(node: RealNode): Promise<void> {
-  await inRealNode(node, "find", ["/var/lib/hdfs", "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-rf", "{}", "+"]);
+/**
+ * Empties every real node's /var/lib/hdfs (a mount of the node's own): no metadata or blocks of an earlier stack.
+ * Waits first until no HDFS pod of an earlier stack is left (one still terminating would write on while it is
+ * emptied).
+ */
+async function wipeHdfsDirectories(nodes: RealNode[]): Promise<void> {
+  await waitFor(async () => (await getPods(namespace)).length === 0, 180_000, {
+    what: `no pod left in namespace ${namespace} from an earlier stack`, intervalMs: 2000,
+    describe: () => kubectl(["get", "pods", "-n", namespace, "-o", "wide"]),
+  });
+  for (const node of nodes) {
+    await inRealNode(node, "find", ["/var/lib/hdfs", "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-rf", "{}", "+"]);
+  }
+}
+
+/** `pulumi destroy`; a failure is printed (the next stack's start then waits for what it left). */
+async function destroyReporting(stack: TestStack): Promise<void> {
+  const r = await stack.destroy();
+  if (r.exitCode !== 0) console.log(`pulumi destroy of ${stack.name} failed (exit ${r.exitCode}) after ${r.seconds}s:\n${r.all}`);
 }
 
 /** Whether `name` resolves in a role's container, and to what (getent: /etc/hosts, then DNS). */
@@ -162,12 +178,12 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     hosts = real.map((n) => n.name);
     assert.deepEqual(hosts, ["node-2", "node-5", "node-8"]);
     // Leftover metadata of an earlier run on the nodes' own /var/lib/hdfs would change what the first start does.
-    for (const n of real) await wipeHdfsDirectories(n);
+    await wipeHdfsDirectories(real);
     await stack.init();
   });
 
   after(async () => {
-    await stack.destroy();
+    await destroyReporting(stack);
     await stack.remove();
   });
 
@@ -315,12 +331,12 @@ describe("HDFS on real nodes: standalone, then HA", { skip: realNodeCount < 3 ? 
   before(async () => {
     const real = await getRealNodes();
     hosts = real.map((n) => n.name);
-    for (const n of real) await wipeHdfsDirectories(n);
+    await wipeHdfsDirectories(real);
     await stack.init();
   });
 
   after(async () => {
-    await stack.destroy();
+    await destroyReporting(stack);
     await stack.remove();
   });
 
@@ -362,7 +378,7 @@ describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNo
   before(async () => {
     real = await getRealNodes();
     hosts = real.map((n) => n.name);
-    for (const n of real) await wipeHdfsDirectories(n);
+    await wipeHdfsDirectories(real);
     // A real ZooKeeper (3.8.4 from Maven Central, the one Hadoop 3.4.1 depends on: in the HDFS image) on node-8's
     // network, standalone, its data on the pod's scratch space.
     await kubectl(["apply", "-f", "-"], JSON.stringify({
@@ -383,7 +399,7 @@ describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNo
   });
 
   after(async () => {
-    await stack.destroy();
+    await destroyReporting(stack);
     await stack.remove();
     await kubectl(["delete", "pod", "-n", "default", zkPod, "--ignore-not-found", "--wait=false"]);
   });
