@@ -10,6 +10,7 @@ import { HdfsNameNodeArgs, HdfsNameNodeDaemonSet, hdfsNameNodeClusterObjects, re
 import { HdfsSite, hdfsCommonDefaults, hdfsSite } from "./hdfsShared";
 import { HostWorkloadArgs, definedOnly, hostAgentNamespace } from "./hostDaemonSet";
 import type { ClusterObjectRef } from "./labels";
+import { componentTypes } from "./project";
 
 /** What the roles take from the cluster rather than from their own arguments. */
 type FromCluster = "site" | "namespace" | "rolloutTimeoutSeconds";
@@ -120,7 +121,7 @@ export function hdfsClusterObjects(args: HdfsClusterArgs = {}): { cluster: Clust
   };
 }
 
-const nameNodeType = "k8s-daemonsets:index:HdfsNameNodeDaemonSet";
+const nameNodeType = componentTypes.hdfsNameNode;
 
 export class HdfsCluster extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
@@ -137,7 +138,7 @@ export class HdfsCluster extends pulumi.ComponentResource {
    * top of the stack, the namespace under the NameNode), so that a stack deployed by then updates in place.
    */
   constructor(name: string, args: HdfsClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    super("k8s-daemonsets:index:HdfsCluster", name, {}, opts);
+    super(componentTypes.hdfsCluster, name, {}, opts);
     const a = resolveHdfsClusterArgs(args);
     this.site = hdfsClusterSite(args);
     const roleName = (role: string) => `${name}-${role}`;

@@ -18,6 +18,7 @@ import {
 import { mergeDefaults } from "./defaults";
 import { HostMount, Placement, UpdateStrategy } from "./hostDaemonSet";
 import type { ClusterObjectRef } from "./labels";
+import { componentTypes } from "./project";
 
 import Input = k8s.types.input.core.v1;
 
@@ -84,7 +85,7 @@ export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
     if (paths.length === 0 || configured !== paths.length) {
       throw new Error(`DataNode ${a.name}: ${paths.length} data directories, but the site configures ${configured}`);
     }
-    super("k8s-daemonsets:index:HdfsDataNodeDaemonSet", name, {}, opts);
+    super(componentTypes.hdfsDataNode, name, {}, opts);
     const dataDirs: HostMount[] = a.dataDirHostPaths.map((hostPath, i) => ({
       name: `data-${i}`,
       hostPath,

@@ -18,6 +18,7 @@ import {
 import { mergeDefaults } from "./defaults";
 import { HostMount, Placement, UpdateStrategy } from "./hostDaemonSet";
 import type { ClusterObjectRef } from "./labels";
+import { componentTypes } from "./project";
 
 import Input = k8s.types.input.core.v1;
 
@@ -73,7 +74,7 @@ export class HdfsJournalNodeDaemonSet extends pulumi.ComponentResource {
   public readonly placement: Placement;
 
   constructor(name: string, args: HdfsJournalNodeArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("k8s-daemonsets:index:HdfsJournalNodeDaemonSet", name, {}, opts);
+    super(componentTypes.hdfsJournalNode, name, {}, opts);
     const a = resolveHdfsJournalNodeArgs(args);
     const editsDir: HostMount = {
       name: "edits-dir",

@@ -23,6 +23,7 @@ import {
 import { mergeDefaults } from "./defaults";
 import { HostContainer, HostMount, Placement, UpdateStrategy } from "./hostDaemonSet";
 import { ClusterObjectRef, objectLabelsFor, selectorLabelsFor } from "./labels";
+import { componentTypes } from "./project";
 
 import Input = k8s.types.input.core.v1;
 
@@ -116,7 +117,7 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
   public readonly placement: Placement;
 
   constructor(name: string, args: HdfsNameNodeArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("k8s-daemonsets:index:HdfsNameNodeDaemonSet", name, {}, opts);
+    super(componentTypes.hdfsNameNode, name, {}, opts);
     const a = resolveHdfsNameNodeArgs(args);
     const d = hdfsNameNodeDefaults;
     const hosts = a.site.nameNodeHosts;

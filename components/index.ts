@@ -31,3 +31,4 @@ export type { NodeLabelsArgs } from "./nodeLabels";
 export { tolerateEverything } from "./hostDaemonSet";
 export type { HostWorkloadArgs, Placement, UpdateStrategy } from "./hostDaemonSet";
 export { mergeDefaults } from "./defaults";
+export { componentTypes } from "./project";

@@ -18,6 +18,7 @@ import {
 } from "./hostDaemonSet";
 import { mergeDefaults } from "./defaults";
 import { ClusterObjectRef, createdByStackAnnotations, imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
+import { componentTypes } from "./project";
 
 import Input = k8s.types.input.core.v1;
 
@@ -394,7 +395,7 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
   public readonly placement: Placement;
 
   constructor(name: string, args: NodeExporterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    super("k8s-daemonsets:index:NodeExporterDaemonSet", name, {}, opts);
+    super(componentTypes.nodeExporter, name, {}, opts);
     const a = resolveNodeExporterArgs(args);
     const { selectorLabels, labels, podLabels, podAnnotations } = a;
     const objectLabels = { ...selectorLabels, ...labels };

@@ -3,7 +3,7 @@
 // labels this program added and leaves everyone else's in place.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { project } from "./project";
+import { componentTypes, project } from "./project";
 
 export interface NodeLabelsArgs {
   /** node name -> labels this program owns on it. */
@@ -32,7 +32,7 @@ export class NodeLabels extends pulumi.ComponentResource {
   public readonly patches: Record<string, k8s.core.v1.NodePatch>;
 
   constructor(name: string, args: NodeLabelsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("k8s-daemonsets:index:NodeLabels", name, {}, opts);
+    super(componentTypes.nodeLabels, name, {}, opts);
     const fieldManager = args.fieldManager ?? nodeLabelsDefaults.fieldManager;
     this.patches = {};
     for (const [node, labels] of Object.entries(args.plan)) {

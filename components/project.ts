@@ -16,3 +16,16 @@ export const policyAnnotations = {
   /** `"true"`: the DaemonSet may use updateStrategy OnDelete. */
   allowOnDelete: `${project}/allow-on-delete`,
 } as const;
+
+/**
+ * The Pulumi type token of each of the project's components (`<project>:index:<Name>`). Part of every child's
+ * URN: renaming one would make an existing stack replace everything under it (the tests keep the literals).
+ */
+export const componentTypes = {
+  nodeExporter: `${project}:index:NodeExporterDaemonSet`,
+  nodeLabels: `${project}:index:NodeLabels`,
+  hdfsCluster: `${project}:index:HdfsCluster`,
+  hdfsNameNode: `${project}:index:HdfsNameNodeDaemonSet`,
+  hdfsJournalNode: `${project}:index:HdfsJournalNodeDaemonSet`,
+  hdfsDataNode: `${project}:index:HdfsDataNodeDaemonSet`,
+} as const;
