@@ -222,7 +222,7 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
     // is down for the conversion anyway). Recording the new membership (see `membership`) restores the pace.
     const updateStrategy: UpdateStrategy =
       this.site.ha && a.updateStrategy.type === "RollingUpdate"
-        ? { ...a.updateStrategy, maxUnavailable: pulumi.all([recorded, a.updateStrategy.maxUnavailable]).apply(([r, configured]) => nameNodeMaxUnavailable(r.hosts, configured)) }
+        ? { ...a.updateStrategy, maxUnavailable: pulumi.all([recorded, a.updateStrategy.maxUnavailable]).apply(([r, configured]) => nameNodeMaxUnavailable(r.hosts, hosts, configured)) }
         : a.updateStrategy;
 
     ({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, placement: this.placement } =
@@ -255,12 +255,17 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
   }
 }
 
+/** Whether the plan makes HA a nameservice recorded as a standalone NameNode (the conversion). */
+export function standaloneBecomingHa(recordedHosts: string[], plannedHosts: string[]): boolean {
+  return recordedHosts.length < 2 && plannedHosts.length >= 2;
+}
+
 /**
- * The NameNode DaemonSet's maxUnavailable for an HA plan: every node ("100%") while the recorded membership is a
- * standalone NameNode (the conversion to HA), else the configured one (default 1).
+ * The NameNode DaemonSet's maxUnavailable for an HA plan: every node ("100%") during the conversion from a
+ * standalone NameNode, else the configured one (default 1).
  */
-export function nameNodeMaxUnavailable(recordedHosts: string[], configured: number | string | undefined): number | string {
-  return recordedHosts.length < 2 ? "100%" : configured ?? 1;
+export function nameNodeMaxUnavailable(recordedHosts: string[], plannedHosts: string[], configured: number | string | undefined): number | string {
+  return standaloneBecomingHa(recordedHosts, plannedHosts) ? "100%" : configured ?? 1;
 }
 
 /**
@@ -281,7 +286,7 @@ export function membershipChangeWarning(recorded: string[], planned: string[], r
     `- added hosts start empty and run 'hdfs namenode -bootstrapStandby' from a running NameNode (one must be up);`,
     `- removed hosts keep their name directory untouched (delete it by hand once the new member is in sync);`,
     `- the formatting host stays ${recorded[0] ?? "(none)"}; if it was removed, no host formats.`,
-    ...(recorded.length < 2 && planned.length >= 2
+    ...(standaloneBecomingHa(recorded, planned)
       ? ["- a standalone NameNode becoming HA: until the new membership is recorded, a rolling update of the NameNodes replaces them all at once."]
       : []),
     `See README "Moving the NameNode label". Once the new membership runs, record it: pulumi up --replace '${recordUrn}'.`,

@@ -182,6 +182,25 @@ describe("HdfsNameNodeDaemonSet", () => {
   });
 });
 
+/**
+ * Mocks whose membership record reads as an earlier `pulumi up` stored it (`hosts`, the first of them formatting;
+ * undefined: this up creates it); returns what is registered.
+ */
+function useMocksWithRecord(recordedHosts: string | undefined): RegisteredResource[] {
+  const registered: RegisteredResource[] = [];
+  pulumi.runtime.setMocks({
+    newResource(r) {
+      registered.push({ type: r.type, name: r.name, inputs: r.inputs });
+      const state = r.name === "hdfs-namenode-membership" && recordedHosts !== undefined
+        ? { ...r.inputs, data: { hosts: recordedHosts, formatHost: recordedHosts.split(",")[0] } }
+        : r.inputs;
+      return { id: `${r.name}-id`, state };
+    },
+    call: (r) => r.inputs,
+  }, "k8s-daemonsets", "test", false);
+  return registered;
+}
+
 describe("NameNode membership changes", () => {
   it("says nothing when the planned hosts are the recorded ones (any order)", () => {
     assert.equal(membershipChangeWarning(["node-2", "node-5"], ["node-5", "node-2"], "urn:x"), undefined);
@@ -198,18 +217,7 @@ describe("NameNode membership changes", () => {
 
   it("rolls one NameNode at a time, except while a nameservice recorded as standalone is made HA: then all at once", async (t) => {
     const strategy = async (recordedHosts: string | undefined, planned: string[], args: Partial<HdfsNameNodeArgs> = {}) => {
-      const registered: RegisteredResource[] = [];
-      pulumi.runtime.setMocks({
-        newResource(r) {
-          registered.push({ type: r.type, name: r.name, inputs: r.inputs });
-          // The record as an earlier `pulumi up` stored it (undefined: this up creates it).
-          const state = r.name === "hdfs-namenode-membership" && recordedHosts !== undefined
-            ? { ...r.inputs, data: { hosts: recordedHosts, formatHost: recordedHosts.split(",")[0] } }
-            : r.inputs;
-          return { id: `${r.name}-id`, state };
-        },
-        call: (r) => r.inputs,
-      }, "k8s-daemonsets", "test", false);
+      const registered = useMocksWithRecord(recordedHosts);
       new HdfsNameNodeDaemonSet("hdfs-namenode", { site: hdfsSite({ nameNodeHosts: planned }), ...args });
       await settled();
       return find(registered, "kubernetes:apps/v1:DaemonSet").inputs.spec.updateStrategy;
@@ -236,16 +244,8 @@ describe("NameNode membership changes", () => {
   it("warns during the program run when the record (Pulumi state) differs from the plan", async (t) => {
     const warnings: string[] = [];
     t.mock.method(console, "warn", (msg: string) => { warnings.push(String(msg)); });
-    pulumi.runtime.setMocks({
-      newResource(args) {
-        // The record as an earlier `pulumi up` stored it: created with node-8, which has lost its label since.
-        const state = args.name === "hdfs-namenode-membership"
-          ? { ...args.inputs, data: { hosts: "node-2,node-5,node-8", formatHost: "node-2" } }
-          : args.inputs;
-        return { id: `${args.name}-id`, state };
-      },
-      call: (args) => args.inputs,
-    }, "k8s-daemonsets", "test", false);
+    // Created with node-8, which has lost its label since.
+    useMocksWithRecord("node-2,node-5,node-8");
     const component = new HdfsNameNodeDaemonSet("hdfs-namenode", { site: hdfsSite({ nameNodeHosts: ["node-2", "node-5", "node-9"] }) });
     await settled();
     assert.equal(await promiseOf(component.formatHost), "node-2");
