@@ -12,9 +12,13 @@
 //                  the "before" of scripts/env.sh's setting), or a copy of it with another Pulumi.yaml:
 //                  "transpile", "tsx" or "js"; default "ts"
 //   BENCH_MODE     "startup": instead of the sizes, the start-up experiment (all variants interleaved, 10 nodes);
+//                  "real-nodes": only the real-node figures (below);
 //                  "unit": only the unit tier's wall time (npm test, 3 runs; no cluster);
 //                  "report": only rewrite BENCHMARKS.md from the kept results
 //   BENCH_UNIT     "0" skips the unit tier's wall time (npm test, 3 runs) before the sizes
+//   BENCH_REAL_NODES  real nodes of the real-node figures, measured after the sizes on a cluster of 10 nodes:
+//                  seconds from `pulumi up` until every real node serves node-exporter's /metrics, the
+//                  kubelet's and containerd's memory per real node (default 3; "0" skips them)
 //   BENCH_OUT      Markdown report (default BENCHMARKS.md in the repository)
 //   DAEMONSETS_STATE_DIR  where the cluster, kubeconfig and Pulumi backend live (scripts/env.sh)
 //
@@ -23,14 +27,15 @@
 //
 // The parts (scripts/bench/): settings.ts (the environment above), process.ts (commands, wall time, peak RSS),
 // cluster.ts (the cluster per size, apiserver counters), measure.ts (one size, the unit tier), startup.ts
-// (BENCH_MODE=startup), report.ts (BENCHMARKS.md).
+// (BENCH_MODE=startup), realNodes.ts (the real-node figures), report.ts (BENCHMARKS.md).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stopCluster } from "./bench/cluster";
 import { benchSize, unitTier } from "./bench/measure";
 import { log } from "./bench/process";
 import { startupTable, table, writeReport } from "./bench/report";
-import { resultsDir, sizes, variant, work } from "./bench/settings";
+import { benchRealNodes, realNodesTable } from "./bench/realNodes";
+import { realNodes, resultsDir, sizes, variant, work } from "./bench/settings";
 import { startup } from "./bench/startup";
 
 async function main(): Promise<void> {
@@ -53,6 +58,11 @@ async function main(): Promise<void> {
     await writeReport();
     return;
   }
+  if (mode === "real-nodes") {
+    await realNodeFigures();
+    await writeReport();
+    return;
+  }
   if (mode === "unit" || process.env.BENCH_UNIT !== "0") {
     const unit = await unitTier();
     fs.writeFileSync(path.join(resultsDir, "unit.json"), JSON.stringify(unit));
@@ -72,7 +82,20 @@ async function main(): Promise<void> {
     log("stopping the cluster");
     await stopCluster();
   }
+  if (realNodes > 0) await realNodeFigures();
   await writeReport();
+}
+
+async function realNodeFigures(): Promise<void> {
+  if (!(realNodes > 0)) throw new Error(`BENCH_REAL_NODES must be a number of real nodes from 1 to 10 for BENCH_MODE=real-nodes, got '${process.env.BENCH_REAL_NODES}'`);
+  let result;
+  try {
+    result = await benchRealNodes();
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : err}\n(the real-node figures need real nodes on this machine; BENCH_REAL_NODES=0 skips them)`);
+  }
+  fs.writeFileSync(path.join(resultsDir, "real-nodes.json"), JSON.stringify(result, null, 1));
+  console.log(realNodesTable(result));
 }
 
 main().catch((err) => {

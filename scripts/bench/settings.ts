@@ -13,6 +13,8 @@ export const work = path.join(stateDir, "bench");
 export const resultsDir = path.join(stateDir, "bench-results");
 export const sizes = (process.env.BENCH_SIZES ?? "10 100 1000").split(/[\s,]+/).filter(Boolean).map(Number);
 export const runs = Number(process.env.BENCH_RUNS ?? "3");
+/** Real nodes of the real-node figures' 10-node cluster (scripts/bench/realNodes.ts); 0 skips them. */
+export const realNodes = Number(process.env.BENCH_REAL_NODES ?? "3");
 export const variant = process.env.BENCH_VARIANT ?? "ts";
 export const defaultVariant = variant;
 export const variants = ["ts", "checkpoints", "transpile", "tsx", "js"];
