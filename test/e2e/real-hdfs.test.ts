@@ -354,10 +354,7 @@ describe("HDFS on real nodes: standalone, then HA", { skip: realNodeCount < 3 ? 
 
   // The NameNode DaemonSet rolls every pod at once here (the record says standalone): one at a time would wait
   // forever for the new hosts' NameNodes, which cannot bootstrap before the formatting host has converted.
-  // Not yet run on the real nodes with that change: reported without failing the tier until it has passed there.
-  test("7. standalone -> HA: two more labelled hosts convert the running NameNode (initializeSharedEdits), the data kept", {
-    todo: "the all-at-once roll for the conversion is new; this scenario has not yet passed on the real nodes with it",
-  }, async () => {
+  test("7. standalone -> HA: two more labelled hosts convert the running NameNode (initializeSharedEdits), the data kept", async () => {
     stack.setConfig(hdfsConfig(hosts));
     assertSucceeded(await stack.up(), "pulumi up (three NameNode hosts)");
     const ds = await kubectlJson<{ spec: { updateStrategy: { rollingUpdate?: { maxUnavailable?: unknown } } } }>(["get", "daemonset", "-n", namespace, "hdfs-namenode"]);
