@@ -236,7 +236,8 @@ export const nodeExporterProbeTiming = { periodSeconds: 10, timeoutSeconds: 1, f
  * before the server in it listens: the first readiness probe then fails (connection refused), a Warning event
  * and a failed probe on every pod start. Liveness and readiness wait until a startup probe has passed, and this
  * one begins a second after the start and tries every second (30 s in all before the container is restarted),
- * so the pod is Ready about as soon as it serves, without a failure on the way.
+ * so the pod is Ready about as soon as it serves, usually without a failure on the way (on a loaded machine the
+ * first try can still come too early: one Unhealthy event, no restart).
  */
 export const nodeExporterStartupProbeTiming = { initialDelaySeconds: 1, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 30 };
 

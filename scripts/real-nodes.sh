@@ -375,7 +375,10 @@ real_node_stop() { # real_node_stop NAME
   done
   if ip netns list | grep -qw "^$ns"; then ip netns del "$ns"; fi
   local i; i=$(cat "$nd/index" 2>/dev/null || true)
-  if [ -n "$i" ] && ip link show "k8sds-v$i" >/dev/null 2>&1; then ip link del "k8sds-v$i"; fi
+  # deleting the namespace removes its end of the veth pair, and so this end, asynchronously: gone is fine
+  if [ -n "$i" ] && ip link show "k8sds-v$i" >/dev/null 2>&1; then
+    ip link del "k8sds-v$i" 2>/dev/null || ! ip link show "k8sds-v$i" >/dev/null 2>&1 || die "real node $name: could not delete its veth k8sds-v$i"
+  fi
   if [ -n "$i" ] && ip link show "$REAL_BRIDGE" >/dev/null 2>&1; then ip neigh flush to "$REAL_NET.$i" dev "$REAL_BRIDGE" 2>/dev/null || true; fi
   if [ -d "$nd/logs" ]; then mkdir -p "$LOG_DIR/real-nodes"; rm -rf "$LOG_DIR/real-nodes/$name"; cp -r "$nd/logs" "$LOG_DIR/real-nodes/$name"; fi
   rm -rf "$nd"

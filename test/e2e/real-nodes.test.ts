@@ -185,10 +185,13 @@ async function kubeletProbeCounts(node: string): Promise<Sample[]> {
 }
 
 const probeTypes = { startupProbe: "Startup", livenessProbe: "Liveness", readinessProbe: "Readiness" } as const;
+/** Failed startup probes tolerated per container: the server listening within ~3 s of the container's start. */
+const startupTriesAllowed = 2;
 
 /**
  * The kubelet ran every probe of the pod's containers (startup, liveness, readiness, as its spec has them) with
- * success, counts no failed one, and reported no Warning event for the pod; every container Ready, never restarted.
+ * success, counts no failed liveness or readiness probe and at most startupTriesAllowed failed startup tries per
+ * container, and reported no other Warning event for the pod; every container Ready, never restarted.
  */
 async function assertProbesPassed(node: string, podName: string): Promise<void> {
   const pod = await kubectlJson<any>(["get", "pod", "-n", nodeExporter.namespace, podName]);
@@ -203,7 +206,12 @@ async function assertProbesPassed(node: string, podName: string): Promise<void> 
     what: `${node}: the kubelet's successful ${expected.map((e: any) => `${e.container} ${e.type}`).join(", ")} probes of ${podName}`,
     describe: async () => JSON.stringify((await kubeletProbeCounts(node)).filter((s) => s.labels.pod_uid === pod.metadata.uid)),
   });
-  const failures = counts.filter((s) => s.labels.result !== "successful" && s.value > 0).map((s) => `${s.labels.container} ${s.labels.probe_type} ${s.labels.result}: ${s.value}`);
+  // A startup probe may fail before the server in its container listens (that is what it is for: no restart, the
+  // other probes wait for it); on this loaded 2-core machine kube-rbac-proxy once took a second try. More than
+  // startupTriesAllowed failures would mean a server seconds late; any liveness or readiness failure is a finding.
+  const failed = counts.filter((s) => s.labels.result !== "successful" && s.value > 0);
+  const failures = failed.filter((s) => !(s.labels.probe_type === "Startup" && s.value <= startupTriesAllowed))
+    .map((s) => `${s.labels.container} ${s.labels.probe_type} ${s.labels.result}: ${s.value}`);
   assert.deepEqual(failures, [], `${node}: the kubelet counts probes of ${podName} that did not succeed`);
   const status = (await kubectlJson<any>(["get", "pod", "-n", nodeExporter.namespace, podName])).status;
   assert.equal(status.containerStatuses.length, pod.spec.containers.length);
@@ -214,7 +222,11 @@ async function assertProbesPassed(node: string, podName: string): Promise<void> 
   const events = await kubectlJson<{ items: any[] }>(["get", "events", "-n", nodeExporter.namespace, "--field-selector", `involvedObject.uid=${pod.metadata.uid}`]);
   // MissingClusterDNS: these kubelets have no cluster DNS to give a ClusterFirstWithHostNet pod (the local cluster
   // runs none), so they fall back to the node's resolv.conf and say so; anything else is a finding.
-  const warnings = events.items.filter((e) => e.type !== "Normal" && e.reason !== "MissingClusterDNS").map((e) => `${e.reason}: ${e.message}`);
+  // and a tolerated startup failure above comes with its Unhealthy event.
+  const startupFailed = failed.some((s) => s.labels.probe_type === "Startup");
+  const warnings = events.items
+    .filter((e) => e.type !== "Normal" && e.reason !== "MissingClusterDNS" && !(startupFailed && e.reason === "Unhealthy" && /^Startup probe failed/.test(e.message)))
+    .map((e) => `${e.reason}: ${e.message}`);
   assert.deepEqual(warnings, [], `${node}: Warning events of ${podName}`);
 }
 
@@ -271,7 +283,7 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
     await stack.remove();
   });
 
-  test("1. pulumi up: one node-exporter pod per real node, Running and Ready by the kubelet's probes (none failed), as rendered", async () => {
+  test("1. pulumi up: one node-exporter pod per real node, Running and Ready by the kubelet's probes (no liveness or readiness failure), as rendered", async () => {
     stack.setConfig(stackConfig());
     assertSucceeded(await stack.up(), "pulumi up");
     const pods = await onePodPerRealNode(nodes, 60_000);
@@ -504,7 +516,8 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
       }, 120_000, { what: "node-exporter with kube-rbac-proxy on every real node" });
 
       // The probes, as the kubelet runs them: node-exporter on the node's 127.0.0.1:9101, the proxy's /healthz over
-      // HTTPS (startup, then liveness and readiness), each passed, none failed, no Warning event, no restart.
+      // HTTPS (startup, then liveness and readiness), each passed (startup after at most startupTriesAllowed tries),
+      // no restart.
       const health = 8888;
       const template = (await kubectlJson<any>(["get", "daemonset", "-n", nodeExporter.namespace, nodeExporter.name])).spec.template.spec;
       const [exporter, proxy] = template.containers;
