@@ -87,7 +87,7 @@ async function main(): Promise<void> {
 }
 
 async function realNodeFigures(): Promise<void> {
-  if (!(realNodes > 0)) throw new Error(`BENCH_REAL_NODES must be a number of real nodes from 1 to 10 for BENCH_MODE=real-nodes, got '${process.env.BENCH_REAL_NODES}'`);
+  if (realNodes === 0) throw new Error("BENCH_MODE=real-nodes needs BENCH_REAL_NODES from 1 to 9, got 0");
   let result;
   try {
     result = await benchRealNodes();

@@ -17,6 +17,8 @@
 #   scripts/cluster.sh remove-node NAME    a node leaves (a real node's kubelet and runtime stop; its Node and the
 #                                          pods bound to it are deleted)
 #   scripts/cluster.sh stop | start        stop the control plane keeping its state, start it again
+#   scripts/cluster.sh real-node-processes one line per real node: NAME KUBELET_PID CONTAINERD_PID and the path of
+#                                          its `system` memory cgroup (for measurements; "-" where missing)
 #
 # State: $STATE_DIR/kwok (kwok's workdir: the cluster's config, pki, etcd data, pids, component logs),
 # $STATE_DIR/kubeconfig, logs in $STATE_DIR/logs (component logs are copied there by `down`).
@@ -369,5 +371,6 @@ case ${1:-} in
   status) shift; cmd_status || exit 3 ;;  # 3: not running
   add-node) shift; cmd_add_node "$@" ;;
   remove-node) shift; cmd_remove_node "$@" ;;
-  *) echo "usage: [REAL_NODES=R] $0 up [--nodes N] | down | status | stop | start | add-node NAME [--real] | remove-node NAME" >&2; exit 2 ;;
+  real-node-processes) shift; real_nodes_processes ;;
+  *) echo "usage: [REAL_NODES=R] $0 up [--nodes N] | down | status | stop | start | add-node NAME [--real] | remove-node NAME | real-node-processes" >&2; exit 2 ;;
 esac

@@ -384,6 +384,19 @@ real_node_stop() { # real_node_stop NAME
   rm -rf "$nd"
 }
 
+# One line per running real node, for scripts that measure them (scripts/bench/realNodes.ts):
+#   NAME KUBELET_PID CONTAINERD_PID MEMORY_CGROUP_DIR
+# the last being the node's `system` cgroup in the v1 memory hierarchy ("-" where a part is missing).
+real_nodes_processes() {
+  local name nd mem
+  mem=$(awk '$3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ {print $2; exit}' /proc/self/mounts)
+  for name in $(real_nodes_list); do
+    nd=$REAL_DIR/$name
+    printf '%s %s %s %s\n' "$name" "$(real_node_pid "$nd" kubelet || echo -)" "$(real_node_pid "$nd" containerd || echo -)" \
+      "$([ -n "$mem" ] && [ -d "$mem/$REAL_CGROUP/$name/system" ] && echo "$mem/$REAL_CGROUP/$name/system" || echo -)"
+  done
+}
+
 real_nodes_list() { # names of the real nodes started (whatever state they are in)
   local d
   for d in "$REAL_DIR"/*/; do if [ -f "$d/index" ]; then basename "$d"; fi; done

@@ -58,10 +58,10 @@ function treeRss(root: number): { total: number; byName: Record<string, number> 
   return { total, byName };
 }
 
-export function run(cmd: string, args: string[], opts: { cwd?: string; input?: string; sampleRss?: boolean; allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+export function run(cmd: string, args: string[], opts: { cwd?: string; input?: string; sampleRss?: boolean; allowFailure?: boolean; env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? repoRoot, stdio: ["pipe", "pipe", "pipe"], env: opts.env ? { ...process.env, ...opts.env } : process.env });
+    const child = spawn(cmd, args, { cwd: opts.cwd ?? repoRoot, stdio: ["pipe", "pipe", "pipe"], env: opts.env ? { ...process.env, ...opts.env } : process.env, signal: opts.signal });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { clusterUp, stopCluster, waitClean } from "./cluster";
 import { programCommit, stat, Stat, writeConfigYaml } from "./measure";
 import { kubectl, log, run, RunResult, sleep } from "./process";
-import { realNodes, runs, stackName, stateDir } from "./settings";
+import { realNodes, repoRoot, runs, stackName } from "./settings";
 
 const nodes = 10;
 /** How long the exporter may take to serve on every real node before the run fails. */
@@ -67,10 +67,14 @@ async function serves(ip: string): Promise<boolean> {
   }
 }
 
-/** Starts `pulumi up`; resolves with the seconds until every address serves /metrics and pulumi's own result. */
+/**
+ * Starts `pulumi up`; resolves with the seconds until every address serves /metrics and pulumi's own result. Past
+ * the deadline the `pulumi up` is stopped (SIGTERM) before the error, so nothing runs on while the stack is removed.
+ */
 async function upUntilServed(ips: string[], configYaml: string): Promise<{ untilMetrics: number; up: RunResult }> {
   const start = Date.now();
-  const up = run("pulumi", ["up", "--stack", stackName, "--yes", "--skip-preview", "--non-interactive", "--config-file", configYaml], { sampleRss: true });
+  const abort = new AbortController();
+  const up = run("pulumi", ["up", "--stack", stackName, "--yes", "--skip-preview", "--non-interactive", "--config-file", configYaml], { sampleRss: true, signal: abort.signal });
   let failed: unknown;
   up.catch((e) => (failed = e));
   let untilMetrics: number | undefined;
@@ -79,6 +83,8 @@ async function upUntilServed(ips: string[], configYaml: string): Promise<{ until
     const ok = await Promise.all(ips.map(serves));
     if (ok.every(Boolean)) untilMetrics = (Date.now() - start) / 1000;
     else if (Date.now() - start > metricsDeadlineMs) {
+      abort.abort();
+      await up.catch(() => undefined);
       throw new Error(`real nodes ${ips.filter((_, i) => !ok[i]).join(", ")}: no /metrics within ${metricsDeadlineMs / 1000}s of pulumi up's start`);
     } else await sleep(200);
   }
@@ -87,14 +93,15 @@ async function upUntilServed(ips: string[], configYaml: string): Promise<{ until
 
 const vmRssMiB = (pid: number) => Number(/^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
-function nodeMemory(node: string): RealNodeMemory {
-  const dir = path.join(stateDir, "real-nodes", node);
-  const pid = (what: string) => Number(fs.readFileSync(path.join(dir, "pids", `${what}.pid`), "utf8").trim());
-  const memoryMount = fs.readFileSync("/proc/self/mounts", "utf8").split("\n").map((l) => l.split(" "))
-    .find((f) => f[2] === "cgroup" && f[3]?.split(",").includes("memory"))?.[1];
-  if (!memoryMount) throw new Error("no cgroup v1 memory hierarchy mounted: cannot read the real nodes' cgroups");
-  const usage = Number(fs.readFileSync(path.join(memoryMount, "k8s-daemonsets", node, "system", "memory.usage_in_bytes"), "utf8"));
-  return { node, kubeletMiB: vmRssMiB(pid("kubelet")), containerdMiB: vmRssMiB(pid("containerd")), systemCgroupMiB: usage / 2 ** 20 };
+/** Each real node's kubelet and containerd and its `system` memory cgroup, as scripts/real-nodes.sh keeps them. */
+async function realNodesMemory(): Promise<RealNodeMemory[]> {
+  const lines = (await run(path.join(repoRoot, "scripts/cluster.sh"), ["real-node-processes"])).stdout.trim().split("\n").filter(Boolean);
+  return lines.map((line) => {
+    const [node, kubelet, containerd, systemCgroup] = line.split(" ");
+    if ([kubelet, containerd, systemCgroup].includes("-")) throw new Error(`real node ${node}: kubelet, containerd or its memory cgroup is missing (${line})`);
+    const usage = Number(fs.readFileSync(path.join(systemCgroup, "memory.usage_in_bytes"), "utf8"));
+    return { node, kubeletMiB: vmRssMiB(Number(kubelet)), containerdMiB: vmRssMiB(Number(containerd)), systemCgroupMiB: usage / 2 ** 20 };
+  }).sort((a, b) => a.node.localeCompare(b.node));
 }
 
 export async function benchRealNodes(): Promise<RealNodesResult> {
@@ -119,7 +126,7 @@ export async function benchRealNodes(): Promise<RealNodesResult> {
         samples.pulumiUp.push(up.seconds);
         samples.rssUp.push(up.peakRssMiB!);
         log(`real nodes run ${r}: every real node serves /metrics after ${untilMetrics.toFixed(1)}s, pulumi up ${up.seconds.toFixed(1)}s`);
-        if (r === runs) memory = [...addresses.keys()].sort().map(nodeMemory);
+        if (r === runs) memory = await realNodesMemory();
         await run("pulumi", ["destroy", "--stack", stackName, "--yes", "--skip-preview", "--non-interactive"]);
         await waitClean();
       }

@@ -11,10 +11,20 @@ export const stateDir = process.env.STATE_DIR ?? path.join(repoRoot, ".state");
 export const kubeconfig = path.join(stateDir, "kubeconfig");
 export const work = path.join(stateDir, "bench");
 export const resultsDir = path.join(stateDir, "bench-results");
-export const sizes = (process.env.BENCH_SIZES ?? "10 100 1000").split(/[\s,]+/).filter(Boolean).map(Number);
-export const runs = Number(process.env.BENCH_RUNS ?? "3");
-/** Real nodes of the real-node figures' 10-node cluster (scripts/bench/realNodes.ts); 0 skips them. */
-export const realNodes = Number(process.env.BENCH_REAL_NODES ?? "3");
+
+/** A whole number from the environment in [min, max]; anything else stops the benchmark before it starts. */
+function wholeNumber(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) {
+    console.error(`bench: ${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
+    process.exit(2);
+  }
+  return n;
+}
+export const sizes = (process.env.BENCH_SIZES ?? "10 100 1000").split(/[\s,]+/).filter(Boolean).map((s) => wholeNumber("each of BENCH_SIZES", s, 1, 3000));
+export const runs = wholeNumber("BENCH_RUNS", process.env.BENCH_RUNS ?? "3", 1, 100);
+/** Real nodes of the real-node figures' 10-node cluster (scripts/bench/realNodes.ts; node-1 stays simulated); 0 skips them. */
+export const realNodes = wholeNumber("BENCH_REAL_NODES", process.env.BENCH_REAL_NODES ?? "3", 0, 9);
 export const variant = process.env.BENCH_VARIANT ?? "ts";
 export const defaultVariant = variant;
 export const variants = ["ts", "checkpoints", "transpile", "tsx", "js"];
