@@ -18,7 +18,8 @@
 //   BENCH_UNIT     "0" skips the unit tier's wall time (npm test, 3 runs) before the sizes
 //   BENCH_REAL_NODES  real nodes of the real-node figures, measured after the sizes on a cluster of 10 nodes:
 //                  seconds from `pulumi up` until every real node serves node-exporter's /metrics, the
-//                  kubelet's and containerd's memory per real node (default 3; "0" skips them)
+//                  kubelet's and containerd's memory per real node (default 3, at most 9: node-1 stays simulated;
+//                  "0" skips them). BENCH_SIZES, BENCH_RUNS and BENCH_REAL_NODES are checked before anything starts
 //   BENCH_OUT      Markdown report (default BENCHMARKS.md in the repository)
 //   DAEMONSETS_STATE_DIR  where the cluster, kubeconfig and Pulumi backend live (scripts/env.sh)
 //
