@@ -247,7 +247,16 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
       [`dfs.client.failover.proxy.provider.${ns}`]: failoverProxyProvider,
       "dfs.ha.fencing.methods": "shell(/bin/true)",
       "dfs.ha.automatic-failover.enabled": String(automaticFailover),
-      ...(automaticFailover ? { "dfs.ha.zkfc.port": String(a.zkfcPort) } : {}),
+      ...(automaticFailover
+        ? {
+            "dfs.ha.zkfc.port": String(a.zkfcPort),
+            // A NameNode in safe mode reports itself unhealthy to its ZKFC and stays out of the election: one
+            // that just restarted with blocks in its image would otherwise be as eligible as the hot standbys
+            // and, elected, be an active that refuses writes until its DataNodes have reported those blocks
+            // (safe mode lasts 30 s past the threshold).
+            "dfs.ha.nn.not-become-active-in-safemode": "true",
+          }
+        : {}),
       ...dataNode,
       ...args.hdfsSite,
     },

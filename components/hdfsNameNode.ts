@@ -68,6 +68,8 @@ export const hdfsNameNodeDefaults = {
     limits: { memory: "384Mi" },
   } as Input.ResourceRequirements,
   zkfcJavaHeap: "256m",
+  /** Time for the NameNode to stop (and, with ZooKeeper, for the ZKFC to quit the election after it). */
+  terminationGracePeriodSeconds: 60,
   /** One node at a time (every node at once while a standalone NameNode is made HA: see the constructor). */
   updateStrategy: { type: "RollingUpdate", maxUnavailable: 1 } as UpdateStrategy,
   uid: hdfsCommonDefaults.uid,
@@ -78,6 +80,7 @@ export const hdfsNameNodeDefaults = {
 
 const formatScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-format.sh"), "utf8");
 const activateScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-activate.sh"), "utf8");
+const zkfcPreStopScript = fs.readFileSync(path.join(__dirname, "assets", "zkfc-prestop.sh"), "utf8");
 
 /** The annotation and ConfigMap keys of the membership record (see `HdfsNameNodeDaemonSet.membership`). */
 export const membershipKeys = { hosts: "hosts", formatHost: "formatHost" } as const;
@@ -208,7 +211,14 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
         // The ZKFailoverController: health-checks the NameNode beside it and runs the ZooKeeper election.
         name: "zkfc",
         command: ["hdfs", "zkfc"],
-        env: hdfsEnv("HDFS_ZKFC_OPTS", d.zkfcJavaHeap),
+        env: hdfsEnv("HDFS_ZKFC_OPTS", d.zkfcJavaHeap, [
+          { name: "NAMENODE_RPC_PORT", value: String(ports.nameNodeRpc) },
+          // The hook's wait ends well within the pod's grace period, which also covers the NameNode's own stop.
+          { name: "WAIT_SECONDS", value: String(d.terminationGracePeriodSeconds - 15) },
+        ]),
+        // Outlives the NameNode on a pod's deletion, so that it frees the active lock at once (assets/zkfc-prestop.sh).
+        lifecycle: { preStop: { exec: { command: ["bash", "/etc/namenode-init/zkfc-prestop.sh"] } } },
+        volumeMounts: [{ name: "config", mountPath: "/etc/namenode-init", readOnly: true }],
         ports: hostPorts({ zkfc: ports.zkfc }),
         resources: a.zkfcResources,
         livenessProbe: { tcpSocket: { port: "zkfc" }, initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
@@ -233,9 +243,13 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
         dependsOn: opts?.dependsOn,
         description: "HDFS NameNode: preempts ordinary workloads on the hosts labelled for it.",
         // The format script is part of the config hash: the NameNode restarts when it changes too.
-        files: { "namenode-format.sh": formatScript, ...(manualHa ? { "namenode-activate.sh": activateScript } : {}) },
+        files: {
+          "namenode-format.sh": formatScript,
+          ...(manualHa ? { "namenode-activate.sh": activateScript } : {}),
+          ...(this.site.automaticFailover ? { "zkfc-prestop.sh": zkfcPreStopScript } : {}),
+        },
         affinity: a.affinity,
-        terminationGracePeriodSeconds: 60,
+        terminationGracePeriodSeconds: d.terminationGracePeriodSeconds,
         updateStrategy,
         hostMounts: [nameDir],
         initContainers,

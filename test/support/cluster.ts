@@ -39,7 +39,7 @@ export interface Node {
 export interface Pod {
   metadata: Metadata;
   spec: { nodeName?: string; containers: { name: string; image: string }[] };
-  status: { phase?: string; conditions?: Condition[]; podIP?: string };
+  status: { phase?: string; conditions?: Condition[]; podIP?: string; initContainerStatuses?: { name: string; ready: boolean; restartCount: number }[] };
 }
 export interface DaemonSet {
   metadata: Metadata;

@@ -174,6 +174,13 @@ describe("HdfsNameNodeDaemonSet", () => {
     const data = configMap(registered).data;
     assert.equal(properties(data["core-site.xml"])["ha.zookeeper.quorum"], "zk-1:2181,zk-2:2181,zk-3:2181");
     assert.equal(properties(data["hdfs-site.xml"])["dfs.ha.automatic-failover.enabled"], "true");
+    // On a pod's deletion the ZKFC outlives its NameNode (the hook waits for the RPC port to close), within the grace period.
+    assert.deepEqual(zkfc.lifecycle.preStop.exec.command, ["bash", "/etc/namenode-init/zkfc-prestop.sh"]);
+    assert.ok(data["zkfc-prestop.sh"].includes("/dev/tcp/127.0.0.1/$port"));
+    assert.deepEqual(zkfc.volumeMounts.find((m: any) => m.mountPath === "/etc/namenode-init"), { name: "config", mountPath: "/etc/namenode-init", readOnly: true });
+    assert.equal(byName(zkfc.env, "NAMENODE_RPC_PORT").value, "8020");
+    assert.ok(Number(byName(zkfc.env, "WAIT_SECONDS").value) + 10 < spec.terminationGracePeriodSeconds);
+    assert.equal(configMap((await render()).registered).data["zkfc-prestop.sh"], undefined, "manual HA: no ZKFC, no hook");
   });
 
   it("a standalone NameNode gets no ZKFC even with a quorum configured", async () => {

@@ -82,6 +82,12 @@ describe("the HDFS site configuration", () => {
     assert.equal(hdfs["dfs.ha.zkfc.port"], "8019");
   });
 
+  it("automatic failover: a NameNode in safe mode stays out of the election; manual HA leaves the choice to the operator", () => {
+    assert.equal(render(3, { zookeeperQuorum: ["zk-1:2181"] }).hdfs["dfs.ha.nn.not-become-active-in-safemode"], "true");
+    assert.equal(render(3).hdfs["dfs.ha.nn.not-become-active-in-safemode"], undefined);
+    assert.equal(render(1).hdfs["dfs.ha.nn.not-become-active-in-safemode"], undefined);
+  });
+
   it("a custom nameservice id names the logical URI, the keys and the journal", () => {
     const { core, hdfs } = render(2, { nameservice: "prod" });
     assert.equal(core["fs.defaultFS"], "hdfs://prod");
