@@ -10,6 +10,7 @@ import { hdfsSiteDefaults, nameNodeId } from "./hadoopConfig";
 import {
   HdfsRoleArgs,
   HdfsSite,
+  configVolume,
   hdfsCommonDefaults,
   hdfsContainer,
   hdfsEnv,
@@ -81,6 +82,9 @@ export const hdfsNameNodeDefaults = {
 const formatScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-format.sh"), "utf8");
 const activateScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-activate.sh"), "utf8");
 const zkfcPreStopScript = fs.readFileSync(path.join(__dirname, "assets", "zkfc-prestop.sh"), "utf8");
+/** Where the NameNode pod's containers find those scripts: the role's ConfigMap (its `files`), read-only. */
+const scriptsDir = "/etc/namenode-init";
+const scriptsMount: Input.VolumeMount = { name: configVolume, mountPath: scriptsDir, readOnly: true };
 
 /** The annotation and ConfigMap keys of the membership record (see `HdfsNameNodeDaemonSet.membership`). */
 export const membershipKeys = { hosts: "hosts", formatHost: "formatHost" } as const;
@@ -180,10 +184,10 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
       hdfsContainer(a, {
         // Format (one host, once), bootstrap a standby, or keep what is there: see assets/namenode-format.sh.
         name: "format",
-        command: ["sh", "/etc/namenode-init/namenode-format.sh"],
+        command: ["sh", `${scriptsDir}/namenode-format.sh`],
         env: formatEnv,
         hostMounts: ["name-dir"],
-        volumeMounts: [{ name: "config", mountPath: "/etc/namenode-init", readOnly: true }],
+        volumeMounts: [scriptsMount],
         resources: a.resources,
       }),
     ];
@@ -195,9 +199,9 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
         command: ["hdfs", "namenode"],
         env: manualHa ? [...env, nodeNameEnv, { name: "FORMAT_HOST", value: this.formatHost }, { name: "NAMENODE_ID", value: this.formatHost.apply(nameNodeId) }] : env,
         // HA without ZooKeeper: the formatting host's NameNode makes itself active when none is (assets/namenode-activate.sh).
-        ...(manualHa ? { lifecycle: { postStart: { exec: { command: ["sh", "/etc/namenode-init/namenode-activate.sh"] } } } } : {}),
+        ...(manualHa ? { lifecycle: { postStart: { exec: { command: ["sh", `${scriptsDir}/namenode-activate.sh`] } } } } : {}),
         hostMounts: ["name-dir"],
-        ...(manualHa ? { volumeMounts: [{ name: "config", mountPath: "/etc/namenode-init", readOnly: true }] } : {}),
+        ...(manualHa ? { volumeMounts: [scriptsMount] } : {}),
         ports: hostPorts({ rpc: ports.nameNodeRpc, http: ports.nameNodeHttp }),
         resources: a.resources,
         startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 60 },
@@ -217,8 +221,8 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
           { name: "WAIT_SECONDS", value: String(d.terminationGracePeriodSeconds - 15) },
         ]),
         // Outlives the NameNode on a pod's deletion, so that it frees the active lock at once (assets/zkfc-prestop.sh).
-        lifecycle: { preStop: { exec: { command: ["bash", "/etc/namenode-init/zkfc-prestop.sh"] } } },
-        volumeMounts: [{ name: "config", mountPath: "/etc/namenode-init", readOnly: true }],
+        lifecycle: { preStop: { exec: { command: ["bash", `${scriptsDir}/zkfc-prestop.sh`] } } },
+        volumeMounts: [scriptsMount],
         ports: hostPorts({ zkfc: ports.zkfc }),
         resources: a.zkfcResources,
         livenessProbe: { tcpSocket: { port: "zkfc" }, initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },

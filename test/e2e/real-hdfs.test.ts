@@ -434,6 +434,7 @@ describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNo
   const followDir = path.join(stateDir, "logs", "real-hdfs-zk");
   const followers: ReturnType<typeof spawn>[] = [];
   function follow(pods: Map<string, Pod>): void {
+    for (const f of followers.splice(0)) f.kill();
     fs.rmSync(followDir, { recursive: true, force: true });
     fs.mkdirSync(followDir, { recursive: true });
     for (const [node, pod] of pods) {
@@ -479,6 +480,17 @@ describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNo
   // have lived until ZooKeeper expired the session (10 s), and the replacement, often back by then, raced the
   // standbys for it and won about one time in three. The zkfc container's preStop hook keeps the ZKFC until the
   // NameNode has stopped: it quits the election and frees the lock while the pod is still terminating.
+  const file = "hdfs://hdfs-k8s/e2e/zk";
+  let sum = "";
+
+  /** The first standby among `nodes` that reports itself active, polled each second. */
+  async function standbyMadeActive(nodes: RealNode[], timeoutMs: number): Promise<string> {
+    return waitFor(async () => {
+      for (const n of nodes) if ((await jmxState(n).catch(() => "")) === "active") return n.name;
+      return undefined;
+    }, timeoutMs, { what: "a standby made active by its ZKFC", intervalMs: 1000, describe: zkfcReport });
+  }
+
   test("3 (automatic). with zookeeperQuorum, one NameNode becomes active by itself, and a standby, not the restarted NameNode, takes over when the active one's pod is deleted", async (t) => {
     const zk = `${real[2].ip}:2181`;
     stack.setConfig(hdfsConfig(hosts, { nameNode: { zookeeperQuorum: [zk] } }));
@@ -486,17 +498,12 @@ describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNo
     await rolesReady(["journalnode", "namenode", "datanode"], hosts);
     assert.match(await formatLog(hosts[0]), /initialising the failover znode/);
     const active = await oneActive(hosts[0], hosts);
-    const file = "hdfs://hdfs-k8s/e2e/zk";
-    const sum = await writeFile("datanode", hosts[1], file, 1_000_000);
+    sum = await writeFile("datanode", hosts[1], file, 1_000_000);
     const nameNodePods = await podsByNode("namenode");
     follow(nameNodePods);
     const deletedAt = Date.now();
     await kubectl(["delete", "pod", "-n", namespace, nameNodePods.get(active)!.metadata.name, "--wait=false"]);
-    const standbys = real.filter((n) => n.name !== active);
-    const next = await waitFor(async () => {
-      for (const n of standbys) if ((await jmxState(n).catch(() => "")) === "active") return n.name;
-      return undefined;
-    }, 120_000, { what: "a standby made active by its ZKFC", intervalMs: 1000, describe: zkfcReport });
+    const next = await standbyMadeActive(real.filter((n) => n.name !== active), 120_000);
     t.diagnostic(`${next} active ${((Date.now() - deletedAt) / 1000).toFixed(1)}s after the active NameNode's pod (${active}) was deleted`);
     assert.notEqual(next, active);
     assert.equal(await readFile("namenode", next, file), sum);
@@ -507,5 +514,42 @@ describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNo
     const oldZkfcLog = fs.readFileSync(path.join(followDir, `${active}-${nameNodePods.get(active)!.metadata.name}-zkfc.log`), "utf8");
     assert.match(oldZkfcLog, /to active state[^]*entered state: SERVICE_NOT_RESPONDING[^]*Yielding from election[^]*RECEIVED SIGNAL 15/,
       "the deleted pod's ZKFC saw its NameNode stop and quit the election before it was stopped itself");
+  });
+
+  // A machine that goes away (its kubelet, runtime and every container killed at once): no hook runs, the ZKFC's
+  // session lives until ZooKeeper expires it, and then a standby's ZKFC takes the lock, fences the lost NameNode
+  // (shell(/bin/true): the JournalNodes let only one writer in) and makes its NameNode active.
+  test("3b (automatic). the active NameNode's node stops: a standby made active by its ZKFC once the lost session expires; the node back with an empty disk bootstraps and rejoins as standby", async (t) => {
+    // The formatting host is made active first (ZooKeeper runs on hosts[2], which must stay): with automatic
+    // failover `haadmin -failover` asks the ZKFCs to hand over, the operator's way to move the active role.
+    const [victim, , zkHost] = hosts;
+    const active = await oneActive(hosts[1], hosts);
+    if (active !== victim) {
+      await hdfs("namenode", hosts[1], ["haadmin", "-failover", `nn-${active}`, `nn-${victim}`]);
+      assert.equal(await oneActive(hosts[1], hosts), victim, "haadmin -failover through the ZKFCs");
+    }
+    follow(await podsByNode("namenode"));
+    const stoppedAt = Date.now();
+    await clusterScript(["remove-node", victim]);
+    const survivors = real.filter((n) => n.name !== victim);
+    const next = await standbyMadeActive(survivors, 180_000);
+    t.diagnostic(`${next} active ${((Date.now() - stoppedAt) / 1000).toFixed(1)}s after ${victim}'s node began to stop`);
+    assert.equal(await oneActive(zkHost, survivors.map((n) => n.name)), next, "the other survivor stays standby");
+    assert.equal(await readFile("datanode", zkHost, file), sum);
+    const written = await writeFile("namenode", zkHost, "hdfs://hdfs-k8s/e2e/zk-node-lost", 300_007);
+
+    // Back with an empty disk: the formatting host bootstraps (its ZooKeeper marker went with the disk: the
+    // existing znode is left alone), and joins as standby; the active stays.
+    await clusterScript(["add-node", victim, "--real"]);
+    real = await getRealNodes();
+    assertSucceeded(await stack.refresh(), "pulumi refresh");
+    assertSucceeded(await stack.up(), "pulumi up (the labels of the returned node)");
+    await rolesReady(["journalnode", "namenode", "datanode"], hosts);
+    const log = await formatLog(victim);
+    assert.match(log, /lost its metadata; bootstrapping/);
+    assert.match(log, /the failover znode already exists: left as it is/);
+    assert.equal(await oneActive(next, hosts), next, "the returned NameNode is a standby");
+    await waitFor(async () => (await liveDataNodes(next)).length === 3, 120_000, { what: "three live DataNodes again", intervalMs: 3000 });
+    assert.equal(await readFile("namenode", victim, "hdfs://hdfs-k8s/e2e/zk-node-lost"), written);
   });
 });
