@@ -525,7 +525,9 @@ describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNo
     const [victim, , zkHost] = hosts;
     const active = await oneActive(hosts[1], hosts);
     if (active !== victim) {
-      await hdfs("namenode", hosts[1], ["haadmin", "-failover", `nn-${active}`, `nn-${victim}`]);
+      // (the ZKFCs refuse while the target NameNode is not yet healthy, e.g. still in safe mode after its restart)
+      await waitFor(() => hdfs("namenode", hosts[1], ["haadmin", "-failover", `nn-${active}`, `nn-${victim}`]).then(() => true), 120_000,
+        { what: `haadmin -failover nn-${active} nn-${victim}`, intervalMs: 5000 });
       assert.equal(await oneActive(hosts[1], hosts), victim, "haadmin -failover through the ZKFCs");
     }
     follow(await podsByNode("namenode"));
