@@ -166,7 +166,8 @@ describe("HdfsNameNodeDaemonSet", () => {
     const spec = podSpec(ds);
     assert.deepEqual(spec.containers.map((c: any) => c.name), ["namenode", "zkfc"]);
     const zkfc = byName(spec.containers, "zkfc");
-    assert.deepEqual(zkfc.command, ["hdfs", "zkfc"]);
+    // A lost active host is fenced after one 3 s connection attempt, not two of 20 s (the ZKFC's settings only).
+    assert.deepEqual(zkfc.command, ["hdfs", "zkfc", "-D", "ipc.client.connect.timeout=3000", "-D", "ha.failover-controller.graceful-fence.connection.retries=0"]);
     assert.deepEqual(zkfc.ports, [{ name: "zkfc", containerPort: 8019, hostPort: 8019 }]);
     assert.ok(zkfc.resources.limits.memory && zkfc.resources.requests.memory);
     assert.equal(zkfc.securityContext.readOnlyRootFilesystem, true);
@@ -174,6 +175,7 @@ describe("HdfsNameNodeDaemonSet", () => {
     const data = configMap(registered).data;
     assert.equal(properties(data["core-site.xml"])["ha.zookeeper.quorum"], "zk-1:2181,zk-2:2181,zk-3:2181");
     assert.equal(properties(data["hdfs-site.xml"])["dfs.ha.automatic-failover.enabled"], "true");
+    assert.equal(properties(data["core-site.xml"])["ipc.client.connect.timeout"], undefined, "the other clients keep Hadoop's connect timeout");
     // On a pod's deletion the ZKFC outlives its NameNode (the hook waits for the RPC port to close), within the grace period.
     assert.deepEqual(zkfc.lifecycle.preStop.exec.command, ["bash", "/etc/namenode-init/zkfc-prestop.sh"]);
     assert.ok(data["zkfc-prestop.sh"].includes("/dev/tcp/127.0.0.1/$port"));
