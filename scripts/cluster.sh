@@ -218,6 +218,8 @@ componentsPatches:
 # certificate.
 - name: kube-apiserver
   extraArgs:
+  # a kubelet (system:node:<name>, scripts/real-nodes.sh) changes only its own Node and the pods bound to it
+  - {key: enable-admission-plugins, value: NodeRestriction}
   - {key: kubelet-client-certificate, value: $CLUSTER_DIR/pki/admin.crt}
   - {key: kubelet-client-key, value: $CLUSTER_DIR/pki/admin.key}
   # by the node's IP, never its host name (which would be a DNS lookup beyond the machine)

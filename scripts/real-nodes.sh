@@ -68,7 +68,7 @@ real_preflight() {
 (DAEMONSETS_STATE_DIR=$owner scripts/cluster.sh down), or use REAL_NODES=0"
   fi
   local c
-  for c in ip nsenter unshare mount; do command -v "$c" >/dev/null || real_cannot "'$c' is not installed"; done
+  for c in ip nsenter unshare mount openssl; do command -v "$c" >/dev/null || real_cannot "'$c' is not installed"; done
   local probe=${REAL_NETNS_PREFIX}probe-$$
   # `ip netns add` creates /run/netns (a mount of its own) the first time: `down` removes it again then.
   if [ ! -e /run/netns ]; then mkdir -p "$REAL_DIR"; echo /run/netns >>"$REAL_DIR/created-paths"; fi
@@ -151,11 +151,33 @@ real_ensure_machine() {
   fi
 }
 
+# The kubelet's own identity, as kubeadm gives it: a client certificate for system:node:<name> in the group
+# system:nodes, signed by the cluster's CA, in a kubeconfig of its own. The apiserver's Node authorizer and
+# NodeRestriction admission then limit the kubelet to its own Node object and to the pods bound to it and what
+# they reference (ConfigMaps, Secrets, service account tokens), so a pod that only works with the admin's rights
+# fails here as it would on any cluster.
+real_node_credentials() { # real_node_credentials NAME NODE_DIR
+  local name=$1 nd=$2 pki=$CLUSTER_DIR/pki
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$nd/conf/kubelet.key" \
+    -subj "/O=system:nodes/CN=system:node:$name" -out "$nd/conf/kubelet.csr" 2>/dev/null
+  openssl x509 -req -in "$nd/conf/kubelet.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -days 365 \
+    -set_serial "0x$(openssl rand -hex 16)" -extfile <(printf 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n') \
+    -out "$nd/conf/kubelet.crt" 2>/dev/null
+  rm -f "$nd/conf/kubelet.csr"
+  local kc=(kubectl --kubeconfig "$nd/conf/kubelet.kubeconfig" config)
+  "${kc[@]}" set-cluster local --server "$(kctl config view --minify -o jsonpath='{.clusters[0].cluster.server}')" \
+    --certificate-authority "$pki/ca.crt" --embed-certs >/dev/null
+  "${kc[@]}" set-credentials "system:node:$name" --client-certificate "$nd/conf/kubelet.crt" --client-key "$nd/conf/kubelet.key" --embed-certs >/dev/null
+  "${kc[@]}" set-context kubelet --cluster local --user "system:node:$name" >/dev/null
+  "${kc[@]}" use-context kubelet >/dev/null
+}
+
 real_node_configs() { # real_node_configs NAME INDEX NODE_DIR
   local name=$1 i=$2 nd=$3 ip=$REAL_NET.$2
   local d
   for d in "${REAL_NODE_MOUNTS[@]}" /run/netns; do mkdir -p "$nd/root$d"; done
   mkdir -p "$nd/conf" "$nd/logs" "$nd/pids" "$nd/root/etc"
+  real_node_credentials "$name" "$nd"
   : >"$nd/conf/mounts"
   for d in "${REAL_NODE_MOUNTS[@]}"; do echo "${d#/} $d" >>"$nd/conf/mounts"; done
   # No name server: a name lookup on the node ends on its own loopback.
@@ -337,7 +359,7 @@ real_node_start() { # real_node_start NAME INDEX
       real_node_fail "$nd" "importing image $(basename "$t" .oci.tar) failed"
   done
 
-  real_in_node "$nd" kubelet "$KUBELET" --config "$nd/conf/kubelet.yaml" --kubeconfig "$KUBECONFIG" \
+  real_in_node "$nd" kubelet "$KUBELET" --config "$nd/conf/kubelet.yaml" --kubeconfig "$nd/conf/kubelet.kubeconfig" \
     --hostname-override "$name" --node-ip "$ip" --node-labels "type=real" --v=2
   deadline=$((SECONDS + 90))
   until [ "$(kctl get node "$name" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]; do

@@ -23,6 +23,7 @@ import {
   kubectl,
   kubectlJson,
   realNodeCount,
+  realNodesDir,
   repoRoot,
   run,
   runOk,
@@ -683,5 +684,31 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
     }
     for (const n of untouched) assert.equal(after.get(n.name).metadata.uid, before.get(n.name).metadata.uid, `${n.name}: its pod changed`);
     for (const n of nodes) assert.equal((await get(`http://${n.ip}:9100/metrics`)).status, 200, n.name);
+  });
+
+  test("8. each kubelet is system:node:<its name> in system:nodes: the Node authorizer and NodeRestriction keep it to its own node", async () => {
+    for (const [i, n] of nodes.entries()) {
+      const other = nodes[(i + 1) % nodes.length];
+      const asKubelet = (args: string[]) =>
+        run("kubectl", ["--kubeconfig", path.join(realNodesDir, n.name, "conf", "kubelet.kubeconfig"), "--request-timeout=10s", ...args], { all: true });
+      const whoami = JSON.parse(String((await asKubelet(["auth", "whoami", "-o", "json"])).stdout));
+      assert.equal(whoami.status.userInfo.username, `system:node:${n.name}`);
+      assert.ok(whoami.status.userInfo.groups.includes("system:nodes"), JSON.stringify(whoami.status.userInfo.groups));
+      // its own Node: it may annotate it, but not give it a label of the prefix NodeRestriction reserves
+      const own = await asKubelet(["annotate", "node", n.name, "--overwrite", "e2e.k8s-daemonsets.io/kubelet-check=own"]);
+      assert.equal(own.exitCode, 0, String(own.all));
+      await kubectl(["annotate", "node", n.name, "e2e.k8s-daemonsets.io/kubelet-check-"]);
+      const reserved = await asKubelet(["label", "node", n.name, "node-restriction.kubernetes.io/e2e=kubelet"]);
+      assert.notEqual(reserved.exitCode, 0);
+      assert.match(String(reserved.all), /forbidden.*not allowed to modify labels: node-restriction\.kubernetes\.io\/e2e/is);
+      // another node's: not even readable (the Node authorizer)
+      const foreign = await asKubelet(["annotate", "node", other.name, "--overwrite", "e2e.k8s-daemonsets.io/kubelet-check=foreign"]);
+      assert.notEqual(foreign.exitCode, 0);
+      assert.match(String(foreign.all), new RegExp(`forbidden.*node '${n.name}' cannot read '${other.name}'`, "is"));
+      // a Secret no pod on the node references: refused by the Node authorizer
+      const secret = await asKubelet(["get", "secrets", "-n", "kube-system"]);
+      assert.notEqual(secret.exitCode, 0);
+      assert.match(String(secret.all), /forbidden/i);
+    }
   });
 });
