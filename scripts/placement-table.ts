@@ -1,5 +1,5 @@
 // Prints node -> real or simulated -> labels this stack applies -> the project's pods on that node, read back
-// from the cluster, then the metrics URL of each real node.
+// from the cluster, then the metrics URL of each real node with a sample of what it serves, and HDFS's state.
 import { execFileSync } from "child_process";
 import { project } from "../components/project";
 
@@ -30,44 +30,63 @@ for (const row of [header, ...rows]) {
   console.log(row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd());
 }
 
-const real = nodes.filter((n) => n.metadata.labels?.type === "real");
-if (real.length > 0) {
-  console.log("\nmetrics of the real nodes (e.g. curl -s URL | grep ^node_load1):");
-  for (const n of real.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name, "en", { numeric: true }))) {
-    const ip = n.status.addresses?.find((a: any) => a.type === "InternalIP")?.address;
-    console.log(`  ${n.metadata.name}  http://${ip}:9100/metrics`);
+/** What a real node's node-exporter reports now: its load and the free space of the node's `/`. */
+async function metricsSample(ip: string): Promise<string> {
+  try {
+    const text = await (await fetch(`http://${ip}:9100/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+    const load = /^node_load1 (\S+)$/m.exec(text)?.[1];
+    const avail = /^node_filesystem_avail_bytes\{[^}]*mountpoint="\/"[^}]*\} (\S+)$/m.exec(text)?.[1];
+    return `node_load1 ${load ?? "missing"}, / ${avail === undefined ? "missing" : `${(Number(avail) / 2 ** 30).toFixed(1)} GiB available`}`;
+  } catch (e) {
+    return `not answering (${e instanceof Error ? e.message : String(e)})`;
   }
 }
 
-// HDFS as HDFS reports it, from a NameNode pod on a real node (kwok's stand-ins run no Hadoop): the NameNodes'
-// HA states (waiting up to HDFS_STATUS_WAIT_SECONDS, default 300, for an active one) and the live DataNodes.
-const hdfs = json("pulumi", ["stack", "output", "hdfsConfig", "--json", "--stack", stack]);
-const hdfsPlacement = json("pulumi", ["stack", "output", "placement", "--json", "--stack", stack])?.hdfsNameNode;
-const realNames = new Set(real.map((n) => n.metadata.name));
-const nameNodePod = pods.find((p) => p.metadata.labels["app.kubernetes.io/name"] === "hdfs-namenode" && realNames.has(p.spec.nodeName));
-if (hdfs && hdfsPlacement && nameNodePod) {
-  const inNameNode = (args: string[]) => {
-    try {
-      return execFileSync("kubectl", ["exec", "-n", hdfsPlacement.namespace, nameNodePod.metadata.name, "-c", "namenode", "--",
-        "env", "HADOOP_CLIENT_OPTS=-Xmx96m", "hdfs", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    } catch {
-      return "";
+async function main(): Promise<void> {
+  const real = nodes.filter((n) => n.metadata.labels?.type === "real");
+  if (real.length > 0) {
+    console.log("\nmetrics of the real nodes, read from each one's node-exporter now (curl -s URL for all of them):");
+    for (const n of real.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name, "en", { numeric: true }))) {
+      const ip = n.status.addresses?.find((a: any) => a.type === "InternalIP")?.address;
+      console.log(`  ${n.metadata.name}  http://${ip}:9100/metrics  ${await metricsSample(ip)}`);
     }
-  };
-  const deadline = Date.now() + Number(process.env.HDFS_STATUS_WAIT_SECONDS ?? "300") * 1000;
-  let states: [string, string][] = [];
-  for (;;) {
-    const out = hdfs.nameservice ? inNameNode(["haadmin", "-getAllServiceState"]) : "";
-    states = [...out.matchAll(/^(\S+):\d+\s+(\w+)\s*$/gm)].map((m) => [m[1], m[2]]);
-    if (!hdfs.nameservice || states.some(([, s]) => s === "active") || Date.now() > deadline) break;
-    execFileSync("sleep", ["5"]);
   }
-  const live = [...inNameNode(["dfsadmin", "-report", "-live"]).matchAll(/^Hostname: (\S+)$/gm)].map((m) => m[1]).sort();
-  console.log(`\nHDFS ${hdfs.nameservice ? `nameservice ${hdfs.nameservice}` : "(standalone NameNode)"}, as hdfs haadmin / dfsadmin report it:`);
-  if (hdfs.nameservice) {
-    const active = states.filter(([, s]) => s === "active").map(([h]) => h);
-    console.log(`  active NameNode:  ${active.join(", ") || "none yet (README, Failover)"}`);
-    console.log(`  standby:          ${states.filter(([, s]) => s === "standby").map(([h]) => h).join(", ") || "-"}`);
+
+  // HDFS as HDFS reports it, from a NameNode pod on a real node (kwok's stand-ins run no Hadoop): the NameNodes'
+  // HA states (waiting up to HDFS_STATUS_WAIT_SECONDS, default 300, for an active one) and the live DataNodes.
+  const hdfs = json("pulumi", ["stack", "output", "hdfsConfig", "--json", "--stack", stack]);
+  const hdfsPlacement = json("pulumi", ["stack", "output", "placement", "--json", "--stack", stack])?.hdfsNameNode;
+  const realNames = new Set(real.map((n) => n.metadata.name));
+  const nameNodePod = pods.find((p) => p.metadata.labels["app.kubernetes.io/name"] === "hdfs-namenode" && realNames.has(p.spec.nodeName));
+  if (hdfs && hdfsPlacement && nameNodePod) {
+    const inNameNode = (args: string[]) => {
+      try {
+        return execFileSync("kubectl", ["exec", "-n", hdfsPlacement.namespace, nameNodePod.metadata.name, "-c", "namenode", "--",
+          "env", "HADOOP_CLIENT_OPTS=-Xmx96m", "hdfs", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      } catch {
+        return "";
+      }
+    };
+    const deadline = Date.now() + Number(process.env.HDFS_STATUS_WAIT_SECONDS ?? "300") * 1000;
+    let states: [string, string][] = [];
+    for (;;) {
+      const out = hdfs.nameservice ? inNameNode(["haadmin", "-getAllServiceState"]) : "";
+      states = [...out.matchAll(/^(\S+):\d+\s+(\w+)\s*$/gm)].map((m) => [m[1], m[2]]);
+      if (!hdfs.nameservice || states.some(([, s]) => s === "active") || Date.now() > deadline) break;
+      execFileSync("sleep", ["5"]);
+    }
+    const live = [...inNameNode(["dfsadmin", "-report", "-live"]).matchAll(/^Hostname: (\S+)$/gm)].map((m) => m[1]).sort();
+    console.log(`\nHDFS ${hdfs.nameservice ? `nameservice ${hdfs.nameservice}` : "(standalone NameNode)"}, as hdfs haadmin / dfsadmin report it:`);
+    if (hdfs.nameservice) {
+      const active = states.filter(([, s]) => s === "active").map(([h]) => h);
+      console.log(`  active NameNode:  ${active.join(", ") || "none yet (README, Failover)"}`);
+      console.log(`  standby:          ${states.filter(([, s]) => s === "standby").map(([h]) => h).join(", ") || "-"}`);
+    }
+    console.log(`  live DataNodes:   ${live.length} (${live.join(", ") || "-"})`);
   }
-  console.log(`  live DataNodes:   ${live.length} (${live.join(", ") || "-"})`);
 }
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
