@@ -11,12 +11,12 @@ import {
   hdfsEnv,
   hdfsRoleClusterObjects,
   hdfsReplaceWhole,
-  hdfsRoleDaemonSet,
+  HdfsRoleComponent,
   hostPorts,
   ownDataDirectories,
 } from "./hdfsShared";
 import { mergeDefaults } from "./defaults";
-import { HostMount, Placement, UpdateStrategy } from "./hostDaemonSet";
+import { HostMount, UpdateStrategy } from "./hostDaemonSet";
 import type { ClusterObjectRef } from "./labels";
 import { componentTypes } from "./project";
 
@@ -69,17 +69,11 @@ export function hdfsDataNodeClusterObjects(args: Pick<HdfsDataNodeArgs, "name" |
   return hdfsRoleClusterObjects(a.name, a.priorityClassName);
 }
 
-export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
-  public readonly daemonSet: k8s.apps.v1.DaemonSet;
-  public readonly configMap: k8s.core.v1.ConfigMap;
-  public readonly priorityClass?: k8s.scheduling.v1.PriorityClass;
-  public readonly placement: Placement;
-
+export class HdfsDataNodeDaemonSet extends HdfsRoleComponent {
   constructor(name: string, args: HdfsDataNodeArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Checked before anything is registered: the data directories must be the ones the site configures.
     const a = resolveHdfsDataNodeArgs(args);
-    // Checked before anything is registered: a site rendered for another count of directories (HdfsCluster
-    // renders it from these paths).
+    // Checked before anything is registered: the data directories must be the ones the site configures (a site
+    // rendered for another count of directories; HdfsCluster renders it from these paths).
     const paths = a.dataDirHostPaths;
     const configured = a.site.dataDirs.length;
     if (paths.length === 0 || configured !== paths.length) {
@@ -93,31 +87,30 @@ export class HdfsDataNodeDaemonSet extends pulumi.ComponentResource {
       dataDirectory: true,
       type: "DirectoryOrCreate",
     }));
-    ({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, placement: this.placement } =
-      hdfsRoleDaemonSet(this, "datanode", {
-        resourceName: name,
-        args: a,
-        site: a.site,
-        dependsOn: opts?.dependsOn,
-        description: "HDFS DataNode: block storage on every node's own disks.",
-        terminationGracePeriodSeconds: 30,
-        hostMounts: dataDirs,
-        initContainers: [ownDataDirectories(a, dataDirs)],
-        containers: [
-          hdfsContainer(a, {
-            name: "datanode",
-            command: ["hdfs", "datanode"],
-            env: hdfsEnv("HDFS_DATANODE_OPTS", a.javaHeap),
-            hostMounts: dataDirs.map((m) => m.name),
-            ports: hostPorts({ data: a.site.ports.dataNodeData, http: a.site.ports.dataNodeHttp, ipc: a.site.ports.dataNodeIpc }),
-            resources: a.resources,
-            startupProbe: { tcpSocket: { port: "ipc" }, periodSeconds: 5, failureThreshold: 60 },
-            livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-            readinessProbe: { tcpSocket: { port: "data" }, periodSeconds: 10, timeoutSeconds: 5 },
-          }),
-        ],
-      }));
+    this.createRole("datanode", {
+      resourceName: name,
+      args: a,
+      site: a.site,
+      dependsOn: opts?.dependsOn,
+      description: "HDFS DataNode: block storage on every node's own disks.",
+      terminationGracePeriodSeconds: 30,
+      hostMounts: dataDirs,
+      initContainers: [ownDataDirectories(a, dataDirs)],
+      containers: [
+        hdfsContainer(a, {
+          name: "datanode",
+          command: ["hdfs", "datanode"],
+          env: hdfsEnv("HDFS_DATANODE_OPTS", a.javaHeap),
+          hostMounts: dataDirs.map((m) => m.name),
+          ports: hostPorts({ data: a.site.ports.dataNodeData, http: a.site.ports.dataNodeHttp, ipc: a.site.ports.dataNodeIpc }),
+          resources: a.resources,
+          startupProbe: { tcpSocket: { port: "ipc" }, periodSeconds: 5, failureThreshold: 60 },
+          livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+          readinessProbe: { tcpSocket: { port: "data" }, periodSeconds: 10, timeoutSeconds: 5 },
+        }),
+      ],
+    });
 
-    this.registerOutputs({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, placement: this.placement });
+    this.registerRoleOutputs();
   }
 }

@@ -11,12 +11,12 @@ import {
   hdfsEnv,
   hdfsRoleClusterObjects,
   hdfsReplaceWhole,
-  hdfsRoleDaemonSet,
+  HdfsRoleComponent,
   hostPorts,
   ownDataDirectories,
 } from "./hdfsShared";
 import { mergeDefaults } from "./defaults";
-import { HostMount, Placement, UpdateStrategy } from "./hostDaemonSet";
+import { HostMount, UpdateStrategy } from "./hostDaemonSet";
 import type { ClusterObjectRef } from "./labels";
 import { componentTypes } from "./project";
 
@@ -67,12 +67,7 @@ export function hdfsJournalNodeClusterObjects(args: Pick<HdfsJournalNodeArgs, "n
   return hdfsRoleClusterObjects(a.name, a.priorityClassName);
 }
 
-export class HdfsJournalNodeDaemonSet extends pulumi.ComponentResource {
-  public readonly daemonSet: k8s.apps.v1.DaemonSet;
-  public readonly configMap: k8s.core.v1.ConfigMap;
-  public readonly priorityClass?: k8s.scheduling.v1.PriorityClass;
-  public readonly placement: Placement;
-
+export class HdfsJournalNodeDaemonSet extends HdfsRoleComponent {
   constructor(name: string, args: HdfsJournalNodeArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentTypes.hdfsJournalNode, name, {}, opts);
     const a = resolveHdfsJournalNodeArgs(args);
@@ -83,32 +78,31 @@ export class HdfsJournalNodeDaemonSet extends pulumi.ComponentResource {
       dataDirectory: true,
       type: "DirectoryOrCreate",
     };
-    ({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, placement: this.placement } =
-      hdfsRoleDaemonSet(this, "journalnode", {
-        resourceName: name,
-        args: a,
-        site: a.site,
-        dependsOn: opts?.dependsOn,
-        description: "HDFS JournalNode: the HA nameservice's shared edits; losing the quorum stops the NameNodes.",
-        terminationGracePeriodSeconds: 30,
-        hostMounts: [editsDir],
-        initContainers: [ownDataDirectories(a, [editsDir], "own-edits-dir")],
-        containers: [
-          hdfsContainer(a, {
-            name: "journalnode",
-            command: ["hdfs", "journalnode"],
-            env: hdfsEnv("HDFS_JOURNALNODE_OPTS", a.javaHeap),
-            hostMounts: ["edits-dir"],
-            // The site's ports (the addresses in its qjournal:// URI and dfs.journalnode.*-address).
-            ports: hostPorts({ rpc: a.site.ports.journalNodeRpc, http: a.site.ports.journalNodeHttp }),
-            resources: a.resources,
-            startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 36 },
-            livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-            readinessProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 10, timeoutSeconds: 5 },
-          }),
-        ],
-      }));
+    this.createRole("journalnode", {
+      resourceName: name,
+      args: a,
+      site: a.site,
+      dependsOn: opts?.dependsOn,
+      description: "HDFS JournalNode: the HA nameservice's shared edits; losing the quorum stops the NameNodes.",
+      terminationGracePeriodSeconds: 30,
+      hostMounts: [editsDir],
+      initContainers: [ownDataDirectories(a, [editsDir], "own-edits-dir")],
+      containers: [
+        hdfsContainer(a, {
+          name: "journalnode",
+          command: ["hdfs", "journalnode"],
+          env: hdfsEnv("HDFS_JOURNALNODE_OPTS", a.javaHeap),
+          hostMounts: ["edits-dir"],
+          // The site's ports (the addresses in its qjournal:// URI and dfs.journalnode.*-address).
+          ports: hostPorts({ rpc: a.site.ports.journalNodeRpc, http: a.site.ports.journalNodeHttp }),
+          resources: a.resources,
+          startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 36 },
+          livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+          readinessProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 10, timeoutSeconds: 5 },
+        }),
+      ],
+    });
 
-    this.registerOutputs({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, placement: this.placement });
+    this.registerRoleOutputs();
   }
 }

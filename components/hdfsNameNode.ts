@@ -16,13 +16,13 @@ import {
   hdfsEnv,
   hdfsRoleClusterObjects,
   hdfsReplaceWhole,
-  hdfsRoleDaemonSet,
+  HdfsRoleComponent,
   hostPorts,
   nodeNameEnv,
   ownDataDirectories,
 } from "./hdfsShared";
 import { mergeDefaults } from "./defaults";
-import { HostContainer, HostMount, Placement, UpdateStrategy } from "./hostDaemonSet";
+import { HostContainer, HostMount, UpdateStrategy } from "./hostDaemonSet";
 import { ClusterObjectRef, objectLabelsFor, selectorLabelsFor } from "./labels";
 import { componentTypes } from "./project";
 
@@ -114,10 +114,7 @@ export function hdfsNameNodeClusterObjects(args: Pick<HdfsNameNodeArgs, "name" |
   return hdfsRoleClusterObjects(a.name, a.priorityClassName);
 }
 
-export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
-  public readonly daemonSet: k8s.apps.v1.DaemonSet;
-  public readonly configMap: k8s.core.v1.ConfigMap;
-  public readonly priorityClass?: k8s.scheduling.v1.PriorityClass;
+export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
   /**
    * The NameNode hosts as first created (`hosts`, `formatHost`), kept by Pulumi as they were: its data is
    * ignored on update, so its outputs are the recorded membership. The formatting host comes from here (a
@@ -131,8 +128,6 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
   /** The rendered core-site.xml and hdfs-site.xml. */
   public readonly coreSiteXml: string;
   public readonly hdfsSiteXml: string;
-  /** The node selector and tolerations the pods are placed with. */
-  public readonly placement: Placement;
 
   constructor(name: string, args: HdfsNameNodeArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentTypes.hdfsNameNode, name, {}, opts);
@@ -250,36 +245,31 @@ export class HdfsNameNodeDaemonSet extends pulumi.ComponentResource {
         ? { ...a.updateStrategy, maxUnavailable: pulumi.all([recorded, a.updateStrategy.maxUnavailable]).apply(([r, configured]) => nameNodeMaxUnavailable(r.hosts, hosts, configured)) }
         : a.updateStrategy;
 
-    ({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, placement: this.placement } =
-      hdfsRoleDaemonSet(this, "namenode", {
-        resourceName: name,
-        args: a,
-        site: this.site,
-        dependsOn: opts?.dependsOn,
-        description: "HDFS NameNode: preempts ordinary workloads on the hosts labelled for it.",
-        // The format script is part of the config hash: the NameNode restarts when it changes too.
-        files: {
-          "namenode-format.sh": formatScript,
-          ...(manualHa ? { "namenode-activate.sh": activateScript } : {}),
-          ...(this.site.automaticFailover ? { "zkfc-prestop.sh": zkfcPreStopScript } : {}),
-        },
-        affinity: a.affinity,
-        terminationGracePeriodSeconds: d.terminationGracePeriodSeconds,
-        updateStrategy,
-        hostMounts: [nameDir],
-        initContainers,
-        containers,
-      }));
+    this.createRole("namenode", {
+      resourceName: name,
+      args: a,
+      site: this.site,
+      dependsOn: opts?.dependsOn,
+      description: "HDFS NameNode: preempts ordinary workloads on the hosts labelled for it.",
+      // The format script is part of the config hash: the NameNode restarts when it changes too.
+      files: {
+        "namenode-format.sh": formatScript,
+        ...(manualHa ? { "namenode-activate.sh": activateScript } : {}),
+        ...(this.site.automaticFailover ? { "zkfc-prestop.sh": zkfcPreStopScript } : {}),
+      },
+      affinity: a.affinity,
+      terminationGracePeriodSeconds: d.terminationGracePeriodSeconds,
+      updateStrategy,
+      hostMounts: [nameDir],
+      initContainers,
+      containers,
+    });
 
-    this.registerOutputs({
-      daemonSet: this.daemonSet,
-      configMap: this.configMap,
+    this.registerRoleOutputs({
       formatHost: this.formatHost,
       membership: this.membership,
-      priorityClass: this.priorityClass,
       coreSiteXml: this.coreSiteXml,
       hdfsSiteXml: this.hdfsSiteXml,
-      placement: this.placement,
     });
   }
 }

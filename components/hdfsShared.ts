@@ -1,8 +1,8 @@
 // What every HDFS role of this project shares (NameNode, JournalNode, DataNode): the image and its user,
 // one rendered core-site.xml/hdfs-site.xml, the ConfigMap that carries it and where it is mounted, the
 // environment for a read-only root filesystem, the init step that hands a hostPath to the hadoop user, the
-// PriorityClass each role brings, the arguments every role takes and the DaemonSet they all get
-// (`hdfsRoleDaemonSet`). The components differ only in what they run and where.
+// PriorityClass each role brings, the arguments every role takes and the component they all are
+// (`HdfsRoleComponent`, whose DaemonSet `hdfsRoleDaemonSet` builds). The roles differ only in what they run and where.
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -248,7 +248,7 @@ export interface HdfsRoleSettings {
  * (`hdfsConfigMap`) and its DaemonSet on the host's network, non-root, without an API token, restarted when
  * its configuration changes (the `k8s-daemonsets/config-hash` pod annotation).
  */
-export function hdfsRoleDaemonSet(
+function hdfsRoleDaemonSet(
   parent: pulumi.Resource,
   role: "namenode" | "journalnode" | "datanode",
   s: HdfsRoleSettings,
@@ -307,4 +307,30 @@ export function hdfsRoleDaemonSet(
   }, { parent, dependsOn: dependsOnWith(s.dependsOn) });
 
   return { daemonSet, configMap, priorityClass, placement };
+}
+
+/**
+ * The component every HDFS role is: `createRole` makes the role's PriorityClass, ConfigMap and DaemonSet its
+ * children (`hdfsRoleDaemonSet`) and exposes them; `registerRoleOutputs` registers them with the role's own.
+ */
+export abstract class HdfsRoleComponent extends pulumi.ComponentResource {
+  /** The role's DaemonSet. */
+  public readonly daemonSet!: k8s.apps.v1.DaemonSet;
+  /** The role's core-site.xml and hdfs-site.xml (and its scripts, if any). */
+  public readonly configMap!: k8s.core.v1.ConfigMap;
+  /** The PriorityClass the component created; unset when the args name an existing one. */
+  public readonly priorityClass?: k8s.scheduling.v1.PriorityClass;
+  /** The node selector and tolerations (and affinity, if any) the pods are placed with. */
+  public readonly placement!: Placement;
+
+  /** Creates the role's objects; called once, by the role's constructor. */
+  protected createRole(role: "namenode" | "journalnode" | "datanode", settings: HdfsRoleSettings): void {
+    // Readonly to callers; set here, once, for every role.
+    Object.assign(this, hdfsRoleDaemonSet(this, role, settings));
+  }
+
+  /** `registerOutputs` with the role's objects and the outputs a role adds of its own. */
+  protected registerRoleOutputs(own: pulumi.Inputs = {}): void {
+    this.registerOutputs({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, placement: this.placement, ...own });
+  }
 }

@@ -114,4 +114,20 @@ describe("HdfsCluster", () => {
     const standalone = await render({ nameNodeHosts: ["node-2"] });
     assert.equal(container(standalone.registered, "hdfs-namenode", "namenode").lifecycle, undefined);
   });
+
+  it("every role exposes its DaemonSet, ConfigMap, PriorityClass and placement, all its own children; none of a PriorityClass it did not create", async () => {
+    const { cluster, registered } = await render({ nameNodeHosts: hosts, dataNode: { priorityClassName: "existing-class" } });
+    for (const [role, type] of [[cluster.nameNode, "HdfsNameNodeDaemonSet"], [cluster.journalNode!, "HdfsJournalNodeDaemonSet"]] as const) {
+      for (const child of [role.daemonSet, role.configMap, role.priorityClass!]) {
+        assert.match(await promiseOf(child.urn), new RegExp(`:index:${type}\\$kubernetes:`));
+      }
+      const name = await promiseOf(role.daemonSet.metadata.name);
+      assert.deepEqual(role.placement.nodeSelector, ds(registered, name).spec.template.spec.nodeSelector);
+    }
+    const dataNode = cluster.dataNode!;
+    assert.equal(dataNode.priorityClass, undefined);
+    assert.equal(ds(registered, "hdfs-datanode").spec.template.spec.priorityClassName, "existing-class");
+    assert.match(await promiseOf(dataNode.configMap.urn), /:index:HdfsDataNodeDaemonSet\$kubernetes:core\/v1:ConfigMap::/);
+    assert.equal(registered.filter((r) => r.type === "kubernetes:scheduling.k8s.io/v1:PriorityClass" && r.name.startsWith("hdfs-datanode")).length, 0);
+  });
 });
