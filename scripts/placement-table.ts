@@ -4,6 +4,12 @@ import { execFileSync } from "child_process";
 import { project } from "../components/project";
 
 const stack = process.argv[2] ?? "dev";
+// How long to wait for an active NameNode; checked first (a value that is not a number would wait forever).
+const hdfsStatusWaitSeconds = Number(process.env.HDFS_STATUS_WAIT_SECONDS ?? "300");
+if (!Number.isFinite(hdfsStatusWaitSeconds) || hdfsStatusWaitSeconds < 0) {
+  console.error(`HDFS_STATUS_WAIT_SECONDS: "${process.env.HDFS_STATUS_WAIT_SECONDS}" is not a number of seconds (default 300)`);
+  process.exit(2);
+}
 const json = (cmd: string, args: string[]) => JSON.parse(execFileSync(cmd, args, { encoding: "utf8", maxBuffer: 64 << 20 }));
 
 const plan: Record<string, Record<string, string>> = json("pulumi", ["stack", "output", "labelPlan", "--json", "--stack", stack]) ?? {};
@@ -67,7 +73,7 @@ async function main(): Promise<void> {
         return "";
       }
     };
-    const deadline = Date.now() + Number(process.env.HDFS_STATUS_WAIT_SECONDS ?? "300") * 1000;
+    const deadline = Date.now() + hdfsStatusWaitSeconds * 1000;
     let states: [string, string][] = [];
     for (;;) {
       const out = hdfs.nameservice ? inNameNode(["haadmin", "-getAllServiceState"]) : "";
