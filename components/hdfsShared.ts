@@ -217,6 +217,9 @@ export type HdfsRoleResolvedArgs = Required<
 > &
   Pick<HdfsRoleArgs, "priorityClassName" | "rolloutTimeoutSeconds">;
 
+/** The HDFS roles: the suffix of each one's `app.kubernetes.io/name` (`hdfs-<role>`) and its component label. */
+export type HdfsRole = "namenode" | "journalnode" | "datanode";
+
 /** What a role brings to `hdfsRoleDaemonSet`: its own parts of the pod and objects. */
 export interface HdfsRoleSettings {
   /** The component's resource name: its children are `<resourceName>-priority` and `<resourceName>-config`. */
@@ -250,7 +253,7 @@ export interface HdfsRoleSettings {
  */
 function hdfsRoleDaemonSet(
   parent: pulumi.Resource,
-  role: "namenode" | "journalnode" | "datanode",
+  role: HdfsRole,
   s: HdfsRoleSettings,
 ): {
   daemonSet: k8s.apps.v1.DaemonSet;
@@ -324,7 +327,7 @@ export abstract class HdfsRoleComponent extends pulumi.ComponentResource {
   public readonly placement!: Placement;
 
   /** Creates the role's objects; called once, by the role's constructor. */
-  protected createRole(role: "namenode" | "journalnode" | "datanode", settings: HdfsRoleSettings): void {
+  protected createRole(role: HdfsRole, settings: HdfsRoleSettings): void {
     // Readonly to callers; set here, once, for every role.
     Object.assign(this, hdfsRoleDaemonSet(this, role, settings));
   }

@@ -1,5 +1,6 @@
 // The images the local real nodes get (tools/lib.sh builds them; scripts/real-nodes.sh imports them) are the
 // ones the components name by default: a version bump on one side only would leave the pods with no image.
+// And the scripts' own checks of their environment, made before they read the cluster.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
