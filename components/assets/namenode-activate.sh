@@ -7,6 +7,7 @@
 #   NODE_NAME, FORMAT_HOST   this pod's node, the formatting host
 #   NAMENODE_ID              this NameNode's id (dfs.ha.namenodes.<ns>)
 #   ACTIVATE_WAIT_SECONDS    how long it keeps trying (default 300)
+#   ACTIVATE_RETRY_SECONDS   the pause between two tries (default 5; fractions allowed)
 #   ACTIVATE_LOG             where its messages go (default: the NameNode's stdout, so the container's log)
 [ "${NODE_NAME:-}" = "${FORMAT_HOST:-}" ] && [ -n "${NAMENODE_ID:-}" ] || exit 0
 # A hook's output is not in the container's log: write to the NameNode's own stdout (PID 1) when it may.
@@ -35,5 +36,5 @@ while :; do
     say "$NAMENODE_ID not made active within ${ACTIVATE_WAIT_SECONDS:-300}s; the operator can run transitionToActive (README, Failover)"
     exit 0
   fi
-  sleep 5
+  sleep "${ACTIVATE_RETRY_SECONDS:-5}"
 done

@@ -7,13 +7,18 @@
 # (ha.zookeeper.session-timeout.ms, 10 s), and the replacement, back within seconds, races the standbys for it.
 #   NAMENODE_RPC_PORT  the NameNode's RPC port (it binds every address, so 127.0.0.1 reaches it)
 #   WAIT_SECONDS       longest wait for the NameNode to stop; default 45 (the pod's grace period is 60 s)
-#   SETTLE_SECONDS     after it stopped: the health monitor checks every second; default 4
+#   SETTLE_SECONDS     after it stopped: the health monitor checks every second; default 4 (fractions allowed)
+#   POLL_SECONDS       how often the port is tried; default 1 (fractions allowed)
 port=${NAMENODE_RPC_PORT:?NAMENODE_RPC_PORT is not set}
 wait_seconds=${WAIT_SECONDS:-45}
 settle_seconds=${SETTLE_SECONDS:-4}
+poll_seconds=${POLL_SECONDS:-1}
 
-for ((i = 0; i < wait_seconds; i++)); do
+# Microseconds since the epoch (bash 5's EPOCHREALTIME without its decimal point).
+now_us() { echo "${EPOCHREALTIME/./}"; }
+deadline=$(($(now_us) + wait_seconds * 1000000))
+while (($(now_us) < deadline)); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
-  sleep 1
+  sleep "$poll_seconds"
 done
 sleep "$settle_seconds"

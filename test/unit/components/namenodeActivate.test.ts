@@ -9,8 +9,12 @@ import { describe, it } from "node:test";
 
 const script = path.join(__dirname, "..", "..", "..", "components", "assets", "namenode-activate.sh");
 
-/** Runs the hook on `node` (the formatting host is node-2) with haadmin's answers given by STUB_* variables. */
-function activate(node: string, stub: { own?: string; all?: string; transitionExit?: number }) {
+/**
+ * Runs the hook on `node` (the formatting host is node-2) with haadmin's answers given by STUB_* variables: the
+ * transition fails `transitionFailures` times with `transitionExit`, then succeeds (default: always that exit).
+ * The hook keeps trying for `waitSeconds` (default 0: one try), 50 ms apart.
+ */
+function activate(node: string, stub: { own?: string; all?: string; transitionExit?: number; transitionFailures?: number }, waitSeconds = 0) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "namenode-activate-"));
   const calls = path.join(root, "calls");
   fs.writeFileSync(path.join(root, "hdfs"), `#!/bin/sh
@@ -18,13 +22,18 @@ echo "$*" >> "${calls}"
 case "$*" in
   "haadmin -getServiceState"*) [ -n "$STUB_OWN" ] || exit 255; echo "$STUB_OWN" ;;
   "haadmin -getAllServiceState") printf "$STUB_ALL" ;;
-  "haadmin -transitionToActive"*) exit "$STUB_TRANSITION_EXIT" ;;
+  "haadmin -transitionToActive"*)
+    n=$(grep -c transitionToActive "${calls}")
+    [ -n "$STUB_TRANSITION_FAILURES" ] && [ "$n" -gt "$STUB_TRANSITION_FAILURES" ] && exit 0
+    exit "$STUB_TRANSITION_EXIT" ;;
 esac
 `, { mode: 0o755 });
   const r = spawnSync("sh", [script], {
     env: {
-      PATH: `${root}:/usr/bin:/bin`, NODE_NAME: node, FORMAT_HOST: "node-2", NAMENODE_ID: "nn-node-2", ACTIVATE_WAIT_SECONDS: "1", ACTIVATE_LOG: path.join(root, "log"),
+      PATH: `${root}:/usr/bin:/bin`, NODE_NAME: node, FORMAT_HOST: "node-2", NAMENODE_ID: "nn-node-2",
+      ACTIVATE_WAIT_SECONDS: String(waitSeconds), ACTIVATE_RETRY_SECONDS: "0.05", ACTIVATE_LOG: path.join(root, "log"),
       STUB_OWN: stub.own ?? "", STUB_ALL: stub.all ?? "", STUB_TRANSITION_EXIT: String(stub.transitionExit ?? 0),
+      STUB_TRANSITION_FAILURES: stub.transitionFailures === undefined ? "" : String(stub.transitionFailures),
     },
     encoding: "utf8",
     timeout: 20_000,
@@ -59,19 +68,20 @@ describe("namenode-activate.sh", () => {
   });
 
   it("tries again while haadmin refuses (another NameNode not answering yet), until the transition succeeds", () => {
-    const r = activate("node-2", { own: "standby", all: allStandby, transitionExit: 255 });
+    const r = activate("node-2", { own: "standby", all: allStandby, transitionExit: 255, transitionFailures: 2 }, 30);
     assert.equal(r.status, 0);
-    assert.ok(r.calls.filter((c) => c.includes("transitionToActive")).length >= 1, r.calls.join("; "));
+    assert.equal(r.calls.filter((c) => c.includes("transitionToActive")).length, 3, r.calls.join("; "));
+    assert.match(r.output, /nn-node-2 is active/);
   });
 
   it("never fails the container: a NameNode that does not answer in time, or a refused transition, exits 0", () => {
     const silent = activate("node-2", {});
     assert.equal(silent.status, 0);
     assert.ok(!silent.calls.some((c) => c.includes("transitionToActive")));
-    assert.match(silent.output, /not made active within 1s/);
+    assert.match(silent.output, /not made active within 0s/);
     const refused = activate("node-2", { own: "standby", all: allStandby, transitionExit: 255 });
     assert.equal(refused.status, 0);
-    assert.match(refused.output, /not made active within 1s/);
+    assert.match(refused.output, /not made active within 0s/);
     assert.ok(refused.calls.filter((c) => c.includes("transitionToActive")).length >= 1);
   });
 });

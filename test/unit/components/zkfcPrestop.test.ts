@@ -29,33 +29,33 @@ describe("zkfc-prestop.sh", () => {
   it("holds the ZKFC while the NameNode's port is open, and returns the settle time after it closed", async () => {
     const server = await listen();
     const port = (server.address() as net.AddressInfo).port;
-    const hook = runHook(port, { WAIT_SECONDS: "20", SETTLE_SECONDS: "1" });
-    await new Promise((r) => setTimeout(r, 2500));
+    const hook = runHook(port, { WAIT_SECONDS: "20", SETTLE_SECONDS: "0.3", POLL_SECONDS: "0.05" });
+    await new Promise((r) => setTimeout(r, 500));
     const closedAt = Date.now();
     server.close();
     const r = await hook;
     assert.equal(r.status, 0, r.output);
     const afterClose = r.exitedAt - closedAt;
-    assert.ok(afterClose >= 1000, `returned ${afterClose} ms after the port closed, before the settle time (1 s)`);
-    assert.ok(afterClose < 4000, `returned ${afterClose} ms after the port closed: it did not notice`);
+    assert.ok(afterClose >= 300, `returned ${afterClose} ms after the port closed, before the settle time (0.3 s)`);
+    assert.ok(afterClose < 1500, `returned ${afterClose} ms after the port closed: it did not notice`);
   });
 
   it("with the NameNode already stopped: only the settle time", async () => {
     const server = await listen();
     const port = (server.address() as net.AddressInfo).port;
     await new Promise<void>((r) => server.close(() => r()));
-    const r = await runHook(port, { WAIT_SECONDS: "20", SETTLE_SECONDS: "1" });
+    const r = await runHook(port, { WAIT_SECONDS: "20", SETTLE_SECONDS: "0.3", POLL_SECONDS: "0.05" });
     assert.equal(r.status, 0, r.output);
-    assert.ok(r.ms >= 1000 && r.ms < 4000, `took ${r.ms} ms`);
+    assert.ok(r.ms >= 300 && r.ms < 1500, `took ${r.ms} ms`);
   });
 
   it("a NameNode that never stops holds it WAIT_SECONDS at most", async () => {
     const server = await listen();
     const port = (server.address() as net.AddressInfo).port;
-    const r = await runHook(port, { WAIT_SECONDS: "2", SETTLE_SECONDS: "0" });
+    const r = await runHook(port, { WAIT_SECONDS: "1", SETTLE_SECONDS: "0", POLL_SECONDS: "0.05" });
     server.close();
     assert.equal(r.status, 0, r.output);
-    assert.ok(r.ms >= 2000 && r.ms < 6000, `took ${r.ms} ms`);
+    assert.ok(r.ms >= 1000 && r.ms < 3000, `took ${r.ms} ms`);
   });
 
   it("refuses to run without the port", async () => {
