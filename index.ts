@@ -6,12 +6,11 @@ import { stackIdentity } from "./components/labels";
 import { NodeExporterDaemonSet } from "./components/nodeExporter";
 import { NodeLabels } from "./components/nodeLabels";
 import { kubernetesClusterReader } from "./stacks/cluster";
-import { loadStackConfig } from "./stacks/config";
-import { planStack } from "./stacks/plan";
-import { ClusterReader, preflight } from "./stacks/preflight";
+import type { ClusterReader } from "./stacks/preflight";
+import { stackPlan } from "./stacks/program";
 
 export = async function main(cluster?: ClusterReader) {
-  const plan = await preflight(planStack(loadStackConfig()), cluster ?? kubernetesClusterReader(), stackIdentity());
+  const plan = await stackPlan(pulumi.runtime.allConfig(), cluster ?? kubernetesClusterReader(), stackIdentity());
   for (const warning of plan.warnings) {
     pulumi.log.warn(warning);
   }

@@ -1,5 +1,6 @@
-// How a component's arguments are laid over its defaults: one rule for every component, applied once by each
-// component's `resolve…Args()`, which the component itself, the stack's config checks and its plan all call.
+// How a component's arguments are laid over its defaults: one rule for every component, applied by each
+// component's `resolve…Args()` once per component: the stack's plan resolves, its checks, preflight and the
+// constructors read what it resolved (a constructor given raw arguments resolves them itself).
 //
 // - An object (a plain `{…}`) merges key by key, recursively: `resources: {limits: {memory: "250Mi"}}` keeps the
 //   default `requests` and the default `limits.cpu` (if any).
@@ -10,6 +11,8 @@
 //   selectors (a node must carry all of their labels; merging two selectors would select other nodes). Each
 //   component names them (`replaceWhole`).
 // - Anything else (strings, numbers, booleans, pulumi Outputs and other class instances) replaces.
+import { Channel, channel } from "node:diagnostics_channel";
+import { project } from "./project";
 
 /** `defaults` with `given` laid over it (see the rules above). */
 export type Resolved<D, A> = Omit<A, keyof D> & {
@@ -49,4 +52,66 @@ function copy(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(copy);
   if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)]));
   return v;
+}
+
+/**
+ * Every resolution of a component's arguments is published here (`{ component }`), for tracing: a program that
+ * resolves each component once publishes one message per component (the unit tier counts them). Publishing
+ * costs nothing while no one subscribes.
+ */
+export const resolutionChannel: Channel = channel(`${project}:resolve-args`);
+
+const resolvedBrand: unique symbol = Symbol.for(`${project}.resolved-args`);
+
+/** A component's arguments as its resolver returned them: its constructor takes them as they are. */
+export type Branded<K extends string, T> = T & { readonly [resolvedBrand]: K };
+
+/**
+ * Marks `value` as the resolved arguments of component `kind` (a property that neither spreads nor serialises):
+ * the component's constructor uses such a value as it is instead of resolving it again.
+ */
+export function brandResolved<K extends string, T extends object>(kind: K, value: T): Branded<K, T> {
+  Object.defineProperty(value, resolvedBrand, { value: kind, enumerable: false });
+  return value as Branded<K, T>;
+}
+
+/** Whether `value` came from component `kind`'s resolver (see `brandResolved`). */
+export function isResolved<K extends string>(kind: K, value: unknown): value is Branded<K, object> {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[resolvedBrand] === kind;
+}
+
+/** `mergeDefaults` for component `kind`, published on `resolutionChannel`. */
+export function resolveOver<D extends object, A extends object>(kind: string, defaults: D, given: A, replaceWhole: readonly string[] = []): Resolved<D, A> {
+  if (resolutionChannel.hasSubscribers) {
+    resolutionChannel.publish({ component: kind });
+  }
+  return mergeDefaults(defaults, given, replaceWhole);
+}
+
+/** The path of an argument (`["site", "nameNodeRpcPort"]`, `["dataNode", "dataDirHostPaths", 0]`). */
+export type ArgsPath = (string | number)[];
+
+/**
+ * A problem with a component's arguments: the argument's path and what is wrong. A message that names another
+ * argument is a function of how arguments are named (a stack names them by their config keys).
+ */
+export interface ArgsIssue {
+  path: ArgsPath;
+  message: string | ((name: (path: ArgsPath) => string) => string);
+}
+
+/** An argument's name in a component's own terms: its path with dots. */
+export const argName = (path: ArgsPath): string => path.join(".");
+
+/** The issue's message, naming arguments with `name`. */
+export function issueMessage(issue: ArgsIssue, name: (path: ArgsPath) => string = argName): string {
+  return typeof issue.message === "string" ? issue.message : issue.message(name);
+}
+
+/** Thrown by a component (before it creates anything) whose arguments contradict each other: every problem at once. */
+export class ComponentArgsError extends Error {
+  constructor(public readonly component: string, public readonly issues: ArgsIssue[]) {
+    super(`${component}: invalid arguments:\n${issues.map((i) => `  - ${argName(i.path)}: ${issueMessage(i)}`).join("\n")}`);
+    this.name = "ComponentArgsError";
+  }
 }

@@ -15,7 +15,7 @@ import {
   hostPorts,
   ownDataDirectories,
 } from "./hdfsShared";
-import { mergeDefaults } from "./defaults";
+import { Branded, brandResolved, isResolved, resolveOver } from "./defaults";
 import { HostMount, UpdateStrategy } from "./hostDaemonSet";
 import type { ClusterObjectRef } from "./labels";
 import { componentTypes } from "./project";
@@ -60,18 +60,21 @@ export const hdfsDataNodeDefaults = {
  * and the node selector replace; see components/defaults.ts). Pure; resolving a resolved value changes nothing.
  */
 export function resolveHdfsDataNodeArgs<A extends Partial<HdfsDataNodeArgs>>(args: A) {
-  return mergeDefaults(hdfsDataNodeDefaults, args, hdfsReplaceWhole);
+  return brandResolved("HdfsDataNodeDaemonSet", resolveOver("HdfsDataNodeDaemonSet", hdfsDataNodeDefaults, args, hdfsReplaceWhole));
 }
 
+/** The role's arguments as `resolveHdfsDataNodeArgs` returned them, with the cluster's site. */
+export type HdfsDataNodeResolvedArgs = Branded<"HdfsDataNodeDaemonSet", ReturnType<typeof resolveHdfsDataNodeArgs> & Pick<HdfsDataNodeArgs, "site">>;
+
 /** The cluster-scoped objects the component creates, by the names its constructor gives them. */
-export function hdfsDataNodeClusterObjects(args: Pick<HdfsDataNodeArgs, "name" | "priorityClassName">): ClusterObjectRef[] {
-  const a = resolveHdfsDataNodeArgs(args);
+export function hdfsDataNodeClusterObjects(a: { name: string; priorityClassName?: string }): ClusterObjectRef[] {
   return hdfsRoleClusterObjects(a.name, a.priorityClassName);
 }
 
 export class HdfsDataNodeDaemonSet extends HdfsRoleComponent {
-  constructor(name: string, args: HdfsDataNodeArgs, opts?: pulumi.ComponentResourceOptions) {
-    const a = resolveHdfsDataNodeArgs(args);
+  /** `args` are resolved here (`resolveHdfsDataNodeArgs`), unless they are what that function returned (HdfsCluster passes those). */
+  constructor(name: string, args: HdfsDataNodeArgs | HdfsDataNodeResolvedArgs, opts?: pulumi.ComponentResourceOptions) {
+    const a: HdfsDataNodeResolvedArgs = isResolved("HdfsDataNodeDaemonSet", args) ? (args as HdfsDataNodeResolvedArgs) : resolveHdfsDataNodeArgs(args as HdfsDataNodeArgs);
     // Checked before anything is registered: the data directories must be the ones the site configures (a site
     // rendered for another count of directories; HdfsCluster renders it from these paths).
     const paths = a.dataDirHostPaths;

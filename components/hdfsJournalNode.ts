@@ -15,7 +15,7 @@ import {
   hostPorts,
   ownDataDirectories,
 } from "./hdfsShared";
-import { mergeDefaults } from "./defaults";
+import { Branded, brandResolved, isResolved, resolveOver } from "./defaults";
 import { HostMount, UpdateStrategy } from "./hostDaemonSet";
 import type { ClusterObjectRef } from "./labels";
 import { componentTypes } from "./project";
@@ -58,19 +58,22 @@ export const hdfsJournalNodeDefaults = {
  * and the node selector replace; see components/defaults.ts). Pure; resolving a resolved value changes nothing.
  */
 export function resolveHdfsJournalNodeArgs<A extends Partial<HdfsJournalNodeArgs>>(args: A) {
-  return mergeDefaults(hdfsJournalNodeDefaults, args, hdfsReplaceWhole);
+  return brandResolved("HdfsJournalNodeDaemonSet", resolveOver("HdfsJournalNodeDaemonSet", hdfsJournalNodeDefaults, args, hdfsReplaceWhole));
 }
 
+/** The role's arguments as `resolveHdfsJournalNodeArgs` returned them, with the cluster's site. */
+export type HdfsJournalNodeResolvedArgs = Branded<"HdfsJournalNodeDaemonSet", ReturnType<typeof resolveHdfsJournalNodeArgs> & Pick<HdfsJournalNodeArgs, "site">>;
+
 /** The cluster-scoped objects the component creates, by the names its constructor gives them. */
-export function hdfsJournalNodeClusterObjects(args: Pick<HdfsJournalNodeArgs, "name" | "priorityClassName">): ClusterObjectRef[] {
-  const a = resolveHdfsJournalNodeArgs(args);
+export function hdfsJournalNodeClusterObjects(a: { name: string; priorityClassName?: string }): ClusterObjectRef[] {
   return hdfsRoleClusterObjects(a.name, a.priorityClassName);
 }
 
 export class HdfsJournalNodeDaemonSet extends HdfsRoleComponent {
-  constructor(name: string, args: HdfsJournalNodeArgs, opts?: pulumi.ComponentResourceOptions) {
+  /** `args` are resolved here (`resolveHdfsJournalNodeArgs`), unless they are what that function returned (HdfsCluster passes those). */
+  constructor(name: string, args: HdfsJournalNodeArgs | HdfsJournalNodeResolvedArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentTypes.hdfsJournalNode, name, {}, opts);
-    const a = resolveHdfsJournalNodeArgs(args);
+    const a: HdfsJournalNodeResolvedArgs = isResolved("HdfsJournalNodeDaemonSet", args) ? (args as HdfsJournalNodeResolvedArgs) : resolveHdfsJournalNodeArgs(args as HdfsJournalNodeArgs);
     const editsDir: HostMount = {
       name: "edits-dir",
       hostPath: a.editsDirHostPath,

@@ -21,7 +21,7 @@ import {
   nodeNameEnv,
   ownDataDirectories,
 } from "./hdfsShared";
-import { mergeDefaults } from "./defaults";
+import { Branded, brandResolved, isResolved, resolveOver } from "./defaults";
 import { HostContainer, HostMount, UpdateStrategy } from "./hostDaemonSet";
 import { ClusterObjectRef, objectLabelsFor, selectorLabelsFor } from "./labels";
 import { componentTypes } from "./project";
@@ -105,12 +105,14 @@ export const membershipKeys = { hosts: "hosts", formatHost: "formatHost" } as co
  * and the node selector replace; see components/defaults.ts). Pure; resolving a resolved value changes nothing.
  */
 export function resolveHdfsNameNodeArgs<A extends Partial<HdfsNameNodeArgs>>(args: A) {
-  return mergeDefaults(hdfsNameNodeDefaults, args, hdfsReplaceWhole);
+  return brandResolved("HdfsNameNodeDaemonSet", resolveOver("HdfsNameNodeDaemonSet", hdfsNameNodeDefaults, args, hdfsReplaceWhole));
 }
 
+/** The role's arguments as `resolveHdfsNameNodeArgs` returned them, with the cluster's site. */
+export type HdfsNameNodeResolvedArgs = Branded<"HdfsNameNodeDaemonSet", ReturnType<typeof resolveHdfsNameNodeArgs> & Pick<HdfsNameNodeArgs, "site">>;
+
 /** The cluster-scoped objects the component creates, by the names its constructor gives them. */
-export function hdfsNameNodeClusterObjects(args: Pick<HdfsNameNodeArgs, "name" | "priorityClassName">): ClusterObjectRef[] {
-  const a = resolveHdfsNameNodeArgs(args);
+export function hdfsNameNodeClusterObjects(a: { name: string; priorityClassName?: string }): ClusterObjectRef[] {
   return hdfsRoleClusterObjects(a.name, a.priorityClassName);
 }
 
@@ -129,9 +131,10 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
   public readonly coreSiteXml: string;
   public readonly hdfsSiteXml: string;
 
-  constructor(name: string, args: HdfsNameNodeArgs, opts?: pulumi.ComponentResourceOptions) {
+  /** `args` are resolved here (`resolveHdfsNameNodeArgs`), unless they are what that function returned (HdfsCluster passes those). */
+  constructor(name: string, args: HdfsNameNodeArgs | HdfsNameNodeResolvedArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentTypes.hdfsNameNode, name, {}, opts);
-    const a = resolveHdfsNameNodeArgs(args);
+    const a: HdfsNameNodeResolvedArgs = isResolved("HdfsNameNodeDaemonSet", args) ? (args as HdfsNameNodeResolvedArgs) : resolveHdfsNameNodeArgs(args as HdfsNameNodeArgs);
     const d = hdfsNameNodeDefaults;
     const hosts = a.site.nameNodeHosts;
     const ports = a.site.ports;

@@ -133,12 +133,6 @@ export interface HostDaemonSetSpec {
   initContainers?: HostContainer[];
   /** How long `pulumi up` waits for the rollout (`pulumi.com/timeoutSeconds`). Default: unset (the provider's 600 s). */
   rolloutTimeoutSeconds?: number;
-  /**
-   * Declare on the DaemonSet, as annotations the policy pack (`policy/`) checks, the host access this spec
-   * takes: `k8s-daemonsets/host-access` (network, pid, hostPath) and `k8s-daemonsets/data-directories`
-   * (the writable host mounts). Default: true.
-   */
-  declareHostAccess?: boolean;
 }
 
 function resolveContainer(container: HostContainer, mounts: Map<string, HostMount>): kx.types.Container {
@@ -261,7 +255,8 @@ export function hostDaemonSet(
   extraAnnotations?: Record<string, string>,
 ): k8s.apps.v1.DaemonSet {
   const annotations = {
-    ...(spec.declareHostAccess === false ? {} : hostAccessAnnotations(spec)),
+    // The host access this spec takes, declared to the policy pack (policy/): always, derived from the spec.
+    ...hostAccessAnnotations(spec),
     ...(spec.rolloutTimeoutSeconds !== undefined ? { "pulumi.com/timeoutSeconds": String(spec.rolloutTimeoutSeconds) } : {}),
     ...extraAnnotations,
   };

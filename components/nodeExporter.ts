@@ -16,7 +16,7 @@ import {
   restrictedContainerSecurityContext,
   tolerateEverything,
 } from "./hostDaemonSet";
-import { mergeDefaults } from "./defaults";
+import { ArgsIssue, Branded, ComponentArgsError, brandResolved, isResolved, resolveOver } from "./defaults";
 import { ClusterObjectRef, createdByStackAnnotations, imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 import { componentTypes } from "./project";
 
@@ -140,12 +140,6 @@ export interface NodeExporterArgs extends HostWorkloadArgs {
    * namespace). It does not protect the host port: see README. Default: unset (no NetworkPolicy).
    */
   networkPolicyFrom?: pulumi.Input<k8s.types.input.networking.v1.NetworkPolicyPeer>[];
-  /**
-   * false leaves out the annotations that declare the host access to the policy pack: only for reproducing a
-   * manifest that has none (the seed's, in the unit tests). Not part of the published declarations.
-   * @internal
-   */
-  declareHostAccess?: boolean;
 }
 
 /** Regex alternatives: node_exporter's own default, then what this project adds. */
@@ -346,17 +340,11 @@ function nodeExporterHostMounts(a: {
   return mounts;
 }
 
-/** The component's arguments laid over `nodeExporterDefaults` (the rules: components/defaults.ts). */
-export type NodeExporterResolvedArgs = ReturnType<typeof resolveNodeExporterArgs>;
+/** The component's arguments laid over `nodeExporterDefaults` (the rules: components/defaults.ts), checked. */
+export type NodeExporterResolvedArgs = Branded<"NodeExporterDaemonSet", ReturnType<typeof mergeNodeExporterArgs>>;
 
-/**
- * The arguments the component runs with: `args` merged over `nodeExporterDefaults` (objects key by key, lists
- * and the node selector replace, null for none; see components/defaults.ts), and the defaults that depend on
- * other arguments (labels, pod labels and annotations). Pure; resolving a resolved value changes nothing.
- */
-export function resolveNodeExporterArgs(args: NodeExporterArgs = {}) {
-  const { declareHostAccess: _constructorOnly, ...given } = args; // read by the constructor alone
-  const a = mergeDefaults(nodeExporterDefaults, given, ["placement.nodeSelector"]);
+function mergeNodeExporterArgs(args: NodeExporterArgs) {
+  const a = resolveOver("NodeExporterDaemonSet", nodeExporterDefaults, args, ["placement.nodeSelector"]);
   const selectorLabels = a.selectorLabels ?? selectorLabelsFor("node-exporter", a.name);
   const labels = a.labels ?? objectLabelsFor("metrics-exporter");
   return {
@@ -368,9 +356,60 @@ export function resolveNodeExporterArgs(args: NodeExporterArgs = {}) {
   };
 }
 
+/**
+ * What contradicts itself in the component's arguments, each under the argument's path (the stack reports them
+ * under the config key). Run by `resolveNodeExporterArgs`, so a program that constructs the component directly
+ * gets the same messages as a stack config.
+ */
+export function nodeExporterArgsIssues(a: ReturnType<typeof mergeNodeExporterArgs>): ArgsIssue[] {
+  const issues: ArgsIssue[] = [];
+  const collectors = a.collectors ?? {};
+  if (!a.hostRoot && collectors.filesystem !== false) {
+    issues.push({
+      path: ["hostRoot"],
+      message:
+        "without the host's / the filesystem collector reads the host's mount table but measures paths inside the " +
+        "container, so every disk metric is wrong: also switch the filesystem collector off (collectors.filesystem: false), " +
+        "or keep hostRoot (where / is not a shared mount, turn hostRootPropagation off instead)",
+    });
+  }
+  if (a.textfileDirectory !== undefined && collectors.textfile === false) {
+    issues.push({
+      path: ["textfileDirectory"],
+      message: "is mounted for the textfile collector, which collectors.textfile switches off; remove one of the two",
+    });
+  }
+  if (a.rbacProxy && !a.serviceAccount) {
+    issues.push({
+      path: ["rbacProxy"],
+      message: "kube-rbac-proxy needs the component's ServiceAccount (its RBAC is bound to it): leave serviceAccount on",
+    });
+  }
+  if (a.serviceMonitor && !a.service) {
+    issues.push({
+      path: ["serviceMonitor"],
+      message: "a ServiceMonitor finds the pods through the component's Service, which service: false leaves out: leave service on",
+    });
+  }
+  return issues;
+}
+
+/**
+ * The arguments the component runs with: `args` merged over `nodeExporterDefaults` (objects key by key, lists
+ * and the node selector replace, null for none; see components/defaults.ts), the defaults that depend on other
+ * arguments (labels, pod labels and annotations), checked (`nodeExporterArgsIssues`: ComponentArgsError).
+ */
+export function resolveNodeExporterArgs(args: NodeExporterArgs = {}): NodeExporterResolvedArgs {
+  const a = mergeNodeExporterArgs(args);
+  const issues = nodeExporterArgsIssues(a);
+  if (issues.length > 0) {
+    throw new ComponentArgsError("NodeExporterDaemonSet", issues);
+  }
+  return brandResolved("NodeExporterDaemonSet", a);
+}
+
 /** The namespace and cluster-scoped objects the component creates, by the names its constructor gives them. */
-export function nodeExporterClusterObjects(args: NodeExporterArgs = {}): ClusterObjectRef[] {
-  const a = resolveNodeExporterArgs(args);
+export function nodeExporterClusterObjects(a: NodeExporterResolvedArgs): ClusterObjectRef[] {
   const rbac = "rbac.authorization.k8s.io/v1";
   return [
     ...(a.createNamespace ? [{ apiVersion: "v1", kind: "Namespace", name: a.namespace }] : []),
@@ -395,9 +434,13 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
   /** The node selector, tolerations and affinity the pods are placed with. */
   public readonly placement: Placement;
 
-  constructor(name: string, args: NodeExporterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+  /**
+   * `args` are resolved here (`resolveNodeExporterArgs`; contradicting arguments throw ComponentArgsError before
+   * anything is registered), unless they are what that function returned.
+   */
+  constructor(name: string, args: NodeExporterArgs | NodeExporterResolvedArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    const a = isResolved("NodeExporterDaemonSet", args) ? (args as NodeExporterResolvedArgs) : resolveNodeExporterArgs(args);
     super(componentTypes.nodeExporter, name, {}, opts);
-    const a = resolveNodeExporterArgs(args);
     const { selectorLabels, labels, podLabels, podAnnotations } = a;
     const objectLabels = { ...selectorLabels, ...labels };
     const child = { parent: this };
@@ -526,7 +569,6 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       ...(a.hardened ? { podSecurityContext: nonRootPodSecurityContext(nodeExporterDefaults.uid) } : {}),
       hostMounts,
       containers: proxy ? [container, proxy] : [container],
-      declareHostAccess: args.declareHostAccess !== false,
     }, { ...child, dependsOn: dependsOnWith(opts?.dependsOn, this.criticalPodsQuota) });
 
     if (a.service) {

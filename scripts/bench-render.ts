@@ -1,5 +1,5 @@
 // Benchmark helper: evaluates the program (index.ts) once under Pulumi mocks, the way the unit tier does
-// (scripts/lib/mocks.ts), and writes the Kubernetes objects it registers as plain manifests, so that
+// (test/support/mocks.ts), and writes the Kubernetes objects it registers as plain manifests, so that
 // `kubectl apply --server-side` can be given exactly the objects `pulumi up` creates.
 //   node --import tsx scripts/bench-render.ts CONFIG.json OUT.json
 // CONFIG.json: the stack config, keys without the project prefix (as in Pulumi.<stack>.yaml).
@@ -7,7 +7,7 @@
 //   nodes:   one minimal Node per NodePatch (metadata.name + labels only), for the label field manager
 //   objects: every other Kubernetes object, cluster-scoped first (Namespaces, PriorityClasses), then the rest
 import * as fs from "node:fs";
-import { runProgram } from "./lib/mocks";
+import { runProgram } from "../test/support/mocks";
 
 async function main(): Promise<void> {
   const [configFile, outFile] = process.argv.slice(2);

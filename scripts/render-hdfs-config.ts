@@ -4,7 +4,7 @@
 //   node --import tsx scripts/render-hdfs-config.ts [stack]     (make hdfs-config [STACK=name])
 import * as fs from "fs";
 import * as path from "path";
-import { promiseOf, runProgram, stackFileConfig } from "./lib/mocks";
+import { promiseOf, runProgram, stackFileConfig } from "../test/support/mocks";
 
 async function main(): Promise<number> {
   const stack = process.argv[2] ?? "dev";

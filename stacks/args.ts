@@ -1,38 +1,44 @@
-// Stack config -> component arguments, each laid over its component's defaults by the component's own
-// `resolve…Args()` (the merge rules: components/defaults.ts). The config's cross-checks and the plan both read
-// these values, so a default is applied in one place and every reader sees the same one.
-import { HdfsClusterArgs, resolveHdfsClusterArgs } from "../components/hdfsCluster";
-import { NodeExporterResolvedArgs, resolveNodeExporterArgs } from "../components/nodeExporter";
-import type { NodeExporterConfig, StackConfig } from "./config";
+// Stack config -> component arguments, as given (each component resolves its own over its defaults, once: see
+// plan.ts), and back: the config key of a component argument, for the problems a component reports.
+import type { HdfsClusterArgs } from "../components/hdfsCluster";
+import type { NodeExporterArgs } from "../components/nodeExporter";
+import type { NodeExporterConfig, StackConfig } from "./configSchema";
 
 /** node-exporter's arguments from its config: `None` propagation is none, the placement keys are `placement`'s. */
-export function nodeExporterArgs(c: NodeExporterConfig): NodeExporterResolvedArgs {
+export function nodeExporterArgs(c: NodeExporterConfig, rolloutTimeoutSeconds?: number): NodeExporterArgs {
   const { enabled: _enabled, nodeSelector, tolerations, affinity, hostRootPropagation, hostSysPropagation, ...rest } = c;
   const propagation = (p: "HostToContainer" | "None" | undefined) => (p === undefined ? undefined : p === "None" ? null : p);
-  return resolveNodeExporterArgs({
+  return {
     ...rest,
     hostRootPropagation: propagation(hostRootPropagation),
     hostSysPropagation: propagation(hostSysPropagation),
     // Each placement key given replaces (nodeSelector, tolerations) or merges into (affinity) the default's.
     placement: { nodeSelector, tolerations, affinity },
-  });
+    rolloutTimeoutSeconds,
+  };
+}
+
+/** The config key path of a node-exporter argument (`placement.nodeSelector` is `nodeSelector`). */
+export function nodeExporterConfigPath(argPath: PropertyKey[]): PropertyKey[] {
+  return ["nodeExporter", ...(argPath[0] === "placement" ? argPath.slice(1) : argPath)];
 }
 
 /**
  * The HDFS cluster's arguments from the config: the cluster-wide keys of `hdfsNameNode` (namespace, ports,
- * nameservice, ZooKeeper, replication, extra properties) and each role's own, on the hosts given.
+ * nameservice, ZooKeeper, replication, extra properties) and each role's own; no hosts (the plan places it).
  */
-export function hdfsClusterArgs(config: StackConfig, hosts: Pick<HdfsClusterArgs, "nameNodeHosts" | "journalNodeHosts"> = {}): HdfsClusterArgs {
+export function hdfsClusterArgs(config: StackConfig): HdfsClusterArgs {
+  const c = config;
   const {
-    enabled: _enabled, selectorLabelsManagedExternally: _external, hostResolution: _resolution, namespace, createNamespace,
+    enabled: _enabled, selectorLabelsManagedExternally: _external, hostResolution: _resolution, hosts: _hosts, namespace, createNamespace,
     rpcPort, httpPort, nameservice, zookeeperQuorum, zkfcPort, replication, coreSite, hdfsSite, ...nameNode
-  } = config.hdfsNameNode;
-  const { rpcPort: journalNodeRpcPort, httpPort: journalNodeHttpPort, ...journalNode } = config.hdfsJournalNode;
-  const { enabled: dataNodes, dataPort, httpPort: dataNodeHttpPort, ipcPort, ...dataNode } = config.hdfsDataNode;
+  } = c.hdfsNameNode;
+  const { rpcPort: journalNodeRpcPort, httpPort: journalNodeHttpPort, hosts: _jnHosts, ...journalNode } = c.hdfsJournalNode;
+  const { enabled: dataNodes, dataPort, httpPort: dataNodeHttpPort, ipcPort, ...dataNode } = c.hdfsDataNode;
   return {
     namespace,
     createNamespace,
-    ...hosts,
+    rolloutTimeoutSeconds: config.rolloutTimeoutSeconds,
     site: {
       nameservice, zookeeperQuorum, replication, coreSite, hdfsSite,
       nameNodeRpcPort: rpcPort, nameNodeHttpPort: httpPort, zkfcPort,
@@ -45,8 +51,45 @@ export function hdfsClusterArgs(config: StackConfig, hosts: Pick<HdfsClusterArgs
   };
 }
 
-/** The HDFS roles' arguments as the cluster resolves them (the NameNode's Hadoop for every role), and the ports. */
-export function hdfsRoleArgs(config: StackConfig) {
-  const a = resolveHdfsClusterArgs(hdfsClusterArgs(config));
-  return { nn: a.nameNode, jn: a.journalNode, dn: a.dataNode, ports: a.ports };
+/** Where the config keeps each of the cluster's site settings (`hdfsClusterArgs` in reverse). */
+const hdfsSiteKeys: Record<string, [string, string]> = {
+  nameservice: ["hdfsNameNode", "nameservice"],
+  zookeeperQuorum: ["hdfsNameNode", "zookeeperQuorum"],
+  replication: ["hdfsNameNode", "replication"],
+  coreSite: ["hdfsNameNode", "coreSite"],
+  hdfsSite: ["hdfsNameNode", "hdfsSite"],
+  nameNodeRpcPort: ["hdfsNameNode", "rpcPort"],
+  nameNodeHttpPort: ["hdfsNameNode", "httpPort"],
+  zkfcPort: ["hdfsNameNode", "zkfcPort"],
+  journalNodeRpcPort: ["hdfsJournalNode", "rpcPort"],
+  journalNodeHttpPort: ["hdfsJournalNode", "httpPort"],
+  dataNodeDataPort: ["hdfsDataNode", "dataPort"],
+  dataNodeHttpPort: ["hdfsDataNode", "httpPort"],
+  dataNodeIpcPort: ["hdfsDataNode", "ipcPort"],
+};
+
+/**
+ * The config key path of an HDFS cluster argument. The hosts are the roles' node selectors' (where the stack takes
+ * them from); a default list (a data directory of the default `dataDirHostPaths`) is named without its index.
+ */
+export function hdfsConfigPath(argPath: PropertyKey[], config: StackConfig): PropertyKey[] {
+  const [first, ...rest] = argPath;
+  switch (first) {
+    case "nameNodeHosts":
+      return ["hdfsNameNode", "nodeSelector"];
+    case "journalNodeHosts":
+      return ["hdfsJournalNode", "nodeSelector"];
+    case "site":
+      return [...(hdfsSiteKeys[String(rest[0])] ?? ["hdfsNameNode", String(rest[0])]), ...rest.slice(1)];
+    case "nameNode":
+      return ["hdfsNameNode", ...rest];
+    case "journalNode":
+      return ["hdfsJournalNode", ...rest];
+    case "dataNode":
+      return rest[0] === "dataDirHostPaths" && config.hdfsDataNode.dataDirHostPaths === undefined
+        ? ["hdfsDataNode", "dataDirHostPaths"]
+        : ["hdfsDataNode", ...rest];
+    default:
+      return ["hdfsNameNode", ...argPath];
+  }
 }

@@ -29,6 +29,12 @@ export function kubeconfigFromStack(): k8s.KubeConfig {
 export function kubernetesClusterReader(kc: k8s.KubeConfig = kubeconfigFromStack()): ClusterReader {
   const server = kc.getCurrentCluster()?.server ?? "(no cluster in the kubeconfig)";
   const api = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const refused = (e: unknown, what: string) => {
+    const why = e instanceof k8s.ApiException ? `HTTP ${e.code}` : e instanceof Error ? e.message : String(e);
+    return new pulumi.RunError(`cannot read ${what} from the cluster at ${server} (${why}); ` +
+      `the stack checks the cluster before it changes anything, so it needs read access to namespaces, nodes, ` +
+      `PriorityClasses and ClusterRoles there`);
+  };
   return {
     description: server,
     async read(ref: ClusterObjectRef): Promise<ClusterObject | undefined> {
@@ -38,10 +44,16 @@ export function kubernetesClusterReader(kc: k8s.KubeConfig = kubeconfigFromStack
         if (e instanceof k8s.ApiException && e.code === 404) {
           return undefined;
         }
-        const why = e instanceof k8s.ApiException ? `HTTP ${e.code}` : e instanceof Error ? e.message : String(e);
-        throw new pulumi.RunError(`cannot read ${ref.kind} ${ref.name} from the cluster at ${server} (${why}); ` +
-          `the stack checks the cluster before it changes anything, so it needs read access to namespaces, nodes, ` +
-          `PriorityClasses and ClusterRoles there`);
+        throw refused(e, `${ref.kind} ${ref.name}`);
+      }
+    },
+    async listNodes(selector: Record<string, string>): Promise<ClusterObject[]> {
+      const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(",");
+      try {
+        const list = await api.list("v1", "Node", undefined, undefined, undefined, undefined, undefined, labelSelector);
+        return list.items as ClusterObject[];
+      } catch (e) {
+        throw refused(e, `the nodes labelled ${labelSelector}`);
       }
     },
   };

@@ -2,7 +2,25 @@
 // understands, all of them in one error.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { ArgsPath, ComponentArgsError, issueMessage } from "../components/defaults";
 import { project } from "../components/project";
+
+/** A problem with the stack's config: the key's path and what is wrong. */
+export interface ConfigIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** A line of StackConfigError: `<config key>: <message>`. */
+export const issueLine = (issue: ConfigIssue): string => `${configKey(issue.path)}: ${issue.message}`;
+
+/**
+ * What a component refused in the arguments the config gave it, under the config keys those arguments come from
+ * (`toConfigPath`), the component's messages unchanged but for the arguments they name.
+ */
+export function componentConfigIssues(error: ComponentArgsError, toConfigPath: (path: ArgsPath) => PropertyKey[]): ConfigIssue[] {
+  return error.issues.map((issue) => ({ path: toConfigPath(issue.path), message: issueMessage(issue, (p) => configKey(toConfigPath(p))) }));
+}
 
 /** The error a stack with bad configuration fails with: every problem, one per line, no stack trace. */
 export class StackConfigError extends pulumi.RunError {

@@ -65,6 +65,12 @@ const nodeExporterConfig = z.strictObject({
     .optional(),
 });
 
+// A list of node names, each once.
+const nodeNames = z
+  .array(nodeName)
+  .min(1, "must name at least one node (or leave the key out)")
+  .refine((names) => new Set(names).size === names.length, { message: "names a node twice" });
+
 const javaHeap = z.string().regex(/^\d+[kmgKMG]$/, "must be a Java size like 1536m or 2g");
 const priorityValue = z.number().int().min(1).max(1000000000, "values above 1000000000 are reserved for system classes");
 // host:port of a ZooKeeper server (host: a DNS name or an IPv4 address).
@@ -84,6 +90,8 @@ const hdfsNameNodeConfig = z.strictObject({
     .refine((s) => Object.keys(s).length > 0, { message: "must name at least one label (else it runs on every node)" })
     .optional(),
   selectorLabelsManagedExternally: z.boolean().default(false),
+  // With selectorLabelsManagedExternally: the NameNode hosts, in this order, instead of the nodes the cluster labels.
+  hosts: nodeNames.optional(),
   tolerations: z.array(toleration).optional(),
   image: image.optional(),
   imagePullPolicy: pullPolicy.optional(),
@@ -109,6 +117,8 @@ const hdfsNameNodeConfig = z.strictObject({
 // JournalNodes exist when the NameNode is an HA nameservice (2-5 hosts); with one NameNode these keys are unused.
 const hdfsJournalNodeConfig = z.strictObject({
   name: resourceName.optional(),
+  // With hdfsNameNode.selectorLabelsManagedExternally: the JournalNode hosts, instead of the nodes the cluster labels.
+  hosts: nodeNames.optional(),
   nodeSelector: labels
     .refine((s) => Object.keys(s).length > 0, { message: "must name at least one label (else it runs on every node)" })
     .optional(),

@@ -8,12 +8,15 @@
 // Every problem is reported at once, each with the config key to change.
 import * as pulumi from "@pulumi/pulumi";
 import { hdfsNamedHosts } from "../components/hadoopConfig";
-import { hdfsClusterObjects } from "../components/hdfsCluster";
+import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterWithHostAddresses } from "../components/hdfsCluster";
 import { ClusterObjectRef, createdByStackAnnotation, partOf } from "../components/labels";
 import { labelFieldManagerAnnotation } from "../components/nodeLabels";
 import { nodeExporterClusterObjects } from "../components/nodeExporter";
-import { configKey } from "./config";
+import { configKey, issueLine } from "./configErrors";
+import type { StackConfig } from "./configSchema";
+import { explicitHostIssues, hdfsSelectors, placeHdfs } from "./hdfsPlacement";
 import type { StackPlan } from "./plan";
+import type { NodeLabelMap } from "./topology";
 
 /** The parts of an object the checks read. */
 export interface ClusterObject {
@@ -32,6 +35,8 @@ export interface ClusterReader {
   /** Where the objects are read from, for messages (e.g. the API server's URL). */
   readonly description: string;
   read(ref: ClusterObjectRef): Promise<ClusterObject | undefined>;
+  /** The Nodes carrying every label of `selector`. */
+  listNodes(selector: Record<string, string>): Promise<ClusterObject[]>;
 }
 
 /** An object the stack would create, with the config keys that decide it. */
@@ -102,18 +107,47 @@ export interface ClusterFacts {
 }
 
 /** The hosts whose names HDFS's configuration holds: the NameNode hosts, and in HA the JournalNode hosts. */
-function hdfsHostsToResolve(plan: StackPlan): string[] {
-  if (!plan.hdfs || plan.hdfsHostResolution !== "nodeAddresses") {
+function hdfsHostsToResolve(plan: StackPlan, hdfs: HdfsClusterResolvedArgs | undefined): string[] {
+  if (!hdfs || plan.hdfsHostResolution !== "nodeAddresses") {
     return [];
   }
-  return hdfsNamedHosts(plan.hdfs.nameNodeHosts, plan.hdfs.journalNodeHosts);
+  return hdfsNamedHosts(hdfs.nameNodeHosts, hdfs.journalNodeHosts);
 }
 
-/** Every problem the cluster's current state gives the plan (empty when the stack may go ahead), and its facts. */
-export async function preflightProblems(plan: StackPlan, cluster: ClusterReader, stack: string): Promise<{ problems: string[]; facts: ClusterFacts }> {
-  const planned = plannedClusterObjects(plan);
+/**
+ * With labels managed outside the stack: the HDFS cluster placed on the cluster's nodes that carry its roles'
+ * labels (or on the hosts the config lists, which must carry them), or the problems of that placement.
+ */
+async function placeOnClusterNodes(plan: StackPlan, config: StackConfig, cluster: ClusterReader): Promise<{ hdfs?: HdfsClusterResolvedArgs; problems: string[] }> {
+  if (!plan.hdfs || plan.hdfsHostSource !== "cluster") {
+    return { hdfs: plan.hdfs, problems: [] };
+  }
+  const selectors = hdfsSelectors(plan.hdfs);
+  const nodes: NodeLabelMap = {};
+  const lists = await Promise.all([selectors.nameNode, selectors.journalNode].map((selector) => cluster.listNodes(selector)));
+  for (const node of lists.flat()) {
+    if (node.metadata.name) nodes[node.metadata.name] = node.metadata.labels ?? {};
+  }
+  const placed = placeHdfs(plan.hdfs, nodes, "cluster", config);
+  const problems = [...explicitHostIssues(plan.hdfs, nodes, config), ...placed.issues].map(issueLine);
+  return { hdfs: problems.length === 0 ? placed.hdfs : undefined, problems };
+}
+
+/**
+ * Every problem the cluster's current state gives the plan (empty when the stack may go ahead), its facts, and
+ * the HDFS cluster on its hosts (placed here when its labels are managed outside the stack).
+ */
+export async function preflightProblems(
+  plan: StackPlan,
+  config: StackConfig,
+  cluster: ClusterReader,
+  stack: string,
+): Promise<{ problems: string[]; facts: ClusterFacts; hdfs?: HdfsClusterResolvedArgs }> {
+  const placement = await placeOnClusterNodes(plan, config, cluster);
+  const hdfs = placement.hdfs;
+  const planned = plannedClusterObjects({ ...plan, hdfs });
   const nodes = Object.keys(plan.labelPlan);
-  const hdfsHosts = hdfsHostsToResolve(plan);
+  const hdfsHosts = hdfsHostsToResolve(plan, hdfs);
   const nodeNames = [...new Set([...nodes, ...hdfsHosts])];
   const [objects, readNodes] = await Promise.all([
     Promise.all(planned.map((ref) => cluster.read(ref))),
@@ -121,7 +155,7 @@ export async function preflightProblems(plan: StackPlan, cluster: ClusterReader,
   ]);
   const nodeObject = new Map(nodeNames.map((name, i) => [name, readNodes[i]]));
   const nodeObjects = nodes.map((name) => nodeObject.get(name));
-  const problems: string[] = [];
+  const problems: string[] = [...placement.problems];
   const facts: ClusterFacts = { hdfsHostAddresses: {} };
   hdfsHosts.forEach((name) => {
     const node = nodeObject.get(name);
@@ -179,7 +213,7 @@ export async function preflightProblems(plan: StackPlan, cluster: ClusterReader,
         `set labelFieldManager back to "${previous}", or remove the labels first (pulumi destroy, or an empty nodeLabels and pulumi up) and then change it`,
     );
   }
-  return { problems, facts };
+  return { problems, facts, hdfs };
 }
 
 /** The error a stack fails with when the cluster is not as the plan needs it: every problem, no stack trace. */
@@ -195,15 +229,16 @@ export class PreflightError extends pulumi.RunError {
 
 /**
  * Checks the cluster; throws PreflightError listing every problem before anything is registered. Returns the
- * plan with what the cluster told it (the HDFS hosts' addresses).
+ * plan with what the cluster told it (the HDFS hosts, where its labels are managed outside the stack, and their
+ * addresses).
  */
-export async function preflight(plan: StackPlan, cluster: ClusterReader, stack: string): Promise<StackPlan> {
-  const { problems, facts } = await preflightProblems(plan, cluster, stack);
+export async function preflight(plan: StackPlan, config: StackConfig, cluster: ClusterReader, stack: string): Promise<StackPlan> {
+  const { problems, facts, hdfs } = await preflightProblems(plan, config, cluster, stack);
   if (problems.length > 0) {
     throw new PreflightError(problems);
   }
-  if (!plan.hdfs || Object.keys(facts.hdfsHostAddresses).length === 0) {
-    return plan;
+  if (!hdfs || Object.keys(facts.hdfsHostAddresses).length === 0) {
+    return { ...plan, hdfs };
   }
-  return { ...plan, hdfs: { ...plan.hdfs, site: { ...plan.hdfs.site, hostAddresses: facts.hdfsHostAddresses } } };
+  return { ...plan, hdfs: hdfsClusterWithHostAddresses(hdfs, facts.hdfsHostAddresses) };
 }

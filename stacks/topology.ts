@@ -1,33 +1,24 @@
-// Where the HDFS roles run, as the config decides it: the configured nodes a selector picks, in natural order.
-import { hdfsRoleArgs } from "./args";
-import type { StackConfig } from "./configSchema";
+// Where the HDFS roles run: the nodes a role's (resolved) node selector picks, in natural order, from the
+// stack's node labels or, where the labels are managed outside the stack, from the cluster's nodes.
 
-/** The HDFS roles' hosts as the config decides them (label plan order). */
+/** The HDFS roles' hosts, and where they were found (for messages). */
 export interface HdfsTopology {
-  /** NameNode hosts (empty when the NameNode is disabled). */
+  /** NameNode hosts. */
   nameNodeHosts: string[];
   /** 2-5 NameNodes: one HA nameservice (with JournalNodes). */
   ha: boolean;
-  /** The JournalNodes' selector: its own, or the NameNode's. */
-  journalNodeSelector: Record<string, string>;
-  /** Whether `journalNodeSelector` is the NameNode's (hdfsJournalNode.nodeSelector unset). */
-  journalNodeSelectorIsNameNodes: boolean;
   /** JournalNode hosts (HA only). */
   journalNodeHosts: string[];
 }
 
-export function hdfsTopology(c: StackConfig): HdfsTopology {
-  const { nn, jn } = hdfsRoleArgs(c);
-  const nameNodeHosts = c.hdfsNameNode.enabled ? nodesSelectedBy(c.nodeLabels, nn.nodeSelector) : [];
+/** node -> labels: the stack's `nodeLabels`, or the cluster's nodes' labels. */
+export type NodeLabelMap = Record<string, Record<string, string>>;
+
+/** The roles' hosts: the nodes of `nodes` their selectors pick (JournalNodes in HA only). */
+export function hdfsTopology(nodes: NodeLabelMap, selectors: { nameNode: Record<string, string>; journalNode: Record<string, string> }): HdfsTopology {
+  const nameNodeHosts = nodesSelectedBy(nodes, selectors.nameNode);
   const ha = nameNodeHosts.length >= 2;
-  const journalNodeSelector = jn.nodeSelector;
-  return {
-    nameNodeHosts,
-    ha,
-    journalNodeSelector,
-    journalNodeSelectorIsNameNodes: c.hdfsJournalNode.nodeSelector === undefined,
-    journalNodeHosts: ha ? nodesSelectedBy(c.nodeLabels, journalNodeSelector) : [],
-  };
+  return { nameNodeHosts, ha, journalNodeHosts: ha ? nodesSelectedBy(nodes, selectors.journalNode) : [] };
 }
 
 export function formatSelector(selector: Record<string, string>): string {
@@ -36,10 +27,10 @@ export function formatSelector(selector: Record<string, string>): string {
     .join(",");
 }
 
-/** The configured nodes carrying every label of `selector`, sorted. */
-export function nodesSelectedBy(nodeLabels: Record<string, Record<string, string>>, selector: Record<string, string>): string[] {
-  return Object.keys(nodeLabels)
-    .filter((node) => Object.entries(selector).every(([k, v]) => nodeLabels[node][k] === v))
+/** The nodes carrying every label of `selector`, sorted. */
+export function nodesSelectedBy(nodes: NodeLabelMap, selector: Record<string, string>): string[] {
+  return Object.keys(nodes)
+    .filter((node) => Object.entries(selector).every(([k, v]) => nodes[node][k] === v))
     .sort(compareNodeNames);
 }
 

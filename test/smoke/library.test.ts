@@ -25,7 +25,7 @@ const args: NodeExporterArgs = {
   placement: { nodeSelector: { "node-role.example.com/worker": "true" } },
   resources: { limits: { memory: "250Mi" } },
 };
-// @ts-expect-error only the project's own seed test may leave out the host-access declarations
+// @ts-expect-error no test-only switch: the host-access declarations are always rendered
 const internal: NodeExporterArgs = { declareHostAccess: false };
 void internal;
 

@@ -1,8 +1,95 @@
-// The unit tier's Pulumi mocks: the program under mocks (scripts/lib/mocks.ts, which the scripts use too) and the
-// tests' ways of looking at what it registered.
-import type { RegisteredResource } from "../../scripts/lib/mocks";
+// The program (or a component) under Pulumi mocks, in-process, with no engine and no cluster: every registered
+// resource is recorded with its inputs, and the tests' ways of looking at them. The unit tier runs on it, and so
+// do the scripts that need the program's objects without a cluster (render-hdfs-config.ts, bench-render.ts).
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { project } from "../../components/project";
+import type { ClusterReader } from "../../stacks/preflight";
+import { fakeCluster } from "./fakeCluster";
 
-export * from "../../scripts/lib/mocks";
+export interface RegisteredResource {
+  type: string;
+  name: string;
+  inputs: any;
+}
+
+export const projectName = project;
+const repoRoot = path.resolve(__dirname, "..", "..");
+
+/** Resolves an Output's value (undefined while unknown). */
+export function promiseOf<T>(output: pulumi.Output<T> | pulumi.Input<T>): Promise<T> {
+  return new Promise((resolve) => pulumi.output(output).apply((v) => { resolve(v as T); return v; }));
+}
+
+/** Waits until every registration under way has reached the mocks. */
+export async function settled(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  await (require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
+/** Installs fresh mocks (and stack config: `key` -> value, objects as they would be in Pulumi.<stack>.yaml). */
+export function useMocks(config: Record<string, unknown> = {}, stack = "test"): RegisteredResource[] {
+  const registered: RegisteredResource[] = [];
+  pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call(args) {
+        return args.inputs;
+      },
+    },
+    projectName,
+    stack,
+    false,
+  );
+  pulumi.runtime.setAllConfig(rawConfig(config));
+  return registered;
+}
+
+/** Stack config as Pulumi hands it to the program: `<project>:<key>` -> string (objects as JSON). */
+export function rawConfig(config: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [`${projectName}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+export interface ProgramRun {
+  exports?: any;
+  /** What the program threw while it ran, if anything. */
+  error?: unknown;
+  registered: RegisteredResource[];
+}
+
+/**
+ * Runs index.ts afresh under mocks with the given config against `cluster` (default: a cluster with the nodes that
+ * the config labels and nothing else); returns its outputs (or error) and what it registered.
+ */
+export async function runProgram(config: Record<string, unknown>, cluster?: ClusterReader): Promise<ProgramRun> {
+  const registered = useMocks(config, "dev");
+  const entry = require.resolve(path.join(repoRoot, "index.ts"));
+  delete require.cache[entry];
+  const labelled = config.nodeLabels && typeof config.nodeLabels === "object" ? Object.keys(config.nodeLabels) : [];
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const main = require(entry) as (cluster: ClusterReader) => Promise<any>;
+    const exports = await main(cluster ?? fakeCluster(labelled));
+    await settled();
+    return { exports, registered };
+  } catch (error) {
+    await settled();
+    return { error, registered };
+  }
+}
+
+/** The config of a stack file (`Pulumi.<stack>.yaml`), keys without the project prefix. */
+export function stackFileConfig(stack: string): Record<string, unknown> {
+  const file = parse(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
+  return Object.fromEntries(
+    Object.entries(file.config as Record<string, unknown>).map(([k, v]) => [k.replace(`${projectName}:`, ""), v]),
+  );
+}
 
 /** The Kubernetes objects among the registered resources, as `kubectl get -o yaml` would show their spec. */
 export function kubernetesObjects(registered: RegisteredResource[]): any[] {

@@ -2,7 +2,8 @@
 // directories from that site.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { HdfsCluster, HdfsClusterArgs, hdfsClusterObjects } from "../../../components/hdfsCluster";
+import { HdfsCluster, HdfsClusterArgs, hdfsClusterObjects, resolveHdfsClusterArgs } from "../../../components/hdfsCluster";
+import { ComponentArgsError, issueMessage } from "../../../components/defaults";
 import { find, promiseOf, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
 const hosts = ["node-2", "node-5", "node-8"];
@@ -18,6 +19,29 @@ const container = (r: RegisteredResource[], name: string, c: string) => ds(r, na
 const ports = (c: any) => Object.fromEntries(c.ports.map((p: any) => [p.name, [p.containerPort, p.hostPort]]));
 
 describe("HdfsCluster", () => {
+  it("refuses, before registering anything, what contradicts itself: no host, a directory or host port used twice, too few JournalNodes", () => {
+    const refused = (args: HdfsClusterArgs) => {
+      const registered = useMocks();
+      try {
+        new HdfsCluster("hdfs", args);
+      } catch (e) {
+        assert.ok(e instanceof ComponentArgsError, String(e));
+        assert.deepEqual(registered, []);
+        return e.issues.map((i) => `${i.path.join(".")}: ${issueMessage(i)}`);
+      }
+      return assert.fail("expected ComponentArgsError");
+    };
+    assert.deepEqual(refused({}), ["nameNodeHosts: names no host: the NameNode would run nowhere"]);
+    assert.deepEqual(refused({ nameNodeHosts: ["a"], dataNode: { dataDirHostPaths: ["/var/lib/hdfs/name/d"] } }), [
+      "dataNode.dataDirHostPaths.0: /var/lib/hdfs/name/d is (inside) /var/lib/hdfs/name, already used by nameNode.nameDirHostPath; each HDFS directory needs its own host path",
+    ]);
+    assert.deepEqual(refused({ nameNodeHosts: ["a"], site: { dataNodeHttpPort: 8020 } }), [
+      "site.dataNodeHttpPort: host port 8020 is already claimed by the NameNode rpc port (site.nameNodeRpcPort); host ports must be unique per node",
+    ]);
+    assert.match(refused({ nameNodeHosts: ["a", "b"] })[0], /^journalNodeHosts: 2 NameNodes form an HA nameservice, whose shared edits need a quorum of at least 3 JournalNodes, but only 2 hosts run one \(a, b\)$/);
+    assert.match(refused({ nameNodeHosts: ["a"], site: { zookeeperQuorum: ["zk:2181"] } })[0], /^site\.zookeeperQuorum: automatic failover needs an HA nameservice/);
+  });
+
   it("creates the namespace once and every role in it, as its children, with the one site", async () => {
     const { cluster, registered } = await render();
     const namespaces = registered.filter((r) => r.type === "kubernetes:core/v1:Namespace");
@@ -78,9 +102,9 @@ describe("HdfsCluster", () => {
   it("lists the namespace and the PriorityClasses it creates, by role (for the preflight)", async () => {
     const { registered } = await render();
     const created = registered.filter((r) => ["kubernetes:core/v1:Namespace", "kubernetes:scheduling.k8s.io/v1:PriorityClass"].includes(r.type));
-    const listed = Object.values(hdfsClusterObjects({ nameNodeHosts: hosts })).flat();
+    const listed = Object.values(hdfsClusterObjects(resolveHdfsClusterArgs({ nameNodeHosts: hosts }))).flat();
     assert.deepEqual(listed.map((o) => `${o.kind}/${o.name}`).sort(), created.map((r) => `${r.inputs.kind ?? (r.type.endsWith("Namespace") ? "Namespace" : "PriorityClass")}/${r.inputs.metadata.name}`).sort());
-    assert.deepEqual(hdfsClusterObjects({ nameNodeHosts: ["node-2"], dataNode: null, createNamespace: false }).journalNode, []);
+    assert.deepEqual(hdfsClusterObjects(resolveHdfsClusterArgs({ nameNodeHosts: ["node-2"], dataNode: null, createNamespace: false })).journalNode, []);
   });
 
   it("gives every role's pods the NameNode and JournalNode hosts' addresses as hostAliases, and none without addresses", async () => {

@@ -14,7 +14,9 @@ import {
   nodeExporterProbeTiming,
   nodeExporterStartupProbeTiming,
   rbacProxyTlsCipherSuites,
+  resolveNodeExporterArgs,
 } from "../../../components/nodeExporter";
+import { ComponentArgsError, issueMessage } from "../../../components/defaults";
 import { serviceMonitorSchema } from "../../support/crd";
 import { find, promiseOf, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
@@ -74,9 +76,29 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.equal(mount(noPropagation, "root").mountPropagation, undefined);
     assert.equal(mount(noPropagation, "sys").mountPropagation, undefined);
     assert.equal(mount((await render({ hostSysPropagation: null })).ds, "root").mountPropagation, "HostToContainer");
-    const { ds } = await render({ hostRoot: false });
+    const { ds } = await render({ hostRoot: false, collectors: { filesystem: false } });
     assert.equal(volume(ds, "root"), undefined);
     assert.ok(!container(ds).args.some((a: string) => a.startsWith("--path.rootfs")));
+  });
+
+  it("refuses, before registering anything, arguments that contradict each other: the same messages a stack config gets", async () => {
+    const refused = (args: NodeExporterArgs) => {
+      const registered = useMocks();
+      try {
+        new NodeExporterDaemonSet("node-exporter", args);
+      } catch (e) {
+        assert.ok(e instanceof ComponentArgsError, String(e));
+        assert.deepEqual(registered, []);
+        return e.issues.map((i) => `${i.path.join(".")}: ${issueMessage(i)}`);
+      }
+      return assert.fail("expected ComponentArgsError");
+    };
+    // Disk metrics measured inside the container, RBAC bound to no account, a monitor that selects nothing.
+    assert.match(refused({ hostRoot: false })[0], /^hostRoot: without the host's \/ the filesystem collector reads the host's mount table/);
+    assert.match(refused({ rbacProxy: true, serviceAccount: false })[0], /^rbacProxy: kube-rbac-proxy needs the component's ServiceAccount/);
+    assert.match(refused({ serviceMonitor: true, service: false })[0], /^serviceMonitor: a ServiceMonitor finds the pods through the component's Service/);
+    assert.match(refused({ textfileDirectory: "/t", collectors: { textfile: false } })[0], /^textfileDirectory: is mounted for the textfile collector/);
+    assert.equal(refused({ hostRoot: false, rbacProxy: true, serviceAccount: false }).length, 2); // every problem at once
   });
 
   it("mounts a textfile directory read-only for the textfile collector only when one is given", async () => {
@@ -444,10 +466,16 @@ describe("NodeExporterDaemonSet reproduces the seed's manifest", () => {
       probes: false,
       serviceAccount: false,
       service: false,
-      declareHostAccess: false, // the seed declares nothing; the policy pack would reject it
     };
-    const { ds } = await render(seedValues);
+    // The seed's manifest has no root mount and the filesystem collector on (wrong disk metrics): refused as it is,
+    // rendered with that collector off, which adds its flag and the default switches it merges over.
+    assert.throws(() => resolveNodeExporterArgs(seedValues), /hostRoot: without the host's \//);
+    const { ds } = await render({ ...seedValues, collectors: { filesystem: false } });
     const rendered = JSON.parse(JSON.stringify(ds)); // drops undefined, as the wire does
+    assert.deepEqual(rendered.spec.template.spec.containers[0].args.splice(-4), ["btrfs", "filesystem", "hwmon", "wifi"].map((c) => `--no-collector.${c}`));
+    // The component always declares the host access it takes to the policy pack; the seed declares none.
+    assert.deepEqual(rendered.metadata.annotations, { "k8s-daemonsets/host-access": "network,pid,hostPath", "k8s-daemonsets/allow-on-delete": "true" });
+    delete rendered.metadata.annotations;
     assert.deepEqual(rendered, fixture);
   });
 });

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { nodeExporterFilesystemExclusions } from "../../../components/nodeExporter";
-import { configWarnings, parseStackConfig, StackConfigError } from "../../../stacks/config";
+import { parseStackConfig } from "../../../stacks/config";
+import { StackConfigError } from "../../../stacks/configErrors";
+import { checkedPlan } from "../../../stacks/program";
 import { rawConfig as raw, stackFileConfig } from "../../support/mocks";
 
 const valid = { nodeLabels: { "node-2": { host: "high-cpu" } } };
@@ -10,9 +12,13 @@ const hosts = (n: number, labels: Record<string, string> = { host: "high-cpu" })
 /** An HA nameservice on 3 hosts (JournalNodes on the same 3). */
 const ha = { nodeLabels: hosts(3) };
 
+/** Parsed, planned and checked: what a stack's config leads to before the cluster is read. */
+const planOf = (config: Record<string, string>) => checkedPlan(parseStackConfig(config));
+const configWarnings = (config: Record<string, string>) => planOf(config).warnings;
+
 function problems(config: Record<string, unknown>): string[] {
   try {
-    parseStackConfig(raw(config));
+    planOf(raw(config));
   } catch (e) {
     assert.ok(e instanceof StackConfigError, `expected StackConfigError, got ${e}`);
     return e.problems.flatMap((p) => p.split("\n  - "));
@@ -76,9 +82,9 @@ describe("stack config", () => {
     { name: "NetworkPolicy peer with a typo", config: { ...valid, nodeExporter: { networkPolicyFrom: [{ namespaceSelecter: {} }] } }, expect: [/nodeExporter\.networkPolicyFrom\[0\]\.namespaceSelecter: unknown config key/] },
     { name: "nodeLabels not a map", config: { nodeLabels: ["node-2"] }, expect: [/^k8s-daemonsets:nodeLabels: expected record, got a list$/] },
     // node-exporter: collectors, host mounts, affinity, kube-rbac-proxy.
-    { name: "hostRoot off with the filesystem collector on", config: { ...valid, nodeExporter: { hostRoot: false } }, expect: [/^k8s-daemonsets:nodeExporter\.hostRoot: without the host's \/ the filesystem collector .*set nodeExporter\.collectors\.filesystem to false.*hostRootPropagation to None/] },
+    { name: "hostRoot off with the filesystem collector on", config: { ...valid, nodeExporter: { hostRoot: false } }, expect: [/^k8s-daemonsets:nodeExporter\.hostRoot: without the host's \/ the filesystem collector .*switch the filesystem collector off \(collectors\.filesystem: false\).*turn hostRootPropagation off/] },
     { name: "hostRoot off with the filesystem collector switched on explicitly", config: { ...valid, nodeExporter: { hostRoot: false, collectors: { filesystem: true } } }, expect: [/^k8s-daemonsets:nodeExporter\.hostRoot: /] },
-    { name: "a textfile directory with the textfile collector off", config: { ...valid, nodeExporter: { textfileDirectory: "/var/lib/textfile", collectors: { textfile: false } } }, expect: [/^k8s-daemonsets:nodeExporter\.textfileDirectory: is mounted for the textfile collector, which nodeExporter\.collectors\.textfile switches off/] },
+    { name: "a textfile directory with the textfile collector off", config: { ...valid, nodeExporter: { textfileDirectory: "/var/lib/textfile", collectors: { textfile: false } } }, expect: [/^k8s-daemonsets:nodeExporter\.textfileDirectory: is mounted for the textfile collector, which collectors\.textfile switches off/] },
     { name: "a relative textfile directory", config: { ...valid, nodeExporter: { textfileDirectory: "textfile" } }, expect: [/^k8s-daemonsets:nodeExporter\.textfileDirectory: "textfile" must be an absolute path/] },
     { name: "a collector name with a flag in it", config: { ...valid, nodeExporter: { collectors: { "--collector.hwmon": true } } }, expect: [/^k8s-daemonsets:nodeExporter\.collectors\["--collector\.hwmon"\]: .*is not a collector name/] },
     { name: "a collector switched by a string", config: { ...valid, nodeExporter: { collectors: { hwmon: "on" } } }, expect: [/^k8s-daemonsets:nodeExporter\.collectors\.hwmon: expected boolean, got string "on"$/] },
@@ -93,9 +99,9 @@ describe("stack config", () => {
     { name: "the proxy's health port on a NameNode port", config: { ...valid, nodeExporter: { rbacProxy: true, rbacProxyHealthPort: 9870 } }, expect: [/hdfsNameNode\.httpPort: host port 9870 is already claimed by the kube-rbac-proxy health port \(k8s-daemonsets:nodeExporter\.rbacProxyHealthPort\)/] },
     { name: "a bad ServiceMonitor label", config: { ...valid, nodeExporter: { serviceMonitorLabels: { release: "kube prometheus" } } }, expect: [/^k8s-daemonsets:nodeExporter\.serviceMonitorLabels\.release: "kube prometheus" label value must be/] },
     // HDFS: HA membership, quorum, ZooKeeper, JournalNodes, DataNodes.
-    { name: "more than 5 NameNode hosts", config: { nodeLabels: hosts(6) }, expect: [/^k8s-daemonsets:hdfsNameNode\.nodeSelector: host=high-cpu selects 6 nodes in nodeLabels \(node-2, .*node-7\); an HA nameservice has at most 5 NameNodes .*remove the label from 1 of them/] },
-    { name: "2 NameNodes with JournalNodes on the same 2 hosts", config: { nodeLabels: hosts(2) }, expect: [/^k8s-daemonsets:hdfsJournalNode\.nodeSelector: 2 NameNodes form an HA nameservice, whose shared edits need a quorum of at least 3 JournalNodes, but host=high-cpu \(the NameNode's selector, the default\) selects 2 nodes .*label a third host for JournalNodes/] },
-    { name: "a JournalNode selector on too few nodes", config: { nodeLabels: { ...hosts(3), "node-9": { jn: "yes" } }, hdfsJournalNode: { nodeSelector: { jn: "yes" } } }, expect: [/^k8s-daemonsets:hdfsJournalNode\.nodeSelector: .*jn=yes selects 1 node in nodeLabels \(node-9\): label 2 more nodes with jn=yes/] },
+    { name: "more than 5 NameNode hosts", config: { nodeLabels: hosts(6) }, expect: [/^k8s-daemonsets:hdfsNameNode\.nodeSelector: 6 NameNode hosts \(node-2, .*node-7\); an HA nameservice has at most 5 NameNodes .*: host=high-cpu selects them in nodeLabels: remove the label from 1 of them$/] },
+    { name: "2 NameNodes with JournalNodes on the same 2 hosts", config: { nodeLabels: hosts(2) }, expect: [/^k8s-daemonsets:hdfsJournalNode\.nodeSelector: 2 NameNodes form an HA nameservice, whose shared edits need a quorum of at least 3 JournalNodes, but only 2 hosts run one \(node-2, node-3\): host=high-cpu \(the NameNode's selector, the default\) selects 2 nodes in nodeLabels: label a third host for JournalNodes/] },
+    { name: "a JournalNode selector on too few nodes", config: { nodeLabels: { ...hosts(3), "node-9": { jn: "yes" } }, hdfsJournalNode: { nodeSelector: { jn: "yes" } } }, expect: [/^k8s-daemonsets:hdfsJournalNode\.nodeSelector: .*only 1 host runs one \(node-9\): jn=yes selects 1 node in nodeLabels: label 2 more nodes with jn=yes/] },
     { name: "a JournalNode selector matching nothing", config: { ...ha, hdfsJournalNode: { nodeSelector: { jn: "yes" } } }, expect: [/hdfsJournalNode\.nodeSelector: .*selects 0 nodes in nodeLabels: label 3 more nodes/] },
     { name: "empty JournalNode selector", config: { ...ha, hdfsJournalNode: { nodeSelector: {} } }, expect: [/hdfsJournalNode\.nodeSelector: .*at least one label/] },
     { name: "ZooKeeper quorum for a standalone NameNode", config: { ...valid, hdfsNameNode: { zookeeperQuorum: ["zk-1:2181"] } }, expect: [/^k8s-daemonsets:hdfsNameNode\.zookeeperQuorum: automatic failover needs an HA nameservice/] },
@@ -130,7 +136,7 @@ describe("stack config", () => {
 
   it("reports every problem at once, one line each", () => {
     try {
-      parseStackConfig(raw({ nodeLabels: { "node-2": { host: "high-cpu" }, BAD: {} }, nodeExporter: { port: 0, image: "x:latest" }, typo: 1 }));
+      planOf(raw({ nodeLabels: { "node-2": { host: "high-cpu" }, BAD: {} }, nodeExporter: { port: 0, image: "x:latest" }, typo: 1 }));
       assert.fail("expected an error");
     } catch (e) {
       assert.ok(e instanceof StackConfigError);
@@ -143,48 +149,46 @@ describe("stack config", () => {
   });
 
   it("HA needs no JournalNode or DataNode keys: 2-5 NameNode hosts with JournalNodes on 3 of them", () => {
-    assert.doesNotThrow(() => parseStackConfig(raw(ha)));
-    assert.doesNotThrow(() => parseStackConfig(raw({ nodeLabels: hosts(5) })));
-    assert.doesNotThrow(() => parseStackConfig(raw({ nodeLabels: { ...hosts(2), "node-7": { jn: "y" }, "node-2": { host: "high-cpu", jn: "y" }, "node-3": { host: "high-cpu", jn: "y" } }, hdfsJournalNode: { nodeSelector: { jn: "y" } } })));
-    assert.doesNotThrow(() => parseStackConfig(raw({ ...ha, hdfsNameNode: { zookeeperQuorum: ["zk-1.example.com:2181", "10.0.0.7:2181"] } })));
+    assert.doesNotThrow(() => planOf(raw(ha)));
+    assert.doesNotThrow(() => planOf(raw({ nodeLabels: hosts(5) })));
+    assert.doesNotThrow(() => planOf(raw({ nodeLabels: { ...hosts(2), "node-7": { jn: "y" }, "node-2": { host: "high-cpu", jn: "y" }, "node-3": { host: "high-cpu", jn: "y" } }, hdfsJournalNode: { nodeSelector: { jn: "y" } } })));
+    assert.doesNotThrow(() => planOf(raw({ ...ha, hdfsNameNode: { zookeeperQuorum: ["zk-1.example.com:2181", "10.0.0.7:2181"] } })));
   });
 
   it("JournalNode and DataNode ports are only claimed by roles that run", () => {
     // One NameNode: no JournalNodes, so their ports are free; DataNodes disabled: theirs too.
-    assert.doesNotThrow(() => parseStackConfig(raw({ ...valid, hdfsJournalNode: { rpcPort: 9100 } })));
-    assert.doesNotThrow(() => parseStackConfig(raw({ ...valid, hdfsDataNode: { enabled: false, dataPort: 9100 } })));
-    assert.doesNotThrow(() => parseStackConfig(raw({ ...ha, hdfsNameNode: { zkfcPort: 9100 } }))); // no ZooKeeper: no ZKFC
+    assert.doesNotThrow(() => planOf(raw({ ...valid, hdfsJournalNode: { rpcPort: 9100 } })));
+    assert.doesNotThrow(() => planOf(raw({ ...valid, hdfsDataNode: { enabled: false, dataPort: 9100 } })));
+    assert.doesNotThrow(() => planOf(raw({ ...ha, hdfsNameNode: { zkfcPort: 9100 } }))); // no ZooKeeper: no ZKFC
   });
 
   it("warns (does not fail) about an even number of JournalNodes, naming the key", () => {
-    const even = parseStackConfig(raw({ nodeLabels: hosts(4) }));
-    const [w, ...rest] = configWarnings(even);
+    const [w, ...rest] = configWarnings(raw({ nodeLabels: hosts(4) }));
     assert.deepEqual(rest, []);
     assert.match(w, /^k8s-daemonsets:hdfsJournalNode\.nodeSelector: 4 JournalNodes \(node-2, node-3, node-4, node-5\) tolerate no more failures than 3/);
-    assert.deepEqual(configWarnings(parseStackConfig(raw(ha))), []);
-    assert.deepEqual(configWarnings(parseStackConfig(raw({ nodeLabels: hosts(5) }))), []);
-    assert.deepEqual(configWarnings(parseStackConfig(raw(valid))), []);
+    assert.deepEqual(configWarnings(raw(ha)), []);
+    assert.deepEqual(configWarnings(raw({ nodeLabels: hosts(5) })), []);
+    assert.deepEqual(configWarnings(raw(valid)), []);
   });
 
   it("accepts hostRoot off with the filesystem collector off, and the proxy's health port only claimed with the proxy", () => {
-    assert.doesNotThrow(() => parseStackConfig(raw({ ...valid, nodeExporter: { hostRoot: false, collectors: { filesystem: false } } })));
-    assert.doesNotThrow(() => parseStackConfig(raw({ ...valid, nodeExporter: { rbacProxyHealthPort: 9870 } })));
-    assert.doesNotThrow(() => parseStackConfig(raw({ ...valid, nodeExporter: { textfileDirectory: "/var/lib/textfile", collectors: { textfile: true } } })));
+    assert.doesNotThrow(() => planOf(raw({ ...valid, nodeExporter: { hostRoot: false, collectors: { filesystem: false } } })));
+    assert.doesNotThrow(() => planOf(raw({ ...valid, nodeExporter: { rbacProxyHealthPort: 9870 } })));
+    assert.doesNotThrow(() => planOf(raw({ ...valid, nodeExporter: { textfileDirectory: "/var/lib/textfile", collectors: { textfile: true } } })));
   });
 
   it("warns when node-exporter runs another version than the filesystem exclusions were taken from", () => {
-    const other = parseStackConfig(raw({ ...valid, nodeExporter: { image: "quay.io/prometheus/node-exporter:v1.13.0" } }));
-    const [w, ...rest] = configWarnings(other);
+    const [w, ...rest] = configWarnings(raw({ ...valid, nodeExporter: { image: "quay.io/prometheus/node-exporter:v1.13.0" } }));
     assert.deepEqual(rest, []);
     const reviewed = nodeExporterFilesystemExclusions.reviewedFor;
     assert.ok(w.startsWith(`k8s-daemonsets:nodeExporter.image: the filesystem exclusions replace node_exporter's own defaults and were taken from ${reviewed}, not v1.13.0`), w);
-    assert.deepEqual(configWarnings(parseStackConfig(raw({ ...valid, nodeExporter: { image: `quay.io/prometheus/node-exporter:${reviewed}` } }))), []);
-    assert.deepEqual(configWarnings(parseStackConfig(raw({ ...valid, nodeExporter: { image: "quay.io/prometheus/node-exporter:v1.13.0", collectorArgs: [] } }))), []);
+    assert.deepEqual(configWarnings(raw({ ...valid, nodeExporter: { image: `quay.io/prometheus/node-exporter:${reviewed}` } })), []);
+    assert.deepEqual(configWarnings(raw({ ...valid, nodeExporter: { image: "quay.io/prometheus/node-exporter:v1.13.0", collectorArgs: [] } })), []);
   });
 
   it("lets externally managed labels through, and a disabled NameNode needs no labels", () => {
-    assert.doesNotThrow(() => parseStackConfig(raw({ hdfsNameNode: { selectorLabelsManagedExternally: true } })));
-    assert.doesNotThrow(() => parseStackConfig(raw({ hdfsNameNode: { enabled: false } })));
-    assert.doesNotThrow(() => parseStackConfig(raw({ ...valid, nodeExporter: { hostPort: false, port: 8020 } })));
+    assert.doesNotThrow(() => planOf(raw({ hdfsNameNode: { selectorLabelsManagedExternally: true } })));
+    assert.doesNotThrow(() => planOf(raw({ hdfsNameNode: { enabled: false } })));
+    assert.doesNotThrow(() => planOf(raw({ ...valid, nodeExporter: { hostPort: false, port: 8020 } })));
   });
 });

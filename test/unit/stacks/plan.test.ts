@@ -3,10 +3,10 @@ import { describe, it } from "node:test";
 import { parseStackConfig } from "../../../stacks/config";
 import { nodeExporterDefaults } from "../../../components/nodeExporter";
 import { hdfsClusterSite } from "../../../components/hdfsCluster";
-import { planStack } from "../../../stacks/plan";
+import { checkedPlan } from "../../../stacks/program";
 import { rawConfig } from "../../support/mocks";
 
-const plan = (config: Record<string, unknown>) => planStack(parseStackConfig(rawConfig(config)));
+const plan = (config: Record<string, unknown>) => checkedPlan(parseStackConfig(rawConfig(config)));
 
 describe("stack plan", () => {
   it("orders nodes naturally, sorts their labels and leaves out nodes with no labels", () => {
@@ -73,7 +73,7 @@ describe("stack plan", () => {
       nodeLabels: { "node-2": { host: "high-cpu" }, "node-5": { host: "high-cpu" }, "node-8": { host: "high-cpu" } },
       hdfsNameNode: { tolerations, image: "apache/hadoop:3.4.0", namespace: "storage" },
     });
-    assert.deepEqual(hdfsClusterSite(p.hdfs).journalNodeHosts, ["node-2", "node-5", "node-8"]);
+    assert.deepEqual(hdfsClusterSite(p.hdfs!).journalNodeHosts, ["node-2", "node-5", "node-8"]);
     assert.deepEqual(p.hdfs?.journalNode.nodeSelector, { host: "high-cpu" });
     assert.deepEqual(p.hdfs?.journalNode.tolerations, tolerations);
     assert.equal(p.hdfs?.journalNode.image, "apache/hadoop:3.4.0");
@@ -81,7 +81,7 @@ describe("stack plan", () => {
     assert.equal(p.hdfs?.namespace, "storage"); // one namespace, the cluster's, for every role
     assert.deepEqual(p.hdfs?.dataNode?.tolerations, []); // the DataNode's own default: none
     assert.ok(p.hdfs?.ha);
-    assert.ok(hdfsClusterSite(p.hdfs).ha);
+    assert.ok(hdfsClusterSite(p.hdfs!).ha);
   });
 
   it("JournalNodes on their own label; the quorum in the shared edits URI follows it", () => {
@@ -90,15 +90,15 @@ describe("stack plan", () => {
       hdfsJournalNode: { nodeSelector: { jn: "y" }, rpcPort: 18485 },
     });
     assert.deepEqual(p.hdfs?.journalNodeHosts, ["node-3", "node-4", "node-6"]);
-    assert.equal(hdfsClusterSite(p.hdfs).hdfsSite["dfs.namenode.shared.edits.dir"], "qjournal://node-3:18485;node-4:18485;node-6:18485/hdfs-k8s");
+    assert.equal(hdfsClusterSite(p.hdfs!).hdfsSite["dfs.namenode.shared.edits.dir"], "qjournal://node-3:18485;node-4:18485;node-6:18485/hdfs-k8s");
     assert.equal(p.hdfs?.ports.journalNodeRpc, 18485);
   });
 
   it("one NameNode: no JournalNodes; DataNodes unless disabled; their data directories in the site", () => {
     const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, hdfsDataNode: { dataDirHostPaths: ["/d1", "/d2"] } });
     assert.equal(p.hdfs?.ha, false);
-    assert.equal(hdfsClusterSite(p.hdfs).ha, false);
-    assert.equal(hdfsClusterSite(p.hdfs).hdfsSite["dfs.datanode.data.dir"], "file:///hadoop/dfs/data/0,file:///hadoop/dfs/data/1");
+    assert.equal(hdfsClusterSite(p.hdfs!).ha, false);
+    assert.equal(hdfsClusterSite(p.hdfs!).hdfsSite["dfs.datanode.data.dir"], "file:///hadoop/dfs/data/0,file:///hadoop/dfs/data/1");
     assert.equal(plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, hdfsDataNode: { enabled: false } }).hdfs?.dataNode, null);
     const off = plan({ hdfsNameNode: { enabled: false } });
     assert.equal(off.hdfs, undefined);

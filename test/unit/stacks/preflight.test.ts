@@ -5,13 +5,20 @@ import { describe, it } from "node:test";
 import { createdByStackAnnotation } from "../../../components/labels";
 import { labelFieldManagerAnnotation } from "../../../components/nodeLabels";
 import { parseStackConfig } from "../../../stacks/config";
-import { planStack } from "../../../stacks/plan";
-import { PreflightError, plannedClusterObjects, preflightProblems } from "../../../stacks/preflight";
-import { fakeCluster, FakeObject } from "../../../scripts/lib/fakeCluster";
+import { checkedPlan } from "../../../stacks/program";
+import type { ClusterReader } from "../../../stacks/preflight";
+import { PreflightError, plannedClusterObjects, preflight, preflightProblems } from "../../../stacks/preflight";
+import { hdfsClusterSite } from "../../../components/hdfsCluster";
+import { fakeCluster, FakeObject } from "../../support/fakeCluster";
 import { rawConfig, runProgram, stackFileConfig } from "../../support/mocks";
 
 const stack = "k8s-daemonsets/dev";
-const plan = (config: Record<string, unknown>) => planStack(parseStackConfig(rawConfig(config)));
+const plan = (config: Record<string, unknown>) => checkedPlan(parseStackConfig(rawConfig(config)));
+/** The preflight of a config (parsed and planned) against `cluster`. */
+const check = (config: Record<string, unknown>, cluster: ClusterReader) => {
+  const parsed = parseStackConfig(rawConfig(config));
+  return preflightProblems(checkedPlan(parsed), parsed, cluster, stack);
+};
 const dev = stackFileConfig("dev");
 const devNodes = ["node-2", "node-5", "node-8"];
 const ns = (name: string, metadata: FakeObject["metadata"] = {}): FakeObject => ({ apiVersion: "v1", kind: "Namespace", name, metadata });
@@ -27,12 +34,12 @@ const labelledNode = (name: string, key: string, value: string, manager: string,
   },
 });
 const problemsWith = (config: Record<string, unknown>, nodes: string[], objects: FakeObject[] = []) =>
-  preflightProblems(plan(config), fakeCluster(nodes, objects), stack).then((r) => r.problems);
+  check(config, fakeCluster(nodes, objects)).then((r) => r.problems);
 
 describe("preflight", () => {
   it("finds nothing wrong on a cluster with the labelled nodes and none of the stack's objects", async () => {
     const cluster = fakeCluster(devNodes);
-    assert.deepEqual((await preflightProblems(plan(dev), cluster, stack)).problems, []);
+    assert.deepEqual((await check(dev, cluster)).problems, []);
     const read = cluster.reads.map((r) => `${r.kind}/${r.name}`).sort();
     assert.deepEqual(read, [
       "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
@@ -161,9 +168,9 @@ describe("the program's preflight", () => {
   });
 
   it("reads the HDFS hosts' InternalIPs into the plan (hostResolution nodeAddresses, the default); none with dns", async () => {
-    const { facts } = await preflightProblems(plan(dev), fakeCluster(devNodes), stack);
+    const { facts } = await check(dev, fakeCluster(devNodes));
     assert.deepEqual(facts.hdfsHostAddresses, { "node-2": "10.0.0.1", "node-5": "10.0.0.2", "node-8": "10.0.0.3" });
-    const dns = await preflightProblems(plan({ ...dev, hdfsNameNode: { nodeSelector: { host: "high-cpu" }, hostResolution: "dns" } }), fakeCluster(devNodes), stack);
+    const dns = await check({ ...dev, hdfsNameNode: { nodeSelector: { host: "high-cpu" }, hostResolution: "dns" } }, fakeCluster(devNodes));
     assert.deepEqual(dns.facts.hdfsHostAddresses, {});
   });
 
@@ -174,5 +181,58 @@ describe("the program's preflight", () => {
     ]);
     assert.equal(problems.length, 1);
     assert.match(problems[0], /^k8s-daemonsets:hdfsNameNode\.hostResolution: node node-5 \(an HDFS host\) reports no InternalIP address.*set hdfsNameNode\.hostResolution to dns/);
+  });
+
+  describe("with the NameNode's labels managed outside the stack", () => {
+    const labelled = (names: string[], labels: Record<string, string>): FakeObject[] =>
+      names.map((name) => ({ apiVersion: "v1", kind: "Node", name, metadata: { labels } }));
+    const external = (hdfsNameNode: Record<string, unknown> = {}, rest: Record<string, unknown> = {}) =>
+      ({ hdfsNameNode: { selectorLabelsManagedExternally: true, ...hdfsNameNode }, ...rest });
+    const placed = async (config: Record<string, unknown>, nodes: FakeObject[]) => {
+      const parsed = parseStackConfig(rawConfig(config));
+      return preflight(checkedPlan(parsed), parsed, fakeCluster([], nodes), stack);
+    };
+    const refusal = (config: Record<string, unknown>, nodes: FakeObject[]) =>
+      placed(config, nodes).then(() => assert.fail("expected PreflightError"), (e) => {
+        assert.ok(e instanceof PreflightError, String(e));
+        return e.problems;
+      });
+
+    it("places HDFS on the cluster's nodes that carry the selector's labels, in natural order", async () => {
+      const p = await placed(external(), [...labelled(["node-10", "node-2", "node-5"], { host: "high-cpu" }), ...labelled(["node-3"], { host: "low-cpu" })]);
+      assert.deepEqual(p.hdfs?.nameNodeHosts, ["node-2", "node-5", "node-10"]);
+      assert.equal(p.hdfs?.ha, true);
+      assert.deepEqual(hdfsClusterSite(p.hdfs!).journalNodeHosts, ["node-2", "node-5", "node-10"]);
+      const one = await placed(external({ nodeSelector: { pool: "nn" } }), labelled(["node-4"], { pool: "nn" }));
+      assert.equal(hdfsClusterSite(one.hdfs!).coreSite["fs.defaultFS"], "hdfs://node-4:8020");
+    });
+
+    it("refuses a cluster where no node carries them, naming the key, and never renders localhost", async () => {
+      const problems = await refusal(external(), labelled(["node-2"], { host: "low-cpu" }));
+      assert.equal(problems.length, 1);
+      assert.match(problems[0], /^k8s-daemonsets:hdfsNameNode\.nodeSelector: host=high-cpu matches no node in the cluster, so the NameNode would run nowhere; label a node with it \(kubectl label node <node> host=high-cpu\)$/);
+    });
+
+    it("applies the same rules as nodeLabels: at most 5 NameNodes, a JournalNode quorum of 3", async () => {
+      const six = await refusal(external(), labelled(["node-1", "node-2", "node-3", "node-4", "node-5", "node-6"], { host: "high-cpu" }));
+      assert.match(six[0], /^k8s-daemonsets:hdfsNameNode\.nodeSelector: 6 NameNode hosts .*at most 5 NameNodes .*host=high-cpu selects them in the cluster: remove the label from 1 of them$/);
+      const two = await refusal(external(), labelled(["node-1", "node-2"], { host: "high-cpu" }));
+      assert.match(two[0], /^k8s-daemonsets:hdfsJournalNode\.nodeSelector: 2 NameNodes form an HA nameservice.*selects 2 nodes in the cluster: .*kubectl label node/);
+    });
+
+    it("takes explicit hosts over the labelled nodes, and refuses them where they disagree with the labels", async () => {
+      const nodes = labelled(["node-2", "node-5", "node-8"], { host: "high-cpu" });
+      const p = await placed(external({ hosts: ["node-8", "node-2", "node-5"] }), nodes);
+      assert.deepEqual(p.hdfs?.nameNodeHosts, ["node-8", "node-2", "node-5"]); // the config's order: node-8 formats
+      const problems = await refusal(external({ hosts: ["node-2", "node-5", "node-9"] }), nodes);
+      assert.deepEqual(problems.map((m) => m.split(":").slice(0, 2).join(":")), ["k8s-daemonsets:hdfsNameNode.hosts[2]", "k8s-daemonsets:hdfsNameNode.hosts"]);
+      assert.match(problems[0], /node node-9 does not carry host=high-cpu in the cluster/);
+      assert.match(problems[1], /node node-8 carries host=high-cpu, so the NameNode's DaemonSet runs a NameNode there that the HDFS configuration does not name/);
+    });
+
+    it("refuses explicit hosts without the flag: the hosts are then the nodes nodeLabels labels", () => {
+      assert.throws(() => checkedPlan(parseStackConfig(rawConfig({ ...dev, hdfsNameNode: { hosts: ["node-2"] } }))),
+        /k8s-daemonsets:hdfsNameNode\.hosts: is for labels managed outside this program/);
+    });
   });
 });

@@ -1,4 +1,4 @@
-// A cluster for the program under mocks (the unit tier, scripts/lib/mocks.ts): the objects a test puts in it, read the way stacks/cluster.ts reads a real one.
+// A cluster for the program under mocks (the unit tier, test/support/mocks.ts): the objects a test puts in it, read the way stacks/cluster.ts reads a real one.
 import type { ClusterObjectRef } from "../../components/labels";
 import type { ClusterObject, ClusterReader } from "../../stacks/preflight";
 
@@ -28,6 +28,11 @@ export function fakeCluster(nodes: string[], objects: FakeObject[] = []): FakeCl
       reads.push(ref);
       const hit = all.find((o) => o.apiVersion === ref.apiVersion && o.kind === ref.kind && o.name === ref.name);
       return hit ? { metadata: { name: hit.name, ...hit.metadata }, ...(hit.status ? { status: hit.status } : {}) } : undefined;
+    },
+    async listNodes(selector) {
+      return all
+        .filter((o) => o.kind === "Node" && Object.entries(selector).every(([k, v]) => o.metadata?.labels?.[k] === v))
+        .map((o) => ({ metadata: { name: o.name, ...o.metadata }, ...(o.status ? { status: o.status } : {}) }));
     },
   };
 }

@@ -1,0 +1,58 @@
+// The stack in one pass: parse -> plan (each component resolved once) -> checks -> preflight -> construct. The
+// resolutions are counted on the channel every resolver publishes to, over one run of the program.
+import assert from "node:assert/strict";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { describe, it } from "node:test";
+import { resolutionChannel } from "../../../components/defaults";
+import { fakeCluster } from "../../support/fakeCluster";
+import { promiseOf, runProgram, stackFileConfig } from "../../support/mocks";
+
+/** component -> how many times its arguments were resolved while `run` ran. */
+async function resolutions(run: () => Promise<unknown>): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const count = (message: unknown) => {
+    const { component } = message as { component: string };
+    counts[component] = (counts[component] ?? 0) + 1;
+  };
+  subscribe(resolutionChannel.name, count);
+  try {
+    await run();
+  } finally {
+    unsubscribe(resolutionChannel.name, count);
+  }
+  return counts;
+}
+
+const once = { NodeExporterDaemonSet: 1, HdfsCluster: 1, HdfsNameNodeDaemonSet: 1, HdfsJournalNodeDaemonSet: 1, HdfsDataNodeDaemonSet: 1 };
+
+describe("one pass through the stack", () => {
+  it("resolves each component's arguments once in a run of the dev stack", async () => {
+    const counts = await resolutions(async () => assert.equal((await runProgram(stackFileConfig("dev"))).error, undefined));
+    assert.deepEqual(counts, once);
+  });
+
+  it("once with ZooKeeper and every optional object, and once where HDFS is placed at preflight", async () => {
+    const zk = { ...stackFileConfig("dev"), hdfsNameNode: { nodeSelector: { host: "high-cpu" }, zookeeperQuorum: ["zk:2181"] }, nodeExporter: { rbacProxy: true, serviceMonitor: true } };
+    assert.deepEqual(await resolutions(async () => assert.equal((await runProgram(zk)).error, undefined)), once);
+    const external = { hdfsNameNode: { selectorLabelsManagedExternally: true } };
+    const nodes = ["node-2", "node-5", "node-8"].map((name) => ({ apiVersion: "v1", kind: "Node", name, metadata: { labels: { host: "high-cpu" } } }));
+    let exports: any;
+    assert.deepEqual(await resolutions(async () => {
+      const run = await runProgram(external, fakeCluster([], nodes));
+      assert.equal(run.error, undefined, String(run.error));
+      exports = run.exports;
+    }), once);
+    assert.deepEqual((await promiseOf(exports.hdfsConfig as any) as any).nameNodes.map((n: any) => n.host), ["node-2", "node-5", "node-8"]);
+  });
+
+  it("counts what it should: a component constructed from raw arguments resolves them itself", async () => {
+    const { NodeExporterDaemonSet, resolveNodeExporterArgs } = await import("../../../components/nodeExporter");
+    const { useMocks } = await import("../../support/mocks");
+    useMocks();
+    const counts = await resolutions(async () => {
+      new NodeExporterDaemonSet("raw", {});
+      new NodeExporterDaemonSet("resolved", resolveNodeExporterArgs({}));
+    });
+    assert.deepEqual(counts, { NodeExporterDaemonSet: 2 });
+  });
+});
