@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { ComponentArgsError, issueMessage } from "../../components/defaults";
 import { project } from "../../components/project";
 import type { ClusterReader } from "../../stacks/preflight";
 import { fakeCluster } from "./fakeCluster";
@@ -102,4 +103,20 @@ export function find(registered: RegisteredResource[], type: string, name?: stri
     throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${hits.length}`);
   }
   return hits[0];
+}
+
+/**
+ * What a component refused (ComponentArgsError), as `<argument>: <message>` lines, after asserting it registered
+ * nothing; fails the test when `construct` does not throw.
+ */
+export function refusedArgs(construct: () => unknown): string[] {
+  const registered = useMocks();
+  try {
+    construct();
+  } catch (e) {
+    if (!(e instanceof ComponentArgsError)) throw e;
+    if (registered.length > 0) throw new Error(`registered ${registered.length} resources before refusing`);
+    return e.issues.map((i) => `${i.path.join(".")}: ${issueMessage(i)}`);
+  }
+  throw new Error("expected ComponentArgsError");
 }

@@ -3,8 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HdfsCluster, HdfsClusterArgs, hdfsClusterObjects, resolveHdfsClusterArgs } from "../../../components/hdfsCluster";
-import { ComponentArgsError, issueMessage } from "../../../components/defaults";
-import { find, promiseOf, RegisteredResource, settled, useMocks } from "../../support/mocks";
+import { find, promiseOf, refusedArgs, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
 const hosts = ["node-2", "node-5", "node-8"];
 
@@ -20,17 +19,7 @@ const ports = (c: any) => Object.fromEntries(c.ports.map((p: any) => [p.name, [p
 
 describe("HdfsCluster", () => {
   it("refuses, before registering anything, what contradicts itself: no host, a directory or host port used twice, too few JournalNodes", () => {
-    const refused = (args: HdfsClusterArgs) => {
-      const registered = useMocks();
-      try {
-        new HdfsCluster("hdfs", args);
-      } catch (e) {
-        assert.ok(e instanceof ComponentArgsError, String(e));
-        assert.deepEqual(registered, []);
-        return e.issues.map((i) => `${i.path.join(".")}: ${issueMessage(i)}`);
-      }
-      return assert.fail("expected ComponentArgsError");
-    };
+    const refused = (args: HdfsClusterArgs) => refusedArgs(() => new HdfsCluster("hdfs", args));
     assert.deepEqual(refused({}), ["nameNodeHosts: names no host: the NameNode would run nowhere"]);
     assert.deepEqual(refused({ nameNodeHosts: ["a"], dataNode: { dataDirHostPaths: ["/var/lib/hdfs/name/d"] } }), [
       "dataNode.dataDirHostPaths.0: /var/lib/hdfs/name/d is (inside) /var/lib/hdfs/name, already used by nameNode.nameDirHostPath; each HDFS directory needs its own host path",

@@ -16,9 +16,8 @@ import {
   rbacProxyTlsCipherSuites,
   resolveNodeExporterArgs,
 } from "../../../components/nodeExporter";
-import { ComponentArgsError, issueMessage } from "../../../components/defaults";
 import { serviceMonitorSchema } from "../../support/crd";
-import { find, promiseOf, RegisteredResource, settled, useMocks } from "../../support/mocks";
+import { find, promiseOf, refusedArgs, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
 async function render(args: NodeExporterArgs = {}): Promise<{ component: NodeExporterDaemonSet; registered: RegisteredResource[]; ds: any }> {
   const registered = useMocks();
@@ -82,17 +81,7 @@ describe("NodeExporterDaemonSet defaults", () => {
   });
 
   it("refuses, before registering anything, arguments that contradict each other: the same messages a stack config gets", async () => {
-    const refused = (args: NodeExporterArgs) => {
-      const registered = useMocks();
-      try {
-        new NodeExporterDaemonSet("node-exporter", args);
-      } catch (e) {
-        assert.ok(e instanceof ComponentArgsError, String(e));
-        assert.deepEqual(registered, []);
-        return e.issues.map((i) => `${i.path.join(".")}: ${issueMessage(i)}`);
-      }
-      return assert.fail("expected ComponentArgsError");
-    };
+    const refused = (args: NodeExporterArgs) => refusedArgs(() => new NodeExporterDaemonSet("node-exporter", args));
     // Disk metrics measured inside the container, RBAC bound to no account, a monitor that selects nothing.
     assert.match(refused({ hostRoot: false })[0], /^hostRoot: without the host's \/ the filesystem collector reads the host's mount table/);
     assert.match(refused({ rbacProxy: true, serviceAccount: false })[0], /^rbacProxy: kube-rbac-proxy needs the component's ServiceAccount/);
