@@ -124,7 +124,8 @@ async function placeOnClusterNodes(plan: StackPlan, config: StackConfig, cluster
   }
   const selectors = hdfsSelectors(plan.hdfs);
   const nodes: NodeLabelMap = {};
-  const lists = await Promise.all([selectors.nameNode, selectors.journalNode].map((selector) => cluster.listNodes(selector)));
+  const distinct = [...new Map([selectors.nameNode, selectors.journalNode].map((s) => [JSON.stringify(s), s])).values()];
+  const lists = await Promise.all(distinct.map((selector) => cluster.listNodes(selector)));
   for (const node of lists.flat()) {
     if (node.metadata.name) nodes[node.metadata.name] = node.metadata.labels ?? {};
   }

@@ -26,5 +26,13 @@ export function checkedPlan(config: StackConfig): StackPlan {
 export async function stackPlan(raw: Record<string, string>, cluster: ClusterReader, stack: string): Promise<StackPlan> {
   const config = parseStackConfig(raw);
   const plan = await preflight(checkedPlan(config), config, cluster, stack);
+  if (plan.hdfsHostSource === "nodeLabels") {
+    return plan;
+  }
+  // HDFS was placed at preflight: what depends on its hosts (the JournalNodes' ports, the warnings) is known now.
+  const problems = stackChecks(config, plan);
+  if (problems.length > 0) {
+    throw new StackConfigError(problems.map(issueLine));
+  }
   return { ...plan, warnings: stackWarnings(config, plan) };
 }

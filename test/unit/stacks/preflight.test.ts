@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { createdByStackAnnotation } from "../../../components/labels";
 import { labelFieldManagerAnnotation } from "../../../components/nodeLabels";
 import { parseStackConfig } from "../../../stacks/config";
-import { checkedPlan } from "../../../stacks/program";
+import { checkedPlan, stackPlan } from "../../../stacks/program";
 import type { ClusterReader } from "../../../stacks/preflight";
 import { PreflightError, plannedClusterObjects, preflight, preflightProblems } from "../../../stacks/preflight";
 import { hdfsClusterSite } from "../../../components/hdfsCluster";
@@ -228,6 +228,16 @@ describe("the program's preflight", () => {
       assert.deepEqual(problems.map((m) => m.split(":").slice(0, 2).join(":")), ["k8s-daemonsets:hdfsNameNode.hosts[2]", "k8s-daemonsets:hdfsNameNode.hosts"]);
       assert.match(problems[0], /node node-9 does not carry host=high-cpu in the cluster/);
       assert.match(problems[1], /node node-8 carries host=high-cpu, so the NameNode's DaemonSet runs a NameNode there that the HDFS configuration does not name/);
+    });
+
+    it("checks what depends on the hosts once they are placed: a JournalNode port on node-exporter's, an even quorum", async () => {
+      const nodes = labelled(["node-2", "node-5", "node-8", "node-9"], { host: "high-cpu" });
+      const parsed = parseStackConfig(rawConfig(external({}, { hdfsJournalNode: { rpcPort: 9100 } })));
+      await assert.rejects(stackPlan(rawConfig(external({}, { hdfsJournalNode: { rpcPort: 9100 } })), fakeCluster([], nodes), stack),
+        /k8s-daemonsets:hdfsJournalNode\.rpcPort: host port 9100 is already claimed by the node-exporter metrics port/);
+      assert.deepEqual(checkedPlan(parsed).warnings, []); // before preflight: no hosts, no JournalNodes
+      const placedPlan = await stackPlan(rawConfig(external()), fakeCluster([], nodes), stack);
+      assert.match(placedPlan.warnings.join("\n"), /^k8s-daemonsets:hdfsJournalNode\.nodeSelector: 4 JournalNodes \(node-2, node-5, node-8, node-9\)/);
     });
 
     it("refuses explicit hosts without the flag: the hosts are then the nodes nodeLabels labels", () => {
