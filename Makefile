@@ -71,3 +71,7 @@ bench: deps tools ## benchmarks against kubectl at 10/100/1000 nodes (BENCH_SIZE
 .PHONY: hdfs-config
 hdfs-config: deps ## write a stack's core-site.xml/hdfs-site.xml to .state/hdfs-config/ (program under Pulumi mocks; STACK=dev)
 	node --import tsx scripts/render-hdfs-config.ts $(or $(STACK),dev)
+
+.PHONY: docs
+docs: deps ## regenerate the settings tables of docs/configuration.md from the components' declarations
+	node --import tsx scripts/config-reference.ts

@@ -3,144 +3,25 @@
 // prometheus-community chart where the original manifest was wrong (see README, "Defaults and why").
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import {
   HostContainer,
   HostMount,
   HostWorkloadArgs,
   Placement,
-  UpdateStrategy,
   hostAgentNamespace,
   dependsOnWith,
   hostDaemonSet,
   nonRootPodSecurityContext,
   restrictedContainerSecurityContext,
-  tolerateEverything,
 } from "./hostDaemonSet";
-import { ArgsIssue, Branded, ComponentArgsError, brandResolved, isResolved, resolveOver } from "./defaults";
+import { ArgsIssue, Branded, ComponentArgsError, brandResolved, isResolved } from "./defaults";
+import { affinity, hostPath, image, labels, port, pullPolicy, resourceName, resources, toleration, updateStrategy } from "./kubernetesSyntax";
+import { SettingsArgs, passThrough, resolveSettings, setting, settingsDefaults } from "./settings";
 import { ClusterObjectRef, createdByStackAnnotations, imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 import { componentTypes } from "./project";
 
 import Input = k8s.types.input.core.v1;
-
-export interface NodeExporterArgs extends HostWorkloadArgs {
-  /** Object name of the DaemonSet, ServiceAccount and Service. Default: `node-exporter`. */
-  name?: string;
-  /** Namespace. Default: `monitoring`. */
-  namespace?: string;
-  /** Create the namespace (with Pod Security labels). Default: true. */
-  createNamespace?: boolean;
-  /** Image, pinned by tag or digest. Default: `quay.io/prometheus/node-exporter:v1.12.1`. */
-  image?: string;
-  /** Default: `IfNotPresent`. */
-  imagePullPolicy?: pulumi.Input<string>;
-  /** Name of the container. Default: `node-exporter`. */
-  containerName?: string;
-  /** Labels selecting the pods; immutable. Default: app.kubernetes.io/name and /instance. */
-  selectorLabels?: Record<string, string>;
-  /** Labels of the DaemonSet, ServiceAccount and Service. Default: app.kubernetes.io/component, /part-of, /managed-by. */
-  labels?: Record<string, string>;
-  /** Labels of the pod template only. Default: the object labels plus app.kubernetes.io/version (the image tag). */
-  podLabels?: Record<string, string>;
-  /** Annotations of the pod template. Default: `kubectl.kubernetes.io/default-container: <containerName>`. */
-  podAnnotations?: Record<string, string>;
-  /** Metrics port, also claimed as host port. Default: 9100. */
-  port?: number;
-  /** Name of the metrics port. Default: `metrics`. */
-  portName?: string;
-  /** Publish the port as a hostPort so the scheduler sees conflicts. Default: true. */
-  hostPort?: boolean;
-  /**
-   * Host part of `--web.listen-address`; `$(HOST_IP)` is the node's IP (bound from the pod's status).
-   * null leaves the flag out (node-exporter then listens on every interface). Default: `[$(HOST_IP)]`.
-   */
-  listenHost?: string | null;
-  /** Mount the host's / at /host/root and pass --path.rootfs (disk metrics of the host). Default: true. */
-  hostRoot?: boolean;
-  /** mountPropagation of the / mount; null for None (hosts whose / is not a shared mount). Default: `HostToContainer`. */
-  hostRootPropagation?: string | null;
-  /** mountPropagation of the /sys mount; null for None (hosts whose /sys is not a shared mount). Default: `HostToContainer`. */
-  hostSysPropagation?: string | null;
-  /**
-   * Collector flags: the filesystem exclusions (`nodeExporterFilesystemExclusions`) and veth exclusions.
-   * Default: see `nodeExporterDefaults`.
-   */
-  collectorArgs?: string[];
-  /**
-   * Collectors switched on (`--collector.<name>`) or off (`--no-collector.<name>`); the rest keep the binary's
-   * default. Merged over the default map (names given switch only those); null switches none. Default: btrfs,
-   * hwmon and wifi off (as kube-prometheus).
-   */
-  collectors?: Record<string, boolean> | null;
-  /**
-   * A host directory mounted read-only at /host/textfile (hostPath `DirectoryOrCreate`) for the textfile
-   * collector (`--collector.textfile.directory`). Default: unset (no directory, the collector reads nothing).
-   */
-  textfileDirectory?: string;
-  /**
-   * Add CAP_SYS_TIME to the container (declared to the policy pack), for the timex collector on runtimes whose
-   * default seccomp profile allows adjtimex(2) only to containers with that capability. Default: false.
-   */
-  sysTimeCapability?: boolean;
-  /** Further arguments, appended. Default: none. */
-  extraArgs?: string[];
-  /** Default: RollingUpdate with maxUnavailable 10%. */
-  updateStrategy?: UpdateStrategy;
-  /** Default: `system-node-critical` (preempts ordinary pods, last to be evicted). */
-  priorityClassName?: string | null;
-  /**
-   * With a `system-node-critical` or `system-cluster-critical` priorityClassName: a ResourceQuota in the
-   * namespace scoped to that class, which GKE (and any cluster limiting critical priority classes to kube-system)
-   * requires before it admits such pods outside kube-system. Default: true.
-   */
-  criticalPodsQuota?: boolean;
-  /**
-   * Merged over the default (`{limits: {memory: "250Mi"}}` keeps the default requests). Default: requests cpu
-   * 100m / memory 180Mi, limit memory 180Mi (50Mi is a known OOM cause).
-   */
-  resources?: Input.ResourceRequirements;
-  /**
-   * Merged field by field over the default (see components/defaults.ts): a nodeSelector or tolerations given
-   * replace the default ones; affinity merges (a required node affinity's terms replace the default terms, the
-   * rest is added), null for none. Default: kubernetes.io/os=linux, every taint tolerated, and a required node
-   * affinity that keeps the pods off EKS Fargate and virtual-kubelet nodes (`nodeExporterDefaultAffinity`).
-   */
-  placement?: Placement;
-  /** null leaves it unset. Default: ClusterFirstWithHostNet. */
-  dnsPolicy?: string | null;
-  /** Run as nobody (65534), read-only root filesystem, no privilege escalation, no capabilities. Default: true. */
-  hardened?: boolean;
-  /**
-   * Startup, liveness and readiness probes: `GET /` on the metrics port; with rbacProxy, node-exporter on 127.0.0.1
-   * and the proxy's `/healthz` over HTTPS on `rbacProxyHealthPort` (see `nodeExporterStartupProbeTiming`). Default: true.
-   */
-  probes?: boolean;
-  /** Create a ServiceAccount (API token not mounted). Default: true. */
-  serviceAccount?: boolean;
-  /** A headless Service on the metrics port, for scraping. Default: true. */
-  service?: boolean;
-  /** A prometheus-operator ServiceMonitor (needs its CRD). Default: false. */
-  serviceMonitor?: boolean;
-  /** Scrape interval of the ServiceMonitor. Default: `30s`. */
-  scrapeInterval?: pulumi.Input<string>;
-  /** Labels added to the ServiceMonitor, e.g. the `release` a Prometheus selects monitors by. Default: none. */
-  serviceMonitorLabels?: Record<string, pulumi.Input<string>>;
-  /**
-   * Put the metrics behind kube-rbac-proxy: node-exporter listens on 127.0.0.1 only, the proxy serves the
-   * metrics port with TLS and lets through only callers whose token may `get` the non-resource URL `/metrics`
-   * (it asks the API server with TokenReviews and SubjectAccessReviews, which a ClusterRole and binding
-   * created here allow it to). Default: false.
-   */
-  rbacProxy?: boolean;
-  /** kube-rbac-proxy image. Default: `quay.io/brancz/kube-rbac-proxy:v0.22.1`. */
-  rbacProxyImage?: pulumi.Input<string>;
-  /** With rbacProxy: the port of the proxy's own `/healthz` (HTTPS, on the node's IP). Default: 8888. */
-  rbacProxyHealthPort?: number;
-  /**
-   * Create a NetworkPolicy that admits ingress to the metrics port only from these peers (e.g. the Prometheus
-   * namespace). It does not protect the host port: see README. Default: unset (no NetworkPolicy).
-   */
-  networkPolicyFrom?: pulumi.Input<k8s.types.input.networking.v1.NetworkPolicyPeer>[];
-}
 
 /** Regex alternatives: node_exporter's own default, then what this project adds. */
 export interface ExclusionList {
@@ -199,7 +80,7 @@ export function filesystemExclusionArgs(e = nodeExporterFilesystemExclusions): s
  * (`eks.amazonaws.com/compute-type=fargate`) and virtual-kubelet nodes (`type=virtual-kubelet`, e.g. Azure
  * virtual nodes). Every taint is tolerated, so without it pods land there, stay Pending, and the rollout never ends.
  */
-export const nodeExporterDefaultAffinity: Input.Affinity = {
+export const nodeExporterDefaultAffinity: z.output<typeof affinity> = {
   nodeAffinity: {
     requiredDuringSchedulingIgnoredDuringExecution: {
       nodeSelectorTerms: [{
@@ -211,6 +92,119 @@ export const nodeExporterDefaultAffinity: Input.Affinity = {
     },
   },
 };
+
+const collectorName = z.string().regex(/^[a-z][a-z0-9_]*$/, "is not a collector name (lowercase letters, digits and '_', e.g. hwmon)").describe("collector name");
+const propagation = z.enum(["HostToContainer", "None"]);
+const networkPolicyPeer = z.strictObject({
+  namespaceSelector: z.strictObject({ matchLabels: labels }).optional(),
+  podSelector: z.strictObject({ matchLabels: labels }).optional(),
+  ipBlock: z.strictObject({ cidr: z.string(), except: z.array(z.string()).optional() }).optional(),
+}).describe("NetworkPolicy peer (namespaceSelector / podSelector with matchLabels, ipBlock)");
+
+/**
+ * Every setting of the component, each declared once (components/settings.ts): its type, its default and, in
+ * its comment, what it is. The arguments, the defaults, the stack config's `nodeExporter` keys and the
+ * configuration reference (docs/configuration.md) all come from here.
+ */
+export const nodeExporterSettings = {
+  /** Object name of the DaemonSet, ServiceAccount and Service. */
+  name: setting(resourceName, { default: "node-exporter" }),
+  /** Namespace of every object. */
+  namespace: setting(resourceName, { default: "monitoring" }),
+  /** Create the namespace (with Pod Security labels); false deploys into an existing one, which the stack then neither changes nor deletes. */
+  createNamespace: setting(z.boolean(), { default: true }),
+  /** The node_exporter image, pinned by tag or digest. */
+  image: setting(image, { default: "quay.io/prometheus/node-exporter:v1.12.1" }),
+  /** Pull policy of every container. */
+  imagePullPolicy: passThrough(setting(pullPolicy, { default: "IfNotPresent" })),
+  /** Name of the container. */
+  containerName: setting(z.string().min(1), { default: "node-exporter", programOnly: true }),
+  /** Labels selecting the pods; immutable once created. */
+  selectorLabels: setting(labels, { programOnly: true, defaultDoc: "app.kubernetes.io/name and /instance" }),
+  /** Labels of the DaemonSet, ServiceAccount and Service. */
+  labels: setting(labels, { programOnly: true, defaultDoc: "app.kubernetes.io/component, /part-of, /managed-by" }),
+  /** Labels of the pod template only. */
+  podLabels: setting(labels, { programOnly: true, defaultDoc: "the object labels and app.kubernetes.io/version (the image tag)" }),
+  /** Annotations of the pod template. */
+  podAnnotations: setting(z.record(z.string(), z.string()), { programOnly: true, defaultDoc: "kubectl.kubernetes.io/default-container: the container" }),
+  /** Metrics port, also claimed as host port. */
+  port: setting(port, { default: 9100 }),
+  /** Name of the metrics port. */
+  portName: setting(z.string().min(1).max(15), { default: "metrics", programOnly: true }),
+  /** Publish the port as a hostPort, so that the scheduler sees conflicts. */
+  hostPort: setting(z.boolean(), { default: true }),
+  /** Host part of --web.listen-address ($(HOST_IP) is the node's IP); null leaves the flag out (every interface). */
+  listenHost: setting(z.string().nullable(), { default: "[$(HOST_IP)]" }),
+  /** Mount the host's / at /host/root and pass --path.rootfs (the host's disk metrics). */
+  hostRoot: setting(z.boolean(), { default: true }),
+  /** mountPropagation of the / mount; None for hosts whose / is not a shared mount. */
+  hostRootPropagation: setting(propagation, { default: "HostToContainer" }),
+  /** mountPropagation of the /sys mount; None for hosts whose /sys is not a shared mount. */
+  hostSysPropagation: setting(propagation, { default: "HostToContainer" }),
+  /** Collector flags, which replace the default list: the filesystem exclusions (nodeExporterFilesystemExclusions) and veth exclusions. */
+  collectorArgs: setting(z.array(z.string()), {
+    default: [
+      ...filesystemExclusionArgs(),
+      "--collector.netclass.ignored-devices=^(veth.*|[a-f0-9]{15})$",
+      "--collector.netdev.device-exclude=^(veth.*|[a-f0-9]{15})$",
+    ],
+    defaultDoc: "the filesystem exclusions of nodeExporterFilesystemExclusions and veth exclusions",
+  }),
+  /** Collectors switched on (--collector.<name>) or off (--no-collector.<name>), merged over the default map; null switches none. */
+  collectors: setting(z.record(collectorName, z.boolean()).nullable(), { default: { btrfs: false, hwmon: false, wifi: false } }),
+  /** A host directory mounted read-only at /host/textfile (hostPath DirectoryOrCreate) for the textfile collector. */
+  textfileDirectory: setting(hostPath),
+  /** Add CAP_SYS_TIME (declared to the policy pack), for the timex collector where the runtime's seccomp profile needs it. */
+  sysTimeCapability: setting(z.boolean(), { default: false }),
+  /** Further arguments, appended. */
+  extraArgs: setting(z.array(z.string()), { default: [] }),
+  /** How a new pod template rolls out. */
+  updateStrategy: setting(updateStrategy, { default: { type: "RollingUpdate", maxUnavailable: "10%" } }),
+  /** The pods' PriorityClass; null for none (system-node-critical preempts ordinary pods and is evicted last). */
+  priorityClassName: setting(z.string().nullable(), { default: "system-node-critical" }),
+  /** With a system-* priorityClassName: a ResourceQuota in the namespace scoped to it, which GKE requires before it admits such pods outside kube-system. */
+  criticalPodsQuota: setting(z.boolean(), { default: true }),
+  /** Resources of the node-exporter container, merged over the default (limits alone keep the default requests; 50Mi is a known OOM cause). */
+  resources: setting(resources, { default: { requests: { cpu: "100m", memory: "180Mi" }, limits: { memory: "180Mi" } } }),
+  /** Only nodes with all of these labels run the pods; replaces the default selector. */
+  nodeSelector: setting(labels, { default: { "kubernetes.io/os": "linux" }, merge: "replace" }),
+  /** Taints the pods tolerate; replaces the default (every taint). */
+  tolerations: setting(z.array(toleration), { default: [{ operator: "Exists" }] }),
+  /** Affinity, merged over the default (a required node affinity's terms replace the default terms); null for none. The default keeps the pods off EKS Fargate and virtual-kubelet nodes. */
+  affinity: setting(affinity.nullable(), { default: nodeExporterDefaultAffinity, defaultDoc: "nodeExporterDefaultAffinity: not on EKS Fargate or virtual-kubelet nodes" }),
+  /** DNS policy of the pods; null leaves it unset. */
+  dnsPolicy: setting(z.string().nullable(), { default: "ClusterFirstWithHostNet", programOnly: true }),
+  /** Run as nobody (65534), read-only root filesystem, no privilege escalation, no capabilities. */
+  hardened: setting(z.boolean(), { default: true }),
+  /** Startup, liveness and readiness probes on the metrics endpoint (with rbacProxy, the proxy's /healthz too). */
+  probes: setting(z.boolean(), { default: true }),
+  /** Create a ServiceAccount (its API token is mounted only for kube-rbac-proxy). */
+  serviceAccount: setting(z.boolean(), { default: true }),
+  /** A headless Service on the metrics port, for scraping. */
+  service: setting(z.boolean(), { default: true }),
+  /** A prometheus-operator ServiceMonitor (needs its CRD and the Service). */
+  serviceMonitor: setting(z.boolean(), { default: false }),
+  /** Scrape interval of the ServiceMonitor. */
+  scrapeInterval: passThrough(setting(z.string().regex(/^\d+(ms|s|m|h)$/, "must be a duration like 30s"), { default: "30s" })),
+  /** Labels added to the ServiceMonitor, e.g. the release a Prometheus selects monitors by. */
+  serviceMonitorLabels: setting(labels, { default: {} }),
+  /** Put the metrics behind kube-rbac-proxy: TLS, and only callers whose token may get /metrics (TokenReviews and SubjectAccessReviews, allowed by a ClusterRole created here). */
+  rbacProxy: setting(z.boolean(), { default: false }),
+  /** The kube-rbac-proxy image. */
+  rbacProxyImage: passThrough(setting(image, { default: "quay.io/brancz/kube-rbac-proxy:v0.22.1" })),
+  /** With rbacProxy: the port of the proxy's own /healthz (HTTPS, on the node's IP). */
+  rbacProxyHealthPort: setting(port, { default: 8888 }),
+  /** A NetworkPolicy admitting ingress to the metrics port only from these peers (it does not protect the host port). */
+  networkPolicyFrom: setting(z.array(networkPolicyPeer)),
+  /** How long `pulumi up` waits for the rollout before failing (a stack sets it for every DaemonSet at once). */
+  rolloutTimeoutSeconds: setting(z.number().int().min(1), { programOnly: true, defaultDoc: "the provider's 600 s" }),
+};
+
+/** The component's arguments: `nodeExporterSettings`, each optional, and what every host DaemonSet takes. */
+export interface NodeExporterArgs extends SettingsArgs<typeof nodeExporterSettings>, HostWorkloadArgs {}
+
+/** Every default of the component, from `nodeExporterSettings`. */
+export const nodeExporterDefaults = settingsDefaults(nodeExporterSettings);
 
 /** kube-rbac-proxy's TLS 1.2 cipher suites, as kube-prometheus restricts them (AEAD with ECDHE only). */
 export const rbacProxyTlsCipherSuites = [
@@ -247,53 +241,8 @@ function containerProbes(httpGet: Input.HTTPGetAction): Pick<Input.Container, "s
 /** The priority classes a cluster may limit to kube-system unless a namespace has a quota for them (GKE does). */
 export const criticalPriorityClasses = ["system-node-critical", "system-cluster-critical"];
 
-/** Every default of the component, in one place. */
-export const nodeExporterDefaults = {
-  name: "node-exporter",
-  namespace: "monitoring",
-  createNamespace: true,
-  image: "quay.io/prometheus/node-exporter:v1.12.1",
-  imagePullPolicy: "IfNotPresent",
-  containerName: "node-exporter",
-  port: 9100,
-  portName: "metrics",
-  hostPort: true,
-  listenHost: "[$(HOST_IP)]" as string | null,
-  hostRoot: true,
-  hostRootPropagation: "HostToContainer" as string | null,
-  hostSysPropagation: "HostToContainer" as string | null,
-  collectorArgs: [
-    ...filesystemExclusionArgs(),
-    "--collector.netclass.ignored-devices=^(veth.*|[a-f0-9]{15})$",
-    "--collector.netdev.device-exclude=^(veth.*|[a-f0-9]{15})$",
-  ] as string[],
-  collectors: { btrfs: false, hwmon: false, wifi: false } as Record<string, boolean> | null,
-  textfileDirectory: undefined as string | undefined,
-  sysTimeCapability: false,
-  extraArgs: [] as string[],
-  updateStrategy: { type: "RollingUpdate", maxUnavailable: "10%" } as UpdateStrategy,
-  priorityClassName: "system-node-critical" as string | null,
-  criticalPodsQuota: true,
-  resources: {
-    requests: { cpu: "100m", memory: "180Mi" },
-    limits: { memory: "180Mi" },
-  } as Input.ResourceRequirements,
-  placement: {
-    nodeSelector: { "kubernetes.io/os": "linux" },
-    tolerations: tolerateEverything,
-    affinity: nodeExporterDefaultAffinity,
-  } as Placement,
-  dnsPolicy: "ClusterFirstWithHostNet" as string | null,
-  hardened: true,
-  probes: true,
-  serviceAccount: true,
-  service: true,
-  serviceMonitor: false,
-  scrapeInterval: "30s",
-  serviceMonitorLabels: {} as Record<string, pulumi.Input<string>>,
-  rbacProxy: false,
-  rbacProxyImage: "quay.io/brancz/kube-rbac-proxy:v0.22.1",
-  rbacProxyHealthPort: 8888,
+/** What the component renders with that is not a setting. */
+export const nodeExporterConstants = {
   /** With rbacProxy: where node-exporter listens, on loopback only. */
   upstreamPort: 9101,
   /** With rbacProxy: the proxy's resources (kube-prometheus). */
@@ -317,11 +266,12 @@ export function collectorSwitchArgs(collectors: Record<string, boolean>): string
 /** The host paths node-exporter reads, at the paths its --path.* flags point to. */
 function nodeExporterHostMounts(a: {
   hostRoot: boolean;
-  hostRootPropagation: string | null;
-  hostSysPropagation: string | null;
+  hostRootPropagation: string;
+  hostSysPropagation: string;
   textfileDirectory?: string;
 }): HostMount[] {
-  const propagation = (p: string | null) => (p ? { mountPropagation: p } : {});
+  // None is the mount's own default: rendered as no propagation at all.
+  const propagation = (p: string) => (p !== "None" ? { mountPropagation: p } : {});
   const mounts: HostMount[] = [
     { name: "proc", hostPath: "/proc", mountPath: "/host/proc" },
     { name: "sys", hostPath: "/sys", mountPath: "/host/sys", ...propagation(a.hostSysPropagation) },
@@ -333,7 +283,7 @@ function nodeExporterHostMounts(a: {
     mounts.push({
       name: "textfile",
       hostPath: a.textfileDirectory,
-      mountPath: nodeExporterDefaults.textfileMountPath,
+      mountPath: nodeExporterConstants.textfileMountPath,
       type: "DirectoryOrCreate",
     });
   }
@@ -344,7 +294,7 @@ function nodeExporterHostMounts(a: {
 export type NodeExporterResolvedArgs = Branded<"NodeExporterDaemonSet", ReturnType<typeof mergeNodeExporterArgs>>;
 
 function mergeNodeExporterArgs(args: NodeExporterArgs) {
-  const a = resolveOver("NodeExporterDaemonSet", nodeExporterDefaults, args, ["placement.nodeSelector"]);
+  const a = resolveSettings("NodeExporterDaemonSet", nodeExporterSettings, args);
   const selectorLabels = a.selectorLabels ?? selectorLabelsFor("node-exporter", a.name);
   const labels = a.labels ?? objectLabelsFor("metrics-exporter");
   return {
@@ -370,7 +320,7 @@ export function nodeExporterArgsIssues(a: ReturnType<typeof mergeNodeExporterArg
       message:
         "without the host's / the filesystem collector reads the host's mount table but measures paths inside the " +
         "container, so every disk metric is wrong: also switch the filesystem collector off (collectors.filesystem: false), " +
-        "or keep hostRoot (where / is not a shared mount, turn hostRootPropagation off instead)",
+        "or keep hostRoot (where / is not a shared mount, set hostRootPropagation to None instead)",
     });
   }
   if (a.textfileDirectory !== undefined && collectors.textfile === false) {
@@ -486,20 +436,20 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       args_.push("--path.rootfs=/host/root", "--path.udev.data=/host/root/run/udev/data");
     }
     if (a.rbacProxy) {
-      args_.push(`--web.listen-address=127.0.0.1:${nodeExporterDefaults.upstreamPort}`);
+      args_.push(`--web.listen-address=127.0.0.1:${nodeExporterConstants.upstreamPort}`);
     } else if (a.listenHost !== null) {
       args_.push(`--web.listen-address=${a.listenHost}:${a.port}`);
     }
     args_.push(...a.collectorArgs, ...collectorSwitchArgs(a.collectors ?? {}));
     if (a.textfileDirectory !== undefined) {
-      args_.push(`--collector.textfile.directory=${nodeExporterDefaults.textfileMountPath}`);
+      args_.push(`--collector.textfile.directory=${nodeExporterConstants.textfileMountPath}`);
     }
     args_.push(...a.extraArgs);
 
     // Behind the proxy, node-exporter listens on loopback only; the kubelet reaches it there because the pod
     // shares the host's network namespace (the chart probes it the same way).
     const exporterGet: Input.HTTPGetAction = a.rbacProxy
-      ? { host: "127.0.0.1", path: "/", port: nodeExporterDefaults.upstreamPort, scheme: "HTTP" }
+      ? { host: "127.0.0.1", path: "/", port: nodeExporterConstants.upstreamPort, scheme: "HTTP" }
       : { path: "/", port: a.portName, scheme: "HTTP" };
     const hostIpEnv = [{ name: "HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }];
     const hostPortOf = (port: number) => (a.hostPort ? { hostPort: port } : {});
@@ -534,7 +484,7 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
           imagePullPolicy: a.imagePullPolicy,
           args: [
             `--secure-listen-address=[$(HOST_IP)]:${a.port}`,
-            `--upstream=http://127.0.0.1:${nodeExporterDefaults.upstreamPort}/`,
+            `--upstream=http://127.0.0.1:${nodeExporterConstants.upstreamPort}/`,
             "--allow-paths=/metrics",
             `--proxy-endpoints-port=${a.rbacProxyHealthPort}`,
             "--tls-min-version=VersionTLS12",
@@ -542,13 +492,17 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
           ],
           env: hostIpEnv,
           ports: [metricsPort, { name: healthPortName, containerPort: a.rbacProxyHealthPort, ...hostPortOf(a.rbacProxyHealthPort) }],
-          resources: nodeExporterDefaults.rbacProxyResources,
+          resources: nodeExporterConstants.rbacProxyResources,
           ...(a.probes ? containerProbes({ path: "/healthz", port: healthPortName, scheme: "HTTPS" }) : {}),
           securityContext: restrictedContainerSecurityContext,
         }
       : undefined;
 
-    this.placement = a.placement;
+    this.placement = {
+      nodeSelector: a.nodeSelector,
+      tolerations: a.tolerations,
+      ...(a.affinity ? { affinity: a.affinity } : {}),
+    };
     this.daemonSet = hostDaemonSet({
       rolloutTimeoutSeconds: a.rolloutTimeoutSeconds,
       name: a.name,
@@ -561,12 +515,12 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       hostPID: true,
       dnsPolicy: a.dnsPolicy,
       ...(a.priorityClassName ? { priorityClassName: a.priorityClassName } : {}),
-      placement: a.placement,
+      placement: this.placement,
       updateStrategy: a.updateStrategy,
       ...(this.serviceAccount
         ? { serviceAccountName: this.serviceAccount.metadata.name, automountServiceAccountToken: a.rbacProxy }
         : {}),
-      ...(a.hardened ? { podSecurityContext: nonRootPodSecurityContext(nodeExporterDefaults.uid) } : {}),
+      ...(a.hardened ? { podSecurityContext: nonRootPodSecurityContext(nodeExporterConstants.uid) } : {}),
       hostMounts,
       containers: proxy ? [container, proxy] : [container],
     }, { ...child, dependsOn: dependsOnWith(opts?.dependsOn, this.criticalPodsQuota) });

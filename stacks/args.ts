@@ -4,23 +4,15 @@ import type { HdfsClusterArgs } from "../components/hdfsCluster";
 import type { NodeExporterArgs } from "../components/nodeExporter";
 import type { NodeExporterConfig, StackConfig } from "./configSchema";
 
-/** node-exporter's arguments from its config: `None` propagation is none, the placement keys are `placement`'s. */
+/** node-exporter's arguments from its config: the settings as they are (nodeExporterSettings declares both). */
 export function nodeExporterArgs(c: NodeExporterConfig, rolloutTimeoutSeconds?: number): NodeExporterArgs {
-  const { enabled: _enabled, nodeSelector, tolerations, affinity, hostRootPropagation, hostSysPropagation, ...rest } = c;
-  const propagation = (p: "HostToContainer" | "None" | undefined) => (p === undefined ? undefined : p === "None" ? null : p);
-  return {
-    ...rest,
-    hostRootPropagation: propagation(hostRootPropagation),
-    hostSysPropagation: propagation(hostSysPropagation),
-    // Each placement key given replaces (nodeSelector, tolerations) or merges into (affinity) the default's.
-    placement: { nodeSelector, tolerations, affinity },
-    rolloutTimeoutSeconds,
-  };
+  const { enabled: _enabled, ...settings } = c;
+  return { ...settings, rolloutTimeoutSeconds };
 }
 
-/** The config key path of a node-exporter argument (`placement.nodeSelector` is `nodeSelector`). */
+/** The config key path of a node-exporter argument: the same key under `nodeExporter`. */
 export function nodeExporterConfigPath(argPath: PropertyKey[]): PropertyKey[] {
-  return ["nodeExporter", ...(argPath[0] === "placement" ? argPath.slice(1) : argPath)];
+  return ["nodeExporter", ...argPath];
 }
 
 /**

@@ -1,7 +1,9 @@
 // The stack config's schema: every key, its type and its default where the config itself has one (the
 // components' defaults are applied later, by their own `resolve…Args()`), and the typed value it parses into.
 import { z } from "zod";
+import { nodeExporterSettings } from "../components/nodeExporter";
 import { nodeLabelsDefaults } from "../components/nodeLabels";
+import { settingsSchema } from "../components/settings";
 import {
   affinity,
   hostPath,
@@ -15,55 +17,7 @@ import {
   resources,
   toleration,
   updateStrategy,
-} from "./kubernetesSyntax";
-
-const collectorName = z.string().regex(/^[a-z][a-z0-9_]*$/, "is not a collector name (lowercase letters, digits and '_', e.g. hwmon)");
-
-const nodeExporterConfig = z.strictObject({
-  enabled: z.boolean().default(true),
-  name: resourceName.optional(),
-  namespace: resourceName.optional(),
-  createNamespace: z.boolean().optional(),
-  image: image.optional(),
-  imagePullPolicy: pullPolicy.optional(),
-  port: port.optional(),
-  hostPort: z.boolean().optional(),
-  listenHost: z.string().nullable().optional(),
-  hostRoot: z.boolean().optional(),
-  hostRootPropagation: z.enum(["HostToContainer", "None"]).optional(),
-  hostSysPropagation: z.enum(["HostToContainer", "None"]).optional(),
-  collectorArgs: z.array(z.string()).optional(),
-  collectors: z.record(collectorName, z.boolean()).optional(),
-  textfileDirectory: hostPath.optional(),
-  sysTimeCapability: z.boolean().optional(),
-  extraArgs: z.array(z.string()).optional(),
-  updateStrategy: updateStrategy.optional(),
-  priorityClassName: z.string().nullable().optional(),
-  criticalPodsQuota: z.boolean().optional(),
-  resources: resources.optional(),
-  nodeSelector: labels.optional(),
-  tolerations: z.array(toleration).optional(),
-  affinity: affinity.optional(),
-  hardened: z.boolean().optional(),
-  probes: z.boolean().optional(),
-  serviceAccount: z.boolean().optional(),
-  service: z.boolean().optional(),
-  serviceMonitor: z.boolean().optional(),
-  scrapeInterval: z.string().regex(/^\d+(ms|s|m|h)$/, "must be a duration like 30s").optional(),
-  serviceMonitorLabels: labels.optional(),
-  rbacProxy: z.boolean().optional(),
-  rbacProxyImage: image.optional(),
-  rbacProxyHealthPort: port.optional(),
-  networkPolicyFrom: z
-    .array(
-      z.strictObject({
-        namespaceSelector: z.strictObject({ matchLabels: labels }).optional(),
-        podSelector: z.strictObject({ matchLabels: labels }).optional(),
-        ipBlock: z.strictObject({ cidr: z.string(), except: z.array(z.string()).optional() }).optional(),
-      }),
-    )
-    .optional(),
-});
+} from "../components/kubernetesSyntax";
 
 // A list of node names, each once.
 const nodeNames = z
@@ -168,7 +122,7 @@ export const stackConfigSchema = z.strictObject({
   // node -> label keys of nodeLabels.<node> that this stack may take over from another field manager.
   nodeLabelTakeover: z.record(nodeName, z.array(labelKey)).default({}),
   rolloutTimeoutSeconds: z.number().int("must be a whole number").min(30, "must be at least 30").max(86400, "must be at most 86400 (a day)").optional(),
-  nodeExporter: nodeExporterConfig.prefault({}),
+  nodeExporter: settingsSchema(nodeExporterSettings).extend({ enabled: z.boolean().default(true) }).prefault({}),
   hdfsNameNode: hdfsNameNodeConfig.prefault({}),
   hdfsJournalNode: hdfsJournalNodeConfig.prefault({}),
   hdfsDataNode: hdfsDataNodeConfig.prefault({}),

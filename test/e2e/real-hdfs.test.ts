@@ -387,6 +387,58 @@ describe("HDFS on real nodes: standalone, then HA", { skip: realNodeCount < 3 ? 
   });
 });
 
+describe("HDFS on real nodes: the NameNode's labels managed outside the stack", { skip: realNodeCount < 3 ? "needs 3 real nodes (REAL_NODES=3)" : false }, () => {
+  let hosts: string[];
+  const stack = new TestStack("e2e-real-hdfs-external");
+  const label = "hdfs-namenode-pool";
+  /** A node labelled later: a kwok node, so that no real daemon starts there (preview only). */
+  const later = "node-3";
+  const config = () => {
+    const { nodeLabels: _none, hdfsNameNode, ...rest } = hdfsConfig([]);
+    return { ...rest, nodeLabels: {}, hdfsNameNode: { ...hdfsNameNode, nodeSelector: { [label]: "yes" }, selectorLabelsManagedExternally: true } };
+  };
+  const unlabel = (nodes: string[]) => Promise.all(nodes.map((n) => kubectl(["label", "node", n, `${label}-`])));
+
+  before(async () => {
+    const real = await getRealNodes();
+    hosts = real.map((n) => n.name);
+    await wipeHdfsDirectories(real);
+    await stack.init();
+  });
+
+  after(async () => {
+    await destroyReporting(stack);
+    await stack.remove();
+    await unlabel([...hosts, later]);
+  });
+
+  test("9. the hosts are the nodes labelled with kubectl: none refused by preview naming the key, three an HA nameservice with an active NameNode; a fourth label shows as a membership change", async () => {
+    stack.setConfig(config());
+    const refused = await stack.preview();
+    assert.notEqual(refused.exitCode, 0, refused.all);
+    assert.match(refused.all, new RegExp(`k8s-daemonsets:hdfsNameNode\\.nodeSelector: ${label}=yes matches no node in the cluster, so the NameNode would run nowhere`));
+    assert.equal((await getPods(namespace)).length, 0, "nothing deployed by the refused preview");
+
+    // Labelled by someone else (kubectl's field manager), in another order than the nodes' natural one.
+    for (const n of [...hosts].reverse()) await kubectl(["label", "node", n, `${label}=yes`]);
+    assertSucceeded(await stack.up(), "pulumi up (hosts from the cluster)");
+    await rolesReady(["journalnode", "namenode", "datanode"], hosts);
+    const outputs = await stack.outputs();
+    assert.deepEqual(outputs.hdfsConfig.nameNodes.map((n: { host: string }) => n.host), hosts);
+    assert.deepEqual(outputs.labelPlan, {}, "the stack applied no label");
+    assert.equal(await oneActive(hosts[0], hosts), hosts[0]);
+    await waitFor(async () => (await liveDataNodes(hosts[0])).length === 3, 120_000, { what: "three live DataNodes", intervalMs: 3000 });
+    const sum = await writeFile("datanode", hosts[1], "hdfs://hdfs-k8s/e2e/external-labels", 1_000_003);
+    assert.equal(await readFile("namenode", hosts[2], "hdfs://hdfs-k8s/e2e/external-labels"), sum);
+
+    await kubectl(["label", "node", later, `${label}=yes`]);
+    const preview = await stack.preview();
+    assertSucceeded(preview, "pulumi preview (a fourth labelled node)");
+    assert.match(preview.all, new RegExp(`HDFS NameNode membership change: the plan puts NameNodes on \\[${[...hosts, later].sort((a, b) => a.localeCompare(b, "en", { numeric: true })).join(", ")}\\]`));
+    await unlabel([later]);
+  });
+});
+
 describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNodeCount < 3 ? "needs 3 real nodes (REAL_NODES=3)" : false }, () => {
   let real: RealNode[];
   let hosts: string[];

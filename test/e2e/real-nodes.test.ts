@@ -449,11 +449,11 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
       const addresses = slices.items.flatMap((s) => (s.endpoints ?? []).flatMap((e: any) => e.addresses));
       return addresses.length === nodes.length && nodes.every((n) => addresses.includes(n.ip));
     }, 60_000, { what: "the Service's EndpointSlices to list every real node" });
-    // The scrape config of the README, pointed at the local API server (in a cluster, Prometheus uses its
-    // in-cluster credentials instead).
-    const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
-    const block = /<!-- scrape-config -->\s*```yaml\n([\s\S]*?)```/.exec(readme);
-    assert.ok(block, "README.md has no scrape-config example");
+    // The scrape config of the configuration reference, pointed at the local API server (in a cluster, Prometheus
+    // uses its in-cluster credentials instead).
+    const reference = fs.readFileSync(path.join(repoRoot, "docs", "configuration.md"), "utf8");
+    const block = /<!-- scrape-config -->\s*```yaml\n([\s\S]*?)```/.exec(reference);
+    assert.ok(block, "docs/configuration.md has no scrape-config example");
     const config = parseYaml(block[1]);
     const server = (await kubectl(["config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}"])).trim();
     const pki = path.join(stateDir, "kwok", "clusters", "daemonsets", "pki");

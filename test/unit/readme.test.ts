@@ -1,4 +1,4 @@
-// Every `pulumi config set` example in README.md, run: the program under mocks with that config renders
+// Every `pulumi config set` example in README.md and docs/*.md, run: the program under mocks with that config renders
 // objects that the policy pack and the Kubernetes OpenAPI schema accept, and that do what the example says.
 // A new example without an expectation here fails the test.
 import assert from "node:assert/strict";
@@ -42,10 +42,16 @@ function shellWords(line: string): string[] {
   return words;
 }
 
-/** The README's ```sh blocks, each as the `pulumi config set` commands in it, and whether it starts a new stack. */
+/** The docs (README.md, docs/*.md). */
+function docs(): string[] {
+  const root = path.join(__dirname, "..", "..");
+  const pages = fs.readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join(root, "docs", f));
+  return [path.join(root, "README.md"), ...pages].map((f) => fs.readFileSync(f, "utf8"));
+}
+
+/** The docs' ```sh blocks, each as the `pulumi config set` commands in it, and whether it starts a new stack. */
 function readmeExamples(): { fresh: boolean; examples: Example[] }[] {
-  const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
-  const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].split("\n"));
+  const blocks = docs().flatMap((page) => [...page.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].map((m) => m[1].split("\n")));
   return blocks
     .map((lines) => ({
       fresh: lines.some((l) => /^pulumi stack init\b/.test(l)),
@@ -118,7 +124,7 @@ async function checkRun(config: Record<string, any>): Promise<RegisteredResource
 
 let schema: KubernetesSchema;
 
-describe("the README's `pulumi config set` examples", () => {
+describe("the docs' `pulumi config set` examples", () => {
   const blocks = readmeExamples();
   before(() => {
     schema = new KubernetesSchema();

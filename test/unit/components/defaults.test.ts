@@ -53,14 +53,14 @@ describe("each component's resolve…Args()", () => {
   });
 
   it("replaces node selectors and lists whole", () => {
-    assert.deepEqual(resolveNodeExporterArgs({ placement: { nodeSelector: { pool: "metal" } } }).placement.nodeSelector, { pool: "metal" });
+    assert.deepEqual(resolveNodeExporterArgs({ nodeSelector: { pool: "metal" } }).nodeSelector, { pool: "metal" });
     assert.deepEqual(resolveHdfsNameNodeArgs({ nodeSelector: { role: "nn" } }).nodeSelector, { role: "nn" });
     assert.deepEqual(resolveHdfsDataNodeArgs({ dataDirHostPaths: ["/a", "/b"] }).dataDirHostPaths, ["/a", "/b"]);
     assert.deepEqual(resolveNodeExporterArgs({ extraArgs: ["--x"] }).extraArgs, ["--x"]);
   });
 
   it("is idempotent: resolving a resolved value changes nothing", () => {
-    const ne = resolveNodeExporterArgs({ name: "ne", resources: { limits: { cpu: "1" } }, collectors: { hwmon: true }, placement: { affinity: null } });
+    const ne = resolveNodeExporterArgs({ name: "ne", resources: { limits: { cpu: "1" } }, collectors: { hwmon: true }, affinity: null });
     assert.deepEqual(resolveNodeExporterArgs(ne), ne);
     const nn = resolveHdfsNameNodeArgs({ nameDirHostPath: "/n", resources: { limits: { memory: "3Gi" } } });
     assert.deepEqual(resolveHdfsNameNodeArgs(nn), nn);

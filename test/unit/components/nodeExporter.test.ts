@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { imageVersion } from "../../../components/labels";
 import {
@@ -71,10 +72,10 @@ describe("NodeExporterDaemonSet defaults", () => {
   });
 
   it("can drop the root and sys mounts' propagation, or the root mount and its flags", async () => {
-    const noPropagation = (await render({ hostRootPropagation: null, hostSysPropagation: null })).ds;
+    const noPropagation = (await render({ hostRootPropagation: "None", hostSysPropagation: "None" })).ds;
     assert.equal(mount(noPropagation, "root").mountPropagation, undefined);
     assert.equal(mount(noPropagation, "sys").mountPropagation, undefined);
-    assert.equal(mount((await render({ hostSysPropagation: null })).ds, "root").mountPropagation, "HostToContainer");
+    assert.equal(mount((await render({ hostSysPropagation: "None" })).ds, "root").mountPropagation, "HostToContainer");
     const { ds } = await render({ hostRoot: false, collectors: { filesystem: false } });
     assert.equal(volume(ds, "root"), undefined);
     assert.ok(!container(ds).args.some((a: string) => a.startsWith("--path.rootfs")));
@@ -88,6 +89,19 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.match(refused({ serviceMonitor: true, service: false })[0], /^serviceMonitor: a ServiceMonitor finds the pods through the component's Service/);
     assert.match(refused({ textfileDirectory: "/t", collectors: { textfile: false } })[0], /^textfileDirectory: is mounted for the textfile collector/);
     assert.equal(refused({ hostRoot: false, rbacProxy: true, serviceAccount: false }).length, 2); // every problem at once
+  });
+
+  it("checks what a program gives against the declared types, with the stack config's messages; Outputs pass through", async () => {
+    const refused = (args: NodeExporterArgs) => refusedArgs(() => new NodeExporterDaemonSet("node-exporter", args));
+    assert.deepEqual(refused({ port: 70000, image: "quay.io/prometheus/node-exporter:latest" }), [
+      "port: 70000 port must be 1-65535",
+      "image: \"quay.io/prometheus/node-exporter:latest\" image must not use the mutable tag 'latest'",
+    ]);
+    assert.deepEqual(refused({ tolerations: [{ operator: "Sometimes" as "Exists" }] }), ['tolerations.0.operator: must be one of "Exists", "Equal", got string "Sometimes"']);
+    // A quantity given as a number is taken as its string; a pulumi Output is not checked.
+    const { ds } = await render({ resources: { limits: { memory: 268435456 as unknown as string } }, imagePullPolicy: pulumi.output("Always") });
+    assert.equal(container(ds).resources.limits.memory, "268435456");
+    assert.equal(container(ds).imagePullPolicy, "Always");
   });
 
   it("mounts a textfile directory read-only for the textfile collector only when one is given", async () => {
@@ -183,16 +197,16 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.equal(admits({ "eks.amazonaws.com/compute-type": "ec2" }), true);
     assert.equal(admits({ "eks.amazonaws.com/compute-type": "fargate" }), false);
     assert.equal(admits({ type: "virtual-kubelet" }), false);
-    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["node-3"] }] }] } } };
-    const withAffinity = (await render({ placement: { ...nodeExporterDefaults.placement, affinity } })).ds.spec.template.spec;
+    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In" as const, values: ["node-3"] }] }] } } };
+    const withAffinity = (await render({ affinity })).ds.spec.template.spec;
     assert.deepEqual(withAffinity.affinity, affinity);
-    assert.equal((await render({ placement: { affinity: null } })).ds.spec.template.spec.affinity, undefined);
-    // A placement given is merged field by field over the default: the fields it leaves out keep theirs.
-    assert.deepEqual((await render({ placement: {} })).ds.spec.template.spec.affinity, nodeExporterDefaultAffinity);
-    const pinned = (await render({ placement: { nodeSelector: { pool: "metal" } } })).ds.spec.template.spec;
+    assert.equal((await render({ affinity: null })).ds.spec.template.spec.affinity, undefined);
+    // Each placement setting given replaces or merges into its own default only: the others keep theirs.
+    assert.deepEqual((await render({ tolerations: [] })).ds.spec.template.spec.affinity, nodeExporterDefaultAffinity);
+    const pinned = (await render({ nodeSelector: { pool: "metal" } })).ds.spec.template.spec;
     assert.deepEqual(pinned.nodeSelector, { pool: "metal" }, "a node selector replaces the default one");
     assert.deepEqual(pinned.tolerations, [{ operator: "Exists" }]);
-    assert.deepEqual(nodeExporterDefaults.placement.affinity, nodeExporterDefaultAffinity);
+    assert.deepEqual(nodeExporterDefaults.affinity, nodeExporterDefaultAffinity);
   });
 
   it("probes liveness and readiness on the metrics port", async () => {
@@ -443,12 +457,14 @@ describe("NodeExporterDaemonSet reproduces the seed's manifest", () => {
       priorityClassName: "system-node-critical",
       listenHost: null,
       hostRoot: false,
-      hostSysPropagation: null,
+      hostSysPropagation: "None",
       collectorArgs: [],
       collectors: null,
       podAnnotations: {},
       resources: { limits: { memory: "50Mi" }, requests: { cpu: "100m", memory: "50Mi" } },
-      placement: { nodeSelector: {}, tolerations: [], affinity: null },
+      nodeSelector: {},
+      tolerations: [],
+      affinity: null,
       criticalPodsQuota: false,
       dnsPolicy: null,
       hardened: false,

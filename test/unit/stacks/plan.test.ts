@@ -32,12 +32,14 @@ describe("stack plan", () => {
 
   it("overrides only the placement fields the config names", () => {
     const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, nodeExporter: { tolerations: [{ key: "gpu", operator: "Exists" }] } });
-    assert.deepEqual(p.nodeExporter?.placement, {
+    const placement = (ne: typeof p.nodeExporter) => ({ nodeSelector: ne?.nodeSelector, tolerations: ne?.tolerations, affinity: ne?.affinity });
+    assert.deepEqual(placement(p.nodeExporter), {
       nodeSelector: { "kubernetes.io/os": "linux" },
       tolerations: [{ key: "gpu", operator: "Exists" }],
-      affinity: nodeExporterDefaults.placement.affinity,
+      affinity: nodeExporterDefaults.affinity,
     });
-    assert.deepEqual(plan({ nodeLabels: { "node-2": { host: "high-cpu" } } }).nodeExporter?.placement, nodeExporterDefaults.placement);
+    const { nodeSelector, tolerations, affinity } = nodeExporterDefaults;
+    assert.deepEqual(placement(plan({ nodeLabels: { "node-2": { host: "high-cpu" } } }).nodeExporter), { nodeSelector, tolerations, affinity });
   });
 
   it("merges configured affinity as the chart does: a required node affinity replaces the default, the rest is added", () => {
@@ -45,11 +47,11 @@ describe("stack plan", () => {
     const required = { nodeSelectorTerms: [{ matchExpressions: [{ key: "pool", operator: "In" as const, values: ["metal"] }] }] };
     const preferred = [{ weight: 10, preference: { matchExpressions: [{ key: "zone", operator: "In" as const, values: ["a"] }] } }];
     const replaced = plan({ nodeLabels: labels, nodeExporter: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: required } } } });
-    assert.deepEqual((replaced.nodeExporter?.placement?.affinity as any).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, required);
+    assert.deepEqual((replaced.nodeExporter?.affinity as any).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, required);
     const added = plan({ nodeLabels: labels, nodeExporter: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: preferred } } } });
-    const nodeAffinity = (added.nodeExporter?.placement?.affinity as any).nodeAffinity;
+    const nodeAffinity = (added.nodeExporter?.affinity as any).nodeAffinity;
     assert.deepEqual(nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution, preferred);
-    assert.deepEqual(nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, (nodeExporterDefaults.placement.affinity as any).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution);
+    assert.deepEqual(nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution, (nodeExporterDefaults.affinity as any).nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution);
   });
 
   it("switches only the collectors the config names; the other defaults stay", () => {
@@ -57,14 +59,10 @@ describe("stack plan", () => {
     assert.deepEqual(p.nodeExporter?.collectors, { ...nodeExporterDefaults.collectors, hwmon: true, systemd: true });
   });
 
-  it("maps hostSysPropagation None to no propagation", () => {
-    const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, nodeExporter: { hostSysPropagation: "None" } });
-    assert.equal(p.nodeExporter?.hostSysPropagation, null);
-  });
-
-  it("maps hostRootPropagation None to no propagation", () => {
-    const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, nodeExporter: { hostRootPropagation: "None" } });
-    assert.equal(p.nodeExporter?.hostRootPropagation, null);
+  it("passes hostSysPropagation and hostRootPropagation None as they are (rendered as no propagation)", () => {
+    const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, nodeExporter: { hostSysPropagation: "None", hostRootPropagation: "None" } });
+    assert.equal(p.nodeExporter?.hostSysPropagation, "None");
+    assert.equal(p.nodeExporter?.hostRootPropagation, "None");
   });
 
   it("an HA NameNode gets JournalNodes on its hosts (selector, tolerations, image), all roles one namespace", () => {

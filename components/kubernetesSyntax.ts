@@ -37,37 +37,38 @@ const labelValue = z
     message: "label value must be empty or letters, digits, '-', '_' and '.', starting and ending alphanumeric",
   });
 
-export const labels = z.record(labelKey, labelValue);
-export const port = z.number().int("must be a whole number").min(1, "port must be 1-65535").max(65535, "port must be 1-65535");
-export const resourceName = z.string().max(63).regex(dns1123Label, "must be a DNS label (lowercase letters, digits and '-', at most 63)");
+export const labels = z.record(labelKey, labelValue).describe("map label → value");
+export const port = z.number().int("must be a whole number").min(1, "port must be 1-65535").max(65535, "port must be 1-65535").describe("port (1-65535)");
+export const resourceName = z.string().max(63).regex(dns1123Label, "must be a DNS label (lowercase letters, digits and '-', at most 63)").describe("DNS label");
 export const image = z
   .string()
   .regex(imageReference, "is not a valid image reference")
   .refine((ref) => /:[\w][\w.-]*(@|$)/.test(ref.slice(ref.lastIndexOf("/") + 1)) || ref.includes("@sha256:"), {
     message: "image must be pinned by a tag or a digest",
   })
-  .refine((ref) => !/:latest(@|$)/.test(ref), { message: "image must not use the mutable tag 'latest'" });
+  .refine((ref) => !/:latest(@|$)/.test(ref), { message: "image must not use the mutable tag 'latest'" })
+  .describe("image reference, pinned by tag or digest");
 export const pullPolicy = z.enum(["Always", "IfNotPresent", "Never"]);
 const quantityString = z.union([z.string(), z.number()]).transform(String).pipe(
   z.string().regex(quantity, "is not a valid resource quantity (e.g. 100m, 180Mi, 2Gi)"),
 );
 const resourceList = z.strictObject({ cpu: quantityString.optional(), memory: quantityString.optional() });
-export const resources = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() });
+export const resources = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() }).describe("requests / limits of cpu, memory");
 export const toleration = z.strictObject({
   key: z.string().optional(),
   operator: z.enum(["Exists", "Equal"]).optional(),
   value: z.string().optional(),
   effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
   tolerationSeconds: z.number().int().optional(),
-});
+}).describe("toleration ({key, operator, value, effect, tolerationSeconds})");
 export const updateStrategy = z.strictObject({
   type: z.enum(["RollingUpdate", "OnDelete"]),
   maxUnavailable: z
     .union([z.number().int().min(1), z.string().regex(/^(100|[1-9]?[0-9])%$/, "must be a percentage like 10%")])
     .optional(),
-});
+}).describe("{type: RollingUpdate | OnDelete, maxUnavailable?: n or \"n%\"}");
 
-export const hostPath = z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute path (not /)");
+export const hostPath = z.string().regex(/^\/[^\0]*[^/]$/, "must be an absolute path (not /)").describe("absolute path");
 
 // Node and pod affinity (k8s.io/api/core/v1 Affinity), typed so that a misspelt field is a config error.
 const selectorOperator = z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]);
@@ -119,4 +120,4 @@ export const affinity = z.strictObject({
     .optional(),
   podAffinity: podAffinity.optional(),
   podAntiAffinity: podAffinity.optional(),
-});
+}).describe("Kubernetes affinity (nodeAffinity, podAffinity, podAntiAffinity)");
