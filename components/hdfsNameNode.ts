@@ -311,6 +311,6 @@ export function membershipChangeWarning(recorded: string[], planned: string[], r
     ...(standaloneBecomingHa(recorded, planned)
       ? ["- a standalone NameNode becoming HA: until the new membership is recorded, a rolling update of the NameNodes replaces them all at once."]
       : []),
-    `See README "Moving the NameNode label". Once the new membership runs, record it: pulumi up --replace '${recordUrn}'.`,
+    `See docs/hdfs.md, "Moving the NameNode label". Once the new membership runs, record it: pulumi up --replace '${recordUrn}'.`,
   ].join("\n");
 }

@@ -1,6 +1,6 @@
 // Prometheus node-exporter on every node: the host's /proc, /sys and / passed through read-only, the host's
 // network and PID namespaces, node-critical priority. Defaults follow kube-prometheus and the
-// prometheus-community chart where the original manifest was wrong (see README, "Defaults and why").
+// prometheus-community chart where the original manifest was wrong (see docs/node-exporter.md).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";

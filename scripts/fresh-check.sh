@@ -9,7 +9,7 @@
 # module is downloaded and every tool built again. Prints each phase's time, and removes the directory at
 # the end (FRESH_CHECK_KEEP=1 keeps it). Uncommitted changes are not in the clone.
 #
-# It takes about as long as a cold build of every tool plus the test tiers (README, "Fresh machine"), so it is
+# It takes about as long as a cold build of every tool plus the test tiers (BENCHMARKS.md, "Cold builds"), so it is
 # not part of `make test` or CI; run it before calling a change to tools/, scripts/ or package.json done.
 # Debian packages the scripts install (strace, ...) stay installed: only the caches are emptied.
 set -euo pipefail

@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     console.log(`\nHDFS ${hdfs.nameservice ? `nameservice ${hdfs.nameservice}` : "(standalone NameNode)"}, as hdfs haadmin / dfsadmin report it:`);
     if (hdfs.nameservice) {
       const active = states.filter(([, s]) => s === "active").map(([h]) => h);
-      console.log(`  active NameNode:  ${active.join(", ") || "none yet (README, Failover)"}`);
+      console.log(`  active NameNode:  ${active.join(", ") || "none yet (docs/hdfs.md, Failover)"}`);
       console.log(`  standby:          ${states.filter(([, s]) => s === "standby").map(([h]) => h).join(", ") || "-"}`);
     }
     console.log(`  live DataNodes:   ${live.length} (${live.join(", ") || "-"})`);

@@ -3,7 +3,7 @@
 # start as standby serves no client, and without ZooKeeper nothing would make one active. So when this is the
 # formatting host's NameNode and no NameNode of the nameservice is active, it makes this one active, once per
 # container start. Never fails (a failed hook would kill the NameNode): a later failover is the operator's
-# (README, "Failover").
+# (docs/hdfs.md, "Failover").
 #   NODE_NAME, FORMAT_HOST   this pod's node, the formatting host
 #   NAMENODE_ID              this NameNode's id (dfs.ha.namenodes.<ns>)
 #   ACTIVATE_WAIT_SECONDS    how long it keeps trying (default 300)
@@ -33,7 +33,7 @@ while :; do
     fi
   fi
   if [ "$(date +%s)" -ge "$deadline" ]; then
-    say "$NAMENODE_ID not made active within ${ACTIVATE_WAIT_SECONDS:-300}s; the operator can run transitionToActive (README, Failover)"
+    say "$NAMENODE_ID not made active within ${ACTIVATE_WAIT_SECONDS:-300}s; the operator can run transitionToActive (docs/hdfs.md, Failover)"
     exit 0
   fi
   sleep "${ACTIVATE_RETRY_SECONDS:-5}"

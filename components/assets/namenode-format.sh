@@ -85,7 +85,7 @@ if [ -f "$name_dir/current/VERSION" ]; then
   if [ "$role" = "format" ] && [ ! -f "$ha_marker" ]; then
     say "this NameNode's metadata is not yet shared: hdfs namenode -initializeSharedEdits -nonInteractive"
     hdfs namenode -initializeSharedEdits -nonInteractive || {
-      echo "namenode-format: -initializeSharedEdits failed; the JournalNodes must be running and empty (see README)" >&2
+      echo "namenode-format: -initializeSharedEdits failed; the JournalNodes must be running and empty (see docs/hdfs.md)" >&2
       exit 1
     }
     touch "$ha_marker"

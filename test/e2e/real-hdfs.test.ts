@@ -268,11 +268,11 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     for (const n of hosts) assert.doesNotMatch(await formatLog(n), /formatting|bootstrapping/, n);
   });
 
-  test("3. failover by the README's step: the active NameNode's pod deleted, a standby made active, writes go on", async () => {
+  test("3. failover by the runbook's step: the active NameNode's pod deleted, a standby made active, writes go on", async () => {
     const active = await oneActive(hosts[0], hosts);
     const next = hosts.find((h) => h !== active)!;
     await kubectl(["delete", "pod", "-n", namespace, (await podsByNode("namenode")).get(active)!.metadata.name, "--wait=false"]);
-    // README, "Failover": with the active NameNode unreachable, haadmin needs --forceactive (it refuses while any
+    // docs/hdfs.md, "Failover": with the active NameNode unreachable, haadmin needs --forceactive (it refuses while any
     // other NameNode cannot be asked, and while one is active).
     await waitFor(() => hdfs("namenode", next, ["haadmin", "-transitionToActive", "--forceactive", `nn-${next}`]).then(() => true), 120_000, { what: `nn-${next} active`, intervalMs: 3000 });
     await rolesReady(["namenode"], hosts);
@@ -316,7 +316,7 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
     await inRealNode(node, "sh", ["-c", "rm -rf /var/lib/hdfs/name/* /var/lib/hdfs/name/.[!.]*; mkdir -p /var/lib/hdfs/name/lost+found"]);
     await kubectl(["delete", "pod", "-n", namespace, pod.metadata.name, "--wait=false"]);
     if (active === formatHost) {
-      // The README's step for an active NameNode that is gone.
+      // The runbook's step (docs/hdfs.md) for an active NameNode that is gone.
       await waitFor(() => hdfs("namenode", hosts[1], ["haadmin", "-transitionToActive", "--forceactive", `nn-${hosts[1]}`]).then(() => true), 120_000, { what: `nn-${hosts[1]} active`, intervalMs: 3000 });
     }
     await waitFor(async () => (await podsByNode("namenode")).get(formatHost)?.metadata.uid !== pod.metadata.uid, 120_000, { what: "a new NameNode pod on the formatting host" });

@@ -22,7 +22,7 @@ const quota = new k8s.core.v1.ResourceQuota("platform-quota", { metadata: { name
 const args: NodeExporterArgs = {
   namespace: "platform-monitoring",
   imagePullPolicy: pulumi.output("Always"), // a pass-through field takes an Output
-  placement: { nodeSelector: { "node-role.example.com/worker": "true" } },
+  nodeSelector: { "node-role.example.com/worker": "true" },
   resources: { limits: { memory: "250Mi" } },
 };
 // @ts-expect-error no test-only switch: the host-access declarations are always rendered
