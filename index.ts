@@ -5,12 +5,12 @@ import { HdfsCluster } from "./components/hdfsCluster";
 import { stackIdentity } from "./components/labels";
 import { NodeExporterDaemonSet } from "./components/nodeExporter";
 import { NodeLabels } from "./components/nodeLabels";
-import { kubernetesClusterReader } from "./stacks/cluster";
-import type { ClusterReader } from "./stacks/preflight";
+import { kubernetesApiReader } from "./stacks/kubernetesApi";
+import type { ApiReader } from "./stacks/preflight";
 import { stackPlan } from "./stacks/program";
 
-export = async function main(cluster?: ClusterReader) {
-  const plan = await stackPlan(pulumi.runtime.allConfig(), cluster ?? kubernetesClusterReader(), stackIdentity());
+export = async function main(cluster?: ApiReader) {
+  const plan = await stackPlan(pulumi.runtime.allConfig(), cluster ?? kubernetesApiReader(), stackIdentity());
   for (const warning of plan.warnings) {
     pulumi.log.warn(warning);
   }

@@ -30,8 +30,8 @@ export interface ClusterObject {
   status?: { addresses?: { type: string; address: string }[] };
 }
 
-/** Reads objects from the cluster the stack deploys to; undefined when there is no such object. */
-export interface ClusterReader {
+/** Reads objects from the Kubernetes API the stack deploys to (stacks/kubernetesApi.ts); undefined when there is no such object. */
+export interface ApiReader {
   /** Where the objects are read from, for messages (e.g. the API server's URL). */
   readonly description: string;
   read(ref: ClusterObjectRef): Promise<ClusterObject | undefined>;
@@ -118,7 +118,7 @@ function hdfsHostsToResolve(plan: StackPlan, hdfs: HdfsClusterResolvedArgs | und
  * With labels managed outside the stack: the HDFS cluster placed on the cluster's nodes that carry its roles'
  * labels (or on the hosts the config lists, which must carry them), or the problems of that placement.
  */
-async function placeOnClusterNodes(plan: StackPlan, config: StackConfig, cluster: ClusterReader): Promise<{ hdfs?: HdfsClusterResolvedArgs; problems: string[] }> {
+async function placeOnClusterNodes(plan: StackPlan, config: StackConfig, cluster: ApiReader): Promise<{ hdfs?: HdfsClusterResolvedArgs; problems: string[] }> {
   if (!plan.hdfs || plan.hdfsHostSource !== "cluster") {
     return { hdfs: plan.hdfs, problems: [] };
   }
@@ -141,7 +141,7 @@ async function placeOnClusterNodes(plan: StackPlan, config: StackConfig, cluster
 export async function preflightProblems(
   plan: StackPlan,
   config: StackConfig,
-  cluster: ClusterReader,
+  cluster: ApiReader,
   stack: string,
 ): Promise<{ problems: string[]; facts: ClusterFacts; hdfs?: HdfsClusterResolvedArgs }> {
   const placement = await placeOnClusterNodes(plan, config, cluster);
@@ -233,7 +233,7 @@ export class PreflightError extends pulumi.RunError {
  * plan with what the cluster told it (the HDFS hosts, where its labels are managed outside the stack, and their
  * addresses).
  */
-export async function preflight(plan: StackPlan, config: StackConfig, cluster: ClusterReader, stack: string): Promise<StackPlan> {
+export async function preflight(plan: StackPlan, config: StackConfig, cluster: ApiReader, stack: string): Promise<StackPlan> {
   const { problems, facts, hdfs } = await preflightProblems(plan, config, cluster, stack);
   if (problems.length > 0) {
     throw new PreflightError(problems);

@@ -6,7 +6,7 @@ import { issueLine, StackConfigError } from "./configErrors";
 import type { StackConfig } from "./configSchema";
 import { stackChecks, stackWarnings } from "./checks";
 import { planStack, StackPlan } from "./plan";
-import { ClusterReader, preflight } from "./preflight";
+import { ApiReader, preflight } from "./preflight";
 
 /** The plan of a parsed config, checked; throws StackConfigError listing every problem. */
 export function checkedPlan(config: StackConfig): StackPlan {
@@ -23,7 +23,7 @@ export function checkedPlan(config: StackConfig): StackPlan {
  * checked, checked against the cluster (which places HDFS when its labels are managed outside the stack).
  * Throws StackConfigError or PreflightError, with every problem, before anything is registered.
  */
-export async function stackPlan(raw: Record<string, string>, cluster: ClusterReader, stack: string): Promise<StackPlan> {
+export async function stackPlan(raw: Record<string, string>, cluster: ApiReader, stack: string): Promise<StackPlan> {
   const config = parseStackConfig(raw);
   const plan = await preflight(checkedPlan(config), config, cluster, stack);
   if (plan.hdfsHostSource === "nodeLabels") {

@@ -4,7 +4,7 @@
 // label over is possible when the config says so. Runs on the kwok cluster that scripts/run-tests.sh e2e starts.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { clusterScript, getDaemonSet, getNodes, kubectl, kubectlJson, type Metadata } from "../support/cluster";
+import { clusterScript, getDaemonSet, getNodes, kubectl, kubectlJson, type Metadata } from "../support/localCluster";
 import { assertSucceeded, type PulumiResult, TestStack } from "../support/pulumi";
 
 const namespace = "ownership-e2e";

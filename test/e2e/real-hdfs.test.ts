@@ -22,7 +22,7 @@ import {
   waitFor,
   type Pod,
   type RealNode,
-} from "../support/cluster";
+} from "../support/localCluster";
 import { assertSucceeded, TestStack } from "../support/pulumi";
 
 const namespace = "hdfs";

@@ -30,7 +30,7 @@ import {
   stateDir,
   waitFor,
   type RealNode,
-} from "../support/cluster";
+} from "../support/localCluster";
 import { assertSucceeded, TestStack } from "../support/pulumi";
 import { filesystemExclusionArgs, nodeExporterDefaultAffinity, nodeExporterFilesystemExclusions } from "../../components/nodeExporter";
 

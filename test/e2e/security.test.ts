@@ -3,7 +3,7 @@
 // namespaces and rejects a host-level pod in a namespace that does not allow it.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { getPods, kubectl, kubectlJson, run, waitFor } from "../support/cluster";
+import { getPods, kubectl, kubectlJson, run, waitFor } from "../support/localCluster";
 import { assertSucceeded, TestStack } from "../support/pulumi";
 
 const highCpu = { host: "high-cpu" };

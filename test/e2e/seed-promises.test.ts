@@ -15,7 +15,7 @@ import {
   kubectlJson,
   nodeCount,
   waitFor,
-} from "../support/cluster";
+} from "../support/localCluster";
 import { assertSucceeded, TestStack } from "../support/pulumi";
 
 const nodeExporter = { namespace: "monitoring", name: "node-exporter", selector: "app.kubernetes.io/name=node-exporter" };

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { kubectlJson, repoRoot, runOk } from "../support/cluster";
+import { kubectlJson, repoRoot, runOk } from "../support/localCluster";
 import { assertSucceeded, TestStack } from "../support/pulumi";
 
 const highCpu = { host: "high-cpu" };

@@ -24,7 +24,7 @@ import {
   runOk,
   waitFor,
   type Pod,
-} from "../support/cluster";
+} from "../support/localCluster";
 
 /** A version the tools recipes pin (tools/lib.sh, the one place). */
 const toolVersion = (name: string) => {

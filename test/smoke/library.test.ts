@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { repoRoot, runOk } from "../support/cluster";
+import { repoRoot, runOk } from "../support/localCluster";
 
 const peers = ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/kubernetesx"];
 

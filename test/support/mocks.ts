@@ -7,8 +7,8 @@ import * as path from "path";
 import { parse } from "yaml";
 import { ComponentArgsError, issueMessage } from "../../components/defaults";
 import { project } from "../../components/project";
-import type { ClusterReader } from "../../stacks/preflight";
-import { fakeCluster } from "./fakeCluster";
+import type { ApiReader } from "../../stacks/preflight";
+import { fakeApi } from "./fakeApi";
 
 export interface RegisteredResource {
   type: string;
@@ -67,15 +67,15 @@ export interface ProgramRun {
  * Runs index.ts afresh under mocks with the given config against `cluster` (default: a cluster with the nodes that
  * the config labels and nothing else); returns its outputs (or error) and what it registered.
  */
-export async function runProgram(config: Record<string, unknown>, cluster?: ClusterReader): Promise<ProgramRun> {
+export async function runProgram(config: Record<string, unknown>, cluster?: ApiReader): Promise<ProgramRun> {
   const registered = useMocks(config, "dev");
   const entry = require.resolve(path.join(repoRoot, "index.ts"));
   delete require.cache[entry];
   const labelled = config.nodeLabels && typeof config.nodeLabels === "object" ? Object.keys(config.nodeLabels) : [];
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const main = require(entry) as (cluster: ClusterReader) => Promise<any>;
-    const exports = await main(cluster ?? fakeCluster(labelled));
+    const main = require(entry) as (cluster: ApiReader) => Promise<any>;
+    const exports = await main(cluster ?? fakeApi(labelled));
     await settled();
     return { exports, registered };
   } catch (error) {

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { project } from "../../components/project";
-import { repoRoot, run } from "./cluster";
+import { repoRoot, run } from "./localCluster";
 
 export { project };
 

@@ -25,7 +25,8 @@ function runHook(port: number | undefined, env: Record<string, string>): Promise
   return new Promise((resolve) => child.on("exit", (status) => resolve({ ms: Date.now() - start, exitedAt: Date.now(), status, output })));
 }
 
-describe("zkfc-prestop.sh", () => {
+// The cases wait on timers and child processes, not on each other: they run at once.
+describe("zkfc-prestop.sh", { concurrency: true }, () => {
   it("holds the ZKFC while the NameNode's port is open, and returns the settle time after it closed", async () => {
     const server = await listen();
     const port = (server.address() as net.AddressInfo).port;

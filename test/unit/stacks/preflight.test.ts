@@ -6,16 +6,16 @@ import { createdByStackAnnotation } from "../../../components/labels";
 import { labelFieldManagerAnnotation } from "../../../components/nodeLabels";
 import { parseStackConfig } from "../../../stacks/config";
 import { checkedPlan, stackPlan } from "../../../stacks/program";
-import type { ClusterReader } from "../../../stacks/preflight";
+import type { ApiReader } from "../../../stacks/preflight";
 import { PreflightError, plannedClusterObjects, preflight, preflightProblems } from "../../../stacks/preflight";
 import { hdfsClusterSite } from "../../../components/hdfsCluster";
-import { fakeCluster, FakeObject } from "../../support/fakeCluster";
+import { fakeApi, FakeObject } from "../../support/fakeApi";
 import { rawConfig, runProgram, stackFileConfig } from "../../support/mocks";
 
 const stack = "k8s-daemonsets/dev";
 const plan = (config: Record<string, unknown>) => checkedPlan(parseStackConfig(rawConfig(config)));
 /** The preflight of a config (parsed and planned) against `cluster`. */
-const check = (config: Record<string, unknown>, cluster: ClusterReader) => {
+const check = (config: Record<string, unknown>, cluster: ApiReader) => {
   const parsed = parseStackConfig(rawConfig(config));
   return preflightProblems(checkedPlan(parsed), parsed, cluster, stack);
 };
@@ -34,11 +34,11 @@ const labelledNode = (name: string, key: string, value: string, manager: string,
   },
 });
 const problemsWith = (config: Record<string, unknown>, nodes: string[], objects: FakeObject[] = []) =>
-  check(config, fakeCluster(nodes, objects)).then((r) => r.problems);
+  check(config, fakeApi(nodes, objects)).then((r) => r.problems);
 
 describe("preflight", () => {
   it("finds nothing wrong on a cluster with the labelled nodes and none of the stack's objects", async () => {
-    const cluster = fakeCluster(devNodes);
+    const cluster = fakeApi(devNodes);
     assert.deepEqual((await check(dev, cluster)).problems, []);
     const read = cluster.reads.map((r) => `${r.kind}/${r.name}`).sort();
     assert.deepEqual(read, [
@@ -128,7 +128,7 @@ describe("preflight", () => {
 
 describe("the program's preflight", () => {
   it("fails with PreflightError before registering any resource", async () => {
-    const run = await runProgram(dev, fakeCluster(devNodes, [ns("monitoring")]));
+    const run = await runProgram(dev, fakeApi(devNodes, [ns("monitoring")]));
     assert.ok(run.error instanceof PreflightError, `expected PreflightError, got ${run.error}`);
     assert.match((run.error as Error).message, /^The cluster is not as this stack needs it \(1 problem\); nothing was changed:\n  - k8s-daemonsets:nodeExporter\.namespace/);
     assert.deepEqual(run.registered, []);
@@ -168,9 +168,9 @@ describe("the program's preflight", () => {
   });
 
   it("reads the HDFS hosts' InternalIPs into the plan (hostResolution nodeAddresses, the default); none with dns", async () => {
-    const { facts } = await check(dev, fakeCluster(devNodes));
+    const { facts } = await check(dev, fakeApi(devNodes));
     assert.deepEqual(facts.hdfsHostAddresses, { "node-2": "10.0.0.1", "node-5": "10.0.0.2", "node-8": "10.0.0.3" });
-    const dns = await check({ ...dev, hdfsNameNode: { nodeSelector: { host: "high-cpu" }, hostResolution: "dns" } }, fakeCluster(devNodes));
+    const dns = await check({ ...dev, hdfsNameNode: { nodeSelector: { host: "high-cpu" }, hostResolution: "dns" } }, fakeApi(devNodes));
     assert.deepEqual(dns.facts.hdfsHostAddresses, {});
   });
 
@@ -190,7 +190,7 @@ describe("the program's preflight", () => {
       ({ hdfsNameNode: { selectorLabelsManagedExternally: true, ...hdfsNameNode }, ...rest });
     const placed = async (config: Record<string, unknown>, nodes: FakeObject[]) => {
       const parsed = parseStackConfig(rawConfig(config));
-      return preflight(checkedPlan(parsed), parsed, fakeCluster([], nodes), stack);
+      return preflight(checkedPlan(parsed), parsed, fakeApi([], nodes), stack);
     };
     const refusal = (config: Record<string, unknown>, nodes: FakeObject[]) =>
       placed(config, nodes).then(() => assert.fail("expected PreflightError"), (e) => {
@@ -233,10 +233,10 @@ describe("the program's preflight", () => {
     it("checks what depends on the hosts once they are placed: a JournalNode port on node-exporter's, an even quorum", async () => {
       const nodes = labelled(["node-2", "node-5", "node-8", "node-9"], { host: "high-cpu" });
       const parsed = parseStackConfig(rawConfig(external({}, { hdfsJournalNode: { rpcPort: 9100 } })));
-      await assert.rejects(stackPlan(rawConfig(external({}, { hdfsJournalNode: { rpcPort: 9100 } })), fakeCluster([], nodes), stack),
+      await assert.rejects(stackPlan(rawConfig(external({}, { hdfsJournalNode: { rpcPort: 9100 } })), fakeApi([], nodes), stack),
         /k8s-daemonsets:hdfsJournalNode\.rpcPort: host port 9100 is already claimed by the node-exporter metrics port/);
       assert.deepEqual(checkedPlan(parsed).warnings, []); // before preflight: no hosts, no JournalNodes
-      const placedPlan = await stackPlan(rawConfig(external()), fakeCluster([], nodes), stack);
+      const placedPlan = await stackPlan(rawConfig(external()), fakeApi([], nodes), stack);
       assert.match(placedPlan.warnings.join("\n"), /^k8s-daemonsets:hdfsJournalNode\.nodeSelector: 4 JournalNodes \(node-2, node-5, node-8, node-9\)/);
     });
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { describe, it } from "node:test";
 import { resolutionChannel } from "../../../components/defaults";
-import { fakeCluster } from "../../support/fakeCluster";
+import { fakeApi } from "../../support/fakeApi";
 import { promiseOf, runProgram, stackFileConfig } from "../../support/mocks";
 
 /** component -> how many times its arguments were resolved while `run` ran. */
@@ -38,7 +38,7 @@ describe("one pass through the stack", () => {
     const nodes = ["node-2", "node-5", "node-8"].map((name) => ({ apiVersion: "v1", kind: "Node", name, metadata: { labels: { host: "high-cpu" } } }));
     let exports: any;
     assert.deepEqual(await resolutions(async () => {
-      const run = await runProgram(external, fakeCluster([], nodes));
+      const run = await runProgram(external, fakeApi([], nodes));
       assert.equal(run.error, undefined, String(run.error));
       exports = run.exports;
     }), once);

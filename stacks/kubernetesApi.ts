@@ -1,11 +1,11 @@
-// The cluster the stack deploys to, read with the official Kubernetes client from the kubeconfig the provider
-// uses: the `kubernetes:kubeconfig` config (a path or the file's content) and `kubernetes:context`, else
-// $KUBECONFIG or ~/.kube/config, as the default provider does.
+// The Kubernetes API the stack deploys to (not the local cluster, not an HDFS cluster), read with the official
+// Kubernetes client from the kubeconfig the provider uses: the `kubernetes:kubeconfig` config (a path or the
+// file's content) and `kubernetes:context`, else $KUBECONFIG or ~/.kube/config, as the default provider does.
 import * as k8s from "@kubernetes/client-node";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterObjectRef } from "../components/labels";
-import type { ClusterObject, ClusterReader } from "./preflight";
+import type { ClusterObject, ApiReader } from "./preflight";
 
 export function kubeconfigFromStack(): k8s.KubeConfig {
   const config = new pulumi.Config("kubernetes");
@@ -26,7 +26,7 @@ export function kubeconfigFromStack(): k8s.KubeConfig {
 }
 
 /** Reads objects with the kubeconfig's credentials; a 404 is "no such object", anything else an error. */
-export function kubernetesClusterReader(kc: k8s.KubeConfig = kubeconfigFromStack()): ClusterReader {
+export function kubernetesApiReader(kc: k8s.KubeConfig = kubeconfigFromStack()): ApiReader {
   const server = kc.getCurrentCluster()?.server ?? "(no cluster in the kubeconfig)";
   const api = k8s.KubernetesObjectApi.makeApiClient(kc);
   const refused = (e: unknown, what: string) => {

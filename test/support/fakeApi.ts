@@ -1,10 +1,10 @@
-// A cluster for the program under mocks (the unit tier, test/support/mocks.ts): the objects a test puts in it, read the way stacks/cluster.ts reads a real one.
+// A Kubernetes API for the program under mocks (the unit tier, test/support/mocks.ts): the objects a test puts in it, read the way stacks/kubernetesApi.ts reads a real one.
 import type { ClusterObjectRef } from "../../components/labels";
-import type { ClusterObject, ClusterReader } from "../../stacks/preflight";
+import type { ClusterObject, ApiReader } from "../../stacks/preflight";
 
 export type FakeObject = ClusterObjectRef & Partial<ClusterObject>;
 
-export interface FakeCluster extends ClusterReader {
+export interface FakeApi extends ApiReader {
   /** Every read, in order. */
   reads: ClusterObjectRef[];
 }
@@ -16,7 +16,7 @@ export const fakeNodeAddress = (index: number) => `10.0.0.${index + 1}`;
  * A cluster holding `objects` and a Node for each of `nodes` (no labels, no managed fields); every Node
  * without a status reports an InternalIP (`fakeNodeAddress`, by its position).
  */
-export function fakeCluster(nodes: string[], objects: FakeObject[] = []): FakeCluster {
+export function fakeApi(nodes: string[], objects: FakeObject[] = []): FakeApi {
   const given: FakeObject[] = [...nodes.map((name) => ({ apiVersion: "v1", kind: "Node", name })), ...objects];
   const all = given.map((o, i): FakeObject =>
     o.kind === "Node" && !o.status ? { ...o, status: { addresses: [{ type: "InternalIP", address: fakeNodeAddress(i) }] } } : o);
