@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { ComponentArgsError, issueMessage } from "../../components/defaults";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import { ComponentArgsError, issueMessage, resolutionChannel } from "../../components/defaults";
 import { project } from "../../components/project";
 import type { ApiReader } from "../../stacks/preflight";
 import { fakeApi } from "./fakeApi";
@@ -119,4 +120,27 @@ export function refusedArgs(construct: () => unknown): string[] {
     return e.issues.map((i) => `${i.path.join(".")}: ${issueMessage(i)}`);
   }
   throw new Error("expected ComponentArgsError");
+}
+
+let devStack: Promise<{ run: ProgramRun; resolutions: Record<string, number> }> | undefined;
+
+/**
+ * The dev stack's program, run once for the whole unit tier (its results are read, never changed), and how many
+ * times each component's arguments were resolved during that run (components/defaults.ts `resolutionChannel`).
+ */
+export function devStackRun(): Promise<{ run: ProgramRun; resolutions: Record<string, number> }> {
+  devStack ??= (async () => {
+    const resolutions: Record<string, number> = {};
+    const count = (message: unknown) => {
+      const { component } = message as { component: string };
+      resolutions[component] = (resolutions[component] ?? 0) + 1;
+    };
+    subscribe(resolutionChannel.name, count);
+    try {
+      return { run: await runProgram(stackFileConfig("dev")), resolutions };
+    } finally {
+      unsubscribe(resolutionChannel.name, count);
+    }
+  })();
+  return devStack;
 }

@@ -69,3 +69,11 @@ export class KubernetesSchema {
     return (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${e.params.additionalProperty})` : ""}`);
   }
 }
+
+let shared: KubernetesSchema | undefined;
+
+/** One schema for the whole unit tier (reading swagger.json and compiling a kind's validator take a while). */
+export function kubernetesSchema(): KubernetesSchema {
+  shared ??= new KubernetesSchema();
+  return shared;
+}

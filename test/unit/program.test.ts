@@ -2,14 +2,14 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { serviceMonitorSchema } from "../support/crd";
-import { KubernetesSchema } from "../support/openapi";
-import { find, kubernetesObjects, promiseOf, RegisteredResource, runProgram, stackFileConfig } from "../support/mocks";
+import { kubernetesSchema } from "../support/openapi";
+import { devStackRun, find, kubernetesObjects, promiseOf, RegisteredResource, runProgram, stackFileConfig } from "../support/mocks";
 
 describe("the program with the dev stack", () => {
   let registered: RegisteredResource[];
   let exports: any;
   before(async () => {
-    const run = await runProgram(stackFileConfig("dev"));
+    const { run } = await devStackRun();
     assert.equal(run.error, undefined);
     ({ registered, exports } = run);
   });
@@ -45,7 +45,7 @@ describe("the program with the dev stack", () => {
   });
 
   it("renders only objects that the Kubernetes OpenAPI schema accepts, strictly", () => {
-    const schema = new KubernetesSchema();
+    const schema = kubernetesSchema();
     const objects = kubernetesObjects(registered);
     assert.ok(objects.length >= 9, `only ${objects.length} objects`);
     for (const object of objects) {
@@ -68,7 +68,7 @@ describe("the program with the dev stack", () => {
       },
     });
     assert.equal(run.error, undefined);
-    const schema = new KubernetesSchema();
+    const schema = kubernetesSchema();
     const monitors = serviceMonitorSchema();
     const kinds = new Set<string>();
     for (const object of kubernetesObjects(run.registered)) {
@@ -80,7 +80,7 @@ describe("the program with the dev stack", () => {
   });
 
   it("the schema check catches a misspelt field and a wrong type", () => {
-    const schema = new KubernetesSchema();
+    const schema = kubernetesSchema();
     const ds = structuredClone(find(registered, "kubernetes:apps/v1:DaemonSet", "node-exporter").inputs);
     ds.spec.template.spec.containers[0].imagePulPolicy = "Always";
     ds.spec.template.spec.hostNetwork = "yes";

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { policies } from "../../policy/policies";
 import { find, kubernetesObjects, RegisteredResource, runProgram, stackFileConfig } from "../support/mocks";
-import { KubernetesSchema } from "../support/openapi";
+import { KubernetesSchema, kubernetesSchema } from "../support/openapi";
 import { runPolicy, validationArgs } from "../support/policy";
 
 interface Example {
@@ -127,7 +127,7 @@ let schema: KubernetesSchema;
 describe("the docs' `pulumi config set` examples", () => {
   const blocks = readmeExamples();
   before(() => {
-    schema = new KubernetesSchema();
+    schema = kubernetesSchema();
   });
 
   it("are found, and each has an expectation", () => {

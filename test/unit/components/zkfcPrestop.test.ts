@@ -31,7 +31,7 @@ describe("zkfc-prestop.sh", { concurrency: true }, () => {
     const server = await listen();
     const port = (server.address() as net.AddressInfo).port;
     const hook = runHook(port, { WAIT_SECONDS: "20", SETTLE_SECONDS: "0.3", POLL_SECONDS: "0.05" });
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 300));
     const closedAt = Date.now();
     server.close();
     const r = await hook;
@@ -53,10 +53,10 @@ describe("zkfc-prestop.sh", { concurrency: true }, () => {
   it("a NameNode that never stops holds it WAIT_SECONDS at most", async () => {
     const server = await listen();
     const port = (server.address() as net.AddressInfo).port;
-    const r = await runHook(port, { WAIT_SECONDS: "1", SETTLE_SECONDS: "0", POLL_SECONDS: "0.05" });
+    const r = await runHook(port, { WAIT_SECONDS: "0.4", SETTLE_SECONDS: "0", POLL_SECONDS: "0.05" });
     server.close();
     assert.equal(r.status, 0, r.output);
-    assert.ok(r.ms >= 1000 && r.ms < 3000, `took ${r.ms} ms`);
+    assert.ok(r.ms >= 400 && r.ms < 2000, `took ${r.ms} ms`);
   });
 
   it("refuses to run without the port", async () => {

@@ -4,13 +4,13 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { policies } from "../../../policy/policies";
 import { workloadTypes } from "../../../policy/rules";
-import { find, RegisteredResource, runProgram, stackFileConfig } from "../../support/mocks";
+import { devStackRun, find, RegisteredResource, runProgram, stackFileConfig } from "../../support/mocks";
 import { runPolicy, validationArgs } from "../../support/policy";
 
 describe("the dev stack under the policy pack", () => {
   let registered: RegisteredResource[];
   before(async () => {
-    const run = await runProgram(stackFileConfig("dev"));
+    const { run } = await devStackRun();
     assert.equal(run.error, undefined);
     registered = run.registered;
   });

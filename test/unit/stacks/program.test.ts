@@ -5,7 +5,7 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { describe, it } from "node:test";
 import { resolutionChannel } from "../../../components/defaults";
 import { fakeApi } from "../../support/fakeApi";
-import { promiseOf, runProgram, stackFileConfig } from "../../support/mocks";
+import { devStackRun, promiseOf, runProgram, stackFileConfig } from "../../support/mocks";
 
 /** component -> how many times its arguments were resolved while `run` ran. */
 async function resolutions(run: () => Promise<unknown>): Promise<Record<string, number>> {
@@ -27,7 +27,8 @@ const once = { NodeExporterDaemonSet: 1, HdfsCluster: 1, HdfsNameNodeDaemonSet: 
 
 describe("one pass through the stack", () => {
   it("resolves each component's arguments once in a run of the dev stack", async () => {
-    const counts = await resolutions(async () => assert.equal((await runProgram(stackFileConfig("dev"))).error, undefined));
+    const { run, resolutions: counts } = await devStackRun();
+    assert.equal(run.error, undefined);
     assert.deepEqual(counts, once);
   });
 
