@@ -81,7 +81,11 @@ export function resolveSettings<D extends Settings>(component: string, settings:
   const parsed: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(given)) {
     const s = settings[key];
-    if (s === undefined || value === undefined || value === null || pulumi.Output.isInstance(value) || (value as object) instanceof Promise) {
+    if (s === undefined) {
+      issues.push({ path: [key], message: "is not an argument of this component" });
+      continue;
+    }
+    if (value === undefined || pulumi.Output.isInstance(value) || (value as object) instanceof Promise) {
       parsed[key] = value;
       continue;
     }

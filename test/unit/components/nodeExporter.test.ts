@@ -98,6 +98,8 @@ describe("NodeExporterDaemonSet defaults", () => {
       "image: \"quay.io/prometheus/node-exporter:latest\" image must not use the mutable tag 'latest'",
     ]);
     assert.deepEqual(refused({ tolerations: [{ operator: "Sometimes" as "Exists" }] }), ['tolerations.0.operator: must be one of "Exists", "Equal", got string "Sometimes"']);
+    // From JavaScript: null where a setting has no "none", and a key the component does not take.
+    assert.deepEqual(refused({ port: null, prot: 9100 } as unknown as NodeExporterArgs), ["port: expected number, got null", "prot: is not an argument of this component"]);
     // A quantity given as a number is taken as its string; a pulumi Output is not checked.
     const { ds } = await render({ resources: { limits: { memory: 268435456 as unknown as string } }, imagePullPolicy: pulumi.output("Always") });
     assert.equal(container(ds).resources.limits.memory, "268435456");
