@@ -39,7 +39,7 @@ export interface Placement {
 }
 
 /** Tolerates every taint: a per-node agent must also run on control-plane and otherwise tainted nodes. */
-export const tolerateEverything: Input.Toleration[] = [{ operator: "Exists" }];
+export const tolerateEverything: { operator: "Exists" }[] = [{ operator: "Exists" }];
 
 /** How a DaemonSet replaces its pods when the template changes. */
 export interface UpdateStrategy {

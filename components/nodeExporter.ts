@@ -14,6 +14,7 @@ import {
   hostDaemonSet,
   nonRootPodSecurityContext,
   restrictedContainerSecurityContext,
+  tolerateEverything,
 } from "./hostDaemonSet";
 import { ArgsIssue, Branded, ComponentArgsError, brandResolved, isResolved } from "./defaults";
 import { affinity, hostPath, image, labels, port, pullPolicy, resourceName, resources, toleration, updateStrategy } from "./kubernetesSyntax";
@@ -169,7 +170,7 @@ export const nodeExporterSettings = {
   /** Only nodes with all of these labels run the pods; replaces the default selector. */
   nodeSelector: setting(labels, { default: { "kubernetes.io/os": "linux" }, merge: "replace" }),
   /** Taints the pods tolerate; replaces the default (every taint). */
-  tolerations: setting(z.array(toleration), { default: [{ operator: "Exists" }] }),
+  tolerations: setting(z.array(toleration), { default: tolerateEverything }),
   /** Affinity, merged over the default (a required node affinity's terms replace the default terms); null for none. The default keeps the pods off EKS Fargate and virtual-kubelet nodes. */
   affinity: setting(affinity.nullable(), { default: nodeExporterDefaultAffinity, defaultDoc: "nodeExporterDefaultAffinity: not on EKS Fargate or virtual-kubelet nodes" }),
   /** DNS policy of the pods; null leaves it unset. */
