@@ -122,25 +122,31 @@ export function refusedArgs(construct: () => unknown): string[] {
   throw new Error("expected ComponentArgsError");
 }
 
+/**
+ * What `run` returned, and how many times each component's arguments were resolved while it ran
+ * (components/defaults.ts `resolutionChannel`), by component.
+ */
+export async function countingResolutions<T>(run: () => Promise<T>): Promise<{ result: T; resolutions: Record<string, number> }> {
+  const resolutions: Record<string, number> = {};
+  const count = (message: unknown) => {
+    const { component } = message as { component: string };
+    resolutions[component] = (resolutions[component] ?? 0) + 1;
+  };
+  subscribe(resolutionChannel.name, count);
+  try {
+    return { result: await run(), resolutions };
+  } finally {
+    unsubscribe(resolutionChannel.name, count);
+  }
+}
+
 let devStack: Promise<{ run: ProgramRun; resolutions: Record<string, number> }> | undefined;
 
 /**
  * The dev stack's program, run once for the whole unit tier (its results are read, never changed), and how many
- * times each component's arguments were resolved during that run (components/defaults.ts `resolutionChannel`).
+ * times each component's arguments were resolved during that run.
  */
 export function devStackRun(): Promise<{ run: ProgramRun; resolutions: Record<string, number> }> {
-  devStack ??= (async () => {
-    const resolutions: Record<string, number> = {};
-    const count = (message: unknown) => {
-      const { component } = message as { component: string };
-      resolutions[component] = (resolutions[component] ?? 0) + 1;
-    };
-    subscribe(resolutionChannel.name, count);
-    try {
-      return { run: await runProgram(stackFileConfig("dev")), resolutions };
-    } finally {
-      unsubscribe(resolutionChannel.name, count);
-    }
-  })();
+  devStack ??= countingResolutions(() => runProgram(stackFileConfig("dev"))).then(({ result, resolutions }) => ({ run: result, resolutions }));
   return devStack;
 }

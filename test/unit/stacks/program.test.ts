@@ -1,27 +1,12 @@
 // The stack in one pass: parse -> plan (each component resolved once) -> checks -> preflight -> construct. The
 // resolutions are counted on the channel every resolver publishes to, over one run of the program.
 import assert from "node:assert/strict";
-import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { describe, it } from "node:test";
-import { resolutionChannel } from "../../../components/defaults";
 import { fakeApi } from "../../support/fakeApi";
-import { devStackRun, promiseOf, runProgram, stackFileConfig } from "../../support/mocks";
+import { countingResolutions, devStackRun, promiseOf, runProgram, stackFileConfig } from "../../support/mocks";
 
 /** component -> how many times its arguments were resolved while `run` ran. */
-async function resolutions(run: () => Promise<unknown>): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  const count = (message: unknown) => {
-    const { component } = message as { component: string };
-    counts[component] = (counts[component] ?? 0) + 1;
-  };
-  subscribe(resolutionChannel.name, count);
-  try {
-    await run();
-  } finally {
-    unsubscribe(resolutionChannel.name, count);
-  }
-  return counts;
-}
+const resolutions = async (run: () => Promise<unknown>) => (await countingResolutions(run)).resolutions;
 
 const once = { NodeExporterDaemonSet: 1, HdfsCluster: 1, HdfsNameNodeDaemonSet: 1, HdfsJournalNodeDaemonSet: 1, HdfsDataNodeDaemonSet: 1 };
 
