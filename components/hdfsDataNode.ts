@@ -3,68 +3,69 @@
 // or the HA nameservice through the same core-site.xml/hdfs-site.xml as every other role.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import {
-  HdfsRoleArgs,
   HdfsSite,
-  hdfsCommonDefaults,
   hdfsContainer,
   hdfsEnv,
   hdfsRoleClusterObjects,
-  hdfsReplaceWhole,
+  hdfsRoleSettings,
   HdfsRoleComponent,
   hostPorts,
   ownDataDirectories,
 } from "./hdfsShared";
-import { Branded, brandResolved, isResolved, resolveOver } from "./defaults";
-import { HostMount, UpdateStrategy } from "./hostDaemonSet";
+import { Branded, brandResolved, isResolved } from "./defaults";
+import { HostMount } from "./hostDaemonSet";
+import { hostPath } from "./kubernetesSyntax";
+import { SettingsArgs, SettingsResolved, resolveSettings, setting, settingsDefaults } from "./settings";
 import type { ClusterObjectRef } from "./labels";
 import { componentTypes } from "./project";
 
 import Input = k8s.types.input.core.v1;
 
-/** The DataNode's own arguments; the ones every HDFS role takes are `HdfsRoleArgs`'. */
-export interface HdfsDataNodeArgs extends HdfsRoleArgs {
+/** The DataNode's settings (components/settings.ts): those every HDFS role has, and its own. */
+export const hdfsDataNodeSettings = {
+  ...hdfsRoleSettings({
+    name: "hdfs-datanode",
+    // Every Linux node (no tolerations: not on control-plane or otherwise tainted nodes).
+    nodeSelector: { "kubernetes.io/os": "linux" },
+    // Below the NameNode and JournalNode.
+    priorityValue: 100000,
+    resources: { requests: { cpu: "250m", memory: "1Gi" }, limits: { memory: "1Gi" } },
+    javaHeap: "768m",
+    // 10% of the nodes at a time.
+    updateStrategy: { type: "RollingUpdate", maxUnavailable: "10%" },
+  }),
+  /** Data directories on the host, each its own hostPath (created if missing), e.g. one per disk. */
+  dataDirHostPaths: setting(
+    z.array(hostPath).min(1, "must name at least one data directory").refine((paths) => new Set(paths).size === paths.length, { message: "lists a directory twice" }),
+    { default: ["/var/lib/hdfs/data"] },
+  ),
+};
+
+/** The DataNode's arguments: `hdfsDataNodeSettings`, each optional, and the cluster's rendered configuration. */
+export interface HdfsDataNodeArgs extends SettingsArgs<typeof hdfsDataNodeSettings> {
   /**
    * The cluster's rendered configuration (the same the NameNodes get): the ports and the data directories
    * inside the container come from it, one per `dataDirHostPaths` entry (`HdfsCluster` renders it so). Required.
    */
   site: HdfsSite;
-  /** Data directories on the host, each its own hostPath (`DirectoryOrCreate`), e.g. one per disk. Default: `[/var/lib/hdfs/data]`. */
-  dataDirHostPaths?: string[];
 }
 
-/** Every default of the component, in one place. */
-export const hdfsDataNodeDefaults = {
-  name: "hdfs-datanode",
-  namespace: hdfsCommonDefaults.namespace,
-  /** Every (Linux) node. */
-  nodeSelector: { "kubernetes.io/os": "linux" } as Record<string, string>,
-  /** None: not on control-plane or otherwise tainted nodes. */
-  tolerations: [] as Input.Toleration[],
-  image: hdfsCommonDefaults.image,
-  imagePullPolicy: hdfsCommonDefaults.imagePullPolicy,
-  dataDirHostPaths: ["/var/lib/hdfs/data"] as string[],
-  /** Below the NameNode and JournalNode. */
-  priorityValue: 100000,
-  resources: {
-    requests: { cpu: "250m", memory: "1Gi" },
-    limits: { memory: "1Gi" },
-  } as Input.ResourceRequirements,
-  javaHeap: "768m",
-  /** 10% of the nodes at a time. */
-  updateStrategy: { type: "RollingUpdate", maxUnavailable: "10%" } as UpdateStrategy,
-} as const;
+/** Every default of the component, from `hdfsDataNodeSettings`. */
+export const hdfsDataNodeDefaults = settingsDefaults(hdfsDataNodeSettings);
 
 /**
- * The arguments the component runs with: `args` merged over `hdfsDataNodeDefaults` (objects key by key, lists
- * and the node selector replace; see components/defaults.ts). Pure; resolving a resolved value changes nothing.
+ * The arguments the component runs with: `args` checked against `hdfsDataNodeSettings` and laid over their
+ * defaults (components/settings.ts; ComponentArgsError), with the site as given.
  */
-export function resolveHdfsDataNodeArgs<A extends Partial<HdfsDataNodeArgs>>(args: A) {
-  return brandResolved("HdfsDataNodeDaemonSet", resolveOver("HdfsDataNodeDaemonSet", hdfsDataNodeDefaults, args, hdfsReplaceWhole));
+export function resolveHdfsDataNodeArgs<A extends Partial<HdfsDataNodeArgs>>(args: A): HdfsDataNodeResolvedArgs & Pick<A, "site"> {
+  const { site, ...settings } = args;
+  return brandResolved("HdfsDataNodeDaemonSet", { ...resolveSettings("HdfsDataNodeDaemonSet", hdfsDataNodeSettings, settings), site }) as HdfsDataNodeResolvedArgs & Pick<A, "site">;
 }
 
 /** The role's arguments as `resolveHdfsDataNodeArgs` returned them, with the cluster's site. */
-export type HdfsDataNodeResolvedArgs = Branded<"HdfsDataNodeDaemonSet", ReturnType<typeof resolveHdfsDataNodeArgs> & Pick<HdfsDataNodeArgs, "site">>;
+export type HdfsDataNodeResolvedArgs = Branded<"HdfsDataNodeDaemonSet", SettingsResolved<typeof hdfsDataNodeSettings> & Pick<HdfsDataNodeArgs, "site">>;
 
 /** The cluster-scoped objects the component creates, by the names its constructor gives them. */
 export function hdfsDataNodeClusterObjects(a: { name: string; priorityClassName?: string }): ClusterObjectRef[] {

@@ -4,65 +4,62 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { hdfsSiteDefaults } from "./hadoopConfig";
 import {
-  HdfsRoleArgs,
   HdfsSite,
-  hdfsCommonDefaults,
   hdfsContainer,
   hdfsEnv,
   hdfsRoleClusterObjects,
-  hdfsReplaceWhole,
+  hdfsRoleSettings,
   HdfsRoleComponent,
+  someNodesSelector,
   hostPorts,
   ownDataDirectories,
 } from "./hdfsShared";
-import { Branded, brandResolved, isResolved, resolveOver } from "./defaults";
-import { HostMount, UpdateStrategy } from "./hostDaemonSet";
+import { Branded, brandResolved, isResolved } from "./defaults";
+import { HostMount } from "./hostDaemonSet";
+import { hostPath } from "./kubernetesSyntax";
+import { SettingsArgs, SettingsResolved, resolveSettings, setting, settingsDefaults } from "./settings";
 import type { ClusterObjectRef } from "./labels";
 import { componentTypes } from "./project";
 
 import Input = k8s.types.input.core.v1;
 
-/** The JournalNode's own arguments; the ones every HDFS role takes are `HdfsRoleArgs`'. */
-export interface HdfsJournalNodeArgs extends HdfsRoleArgs {
+/** The JournalNode's settings (components/settings.ts): those every HDFS role has, and its own. */
+export const hdfsJournalNodeSettings = {
+  ...hdfsRoleSettings({
+    name: "hdfs-journalnode",
+    // The NameNode's default (HdfsCluster gives the NameNode's selector unless given one).
+    nodeSelector: { host: "high-cpu" },
+    // As the NameNode: losing the quorum stops HDFS.
+    priorityValue: 1000000,
+    resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "512Mi" } },
+    javaHeap: "384m",
+    // One node at a time (a quorum of 3 survives one missing member).
+    updateStrategy: { type: "RollingUpdate", maxUnavailable: 1 },
+  }, someNodesSelector),
+  /** Edits directory on the host (created if missing). */
+  editsDirHostPath: setting(hostPath, { default: "/var/lib/hdfs/journal" }),
+};
+
+/** The JournalNode's arguments: `hdfsJournalNodeSettings`, each optional, and the cluster's rendered configuration. */
+export interface HdfsJournalNodeArgs extends SettingsArgs<typeof hdfsJournalNodeSettings> {
   /** The cluster's rendered configuration (the same the NameNodes and DataNodes get): the ports come from it. Required. */
   site: HdfsSite;
-  /** Edits directory on the host (created if missing). Default: `/var/lib/hdfs/journal`. */
-  editsDirHostPath?: string;
 }
 
-/** Every default of the component, in one place. */
-export const hdfsJournalNodeDefaults = {
-  name: "hdfs-journalnode",
-  namespace: hdfsCommonDefaults.namespace,
-  /** The NameNode's default. */
-  nodeSelector: { host: "high-cpu" } as Record<string, string>,
-  tolerations: [] as Input.Toleration[],
-  image: hdfsCommonDefaults.image,
-  imagePullPolicy: hdfsCommonDefaults.imagePullPolicy,
-  editsDirHostPath: "/var/lib/hdfs/journal",
-  /** As the NameNode: losing the quorum stops HDFS. */
-  priorityValue: 1000000,
-  resources: {
-    requests: { cpu: "100m", memory: "512Mi" },
-    limits: { memory: "512Mi" },
-  } as Input.ResourceRequirements,
-  javaHeap: "384m",
-  /** One node at a time (a quorum of 3 survives one missing member). */
-  updateStrategy: { type: "RollingUpdate", maxUnavailable: 1 } as UpdateStrategy,
-  /** Where the edits directory appears inside the container (`dfs.journalnode.edits.dir`). */
-  editsDir: hdfsSiteDefaults.journalDir,
-} as const;
+/** Every default of the component, from `hdfsJournalNodeSettings`. */
+export const hdfsJournalNodeDefaults = settingsDefaults(hdfsJournalNodeSettings);
 
 /**
- * The arguments the component runs with: `args` merged over `hdfsJournalNodeDefaults` (objects key by key, lists
- * and the node selector replace; see components/defaults.ts). Pure; resolving a resolved value changes nothing.
+ * The arguments the component runs with: `args` checked against `hdfsJournalNodeSettings` and laid over their
+ * defaults (components/settings.ts; ComponentArgsError), with the site as given.
  */
-export function resolveHdfsJournalNodeArgs<A extends Partial<HdfsJournalNodeArgs>>(args: A) {
-  return brandResolved("HdfsJournalNodeDaemonSet", resolveOver("HdfsJournalNodeDaemonSet", hdfsJournalNodeDefaults, args, hdfsReplaceWhole));
+export function resolveHdfsJournalNodeArgs<A extends Partial<HdfsJournalNodeArgs>>(args: A): HdfsJournalNodeResolvedArgs & Pick<A, "site"> {
+  const { site, ...settings } = args;
+  return brandResolved("HdfsJournalNodeDaemonSet", { ...resolveSettings("HdfsJournalNodeDaemonSet", hdfsJournalNodeSettings, settings), site }) as HdfsJournalNodeResolvedArgs & Pick<A, "site">;
 }
 
 /** The role's arguments as `resolveHdfsJournalNodeArgs` returned them, with the cluster's site. */
-export type HdfsJournalNodeResolvedArgs = Branded<"HdfsJournalNodeDaemonSet", ReturnType<typeof resolveHdfsJournalNodeArgs> & Pick<HdfsJournalNodeArgs, "site">>;
+export type HdfsJournalNodeResolvedArgs = Branded<"HdfsJournalNodeDaemonSet", SettingsResolved<typeof hdfsJournalNodeSettings> & Pick<HdfsJournalNodeArgs, "site">>;
 
 /** The cluster-scoped objects the component creates, by the names its constructor gives them. */
 export function hdfsJournalNodeClusterObjects(a: { name: string; priorityClassName?: string }): ClusterObjectRef[] {
@@ -77,7 +74,7 @@ export class HdfsJournalNodeDaemonSet extends HdfsRoleComponent {
     const editsDir: HostMount = {
       name: "edits-dir",
       hostPath: a.editsDirHostPath,
-      mountPath: hdfsJournalNodeDefaults.editsDir,
+      mountPath: hdfsSiteDefaults.journalDir,
       dataDirectory: true,
       type: "DirectoryOrCreate",
     };

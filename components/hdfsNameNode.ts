@@ -7,67 +7,66 @@ import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { hdfsSiteDefaults, nameNodeId } from "./hadoopConfig";
+import { z } from "zod";
 import {
-  HdfsRoleArgs,
   HdfsSite,
   configVolume,
-  hdfsCommonDefaults,
   hdfsContainer,
   hdfsEnv,
   hdfsRoleClusterObjects,
-  hdfsReplaceWhole,
+  hdfsRoleSettings,
   HdfsRoleComponent,
+  someNodesSelector,
   hostPorts,
   nodeNameEnv,
   ownDataDirectories,
 } from "./hdfsShared";
-import { Branded, brandResolved, isResolved, resolveOver } from "./defaults";
+import { Branded, brandResolved, isResolved } from "./defaults";
+import { affinity, hostPath, resources } from "./kubernetesSyntax";
+import { SettingsArgs, SettingsResolved, passThrough, resolveSettings, setting, settingsDefaults } from "./settings";
 import { HostContainer, HostMount, UpdateStrategy } from "./hostDaemonSet";
 import { ClusterObjectRef, objectLabelsFor, selectorLabelsFor } from "./labels";
 import { componentTypes } from "./project";
 
 import Input = k8s.types.input.core.v1;
 
-/** The NameNode's own arguments; the ones every HDFS role takes are `HdfsRoleArgs`'. */
-export interface HdfsNameNodeArgs extends HdfsRoleArgs {
+/** The NameNode's settings (components/settings.ts): those every HDFS role has, and its own. */
+export const hdfsNameNodeSettings = {
+  ...hdfsRoleSettings({
+    name: "hdfs-namenode",
+    nodeSelector: { host: "high-cpu" },
+    // Below the system-* classes.
+    priorityValue: 1000000,
+    resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "2Gi" } },
+    javaHeap: "1536m",
+    // One node at a time (every node at once while a standalone NameNode is made HA: see the constructor).
+    updateStrategy: { type: "RollingUpdate", maxUnavailable: 1 },
+  }, someNodesSelector),
+  /** Name directory on the host (created if missing). */
+  nameDirHostPath: setting(hostPath, { default: "/var/lib/hdfs/name" }),
+  /** Cluster id the first format writes. */
+  clusterId: passThrough(setting(z.string().regex(/^[A-Za-z0-9][-A-Za-z0-9_.]*$/, "must be letters, digits, '-', '_' and '.'"), { default: "k8s-daemonsets" })),
+  /** With ZooKeeper: the ZKFC container's resources, merged over the default (its heap is 256m). */
+  zkfcResources: setting(resources, { default: { requests: { cpu: "50m", memory: "384Mi" }, limits: { memory: "384Mi" } } }),
+  /** Extra affinity rules of the pods. */
+  affinity: setting(affinity, { programOnly: true }),
+};
+
+/** The NameNode's arguments: `hdfsNameNodeSettings`, each optional, and the cluster's rendered configuration. */
+export interface HdfsNameNodeArgs extends SettingsArgs<typeof hdfsNameNodeSettings> {
   /**
    * The cluster's rendered configuration, shared with the JournalNodes and DataNodes (`HdfsCluster` renders it
    * once): the NameNode hosts (in plan order; one is a standalone NameNode, 2-5 an HA nameservice, the first
    * formats a new filesystem), the nameservice, ZooKeeper and the ports come from it. Required.
    */
   site: HdfsSite;
-  /** Extra affinity rules. Default: none. */
-  affinity?: Input.Affinity;
-  /** Name directory on the host (created if missing). Default: `/var/lib/hdfs/name`. */
-  nameDirHostPath?: string;
-  /** Cluster id written by the first format. Default: `k8s-daemonsets`. */
-  clusterId?: pulumi.Input<string>;
-  /** The ZKFC container's resources, merged over the default. Default: requests cpu 50m / memory 384Mi, limit memory 384Mi (heap 256m). */
-  zkfcResources?: Input.ResourceRequirements;
 }
 
-/** Every default of the component, in one place. */
-export const hdfsNameNodeDefaults = {
-  name: "hdfs-namenode",
-  namespace: hdfsCommonDefaults.namespace,
-  /** The hosts labelled for the NameNode. */
-  nodeSelector: { host: "high-cpu" } as Record<string, string>,
-  tolerations: [] as Input.Toleration[],
-  image: hdfsCommonDefaults.image,
-  imagePullPolicy: hdfsCommonDefaults.imagePullPolicy,
-  nameDirHostPath: "/var/lib/hdfs/name",
-  clusterId: "k8s-daemonsets",
-  /** Below the system-* classes. */
-  priorityValue: 1000000,
-  resources: {
-    requests: { cpu: "500m", memory: "2Gi" },
-    limits: { memory: "2Gi" },
-  } as Input.ResourceRequirements,
-  javaHeap: "1536m",
-  zkfcResources: {
-    requests: { cpu: "50m", memory: "384Mi" },
-    limits: { memory: "384Mi" },
-  } as Input.ResourceRequirements,
+/** Every default of the component, from `hdfsNameNodeSettings`. */
+export const hdfsNameNodeDefaults = settingsDefaults(hdfsNameNodeSettings);
+
+/** What the NameNode renders with that is not a setting. */
+export const hdfsNameNodeConstants = {
   zkfcJavaHeap: "256m",
   /**
    * The ZKFC's own Hadoop settings (`hdfs zkfc -D key=value`, not the site's: every other client keeps Hadoop's).
@@ -82,12 +81,8 @@ export const hdfsNameNodeDefaults = {
   } as Record<string, string>,
   /** Time for the NameNode to stop (and, with ZooKeeper, for the ZKFC to quit the election after it). */
   terminationGracePeriodSeconds: 60,
-  /** One node at a time (every node at once while a standalone NameNode is made HA: see the constructor). */
-  updateStrategy: { type: "RollingUpdate", maxUnavailable: 1 } as UpdateStrategy,
-  uid: hdfsCommonDefaults.uid,
-  /** Where the name directory and the configuration appear inside the containers. */
+  /** Where the name directory appears inside the containers. */
   nameDir: hdfsSiteDefaults.nameDir,
-  confDir: hdfsCommonDefaults.confDir,
 } as const;
 
 const formatScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-format.sh"), "utf8");
@@ -101,15 +96,16 @@ const scriptsMount: Input.VolumeMount = { name: configVolume, mountPath: scripts
 export const membershipKeys = { hosts: "hosts", formatHost: "formatHost" } as const;
 
 /**
- * The arguments the component runs with: `args` merged over `hdfsNameNodeDefaults` (objects key by key, lists
- * and the node selector replace; see components/defaults.ts). Pure; resolving a resolved value changes nothing.
+ * The arguments the component runs with: `args` checked against `hdfsNameNodeSettings` and laid over their
+ * defaults (components/settings.ts; ComponentArgsError), with the site as given.
  */
-export function resolveHdfsNameNodeArgs<A extends Partial<HdfsNameNodeArgs>>(args: A) {
-  return brandResolved("HdfsNameNodeDaemonSet", resolveOver("HdfsNameNodeDaemonSet", hdfsNameNodeDefaults, args, hdfsReplaceWhole));
+export function resolveHdfsNameNodeArgs<A extends Partial<HdfsNameNodeArgs>>(args: A): HdfsNameNodeResolvedArgs & Pick<A, "site"> {
+  const { site, ...settings } = args;
+  return brandResolved("HdfsNameNodeDaemonSet", { ...resolveSettings("HdfsNameNodeDaemonSet", hdfsNameNodeSettings, settings), site }) as HdfsNameNodeResolvedArgs & Pick<A, "site">;
 }
 
 /** The role's arguments as `resolveHdfsNameNodeArgs` returned them, with the cluster's site. */
-export type HdfsNameNodeResolvedArgs = Branded<"HdfsNameNodeDaemonSet", ReturnType<typeof resolveHdfsNameNodeArgs> & Pick<HdfsNameNodeArgs, "site">>;
+export type HdfsNameNodeResolvedArgs = Branded<"HdfsNameNodeDaemonSet", SettingsResolved<typeof hdfsNameNodeSettings> & Pick<HdfsNameNodeArgs, "site">>;
 
 /** The cluster-scoped objects the component creates, by the names its constructor gives them. */
 export function hdfsNameNodeClusterObjects(a: { name: string; priorityClassName?: string }): ClusterObjectRef[] {
@@ -135,7 +131,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
   constructor(name: string, args: HdfsNameNodeArgs | HdfsNameNodeResolvedArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentTypes.hdfsNameNode, name, {}, opts);
     const a: HdfsNameNodeResolvedArgs = isResolved("HdfsNameNodeDaemonSet", args) ? (args as HdfsNameNodeResolvedArgs) : resolveHdfsNameNodeArgs(args as HdfsNameNodeArgs);
-    const d = hdfsNameNodeDefaults;
+    const d = hdfsNameNodeConstants;
     const hosts = a.site.nameNodeHosts;
     const ports = a.site.ports;
 

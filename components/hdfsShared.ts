@@ -19,6 +19,9 @@ import {
   restrictedContainerSecurityContext,
 } from "./hostDaemonSet";
 import { ClusterObjectRef, createdByStackAnnotations, imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
+import { z } from "zod";
+import { image, labels, pullPolicy, resourceName, resources, toleration, updateStrategy } from "./kubernetesSyntax";
+import { SettingsResolved, passThrough, setting } from "./settings";
 
 import Input = k8s.types.input.core.v1;
 
@@ -33,9 +36,6 @@ export const hdfsCommonDefaults = {
   /** Where the image reads its configuration. */
   confDir: "/opt/hadoop/etc/hadoop",
 } as const;
-
-/** What every HDFS role's arguments replace as a whole rather than merge (components/defaults.ts): the node selector. */
-export const hdfsReplaceWhole = ["nodeSelector"] as const;
 
 /** The cluster's configuration: the rendered files and what they mean. Every role of one cluster gets the same. */
 export interface HdfsSite extends HdfsSiteFacts {
@@ -182,40 +182,61 @@ export function hdfsPriorityClass(
   return { priorityClassName: priorityClass.metadata.name, priorityClass };
 }
 
-/**
- * What every HDFS role takes besides its own settings. Where a default differs by role, it is the role's:
- * see `hdfsNameNodeDefaults`, `hdfsJournalNodeDefaults`, `hdfsDataNodeDefaults`.
- */
-export interface HdfsRoleArgs extends HostWorkloadArgs {
-  /** Object name of the DaemonSet and its ConfigMap. Default: `hdfs-<role>` (`hdfs-namenode`, ...). */
-  name?: string;
-  /** Namespace, which must exist (HdfsCluster passes the one it creates). Default: `hdfs`. */
-  namespace?: pulumi.Input<string>;
-  /** Only nodes with all of these labels run the role. Default: the role's. */
-  nodeSelector?: Record<string, string>;
-  /** Taints the role's pods tolerate. Default: none. */
-  tolerations?: Input.Toleration[];
-  /** Apache Hadoop 3 image, pinned by tag or digest. Default: `apache/hadoop:3.4.1`. */
-  image?: string;
-  /** Default: `IfNotPresent`. */
-  imagePullPolicy?: pulumi.Input<string>;
-  /** Use this existing PriorityClass instead of creating one. Default: unset (one is created). */
-  priorityClassName?: string;
-  /** Value of the PriorityClass the component creates. Default: the role's. */
-  priorityValue?: number;
-  /** The daemon container's resources, merged over the role's (limits alone keep the default requests). Default: the role's. */
-  resources?: Input.ResourceRequirements;
-  /** Maximum Java heap of the daemon. Default: the role's (fits its memory limit with headroom). */
-  javaHeap?: string;
-  /** Default: RollingUpdate, at the role's pace. */
-  updateStrategy?: UpdateStrategy;
+/** A Java heap size, as `-Xmx` takes it. */
+export const javaHeap = z.string().regex(/^\d+[kmgKMG]$/, "must be a Java size like 1536m or 2g").describe("Java size (1536m, 2g)");
+
+/** Value of a PriorityClass a program may create (above 1000000000 are the system classes). */
+const priorityValue = z.number().int().min(1).max(1000000000, "values above 1000000000 are reserved for system classes");
+
+/** A node selector that selects some nodes, not all. */
+export const someNodesSelector = labels.refine((s) => Object.keys(s).length > 0, { message: "must name at least one label (else it runs on every node)" });
+
+/** The defaults in which the HDFS roles differ. */
+export interface HdfsRoleDefaults {
+  name: string;
+  nodeSelector: Record<string, string>;
+  priorityValue: number;
+  resources: z.output<typeof resources>;
+  javaHeap: string;
+  updateStrategy: z.output<typeof updateStrategy>;
 }
 
-/** A role's arguments over its defaults: what `hdfsRoleDaemonSet` reads of them. */
-export type HdfsRoleResolvedArgs = Required<
-  Pick<HdfsRoleArgs, "name" | "namespace" | "nodeSelector" | "tolerations" | "image" | "imagePullPolicy" | "priorityValue" | "updateStrategy">
-> &
-  Pick<HdfsRoleArgs, "priorityClassName" | "rolloutTimeoutSeconds">;
+/**
+ * The settings every HDFS role has (components/settings.ts), with the role's defaults: each role declares its
+ * own beside them (`hdfsNameNodeSettings`, `hdfsJournalNodeSettings`, `hdfsDataNodeSettings`). A role that must
+ * run on some nodes only (NameNode, JournalNode) refuses an empty node selector.
+ */
+export function hdfsRoleSettings(d: HdfsRoleDefaults, nodeSelectorSchema: z.ZodType<Record<string, string>> = labels) {
+  return {
+    /** Object name of the role's DaemonSet and ConfigMap (and of its PriorityClass, with `-critical`). */
+    name: setting(resourceName, { default: d.name }),
+    /** Namespace of the role's objects, which must exist (HdfsCluster gives the one it creates). */
+    namespace: passThrough(setting(resourceName, { default: hdfsCommonDefaults.namespace as string, programOnly: true })),
+    /** Only nodes with all of these labels run the role; replaces the default selector. */
+    nodeSelector: setting(nodeSelectorSchema, { default: d.nodeSelector, merge: "replace" }),
+    /** Taints the role's pods tolerate. */
+    tolerations: setting(z.array(toleration), { default: [] as z.output<typeof toleration>[] }),
+    /** The Apache Hadoop 3 image, pinned by tag or digest. */
+    image: setting(image, { default: hdfsCommonDefaults.image as string }),
+    /** Pull policy of every container. */
+    imagePullPolicy: passThrough(setting(pullPolicy, { default: hdfsCommonDefaults.imagePullPolicy as z.output<typeof pullPolicy> })),
+    /** An existing PriorityClass for the pods; unset: the role creates its own (`<name>-critical`). */
+    priorityClassName: setting(resourceName),
+    /** Value of the PriorityClass the role creates. */
+    priorityValue: setting(priorityValue, { default: d.priorityValue }),
+    /** The daemon container's resources, merged over the default (limits alone keep the default requests). */
+    resources: setting(resources, { default: d.resources }),
+    /** Maximum Java heap of the daemon (the default fits the default memory limit with headroom). */
+    javaHeap: setting(javaHeap, { default: d.javaHeap }),
+    /** How a new pod template rolls out. */
+    updateStrategy: setting(updateStrategy, { default: d.updateStrategy }),
+    /** How long `pulumi up` waits for the rollout before failing (a stack sets it for every DaemonSet at once). */
+    rolloutTimeoutSeconds: setting(z.number().int().min(1), { programOnly: true, defaultDoc: "the provider's 600 s" }),
+  };
+}
+
+/** A role's settings over its defaults: what `hdfsRoleDaemonSet` reads of them. */
+export type HdfsRoleResolvedArgs = SettingsResolved<ReturnType<typeof hdfsRoleSettings>>;
 
 /** The HDFS roles: the suffix of each one's `app.kubernetes.io/name` (`hdfs-<role>`) and its component label. */
 export type HdfsRole = "namenode" | "journalnode" | "datanode";

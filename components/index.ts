@@ -7,6 +7,7 @@ export {
   nodeExporterDefaultAffinity,
   nodeExporterFilesystemExclusions,
   filesystemExclusionArgs,
+  nodeExporterSettings,
   resolveNodeExporterArgs,
   rbacProxyTlsCipherSuites,
 } from "./nodeExporter";
@@ -14,14 +15,14 @@ export type { NodeExporterArgs, NodeExporterResolvedArgs, FilesystemExclusions, 
 
 export { HdfsCluster, hdfsClusterDefaults, hdfsClusterSite, resolveHdfsClusterArgs } from "./hdfsCluster";
 export type { HdfsClusterArgs, HdfsClusterSiteArgs, HdfsClusterResolvedArgs } from "./hdfsCluster";
-export { HdfsNameNodeDaemonSet, hdfsNameNodeDefaults, resolveHdfsNameNodeArgs } from "./hdfsNameNode";
+export { HdfsNameNodeDaemonSet, hdfsNameNodeDefaults, hdfsNameNodeSettings, resolveHdfsNameNodeArgs } from "./hdfsNameNode";
 export type { HdfsNameNodeArgs } from "./hdfsNameNode";
-export { HdfsJournalNodeDaemonSet, hdfsJournalNodeDefaults, resolveHdfsJournalNodeArgs } from "./hdfsJournalNode";
+export { HdfsJournalNodeDaemonSet, hdfsJournalNodeDefaults, hdfsJournalNodeSettings, resolveHdfsJournalNodeArgs } from "./hdfsJournalNode";
 export type { HdfsJournalNodeArgs } from "./hdfsJournalNode";
-export { HdfsDataNodeDaemonSet, hdfsDataNodeDefaults, resolveHdfsDataNodeArgs } from "./hdfsDataNode";
+export { HdfsDataNodeDaemonSet, hdfsDataNodeDefaults, hdfsDataNodeSettings, resolveHdfsDataNodeArgs } from "./hdfsDataNode";
 export type { HdfsDataNodeArgs } from "./hdfsDataNode";
-export { hdfsSite, hdfsCommonDefaults } from "./hdfsShared";
-export type { HdfsRoleArgs, HdfsSite } from "./hdfsShared";
+export { hdfsSite, hdfsCommonDefaults, hdfsRoleSettings } from "./hdfsShared";
+export type { HdfsSite } from "./hdfsShared";
 export { hdfsSiteDefaults, renderHadoopXml } from "./hadoopConfig";
 export type { HadoopProperties, HdfsSiteArgs, HdfsSiteFacts, HdfsPorts } from "./hadoopConfig";
 

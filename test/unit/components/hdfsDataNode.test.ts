@@ -20,7 +20,7 @@ describe("HdfsDataNodeDaemonSet defaults", () => {
     const spec = podSpec((await render()).ds);
     assert.deepEqual(spec.nodeSelector, { "kubernetes.io/os": "linux" });
     assert.equal(spec.tolerations, undefined);
-    const tolerations = [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }];
+    const tolerations = [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists" as const, effect: "NoSchedule" as const }];
     assert.deepEqual(podSpec((await render({ tolerations })).ds).tolerations, tolerations);
     assert.deepEqual(podSpec((await render({ nodeSelector: { disk: "ssd" } })).ds).nodeSelector, { disk: "ssd" });
   });
