@@ -65,7 +65,7 @@ export = async function main(cluster?: ApiReader) {
     journalNodes: hdfs.site.journalNodeHosts,
     automaticFailover: hdfs.site.automaticFailover,
     formatHost: hdfs.nameNode.formatHost,
-    /** /etc/hosts entries an HDFS client pod needs (hdfsNameNode.hostResolution: nodeAddresses). */
+    /** /etc/hosts entries an HDFS client pod needs (hdfs.hostResolution: nodeAddresses). */
     hostAliases: hdfs.site.hostAliases,
     coreSiteXml: hdfs.site.coreSiteXml,
     hdfsSiteXml: hdfs.site.hdfsSiteXml,

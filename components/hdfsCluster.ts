@@ -2,101 +2,151 @@
 // the NameNode(s), the JournalNode quorum (an HA nameservice only) and the DataNodes — each reading its ports,
 // hosts and in-container directories from that one site, so nothing has to be kept equal by hand.
 import * as pulumi from "@pulumi/pulumi";
-import { HadoopProperties, HdfsPorts, hdfsSiteDefaults, resolveHdfsPorts } from "./hadoopConfig";
-import { ArgsIssue, Branded, ComponentArgsError, Resolved, brandResolved, isResolved, resolveOver } from "./defaults";
-import { HdfsDataNodeArgs, HdfsDataNodeDaemonSet, hdfsDataNodeClusterObjects, resolveHdfsDataNodeArgs } from "./hdfsDataNode";
-import { HdfsJournalNodeArgs, HdfsJournalNodeDaemonSet, hdfsJournalNodeClusterObjects, resolveHdfsJournalNodeArgs } from "./hdfsJournalNode";
-import { HdfsNameNodeArgs, HdfsNameNodeDaemonSet, hdfsNameNodeClusterObjects, resolveHdfsNameNodeArgs } from "./hdfsNameNode";
+import { z } from "zod";
+import { HdfsPorts, hdfsSiteDefaults } from "./hadoopConfig";
+import { ArgsIssue, ArgsPath, Branded, ComponentArgsError, brandResolved, isResolved } from "./defaults";
+import { HdfsDataNodeDaemonSet, hdfsDataNodeClusterObjects, hdfsDataNodeSettings } from "./hdfsDataNode";
+import { HdfsJournalNodeDaemonSet, hdfsJournalNodeClusterObjects, hdfsJournalNodeSettings } from "./hdfsJournalNode";
+import { HdfsNameNodeDaemonSet, hdfsNameNodeClusterObjects, hdfsNameNodeSettings } from "./hdfsNameNode";
 import { HdfsSite, hdfsCommonDefaults, hdfsSite } from "./hdfsShared";
-import { HostWorkloadArgs, definedOnly, hostAgentNamespace } from "./hostDaemonSet";
+import { definedOnly, hostAgentNamespace } from "./hostDaemonSet";
+import { nodeName, port, resourceName } from "./kubernetesSyntax";
+import { Settings, SettingsArgs, SettingsResolved, resolveSettings, setting, settingsDefaults, withDefaultDocs } from "./settings";
 import type { ClusterObjectRef } from "./labels";
 import { componentTypes } from "./project";
 
-/** What the roles take from the cluster rather than from their own arguments. */
-type FromCluster = "site" | "namespace" | "rolloutTimeoutSeconds";
+// host:port of a ZooKeeper server (host: a DNS name or an IPv4 address).
+const zookeeperServer = z
+  .string()
+  .regex(/^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?:\d{1,5}$/, "must be host:port, e.g. zk-1.example.com:2181")
+  .refine((s) => { const p = Number(s.slice(s.lastIndexOf(":") + 1)); return p >= 1 && p <= 65535; }, { message: "port must be 1-65535" })
+  .describe("host:port");
+const hadoopProperties = z.record(z.string().min(1), z.string()).describe("map property → value");
 
-/** The cluster-wide settings of the rendered site (ports, nameservice, failover, replication, extra properties). */
-export interface HdfsClusterSiteArgs {
-  /** HA: the nameservice id (and journal id). Default: `hdfs-k8s`. */
-  nameservice?: string;
-  /** HA: ZooKeeper `host:port`s; turns on automatic failover (a ZKFC beside each NameNode). Default: none. */
-  zookeeperQuorum?: string[];
-  /** `dfs.replication`. Default: 3. */
-  replication?: number;
-  /** NameNode RPC / HTTP ports, host ports. Default: 8020 / 9870. */
-  nameNodeRpcPort?: number;
-  nameNodeHttpPort?: number;
-  /** HA with ZooKeeper: the ZKFC's RPC port, a host port. Default: 8019. */
-  zkfcPort?: number;
-  /** JournalNode RPC / HTTP ports, host ports. Default: 8485 / 8480. */
-  journalNodeRpcPort?: number;
-  journalNodeHttpPort?: number;
-  /** DataNode data / HTTP / IPC ports, host ports. Default: 9866 / 9864 / 9867. */
-  dataNodeDataPort?: number;
-  dataNodeHttpPort?: number;
-  dataNodeIpcPort?: number;
-  /** Extra core-site.xml / hdfs-site.xml properties (override the rendered ones). Default: none. */
-  coreSite?: HadoopProperties;
-  hdfsSite?: HadoopProperties;
-  /**
-   * host -> IP address of the NameNode and JournalNode hosts, for clusters whose DNS does not resolve node
-   * names (kubeadm, kind): every HDFS pod gets them as hostAliases. Default: none (names resolve by DNS).
-   */
-  hostAddresses?: Record<string, string>;
-}
-
-export interface HdfsClusterArgs extends HostWorkloadArgs {
-  /** Namespace of every role (not kube-system). Default: `hdfs`. */
-  namespace?: string;
-  /** Create the namespace (with Pod Security labels). Default: true. */
-  createNamespace?: boolean;
+/** The cluster's own settings (components/settings.ts): its namespace, its site's cluster-wide settings, its hosts. */
+export const hdfsClusterSettings = {
+  /** Namespace of every role (not kube-system). */
+  namespace: setting(resourceName.refine((ns) => ns !== "kube-system", { message: "HDFS does not belong in kube-system" }), { default: hdfsCommonDefaults.namespace as string }),
+  /** Create the namespace (with Pod Security labels); false deploys into an existing one, which the stack then neither changes nor deletes. */
+  createNamespace: setting(z.boolean(), { default: true }),
+  /** HA: the nameservice id (also the journal id). */
+  nameservice: setting(resourceName, { default: hdfsSiteDefaults.nameservice as string }),
+  /** HA: ZooKeeper servers; turns on automatic failover (a ZKFC beside each NameNode). Unset: manual failover. */
+  zookeeperQuorum: setting(z.array(zookeeperServer).min(1, "must name at least one ZooKeeper server (or leave it out for manual failover)")),
+  /** `dfs.replication`: copies of each block. */
+  replication: setting(z.number().int().min(1).max(512), { default: hdfsSiteDefaults.replication as number }),
+  /** Extra core-site.xml properties (override the rendered ones). */
+  coreSite: setting(hadoopProperties),
+  /** Extra hdfs-site.xml properties (override the rendered ones). */
+  hdfsSite: setting(hadoopProperties),
   /**
    * The NameNode hosts (the nodes carrying the NameNode's `nodeSelector` labels), in plan order: one is a
-   * standalone NameNode, 2-5 an HA nameservice; the first formats a new filesystem. Default: none.
+   * standalone NameNode, 2-5 an HA nameservice; the first formats a new filesystem.
    */
-  nameNodeHosts?: string[];
-  /** HA only: the JournalNode hosts (those carrying the JournalNode's labels). Default: the NameNode hosts. */
-  journalNodeHosts?: string[];
-  /** The site's cluster-wide settings. Default: see `HdfsClusterSiteArgs`. */
-  site?: HdfsClusterSiteArgs;
-  /** The NameNode's own settings. Default: `hdfsNameNodeDefaults`. */
-  nameNode?: Omit<HdfsNameNodeArgs, FromCluster>;
+  nameNodeHosts: setting(z.array(nodeName), { default: [] as string[], programOnly: true }),
+  /** HA only: the JournalNode hosts (those carrying the JournalNode's labels). */
+  journalNodeHosts: setting(z.array(nodeName), { programOnly: true, defaultDoc: "the NameNode hosts" }),
   /**
-   * The JournalNodes' own settings (created only for an HA nameservice). Default: `hdfsJournalNodeDefaults`,
-   * but the NameNode's node selector, tolerations, image and pull policy (JournalNodes on the NameNode hosts).
+   * host -> IP address of the NameNode and JournalNode hosts, for clusters whose DNS does not resolve node
+   * names (kubeadm, kind): every HDFS pod gets them as hostAliases. Unset: names resolve by DNS.
    */
-  journalNode?: Omit<HdfsJournalNodeArgs, FromCluster>;
-  /** The DataNodes' own settings; null for no DataNodes. Default: `hdfsDataNodeDefaults`, but the NameNode's image and pull policy. */
-  dataNode?: Omit<HdfsDataNodeArgs, FromCluster> | null;
+  hostAddresses: setting(z.record(nodeName, z.string()), { programOnly: true }),
+  /** How long `pulumi up` waits for each role's rollout before failing. */
+  rolloutTimeoutSeconds: setting(z.number().int().min(1), { programOnly: true, defaultDoc: "the provider's 600 s" }),
+};
+
+/** A role's settings as the cluster takes them: without the namespace and rollout timeout (the cluster's). */
+function inCluster<D extends Settings>(role: D): Omit<D, "namespace" | "rolloutTimeoutSeconds"> {
+  const { namespace: _namespace, rolloutTimeoutSeconds: _timeout, ...own } = role;
+  return own;
 }
 
-export const hdfsClusterDefaults = {
-  namespace: hdfsCommonDefaults.namespace,
-  createNamespace: true,
-  nameNodeHosts: [] as string[],
-  site: {} as HdfsClusterSiteArgs,
-} as const;
+/** The roles' settings in the cluster: each role's own and the ports the cluster's site renders for it. */
+export const hdfsClusterRoleSettings = {
+  nameNode: {
+    ...inCluster(hdfsNameNodeSettings),
+    /** NameNode RPC port (`fs.defaultFS`, clients and DataNodes), a host port. */
+    rpcPort: setting(port, { default: hdfsSiteDefaults.nameNodeRpcPort as number }),
+    /** NameNode HTTP port (web UI, WebHDFS), a host port. */
+    httpPort: setting(port, { default: hdfsSiteDefaults.nameNodeHttpPort as number }),
+    /** HA with ZooKeeper: the ZKFC's RPC port, a host port. */
+    zkfcPort: setting(port, { default: hdfsSiteDefaults.zkfcPort as number }),
+  },
+  // The JournalNodes run where the NameNode runs, on its Hadoop, unless given their own.
+  journalNode: {
+    ...withDefaultDocs(inCluster(hdfsJournalNodeSettings), { nodeSelector: "the NameNode's", tolerations: "the NameNode's", image: "the NameNode's", imagePullPolicy: "the NameNode's" }),
+    /** JournalNode RPC port (the NameNodes' shared edits), a host port. */
+    rpcPort: setting(port, { default: hdfsSiteDefaults.journalNodeRpcPort as number }),
+    /** JournalNode HTTP port, a host port. */
+    httpPort: setting(port, { default: hdfsSiteDefaults.journalNodeHttpPort as number }),
+  },
+  dataNode: {
+    /** Run DataNodes; false for an HDFS of NameNodes (and JournalNodes) only. */
+    enabled: setting(z.boolean(), { default: true }),
+    ...withDefaultDocs(inCluster(hdfsDataNodeSettings), { image: "the NameNode's", imagePullPolicy: "the NameNode's" }),
+    /** DataNode data transfer port, a host port. */
+    dataPort: setting(port, { default: hdfsSiteDefaults.dataNodeDataPort as number }),
+    /** DataNode HTTP port, a host port. */
+    httpPort: setting(port, { default: hdfsSiteDefaults.dataNodeHttpPort as number }),
+    /** DataNode IPC port, a host port. */
+    ipcPort: setting(port, { default: hdfsSiteDefaults.dataNodeIpcPort as number }),
+  },
+};
+
+/** The cluster's arguments: `hdfsClusterSettings` and, per role, `hdfsClusterRoleSettings`, each optional. */
+export interface HdfsClusterArgs extends SettingsArgs<typeof hdfsClusterSettings> {
+  /** The NameNode's settings and ports. */
+  nameNode?: SettingsArgs<typeof hdfsClusterRoleSettings.nameNode>;
+  /** The JournalNodes' settings and ports (created only for an HA nameservice). */
+  journalNode?: SettingsArgs<typeof hdfsClusterRoleSettings.journalNode>;
+  /** The DataNodes' settings and ports. */
+  dataNode?: SettingsArgs<typeof hdfsClusterRoleSettings.dataNode>;
+}
+
+/** The cluster's own defaults, from `hdfsClusterSettings`. */
+export const hdfsClusterDefaults = settingsDefaults(hdfsClusterSettings);
+
+/** `resolve()` with its ComponentArgsError's issues under `prefix`, collected in `issues` (undefined if refused). */
+function collecting<T>(issues: ArgsIssue[], prefix: ArgsPath, resolve: () => T): T | undefined {
+  try {
+    return resolve();
+  } catch (e) {
+    if (!(e instanceof ComponentArgsError)) throw e;
+    issues.push(...e.issues.map((i) => ({ ...i, path: [...prefix, ...i.path] })));
+    return undefined;
+  }
+}
 
 /**
- * The arguments the cluster runs with: its own over `hdfsClusterDefaults`, each role's over that role's
- * defaults (components/defaults.ts), the JournalNodes and DataNodes running the NameNode's Hadoop (and the
- * JournalNodes its placement) unless given their own, and the site's ports; checked (`hdfsClusterArgsIssues`:
- * ComponentArgsError). Each of the four is resolved once here; `hdfsClusterOnHosts` places a resolved cluster on
- * other hosts without resolving it again.
+ * The arguments the cluster runs with: its own and each role's checked against their declarations and laid over
+ * their defaults (components/settings.ts), the JournalNodes and DataNodes running the NameNode's Hadoop (and the
+ * JournalNodes its placement) unless given their own; then the cluster's own checks (`hdfsClusterArgsIssues`).
+ * Every problem at once, ComponentArgsError. Each of the four is resolved once here; `hdfsClusterOnHosts` places
+ * a resolved cluster on other hosts without resolving it again.
  */
 export function resolveHdfsClusterArgs(args: HdfsClusterArgs = {}): HdfsClusterResolvedArgs {
-  const { nameNode: nn, journalNode: jn, dataNode: dn, ...own } = args;
-  const a = resolveOver("HdfsCluster", hdfsClusterDefaults, own);
-  const nameNode = resolveHdfsNameNodeArgs(nn ?? {});
-  const hadoop = { image: nameNode.image, imagePullPolicy: nameNode.imagePullPolicy };
-  const journalNode = resolveHdfsJournalNodeArgs({
-    ...hadoop,
-    nodeSelector: nameNode.nodeSelector,
-    tolerations: nameNode.tolerations,
-    ...definedOnly(jn ?? {}),
+  const { nameNode: nn = {}, journalNode: jn = {}, dataNode: dn = {}, ...own } = args;
+  const roles = hdfsClusterRoleSettings;
+  const issues: ArgsIssue[] = [];
+  const a = collecting(issues, [], () => resolveSettings("HdfsCluster", hdfsClusterSettings, own));
+  const nameNode = collecting(issues, ["nameNode"], () => resolveSettings("HdfsNameNodeDaemonSet", roles.nameNode, nn));
+  const hadoop = { image: nameNode?.image, imagePullPolicy: nameNode?.imagePullPolicy };
+  const journalNode = collecting(issues, ["journalNode"], () =>
+    resolveSettings("HdfsJournalNodeDaemonSet", roles.journalNode, { ...hadoop, nodeSelector: nameNode?.nodeSelector, tolerations: nameNode?.tolerations, ...definedOnly(jn) }));
+  const dataNode = collecting(issues, ["dataNode"], () => resolveSettings("HdfsDataNodeDaemonSet", roles.dataNode, { ...hadoop, ...definedOnly(dn) }));
+  if (!a || !nameNode || !journalNode || !dataNode) {
+    throw new ComponentArgsError("HdfsCluster", issues);
+  }
+  const { rpcPort: nameNodeRpc, httpPort: nameNodeHttp, zkfcPort: zkfc, ...nameNodeRole } = nameNode;
+  const { rpcPort: journalNodeRpc, httpPort: journalNodeHttp, ...journalNodeRole } = journalNode;
+  const { enabled: dataNodes, dataPort: dataNodeData, httpPort: dataNodeHttp, ipcPort: dataNodeIpc, ...dataNodeRole } = dataNode;
+  return placed({
+    ...a,
+    ports: { nameNodeRpc, nameNodeHttp, zkfc, journalNodeRpc, journalNodeHttp, dataNodeData, dataNodeHttp, dataNodeIpc },
+    nameNode: nameNodeRole,
+    journalNode: journalNodeRole,
+    dataNode: dataNodes ? dataNodeRole : null,
   });
-  const dataNode = dn === null ? null : resolveHdfsDataNodeArgs({ ...hadoop, ...definedOnly(dn ?? {}) });
-  return placed({ ...a, ports: resolveHdfsPorts(a.site), nameNode, journalNode, dataNode });
 }
 
 function placed(a: Omit<HdfsClusterResolvedValue, "ha">): HdfsClusterResolvedArgs {
@@ -111,12 +161,16 @@ function placed(a: Omit<HdfsClusterResolvedValue, "ha">): HdfsClusterResolvedArg
 /** The cluster's arguments as `resolveHdfsClusterArgs` returned them (or `hdfsClusterOnHosts`, `hdfsClusterWithHostAddresses`). */
 export type HdfsClusterResolvedArgs = Branded<"HdfsCluster", HdfsClusterResolvedValue>;
 
-type HdfsClusterResolvedValue = Resolved<typeof hdfsClusterDefaults, Omit<HdfsClusterArgs, "nameNode" | "journalNode" | "dataNode">> & {
+/** A role's settings in the cluster, resolved, without the ports (the cluster's `ports`). */
+type RoleResolved<D extends Settings, Ports extends string> = Omit<SettingsResolved<D>, Ports>;
+
+type HdfsClusterResolvedValue = SettingsResolved<typeof hdfsClusterSettings> & {
   ha: boolean;
   ports: HdfsPorts;
-  nameNode: ReturnType<typeof resolveHdfsNameNodeArgs>;
-  journalNode: ReturnType<typeof resolveHdfsJournalNodeArgs>;
-  dataNode: ReturnType<typeof resolveHdfsDataNodeArgs> | null;
+  nameNode: RoleResolved<typeof hdfsClusterRoleSettings.nameNode, "rpcPort" | "httpPort" | "zkfcPort">;
+  journalNode: RoleResolved<typeof hdfsClusterRoleSettings.journalNode, "rpcPort" | "httpPort">;
+  /** Null: no DataNodes (`dataNode.enabled: false`). */
+  dataNode: RoleResolved<typeof hdfsClusterRoleSettings.dataNode, "enabled" | "dataPort" | "httpPort" | "ipcPort"> | null;
 };
 
 /**
@@ -127,9 +181,9 @@ export function hdfsClusterOnHosts(a: HdfsClusterResolvedArgs, hosts: { nameNode
   return placed({ ...a, nameNodeHosts: hosts.nameNodeHosts, journalNodeHosts: hosts.journalNodeHosts });
 }
 
-/** A resolved cluster whose pods get `hostAddresses` as hostAliases (see `HdfsClusterSiteArgs.hostAddresses`). */
+/** A resolved cluster whose pods get `hostAddresses` as hostAliases (see `hdfsClusterSettings.hostAddresses`). */
 export function hdfsClusterWithHostAddresses(a: HdfsClusterResolvedArgs, hostAddresses: Record<string, string>): HdfsClusterResolvedArgs {
-  return brandResolved("HdfsCluster", { ...a, site: { ...a.site, hostAddresses } });
+  return brandResolved("HdfsCluster", { ...a, hostAddresses });
 }
 
 /**
@@ -155,10 +209,10 @@ export function hdfsClusterArgsIssues(a: HdfsClusterResolvedValue): ArgsIssue[] 
         `but ${journalNodes.length === 0 ? "no host runs one" : `only ${journalNodes.length} host${journalNodes.length === 1 ? "" : "s"} run${journalNodes.length === 1 ? "s" : ""} one (${journalNodes.join(", ")})`}`,
     });
   }
-  const zookeeper = (a.site.zookeeperQuorum ?? []).length > 0;
+  const zookeeper = (a.zookeeperQuorum ?? []).length > 0;
   if (zookeeper && nameNodes.length === 1) {
     issues.push({
-      path: ["site", "zookeeperQuorum"],
+      path: ["zookeeperQuorum"],
       message: `automatic failover needs an HA nameservice (2-${max} NameNode hosts), but the NameNode runs on 1 host`,
     });
   }
@@ -188,24 +242,24 @@ export interface HostPortClaim {
 }
 
 /** The host ports the cluster's roles claim, those of roles that run. */
-export function hdfsHostPorts(a: Pick<HdfsClusterResolvedArgs, "ha" | "ports" | "site" | "dataNode">): HostPortClaim[] {
+export function hdfsHostPorts(a: Pick<HdfsClusterResolvedArgs, "ha" | "ports" | "zookeeperQuorum" | "dataNode">): HostPortClaim[] {
   const p = a.ports;
-  const zookeeper = (a.site.zookeeperQuorum ?? []).length > 0;
+  const zookeeper = (a.zookeeperQuorum ?? []).length > 0;
   return [
-    { port: p.nameNodeRpc, path: ["site", "nameNodeRpcPort"], owner: "NameNode rpc" },
-    { port: p.nameNodeHttp, path: ["site", "nameNodeHttpPort"], owner: "NameNode http" },
-    ...(a.ha && zookeeper ? [{ port: p.zkfc, path: ["site", "zkfcPort"], owner: "ZKFC rpc" }] : []),
+    { port: p.nameNodeRpc, path: ["nameNode", "rpcPort"], owner: "NameNode rpc" },
+    { port: p.nameNodeHttp, path: ["nameNode", "httpPort"], owner: "NameNode http" },
+    ...(a.ha && zookeeper ? [{ port: p.zkfc, path: ["nameNode", "zkfcPort"], owner: "ZKFC rpc" }] : []),
     ...(a.ha
       ? [
-          { port: p.journalNodeRpc, path: ["site", "journalNodeRpcPort"], owner: "JournalNode rpc" },
-          { port: p.journalNodeHttp, path: ["site", "journalNodeHttpPort"], owner: "JournalNode http" },
+          { port: p.journalNodeRpc, path: ["journalNode", "rpcPort"], owner: "JournalNode rpc" },
+          { port: p.journalNodeHttp, path: ["journalNode", "httpPort"], owner: "JournalNode http" },
         ]
       : []),
     ...(a.dataNode
       ? [
-          { port: p.dataNodeData, path: ["site", "dataNodeDataPort"], owner: "DataNode data" },
-          { port: p.dataNodeHttp, path: ["site", "dataNodeHttpPort"], owner: "DataNode http" },
-          { port: p.dataNodeIpc, path: ["site", "dataNodeIpcPort"], owner: "DataNode ipc" },
+          { port: p.dataNodeData, path: ["dataNode", "dataPort"], owner: "DataNode data" },
+          { port: p.dataNodeHttp, path: ["dataNode", "httpPort"], owner: "DataNode http" },
+          { port: p.dataNodeIpc, path: ["dataNode", "ipcPort"], owner: "DataNode ipc" },
         ]
       : []),
   ];
@@ -226,10 +280,24 @@ export function hostPortConflicts<C extends { port: number }>(claims: C[]): (C &
 
 /** The site the cluster renders (once): hosts, ports, and as many data directories as the DataNode has. */
 export function hdfsClusterSite(a: HdfsClusterResolvedArgs): HdfsSite {
+  const p = a.ports;
   return hdfsSite({
-    ...a.site,
     nameNodeHosts: a.nameNodeHosts,
     journalNodeHosts: a.journalNodeHosts,
+    nameservice: a.nameservice,
+    zookeeperQuorum: a.zookeeperQuorum,
+    replication: a.replication,
+    coreSite: a.coreSite,
+    hdfsSite: a.hdfsSite,
+    hostAddresses: a.hostAddresses,
+    nameNodeRpcPort: p.nameNodeRpc,
+    nameNodeHttpPort: p.nameNodeHttp,
+    zkfcPort: p.zkfc,
+    journalNodeRpcPort: p.journalNodeRpc,
+    journalNodeHttpPort: p.journalNodeHttp,
+    dataNodeDataPort: p.dataNodeData,
+    dataNodeHttpPort: p.dataNodeHttp,
+    dataNodeIpcPort: p.dataNodeIpc,
     dataDirCount: a.dataNode ? a.dataNode.dataDirHostPaths.length : 1,
   });
 }

@@ -189,7 +189,9 @@ export const javaHeap = z.string().regex(/^\d+[kmgKMG]$/, "must be a Java size l
 const priorityValue = z.number().int().min(1).max(1000000000, "values above 1000000000 are reserved for system classes");
 
 /** A node selector that selects some nodes, not all. */
-export const someNodesSelector = labels.refine((s) => Object.keys(s).length > 0, { message: "must name at least one label (else it runs on every node)" });
+export const someNodesSelector = labels
+  .refine((s) => Object.keys(s).length > 0, { message: "must name at least one label (else it runs on every node)" })
+  .describe("map label → value, at least one");
 
 /** The defaults in which the HDFS roles differ. */
 export interface HdfsRoleDefaults {

@@ -13,8 +13,8 @@ export {
 } from "./nodeExporter";
 export type { NodeExporterArgs, NodeExporterResolvedArgs, FilesystemExclusions, ExclusionList } from "./nodeExporter";
 
-export { HdfsCluster, hdfsClusterDefaults, hdfsClusterSite, resolveHdfsClusterArgs } from "./hdfsCluster";
-export type { HdfsClusterArgs, HdfsClusterSiteArgs, HdfsClusterResolvedArgs } from "./hdfsCluster";
+export { HdfsCluster, hdfsClusterDefaults, hdfsClusterRoleSettings, hdfsClusterSettings, hdfsClusterSite, resolveHdfsClusterArgs } from "./hdfsCluster";
+export type { HdfsClusterArgs, HdfsClusterResolvedArgs } from "./hdfsCluster";
 export { HdfsNameNodeDaemonSet, hdfsNameNodeDefaults, hdfsNameNodeSettings, resolveHdfsNameNodeArgs } from "./hdfsNameNode";
 export type { HdfsNameNodeArgs } from "./hdfsNameNode";
 export { HdfsJournalNodeDaemonSet, hdfsJournalNodeDefaults, hdfsJournalNodeSettings, resolveHdfsJournalNodeArgs } from "./hdfsJournalNode";

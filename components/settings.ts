@@ -50,6 +50,11 @@ export function passThrough<S extends z.ZodType, D>(s: Setting<S, D>): Setting<S
   return s as Setting<S, D, pulumi.Input<z.input<S>>, pulumi.Input<z.output<S>>>;
 }
 
+/** `settings` with the reference's words for some defaults (a default another setting gives, e.g. "the NameNode's"). */
+export function withDefaultDocs<D extends Settings>(settings: D, docs: { [K in keyof D]?: string }): D {
+  return Object.fromEntries(Object.entries(settings).map(([k, s]) => [k, docs[k] ? { ...s, defaultDoc: docs[k] } : s])) as D;
+}
+
 /** A component's settings: name -> declaration. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Settings = Record<string, Setting<z.ZodType, any, any, any>>;
@@ -104,13 +109,21 @@ export function resolveSettings<D extends Settings>(component: string, settings:
 }
 
 /**
- * The schema of the settings as a stack config gives them: each optional, unknown keys refused, the settings
- * only programs give left out.
+ * The schema of the settings as a stack config gives them: each optional (the component applies its defaults),
+ * unknown keys refused, the settings only programs give left out.
  */
 export function settingsSchema<D extends Settings>(settings: D) {
   const shape = Object.fromEntries(
     Object.entries(settings).filter(([, s]) => !s.programOnly).map(([k, s]) => [k, s.schema.optional()]),
   ) as { [K in keyof D]: z.ZodOptional<D[K]["schema"]> };
+  return z.strictObject(shape);
+}
+
+/** `settingsSchema` for settings only a stack has (no component applies their defaults): each defaults to its declared default. */
+export function stackSettingsSchema<D extends Settings>(settings: D) {
+  const shape = Object.fromEntries(
+    Object.entries(settings).map(([k, s]) => [k, s.default !== undefined ? s.schema.default(() => structuredClone(s.default)) : s.schema.optional()]),
+  ) as { [K in keyof D]: D[K]["default"] extends undefined ? z.ZodOptional<D[K]["schema"]> : z.ZodDefault<D[K]["schema"]> };
   return z.strictObject(shape);
 }
 

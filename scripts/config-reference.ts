@@ -1,45 +1,130 @@
-// The configuration reference, generated from the components' setting declarations (components/settings.ts):
-// each setting's key, its type (from its schema), its default (as declared) and what it is (the JSDoc comment of
-// its property, read with the TypeScript compiler). docs/configuration.md holds each generated table between
-// `<!-- generated: <name> -->` and `<!-- end generated -->`; a unit test fails when one is stale.
+// The configuration reference, generated from the setting declarations (components/settings.ts): each config
+// key, its type (from its schema), its default (as declared) and what it is (the JSDoc comment of its
+// declaration, read with the TypeScript compiler, following spreads: a role's settings spread the ones every
+// HDFS role has). docs/configuration.md holds each generated table between `<!-- generated: <name> -->` and
+// `<!-- end generated -->`; a unit test fails when one is stale or misses a key a stack config accepts.
 //   node --import tsx scripts/config-reference.ts          (make docs) rewrites them in place
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { stringify } from "yaml";
 import { z } from "zod";
+import { hdfsClusterRoleSettings, hdfsClusterSettings } from "../components/hdfsCluster";
 import { nodeExporterSettings } from "../components/nodeExporter";
 import type { Settings } from "../components/settings";
+import { hdfsRoleHostsSettings, hdfsStackSettings, nodeExporterStackSettings, stackSettings } from "../stacks/configSchema";
 
 const root = path.resolve(__dirname, "..");
 export const referenceFile = path.join(root, "docs", "configuration.md");
 
-/** The generated tables: name -> the settings object, the file and variable that declare it, the config key. */
-const sections: Record<string, { settings: Settings; file: string; variable: string; configKey: string }> = {
-  nodeExporter: { settings: nodeExporterSettings, file: "components/nodeExporter.ts", variable: "nodeExporterSettings", configKey: "nodeExporter" },
+/** Where one table's rows come from: a settings object and the expression that declares it (for its comments). */
+interface Source {
+  settings: Settings;
+  expression: string;
+}
+
+/** The generated tables: name -> the config key they document and their sources, in order. */
+export const sections: Record<string, { configKey: string; sources: Source[] }> = {
+  top: { configKey: "", sources: [{ settings: stackSettings, expression: "stackSettings" }] },
+  nodeExporter: {
+    configKey: "nodeExporter",
+    sources: [
+      { settings: nodeExporterStackSettings, expression: "nodeExporterStackSettings" },
+      { settings: nodeExporterSettings, expression: "nodeExporterSettings" },
+    ],
+  },
+  hdfs: {
+    configKey: "hdfs",
+    sources: [
+      { settings: hdfsStackSettings, expression: "hdfsStackSettings" },
+      { settings: hdfsClusterSettings, expression: "hdfsClusterSettings" },
+    ],
+  },
+  "hdfs.nameNode": {
+    configKey: "hdfs.nameNode",
+    sources: [
+      { settings: hdfsClusterRoleSettings.nameNode, expression: "hdfsClusterRoleSettings.nameNode" },
+      { settings: hdfsRoleHostsSettings, expression: "hdfsRoleHostsSettings" },
+    ],
+  },
+  "hdfs.journalNode": {
+    configKey: "hdfs.journalNode",
+    sources: [
+      { settings: hdfsClusterRoleSettings.journalNode, expression: "hdfsClusterRoleSettings.journalNode" },
+      { settings: hdfsRoleHostsSettings, expression: "hdfsRoleHostsSettings" },
+    ],
+  },
+  "hdfs.dataNode": { configKey: "hdfs.dataNode", sources: [{ settings: hdfsClusterRoleSettings.dataNode, expression: "hdfsClusterRoleSettings.dataNode" }] },
 };
 
-/** The JSDoc comment of each property of `variable`'s object literal in `file`. */
-export function settingComments(file: string, variable: string): Record<string, string> {
-  const source = ts.createSourceFile(file, fs.readFileSync(path.join(root, file), "utf8"), ts.ScriptTarget.Latest, true);
-  let literal: ts.ObjectLiteralExpression | undefined;
-  const visit = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && node.name.getText(source) === variable && node.initializer && ts.isObjectLiteralExpression(node.initializer)) {
-      literal = node.initializer;
+/** The variables and functions of components/ and stacks/, by name: where comments are looked up. */
+function declarations(): { variables: Map<string, ts.Expression>; functions: Map<string, ts.FunctionDeclaration> } {
+  const variables = new Map<string, ts.Expression>();
+  const functions = new Map<string, ts.FunctionDeclaration>();
+  for (const dir of ["components", "stacks"]) {
+    for (const file of fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith(".ts"))) {
+      const source = ts.createSourceFile(file, fs.readFileSync(path.join(root, dir, file), "utf8"), ts.ScriptTarget.Latest, true);
+      for (const statement of source.statements) {
+        if (ts.isVariableStatement(statement)) {
+          for (const d of statement.declarationList.declarations) {
+            if (ts.isIdentifier(d.name) && d.initializer) variables.set(d.name.text, d.initializer);
+          }
+        } else if (ts.isFunctionDeclaration(statement) && statement.name) {
+          functions.set(statement.name.text, statement);
+        }
+      }
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  if (!literal) throw new Error(`${file}: no object literal ${variable}`);
-  const comments: Record<string, string> = {};
-  for (const property of literal.properties) {
-    const name = property.name?.getText(source);
-    const doc = ts.getJSDocCommentsAndTags(property).filter(ts.isJSDoc).map((d) => ts.getTextOfJSDocComment(d.comment) ?? "").join(" ").trim();
-    if (!name) continue;
-    if (!doc) throw new Error(`${file}: ${variable}.${name} has no comment saying what it is`);
-    comments[name] = doc.replace(/\s+/g, " ");
   }
-  return comments;
+  return { variables, functions };
+}
+
+/**
+ * The JSDoc comment of each setting an expression declares: an object literal's properties (and what it spreads),
+ * a variable's initializer, a function call's returned object literal and its arguments (a settings object passed
+ * through), a property of an object literal (`x.nameNode`).
+ */
+export function settingComments(expression: string): Record<string, string> {
+  const { variables, functions } = declarations();
+  const parsed = ts.createSourceFile("expression.ts", expression, ts.ScriptTarget.Latest, true).statements[0];
+  if (!parsed || !ts.isExpressionStatement(parsed)) throw new Error(`not an expression: ${expression}`);
+  const literalOf = (e: ts.Expression): ts.ObjectLiteralExpression | undefined => {
+    if (ts.isObjectLiteralExpression(e)) return e;
+    if (ts.isIdentifier(e)) return variables.has(e.text) ? literalOf(variables.get(e.text)!) : undefined;
+    if (ts.isPropertyAccessExpression(e)) {
+      const property = literalOf(e.expression)?.properties.find((p) => p.name?.getText() === e.name.text);
+      return property && ts.isPropertyAssignment(property) ? literalOf(property.initializer) : undefined;
+    }
+    return undefined;
+  };
+  const commentsOf = (e: ts.Expression): Record<string, string> => {
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) return commentsOf(e.expression);
+    if (ts.isCallExpression(e)) {
+      const callee = ts.isIdentifier(e.expression) ? functions.get(e.expression.text) : undefined;
+      const returned: Record<string, string> = {};
+      const visit = (node: ts.Node): void => {
+        if (ts.isReturnStatement(node) && node.expression && ts.isObjectLiteralExpression(node.expression)) Object.assign(returned, commentsOf(node.expression));
+        else if (!ts.isFunctionLike(node) || node === callee) ts.forEachChild(node, visit);
+      };
+      if (callee) visit(callee);
+      // Arguments that are settings objects (not, e.g., a schema) pass their settings through.
+      const passed = e.arguments.filter((a) => ts.isCallExpression(a) || literalOf(a) !== undefined).map(commentsOf);
+      return Object.assign({}, ...passed, returned);
+    }
+    const literal = literalOf(e);
+    if (!literal) throw new Error(`config-reference: cannot follow ${e.getText()}`);
+    const comments: Record<string, string> = {};
+    for (const property of literal.properties) {
+      if (ts.isSpreadAssignment(property)) {
+        Object.assign(comments, commentsOf(property.expression));
+        continue;
+      }
+      const name = property.name?.getText();
+      const doc = ts.getJSDocCommentsAndTags(property).filter(ts.isJSDoc).map((d) => ts.getTextOfJSDocComment(d.comment) ?? "").join(" ").trim();
+      if (name && doc) comments[name] = doc.replace(/\s+/g, " ");
+    }
+    return comments;
+  };
+  return commentsOf(parsed.expression);
 }
 
 /** A schema's type in words: its description (kubernetesSyntax.ts names its types), else its structure. */
@@ -65,6 +150,8 @@ export function typeText(schema: z.ZodType): string {
     case "default":
     case "prefault":
       return typeText(def.innerType);
+    case "pipe":
+      return typeText(def.in);
     case "array":
       return `list of ${typeText(def.element)}`;
     case "record":
@@ -85,21 +172,30 @@ function defaultText(value: unknown, doc: string | undefined): string {
   return `\`${stringify(value, { collectionStyle: "flow", lineWidth: 0 }).trim()}\``;
 }
 
-/** The generated table of one section: the config keys of its settings (the program-only ones are listed after it). */
+/** The generated table of one section: its config keys (the settings only programs give are listed after it). */
 export function sectionTable(name: string): string {
-  const { settings, file, variable, configKey } = sections[name];
-  const comments = settingComments(file, variable);
-  const rows = Object.entries(settings)
-    .filter(([, s]) => !s.programOnly)
-    .map(([key, s]) => `| \`${key}\` | ${cell(typeText(s.schema))} | ${cell(defaultText(s.default, s.defaultDoc))} | ${cell(comments[key])} |`);
-  const programOnly = Object.entries(settings).filter(([, s]) => s.programOnly).map(([key]) => `\`${key}\``);
+  const { configKey, sources } = sections[name];
+  const rows: string[] = [];
+  const programOnly: string[] = [];
+  for (const { settings, expression } of sources) {
+    const comments = settingComments(expression);
+    for (const [key, s] of Object.entries(settings)) {
+      if (s.programOnly) {
+        programOnly.push(`\`${key}\``);
+        continue;
+      }
+      if (!comments[key]) throw new Error(`config-reference: ${expression}.${key} has no comment saying what it is`);
+      rows.push(`| \`${key}\` | ${cell(typeText(s.schema))} | ${cell(defaultText(s.default, s.defaultDoc))} | ${cell(comments[key])} |`);
+    }
+  }
+  const from = sources.map((s) => `\`${s.expression}\``).join(" and ");
   return [
-    `Generated from \`${variable}\` in \`${file}\` (\`make docs\`); the keys of \`${configKey}\`:`,
+    `Generated from ${from} (\`make docs\`); ${configKey ? `the keys of \`${configKey}\`` : "the top-level keys"}:`,
     "",
     "| key | type | default | what it is |",
     "|---|---|---|---|",
     ...rows,
-    ...(programOnly.length > 0 ? ["", `Programs (\`${variable}\`'s TypeScript arguments) also set ${programOnly.join(", ")}.`] : []),
+    ...(programOnly.length > 0 ? ["", `Programs (TypeScript arguments) also set ${programOnly.join(", ")}.`] : []),
   ].join("\n");
 }
 

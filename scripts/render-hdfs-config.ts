@@ -20,7 +20,7 @@ async function main(): Promise<number> {
   }
   const hdfs = await promiseOf(run.exports.hdfsConfig as any) as any;
   if (!hdfs) {
-    console.error(`render-hdfs-config: stack ${stack} deploys no HDFS (hdfsNameNode.enabled is false)`);
+    console.error(`render-hdfs-config: stack ${stack} deploys no HDFS (hdfs.enabled is false)`);
     return 1;
   }
   const out = path.join(root, ".state", "hdfs-config");

@@ -1,7 +1,10 @@
 // Stack config -> component arguments, as given (each component resolves its own over its defaults, once: see
-// plan.ts), and back: the config key of a component argument, for the problems a component reports.
+// plan.ts), and the config key of a component argument, for the problems a component reports. The config keys
+// of a component are its settings (components/settings.ts), so both ways are the same path but for the keys
+// only a stack has and the keys that moved (config.ts).
 import type { HdfsClusterArgs } from "../components/hdfsCluster";
 import type { NodeExporterArgs } from "../components/nodeExporter";
+import { hdfsKeyPath } from "./config";
 import type { NodeExporterConfig, StackConfig } from "./configSchema";
 
 /** node-exporter's arguments from its config: the settings as they are (nodeExporterSettings declares both). */
@@ -15,73 +18,32 @@ export function nodeExporterConfigPath(argPath: PropertyKey[]): PropertyKey[] {
   return ["nodeExporter", ...argPath];
 }
 
-/**
- * The HDFS cluster's arguments from the config: the cluster-wide keys of `hdfsNameNode` (namespace, ports,
- * nameservice, ZooKeeper, replication, extra properties) and each role's own; no hosts (the plan places it).
- */
+/** The HDFS cluster's arguments from `hdfs`: its settings as they are, without the stack's own keys; no hosts (the plan places it). */
 export function hdfsClusterArgs(config: StackConfig): HdfsClusterArgs {
-  const c = config;
   const {
-    enabled: _enabled, selectorLabelsManagedExternally: _external, hostResolution: _resolution, hosts: _hosts, namespace, createNamespace,
-    rpcPort, httpPort, nameservice, zookeeperQuorum, zkfcPort, replication, coreSite, hdfsSite, ...nameNode
-  } = c.hdfsNameNode;
-  const { rpcPort: journalNodeRpcPort, httpPort: journalNodeHttpPort, hosts: _jnHosts, ...journalNode } = c.hdfsJournalNode;
-  const { enabled: dataNodes, dataPort, httpPort: dataNodeHttpPort, ipcPort, ...dataNode } = c.hdfsDataNode;
-  return {
-    namespace,
-    createNamespace,
-    rolloutTimeoutSeconds: config.rolloutTimeoutSeconds,
-    site: {
-      nameservice, zookeeperQuorum, replication, coreSite, hdfsSite,
-      nameNodeRpcPort: rpcPort, nameNodeHttpPort: httpPort, zkfcPort,
-      journalNodeRpcPort, journalNodeHttpPort,
-      dataNodeDataPort: dataPort, dataNodeHttpPort, dataNodeIpcPort: ipcPort,
-    },
-    nameNode,
-    journalNode,
-    dataNode: dataNodes ? dataNode : null,
-  };
+    enabled: _enabled, selectorLabelsManagedExternally: _external, hostResolution: _resolution,
+    nameNode: { hosts: _nameNodeHosts, ...nameNode }, journalNode: { hosts: _journalNodeHosts, ...journalNode }, ...cluster
+  } = config.hdfs;
+  return { ...cluster, rolloutTimeoutSeconds: config.rolloutTimeoutSeconds, nameNode, journalNode };
 }
 
-/** Where the config keeps each of the cluster's site settings (`hdfsClusterArgs` in reverse). */
-const hdfsSiteKeys: Record<string, [string, string]> = {
-  nameservice: ["hdfsNameNode", "nameservice"],
-  zookeeperQuorum: ["hdfsNameNode", "zookeeperQuorum"],
-  replication: ["hdfsNameNode", "replication"],
-  coreSite: ["hdfsNameNode", "coreSite"],
-  hdfsSite: ["hdfsNameNode", "hdfsSite"],
-  nameNodeRpcPort: ["hdfsNameNode", "rpcPort"],
-  nameNodeHttpPort: ["hdfsNameNode", "httpPort"],
-  zkfcPort: ["hdfsNameNode", "zkfcPort"],
-  journalNodeRpcPort: ["hdfsJournalNode", "rpcPort"],
-  journalNodeHttpPort: ["hdfsJournalNode", "httpPort"],
-  dataNodeDataPort: ["hdfsDataNode", "dataPort"],
-  dataNodeHttpPort: ["hdfsDataNode", "httpPort"],
-  dataNodeIpcPort: ["hdfsDataNode", "ipcPort"],
-};
-
 /**
- * The config key path of an HDFS cluster argument. The hosts are the roles' node selectors' (where the stack takes
- * them from); a default list (a data directory of the default `dataDirHostPaths`) is named without its index.
+ * The config key path of an HDFS cluster argument: the same path under `hdfs` (as the config gave it). The hosts
+ * are the roles' node selectors' (where the stack takes them from); a default list (a data directory of the
+ * default `dataDirHostPaths`) is named without its index.
  */
 export function hdfsConfigPath(argPath: PropertyKey[], config: StackConfig): PropertyKey[] {
   const [first, ...rest] = argPath;
   switch (first) {
     case "nameNodeHosts":
-      return ["hdfsNameNode", "nodeSelector"];
+      return hdfsKeyPath(config, ["nameNode", "nodeSelector"]);
     case "journalNodeHosts":
-      return ["hdfsJournalNode", "nodeSelector"];
-    case "site":
-      return [...(hdfsSiteKeys[String(rest[0])] ?? ["hdfsNameNode", String(rest[0])]), ...rest.slice(1)];
-    case "nameNode":
-      return ["hdfsNameNode", ...rest];
-    case "journalNode":
-      return ["hdfsJournalNode", ...rest];
+      return hdfsKeyPath(config, ["journalNode", "nodeSelector"]);
     case "dataNode":
-      return rest[0] === "dataDirHostPaths" && config.hdfsDataNode.dataDirHostPaths === undefined
-        ? ["hdfsDataNode", "dataDirHostPaths"]
-        : ["hdfsDataNode", ...rest];
+      return rest[0] === "dataDirHostPaths" && config.hdfs.dataNode.dataDirHostPaths === undefined
+        ? hdfsKeyPath(config, ["dataNode", "dataDirHostPaths"])
+        : hdfsKeyPath(config, argPath);
     default:
-      return ["hdfsNameNode", ...argPath];
+      return hdfsKeyPath(config, argPath);
   }
 }

@@ -5,6 +5,7 @@ import { hdfsHostPorts, hostPortConflicts, hostPortMessage } from "../components
 import { imageVersion } from "../components/labels";
 import { nodeExporterFilesystemExclusions } from "../components/nodeExporter";
 import { hdfsConfigPath, nodeExporterConfigPath } from "./args";
+import { hdfsKeyPath } from "./config";
 import { ConfigIssue, configKey } from "./configErrors";
 import type { StackConfig } from "./configSchema";
 import type { StackPlan } from "./plan";
@@ -22,12 +23,12 @@ export function stackChecks(c: StackConfig, plan: StackPlan): ConfigIssue[] {
       }
     });
   }
-  if (!c.hdfsNameNode.selectorLabelsManagedExternally) {
-    for (const role of ["hdfsNameNode", "hdfsJournalNode"] as const) {
-      if (c[role].hosts !== undefined) {
+  if (!c.hdfs.selectorLabelsManagedExternally) {
+    for (const role of ["nameNode", "journalNode"] as const) {
+      if (c.hdfs[role].hosts !== undefined) {
         issues.push({
-          path: [role, "hosts"],
-          message: "is for labels managed outside this program (hdfsNameNode.selectorLabelsManagedExternally: true); otherwise the hosts are the nodes nodeLabels labels",
+          path: hdfsKeyPath(c, [role, "hosts"]),
+          message: `is for labels managed outside this program (${configKey(hdfsKeyPath(c, ["selectorLabelsManagedExternally"]))}: true); otherwise the hosts are the nodes nodeLabels labels`,
         });
       }
     }
@@ -70,9 +71,9 @@ export function stackWarnings(c: StackConfig, plan: StackPlan): string[] {
   const n = journalNodes.length;
   if (n >= 3 && n % 2 === 0) {
     warnings.push(
-      `${configKey(["hdfsJournalNode", c.hdfsJournalNode.hosts ? "hosts" : "nodeSelector"])}: ${n} JournalNodes (${journalNodes.join(", ")}) tolerate no more failures ` +
+      `${configKey(hdfsKeyPath(c, ["journalNode", c.hdfs.journalNode.hosts ? "hosts" : "nodeSelector"]))}: ${n} JournalNodes (${journalNodes.join(", ")}) tolerate no more failures ` +
         `than ${n - 1} (a majority of ${n} is ${n / 2 + 1}); an odd count is the usual choice`,
     );
   }
-  return warnings;
+  return [...c.deprecations, ...warnings];
 }

@@ -1,11 +1,12 @@
 // The HDFS cluster on its hosts: the nodes its roles' node selectors pick, from the stack's node labels (plan.ts)
-// or, with hdfsNameNode.selectorLabelsManagedExternally, from the cluster's nodes (preflight.ts). The cluster
+// or, with hdfs.selectorLabelsManagedExternally, from the cluster's nodes (preflight.ts). The cluster
 // checks its own hosts (HdfsCluster: at most 5 NameNodes, a JournalNode quorum, ZooKeeper only with HA); this
 // module says which selector picked them, and where, and what to change.
 import { ArgsPath, ComponentArgsError, issueMessage } from "../components/defaults";
 import { hdfsSiteDefaults } from "../components/hadoopConfig";
 import { HdfsClusterResolvedArgs, hdfsClusterOnHosts } from "../components/hdfsCluster";
 import { hdfsConfigPath } from "./args";
+import { hdfsKeyPath } from "./config";
 import { ConfigIssue, configKey } from "./configErrors";
 import type { StackConfig } from "./configSchema";
 import { HdfsTopology, NodeLabelMap, formatSelector, hdfsTopology } from "./topology";
@@ -40,20 +41,20 @@ export function placeHdfs(
 ): { hdfs?: HdfsClusterResolvedArgs; topology: HdfsTopology; issues: ConfigIssue[] } {
   const selectors = hdfsSelectors(hdfs);
   const picked = hdfsTopology(nodes, selectors);
-  const nameNodeHosts = config.hdfsNameNode.hosts ?? picked.nameNodeHosts;
+  const nameNodeHosts = config.hdfs.nameNode.hosts ?? picked.nameNodeHosts;
   const ha = nameNodeHosts.length >= 2;
   // JournalNodes: the configured hosts; else, on the NameNode's selector (the default), the NameNode hosts.
-  const journalNodeHosts = !ha ? [] : config.hdfsJournalNode.hosts ?? (config.hdfsJournalNode.nodeSelector === undefined ? nameNodeHosts : picked.journalNodeHosts);
+  const journalNodeHosts = !ha ? [] : config.hdfs.journalNode.hosts ?? (config.hdfs.journalNode.nodeSelector === undefined ? nameNodeHosts : picked.journalNodeHosts);
   const topology = { nameNodeHosts, ha, journalNodeHosts };
   const s = sources[source];
   const issues: ConfigIssue[] = [];
   if (nameNodeHosts.length === 0) {
     const selector = formatSelector(selectors.nameNode);
     issues.push({
-      path: ["hdfsNameNode", "nodeSelector"],
+      path: hdfsKeyPath(config, ["nameNode", "nodeSelector"]),
       message:
         `${selector} matches no node ${s.where}, so the NameNode would run nowhere; label a node with it (${s.label(selector)})` +
-        (source === "nodeLabels" ? ` or set hdfsNameNode.selectorLabelsManagedExternally to true if the labels are set outside this program` : ""),
+        (source === "nodeLabels" ? ` or set ${configKey(hdfsKeyPath(config, ["selectorLabelsManagedExternally"]))} to true if the labels are set outside this program` : ""),
     });
     return { topology, issues };
   }
@@ -72,27 +73,28 @@ export function placeHdfs(
 /** What to change about a host problem: which selector picked the hosts, where, and how to fix it. */
 function advice(path: ArgsPath, t: HdfsTopology, selectors: ReturnType<typeof hdfsSelectors>, source: HdfsHostSource, config: StackConfig): string {
   const s = sources[source];
-  const explicit = (role: "hdfsNameNode" | "hdfsJournalNode") => config[role].hosts !== undefined;
+  const explicit = (role: "nameNode" | "journalNode") => config.hdfs[role].hosts !== undefined;
+  const key = (...p: string[]) => configKey(hdfsKeyPath(config, p));
   switch (path[0]) {
     case "nameNodeHosts": {
-      if (explicit("hdfsNameNode")) return `: list fewer in ${configKey(["hdfsNameNode", "hosts"])}`;
+      if (explicit("nameNode")) return `: list fewer in ${key("nameNode", "hosts")}`;
       return `: ${formatSelector(selectors.nameNode)} selects them ${s.where}: remove the label from ${t.nameNodeHosts.length - hdfsSiteDefaults.maxNameNodes} of them`;
     }
     case "journalNodeHosts": {
-      if (explicit("hdfsJournalNode")) return `: list at least 3 in ${configKey(["hdfsJournalNode", "hosts"])}`;
+      if (explicit("journalNode")) return `: list at least 3 in ${key("journalNode", "hosts")}`;
       const selector = formatSelector(selectors.journalNode);
-      const defaulted = config.hdfsJournalNode.nodeSelector === undefined;
+      const defaulted = config.hdfs.journalNode.nodeSelector === undefined;
       const n = t.journalNodeHosts.length;
       return (
         `: ${selector}${defaulted ? " (the NameNode's selector, the default)" : ""} selects ${n} node${n === 1 ? "" : "s"} ${s.where}: ` +
         (defaulted
           ? `label a third host for JournalNodes (e.g. label 3 nodes hdfs-journalnode=true: ${s.label("hdfs-journalnode=true")}) ` +
-            `and set hdfsJournalNode.nodeSelector to that label, or label a third NameNode host`
+            `and set ${key("journalNode", "nodeSelector")} to that label, or label a third NameNode host`
           : `label ${3 - n} more node${3 - n === 1 ? "" : "s"} with ${selector} (${s.label(selector)})`)
       );
     }
-    case "site":
-      return path[1] === "zookeeperQuorum" ? "; label more hosts or remove the key" : "";
+    case "zookeeperQuorum":
+      return "; label more hosts or remove the key";
     default:
       return "";
   }
@@ -107,25 +109,25 @@ export function explicitHostIssues(hdfs: HdfsClusterResolvedArgs, nodes: NodeLab
   const issues: ConfigIssue[] = [];
   const selectors = hdfsSelectors(hdfs);
   const roles = [
-    { role: "hdfsNameNode" as const, what: "NameNode", selector: selectors.nameNode },
-    { role: "hdfsJournalNode" as const, what: "JournalNode", selector: selectors.journalNode },
+    { role: "nameNode" as const, what: "NameNode", selector: selectors.nameNode },
+    { role: "journalNode" as const, what: "JournalNode", selector: selectors.journalNode },
   ];
   for (const { role, what, selector } of roles) {
-    const listed = config[role].hosts;
+    const listed = config.hdfs[role].hosts;
     if (listed === undefined) continue;
     const labelled = hdfsTopology(nodes, { nameNode: selector, journalNode: selector }).nameNodeHosts;
     const s = formatSelector(selector);
     listed.forEach((host, i) => {
       if (!labelled.includes(host)) {
         issues.push({
-          path: [role, "hosts", i],
+          path: hdfsKeyPath(config, [role, "hosts", i]),
           message: `node ${host} does not carry ${s} in the cluster, so the ${what}'s DaemonSet does not run there: label it (kubectl label node ${host} ${s.replace(/,/g, " ")}) or remove it from the list`,
         });
       }
     });
     for (const host of labelled.filter((h) => !listed.includes(h))) {
       issues.push({
-        path: [role, "hosts"],
+        path: hdfsKeyPath(config, [role, "hosts"]),
         message: `node ${host} carries ${s}, so the ${what}'s DaemonSet runs a ${what} there that the HDFS configuration does not name: add it to the list or remove its label`,
       });
     }

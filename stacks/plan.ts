@@ -58,8 +58,8 @@ export function planStack(config: StackConfig): { plan: StackPlan; issues: Confi
   const nodeExporter = config.nodeExporter.enabled
     ? resolved(() => resolveNodeExporterArgs(nodeExporterArgs(config.nodeExporter, config.rolloutTimeoutSeconds)), nodeExporterConfigPath)
     : undefined;
-  const hdfsHostSource: HdfsHostSource = config.hdfsNameNode.selectorLabelsManagedExternally ? "cluster" : "nodeLabels";
-  let hdfs = config.hdfsNameNode.enabled ? resolved(() => resolveHdfsClusterArgs(hdfsClusterArgs(config)), (p) => hdfsConfigPath(p, config)) : undefined;
+  const hdfsHostSource: HdfsHostSource = config.hdfs.selectorLabelsManagedExternally ? "cluster" : "nodeLabels";
+  let hdfs = config.hdfs.enabled ? resolved(() => resolveHdfsClusterArgs(hdfsClusterArgs(config)), (p) => hdfsConfigPath(p, config)) : undefined;
   // On the nodes `nodeLabels` labels; with labels managed outside the stack, placed at preflight.
   if (hdfs && hdfsHostSource === "nodeLabels") {
     const placed = placeHdfs(hdfs, config.nodeLabels, "nodeLabels", config);
@@ -74,7 +74,7 @@ export function planStack(config: StackConfig): { plan: StackPlan; issues: Confi
       nodeExporter,
       hdfs,
       hdfsHostSource,
-      hdfsHostResolution: config.hdfsNameNode.hostResolution,
+      hdfsHostResolution: config.hdfs.hostResolution,
       warnings: [],
     },
     issues,

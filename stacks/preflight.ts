@@ -12,6 +12,7 @@ import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterWithHostAddress
 import { ClusterObjectRef, createdByStackAnnotation, partOf } from "../components/labels";
 import { labelFieldManagerAnnotation } from "../components/nodeLabels";
 import { nodeExporterClusterObjects } from "../components/nodeExporter";
+import { hdfsKeyPath } from "./config";
 import { configKey, issueLine } from "./configErrors";
 import type { StackConfig } from "./configSchema";
 import { explicitHostIssues, hdfsSelectors, placeHdfs } from "./hdfsPlacement";
@@ -48,32 +49,28 @@ interface PlannedObject extends ClusterObjectRef {
 }
 
 /** The namespaces and cluster-scoped objects the plan's components create. */
-export function plannedClusterObjects(plan: StackPlan): PlannedObject[] {
+export function plannedClusterObjects(plan: StackPlan, config: StackConfig): PlannedObject[] {
   const objects: PlannedObject[] = [];
-  const add = (refs: ClusterObjectRef[], describe: (ref: ClusterObjectRef) => [string[], string]) =>
+  const add = (refs: ClusterObjectRef[], describe: (ref: ClusterObjectRef) => [PropertyKey[], string]) =>
     refs.forEach((ref) => {
       const [path, advice] = describe(ref);
       objects.push({ ...ref, key: configKey(path), advice });
     });
-  const namespace = (role: string): [string[], string] => [
-    [role, "namespace"],
-    `set ${configKey([role, "createNamespace"])} to false to deploy into the existing namespace (the stack then neither changes nor deletes it), or choose another namespace`,
+  const namespace = (namespaceKey: PropertyKey[], createKey: PropertyKey[]): [PropertyKey[], string] => [
+    namespaceKey,
+    `set ${configKey(createKey)} to false to deploy into the existing namespace (the stack then neither changes nor deletes it), or choose another namespace`,
   ];
   if (plan.nodeExporter) {
     add(nodeExporterClusterObjects(plan.nodeExporter), (ref) =>
-      ref.kind === "Namespace" ? namespace("nodeExporter") : [["nodeExporter", "name"], "give the component a name of its own"]);
+      ref.kind === "Namespace" ? namespace(["nodeExporter", "namespace"], ["nodeExporter", "createNamespace"]) : [["nodeExporter", "name"], "give the component a name of its own"]);
   }
-  const roles: [string, ClusterObjectRef[]][] = [];
   if (plan.hdfs) {
-    // The cluster's namespace is configured with the NameNode's keys.
     const hdfs = hdfsClusterObjects(plan.hdfs);
-    roles.push(["hdfsNameNode", [...hdfs.cluster, ...hdfs.nameNode]], ["hdfsJournalNode", hdfs.journalNode], ["hdfsDataNode", hdfs.dataNode]);
-  }
-  for (const [role, refs] of roles) {
-    add(refs, (ref) =>
-      ref.kind === "Namespace"
-        ? namespace(role)
-        : [[role, "priorityClassName"], `set it to ${ref.name} to use the existing class, or ${configKey([role, "name"])} to a name of its own`]);
+    const key = (...p: PropertyKey[]) => hdfsKeyPath(config, p);
+    add(hdfs.cluster, () => namespace(key("namespace"), key("createNamespace")));
+    for (const role of ["nameNode", "journalNode", "dataNode"] as const) {
+      add(hdfs[role], (ref) => [key(role, "priorityClassName"), `set it to ${ref.name} to use the existing class, or ${configKey(key(role, "name"))} to a name of its own`]);
+    }
   }
   return objects;
 }
@@ -100,7 +97,7 @@ export function labelOwners(node: ClusterObject, key: string, except: string): s
 /** What the cluster tells the plan besides its problems. */
 export interface ClusterFacts {
   /**
-   * With `hdfsNameNode.hostResolution: nodeAddresses`: the InternalIP of each host the HDFS configuration names
+   * With `hdfs.hostResolution: nodeAddresses`: the InternalIP of each host the HDFS configuration names
    * (NameNodes, JournalNodes), for the pods' hostAliases. Empty otherwise.
    */
   hdfsHostAddresses: Record<string, string>;
@@ -146,7 +143,7 @@ export async function preflightProblems(
 ): Promise<{ problems: string[]; facts: ClusterFacts; hdfs?: HdfsClusterResolvedArgs }> {
   const placement = await placeOnClusterNodes(plan, config, cluster);
   const hdfs = placement.hdfs;
-  const planned = plannedClusterObjects({ ...plan, hdfs });
+  const planned = plannedClusterObjects({ ...plan, hdfs }, config);
   const nodes = Object.keys(plan.labelPlan);
   const hdfsHosts = hdfsHostsToResolve(plan, hdfs);
   const nodeNames = [...new Set([...nodes, ...hdfsHosts])];
@@ -165,8 +162,8 @@ export async function preflightProblems(
       facts.hdfsHostAddresses[name] = address;
     } else if (node) {
       problems.push(
-        `${configKey(["hdfsNameNode", "hostResolution"])}: node ${name} (an HDFS host) reports no InternalIP address, so its name ` +
-          `cannot be given to the HDFS pods as a hostAlias: set hdfsNameNode.hostResolution to dns if the cluster's DNS resolves node names`,
+        `${configKey(hdfsKeyPath(config, ["hostResolution"]))}: node ${name} (an HDFS host) reports no InternalIP address, so its name ` +
+          `cannot be given to the HDFS pods as a hostAlias: set it to dns if the cluster's DNS resolves node names`,
       );
     }
   });

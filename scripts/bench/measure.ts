@@ -34,8 +34,10 @@ export function stackConfig(n: number): Record<string, unknown> {
   return {
     nodeLabels,
     nodeExporter: { updateStrategy: { type: "RollingUpdate", maxUnavailable: "10%" } },
-    hdfsNameNode: { nodeSelector: { host: "high-cpu", "hdfs-role": "namenode" } },
-    hdfsDataNode: { tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }] },
+    hdfs: {
+      nameNode: { nodeSelector: { host: "high-cpu", "hdfs-role": "namenode" } },
+      dataNode: { tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }] },
+    },
   };
 }
 

@@ -44,7 +44,7 @@ export interface RealNodesResult {
 /** The dev stack's labelled hosts (node-2/5/8, the real ones), node-exporter only. */
 const config = {
   nodeLabels: { "node-2": { host: "high-cpu" }, "node-5": { host: "high-cpu" }, "node-8": { host: "high-cpu" } },
-  hdfsNameNode: { enabled: false },
+  hdfs: { enabled: false },
 };
 
 async function realNodeAddresses(): Promise<Map<string, string>> {

@@ -11,7 +11,7 @@ const namespace = "ownership-e2e";
 const manager = "k8s-daemonsets-node-labels";
 /** node-exporter alone, in a namespace of this file's own. */
 function config(extra: Record<string, unknown> = {}, nodeExporter: Record<string, unknown> = {}) {
-  return { nodeLabels: { "node-3": { team: "a" } }, hdfsNameNode: { enabled: false }, nodeExporter: { namespace, ...nodeExporter }, ...extra };
+  return { nodeLabels: { "node-3": { team: "a" } }, hdfs: { enabled: false }, nodeExporter: { namespace, ...nodeExporter }, ...extra };
 }
 
 interface ManagedObject {
@@ -73,7 +73,7 @@ describe("what the stack did not create", { concurrency: false }, () => {
 
   test("a PriorityClass of the same name is refused, pointing at priorityClassName", async () => {
     await kubectl(["create", "priorityclass", "hdfs-namenode-critical", "--value=1000"]);
-    stack.setConfig({ nodeLabels: { "node-3": { host: "high-cpu" } }, hdfsNameNode: { nodeSelector: { host: "high-cpu" } }, nodeExporter: { enabled: false } });
+    stack.setConfig({ nodeLabels: { "node-3": { host: "high-cpu" } }, hdfs: { nameNode: { nodeSelector: { host: "high-cpu" } } }, nodeExporter: { enabled: false } });
     assertRefused(await stack.preview(), /k8s-daemonsets:hdfsNameNode\.priorityClassName: PriorityClass "hdfs-namenode-critical" already exists/);
     await kubectl(["delete", "priorityclass", "hdfs-namenode-critical"]);
   });

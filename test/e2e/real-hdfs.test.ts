@@ -30,7 +30,7 @@ const selector = (role: string) => `app.kubernetes.io/name=hdfs-${role}`;
 const container: Record<string, string> = { namenode: "namenode", journalnode: "journalnode", datanode: "datanode" };
 
 /** JVMs sized for this 2-core machine through config (no code change), and HDFS on the real nodes only. */
-function hdfsConfig(nameNodeHosts: string[], extra: { nameNode?: Record<string, unknown> } = {}) {
+function hdfsConfig(nameNodeHosts: string[], cluster: Record<string, unknown> = {}) {
   const small = (heap: string, memory: string) => ({
     javaHeap: heap,
     resources: { requests: { cpu: "50m", memory }, limits: { memory } },
@@ -39,9 +39,12 @@ function hdfsConfig(nameNodeHosts: string[], extra: { nameNode?: Record<string, 
     nodeLabels: Object.fromEntries(nameNodeHosts.map((n) => [n, { host: "high-cpu" }])),
     rolloutTimeoutSeconds: 420,
     nodeExporter: { enabled: false },
-    hdfsNameNode: { nodeSelector: { host: "high-cpu" }, ...small("256m", "768Mi"), ...extra.nameNode },
-    hdfsJournalNode: small("128m", "384Mi"),
-    hdfsDataNode: { nodeSelector: { type: "real" }, ...small("192m", "512Mi") },
+    hdfs: {
+      ...cluster,
+      nameNode: { nodeSelector: { host: "high-cpu" }, ...small("256m", "768Mi") },
+      journalNode: small("128m", "384Mi"),
+      dataNode: { nodeSelector: { type: "real" }, ...small("192m", "512Mi") },
+    },
   };
 }
 
@@ -257,7 +260,7 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
 
     // A changed property: the config hash changes, every role rolls (one pod at a time), and still one active.
     const uids = await podUids();
-    stack.setConfig(hdfsConfig(hosts, { nameNode: { hdfsSite: { "dfs.namenode.handler.count": "12" } } }));
+    stack.setConfig(hdfsConfig(hosts, { hdfsSite: { "dfs.namenode.handler.count": "12" } }));
     assertSucceeded(await stack.up(), "pulumi up (a changed hdfs-site property)");
     await rolesReady(["journalnode", "namenode", "datanode"], hosts);
     const rolled = await podUids();
@@ -394,8 +397,8 @@ describe("HDFS on real nodes: the NameNode's labels managed outside the stack", 
   /** A node labelled later: a kwok node, so that no real daemon starts there (preview only). */
   const later = "node-3";
   const config = () => {
-    const { nodeLabels: _none, hdfsNameNode, ...rest } = hdfsConfig([]);
-    return { ...rest, nodeLabels: {}, hdfsNameNode: { ...hdfsNameNode, nodeSelector: { [label]: "yes" }, selectorLabelsManagedExternally: true } };
+    const { hdfs, ...rest } = hdfsConfig([]);
+    return { ...rest, nodeLabels: {}, hdfs: { ...hdfs, selectorLabelsManagedExternally: true, nameNode: { ...hdfs.nameNode, nodeSelector: { [label]: "yes" } } } };
   };
   const unlabel = (nodes: string[]) => Promise.all(nodes.map((n) => kubectl(["label", "node", n, `${label}-`])));
 
@@ -416,7 +419,7 @@ describe("HDFS on real nodes: the NameNode's labels managed outside the stack", 
     stack.setConfig(config());
     const refused = await stack.preview();
     assert.notEqual(refused.exitCode, 0, refused.all);
-    assert.match(refused.all, new RegExp(`k8s-daemonsets:hdfsNameNode\\.nodeSelector: ${label}=yes matches no node in the cluster, so the NameNode would run nowhere`));
+    assert.match(refused.all, new RegExp(`k8s-daemonsets:hdfs\\.nameNode\\.nodeSelector: ${label}=yes matches no node in the cluster, so the NameNode would run nowhere`));
     assert.equal((await getPods(namespace)).length, 0, "nothing deployed by the refused preview");
 
     // Labelled by someone else (kubectl's field manager), in another order than the nodes' natural one.
@@ -545,7 +548,7 @@ describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNo
 
   test("3 (automatic). with zookeeperQuorum, one NameNode becomes active by itself, and a standby, not the restarted NameNode, takes over when the active one's pod is deleted", async (t) => {
     const zk = `${real[2].ip}:2181`;
-    stack.setConfig(hdfsConfig(hosts, { nameNode: { zookeeperQuorum: [zk] } }));
+    stack.setConfig(hdfsConfig(hosts, { zookeeperQuorum: [zk] }));
     assertSucceeded(await stack.up(), "pulumi up (automatic failover)");
     await rolesReady(["journalnode", "namenode", "datanode"], hosts);
     assert.match(await formatLog(hosts[0]), /initialising the failover znode/);

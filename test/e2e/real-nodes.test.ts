@@ -39,7 +39,7 @@ const devLabels = { "node-2": highCpu, "node-5": highCpu, "node-8": highCpu };
 const nodeExporter = { namespace: "monitoring", name: "node-exporter", selector: "app.kubernetes.io/name=node-exporter" };
 
 function stackConfig(nodeExporterConfig: Record<string, unknown> = {}) {
-  return { nodeLabels: devLabels, rolloutTimeoutSeconds: 300, hdfsNameNode: { enabled: false }, nodeExporter: nodeExporterConfig };
+  return { nodeLabels: devLabels, rolloutTimeoutSeconds: 300, hdfs: { enabled: false }, nodeExporter: nodeExporterConfig };
 }
 
 interface Sample {

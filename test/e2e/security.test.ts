@@ -9,8 +9,10 @@ import { assertSucceeded, TestStack } from "../support/pulumi";
 const highCpu = { host: "high-cpu" };
 const devConfig = {
   nodeLabels: { "node-2": highCpu, "node-5": highCpu, "node-8": highCpu },
-  hdfsNameNode: { nodeSelector: highCpu },
-  hdfsDataNode: { tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }] },
+  hdfs: {
+    nameNode: { nodeSelector: highCpu },
+    dataNode: { tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }] },
+  },
 };
 const policyPack = ["--policy-pack", "policy/analyzer"];
 

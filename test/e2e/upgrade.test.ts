@@ -2,6 +2,7 @@
 // HdfsCluster (the parent of the commit that added components/hdfsCluster.ts, checked out beside this one)
 // updates in place with this program: the preview has no replace and no delete, and after `pulumi up` the
 // namespace and the NameNode's membership record are the very objects first created (same uid, same data).
+// Its config keeps the keys of that time (hdfsNameNode, hdfsDataNode), read where they are now with a warning.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -85,5 +86,9 @@ describe("upgrading a stack deployed before HdfsCluster", () => {
     assert.deepEqual(membership.map((u) => u.split("::")[2]), ["k8s-daemonsets:index:HdfsCluster$k8s-daemonsets:index:HdfsNameNodeDaemonSet$kubernetes:core/v1:ConfigMap"]);
     assert.deepEqual(urns.filter((u) => u.split("::")[2].startsWith("k8s-daemonsets:index:Hdfs") && !u.split("::")[2].startsWith("k8s-daemonsets:index:HdfsCluster")), []);
     assertSucceeded(await stack.up(["--expect-no-changes"]), "pulumi up --expect-no-changes");
+    // The config's keys of that time still work, with a warning; moved where they are now, nothing changes.
+    assert.match(preview.all, /k8s-daemonsets:hdfsNameNode is deprecated: its keys are now under k8s-daemonsets:hdfs \(nodeSelector -> hdfs\.nameNode\.nodeSelector\)/);
+    stack.setConfig({ nodeLabels: config.nodeLabels, hdfs: { nameNode: config.hdfsNameNode, dataNode: config.hdfsDataNode } });
+    assertSucceeded(await stack.up(["--expect-no-changes"]), "pulumi up --expect-no-changes, the keys under hdfs");
   });
 });

@@ -35,7 +35,7 @@ export const daemonSet = exporter.daemonSet.metadata.name;
 export const defaultImage: string = nodeExporterDefaults.image;
 
 // One NameNode, no DataNodes: its ConfigMap carries the format script shipped with the package.
-export const hdfs = new HdfsCluster("platform-hdfs", { nameNodeHosts: ["node-a"], dataNode: null });
+export const hdfs = new HdfsCluster("platform-hdfs", { nameNodeHosts: ["node-a"], dataNode: { enabled: false } });
 `;
 
 /** Runs the compiled program under mocks; prints what was registered on import and in all. */

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { nodeExporterSettings } from "../../components/nodeExporter";
-import { referenceFile, sectionTable, settingComments, withGeneratedSections } from "../../scripts/config-reference";
+import { z } from "zod";
+import { referenceFile, sectionTable, sections, settingComments, withGeneratedSections } from "../../scripts/config-reference";
 import { stackConfigSchema } from "../../stacks/configSchema";
 
 describe("docs/configuration.md", () => {
@@ -15,13 +15,29 @@ describe("docs/configuration.md", () => {
     assert.equal(committed, withGeneratedSections(committed));
   });
 
-  it("has a row for every node-exporter key a stack config accepts, with the setting's comment", () => {
-    const table = sectionTable("nodeExporter");
-    const comments = settingComments("components/nodeExporter.ts", "nodeExporterSettings");
-    const configKeys = Object.keys(stackConfigSchema.shape.nodeExporter.unwrap().shape).filter((k) => k !== "enabled");
-    assert.deepEqual(configKeys.sort(), Object.keys(nodeExporterSettings).filter((k) => !nodeExporterSettings[k as keyof typeof nodeExporterSettings].programOnly).sort());
-    for (const key of configKeys) {
-      assert.ok(table.includes(`| \`${key}\` |`) && table.includes(comments[key]), key);
+  it("has a row for every key a stack config accepts, with its declaration's comment, in the section of its parent key", () => {
+    /** The keys a config object accepts (a default or prefault unwrapped), without the ones that are objects of their own. */
+    const keysOf = (schema: z.ZodType, own: string[] = []): string[] => {
+      const shape = (schema instanceof z.ZodObject ? schema : (schema as unknown as { unwrap(): z.ZodObject }).unwrap()).shape;
+      return Object.keys(shape).filter((k) => !own.includes(k));
+    };
+    const root = stackConfigSchema;
+    const hdfs = root.shape.hdfs;
+    const expected: Record<string, string[]> = {
+      top: keysOf(root, ["nodeExporter", "hdfs"]),
+      nodeExporter: keysOf(root.shape.nodeExporter),
+      hdfs: keysOf(hdfs, ["nameNode", "journalNode", "dataNode"]),
+      "hdfs.nameNode": keysOf(hdfs.unwrap().shape.nameNode),
+      "hdfs.journalNode": keysOf(hdfs.unwrap().shape.journalNode),
+      "hdfs.dataNode": keysOf(hdfs.unwrap().shape.dataNode),
+    };
+    assert.deepEqual(Object.keys(sections).sort(), Object.keys(expected).sort());
+    for (const [name, keys] of Object.entries(expected)) {
+      const table = sectionTable(name);
+      const rows = [...table.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+      assert.deepEqual(rows.sort(), [...keys].sort(), name);
+      const comments = Object.assign({}, ...sections[name].sources.map((s) => settingComments(s.expression)));
+      for (const key of keys) assert.ok(table.includes(comments[key]), `${name}.${key}`);
     }
   });
 });

@@ -95,7 +95,7 @@ describe("the program with bad config", () => {
     ["a port out of range", { nodeLabels: { "node-2": { host: "high-cpu" } }, nodeExporter: { port: 99999 } },
       /^Invalid stack configuration \(1 problem\); nothing was changed:\n  - k8s-daemonsets:nodeExporter\.port: 99999 port must be 1-65535$/],
     ["a NameNode selector that matches no node", { nodeLabels: { "node-2": { host: "low-cpu" } } },
-      /k8s-daemonsets:hdfsNameNode\.nodeSelector: host=high-cpu matches no node/],
+      /k8s-daemonsets:hdfs\.nameNode\.nodeSelector: host=high-cpu matches no node/],
   ];
   for (const [name, config, message] of cases) {
     it(`fails on ${name} with the validation message, before registering anything`, async () => {

@@ -98,7 +98,7 @@ const expectations: Record<string, (value: string, registered: RegisteredResourc
   "k8s-daemonsets:nodeExporter.resources.limits.memory": (v, r) =>
     // The limit given, the default requests kept.
     assert.deepEqual(container(r, "node-exporter", "node-exporter").resources, { requests: { cpu: "100m", memory: "180Mi" }, limits: { memory: v } }),
-  "k8s-daemonsets:hdfsNameNode.nameDirHostPath": (v, r) =>
+  "k8s-daemonsets:hdfs.nameNode.nameDirHostPath": (v, r) =>
     assert.deepEqual(ds(r, "hdfs-namenode").spec.template.spec.volumes.find((x: any) => x.name === "name-dir").hostPath, { path: v, type: "DirectoryOrCreate" }),
   "k8s-daemonsets:nodeLabels.worker-3.host": nodeLabelExpectation("nodeLabels.worker-3.host"),
   "k8s-daemonsets:nodeLabels.worker-7.host": nodeLabelExpectation("nodeLabels.worker-7.host"),

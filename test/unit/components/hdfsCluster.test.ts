@@ -24,11 +24,18 @@ describe("HdfsCluster", () => {
     assert.deepEqual(refused({ nameNodeHosts: ["a"], dataNode: { dataDirHostPaths: ["/var/lib/hdfs/name/d"] } }), [
       "dataNode.dataDirHostPaths.0: /var/lib/hdfs/name/d is (inside) /var/lib/hdfs/name, already used by nameNode.nameDirHostPath; each HDFS directory needs its own host path",
     ]);
-    assert.deepEqual(refused({ nameNodeHosts: ["a"], site: { dataNodeHttpPort: 8020 } }), [
-      "site.dataNodeHttpPort: host port 8020 is already claimed by the NameNode rpc port (site.nameNodeRpcPort); host ports must be unique per node",
+    assert.deepEqual(refused({ nameNodeHosts: ["a"], dataNode: { httpPort: 8020 } }), [
+      "dataNode.httpPort: host port 8020 is already claimed by the NameNode rpc port (nameNode.rpcPort); host ports must be unique per node",
     ]);
     assert.match(refused({ nameNodeHosts: ["a", "b"] })[0], /^journalNodeHosts: 2 NameNodes form an HA nameservice, whose shared edits need a quorum of at least 3 JournalNodes, but only 2 hosts run one \(a, b\)$/);
-    assert.match(refused({ nameNodeHosts: ["a"], site: { zookeeperQuorum: ["zk:2181"] } })[0], /^site\.zookeeperQuorum: automatic failover needs an HA nameservice/);
+    assert.match(refused({ nameNodeHosts: ["a"], zookeeperQuorum: ["zk:2181"] })[0], /^zookeeperQuorum: automatic failover needs an HA nameservice/);
+    // Each part checked against its declaration, every problem at once, under its path.
+    assert.deepEqual(refused({ nameNodeHosts: ["a"], replication: 0, nameNode: { rpcPort: 70000 }, journalNode: { nodeSelector: {} }, dataNode: { dataDirHostPaths: [] } }), [
+      "replication: 0 Too small: expected number to be >=1",
+      "nameNode.rpcPort: 70000 port must be 1-65535",
+      "journalNode.nodeSelector: must name at least one label (else it runs on every node)",
+      "dataNode.dataDirHostPaths: must name at least one data directory",
+    ]);
   });
 
   it("creates the namespace once and every role in it, as its children, with the one site", async () => {
@@ -49,8 +56,12 @@ describe("HdfsCluster", () => {
   });
 
   it("the roles listen on the site's ports, whatever they are", async () => {
-    const site = { nameNodeRpcPort: 18020, nameNodeHttpPort: 19870, journalNodeRpcPort: 18485, journalNodeHttpPort: 18480, dataNodeDataPort: 19866, dataNodeHttpPort: 19864, dataNodeIpcPort: 19867 };
-    const { cluster, registered } = await render({ nameNodeHosts: hosts, site });
+    const { cluster, registered } = await render({
+      nameNodeHosts: hosts,
+      nameNode: { rpcPort: 18020, httpPort: 19870 },
+      journalNode: { rpcPort: 18485, httpPort: 18480 },
+      dataNode: { dataPort: 19866, httpPort: 19864, ipcPort: 19867 },
+    });
     assert.deepEqual(ports(container(registered, "hdfs-namenode", "namenode")), { rpc: [18020, 18020], http: [19870, 19870] });
     assert.deepEqual(ports(container(registered, "hdfs-journalnode", "journalnode")), { rpc: [18485, 18485], http: [18480, 18480] });
     assert.deepEqual(ports(container(registered, "hdfs-datanode", "datanode")), { data: [19866, 19866], http: [19864, 19864], ipc: [19867, 19867] });
@@ -67,8 +78,8 @@ describe("HdfsCluster", () => {
     assert.deepEqual(volumes.map((v: any) => v.hostPath.path), ["/disk1/hdfs", "/disk2/hdfs"]);
   });
 
-  it("one NameNode host: no JournalNodes; dataNode null: no DataNodes; the NameNode's image for every role", async () => {
-    const { cluster, registered } = await render({ nameNodeHosts: ["node-2"], dataNode: null, nameNode: { image: "apache/hadoop:3.4.0" } });
+  it("one NameNode host: no JournalNodes; dataNode.enabled false: no DataNodes; the NameNode's image for every role", async () => {
+    const { cluster, registered } = await render({ nameNodeHosts: ["node-2"], dataNode: { enabled: false }, nameNode: { image: "apache/hadoop:3.4.0" } });
     assert.equal(cluster.journalNode, undefined);
     assert.equal(cluster.dataNode, undefined);
     assert.deepEqual(registered.filter((r) => r.type === "kubernetes:apps/v1:DaemonSet").map((r) => r.name), ["hdfs-namenode"]);
@@ -93,19 +104,19 @@ describe("HdfsCluster", () => {
     const created = registered.filter((r) => ["kubernetes:core/v1:Namespace", "kubernetes:scheduling.k8s.io/v1:PriorityClass"].includes(r.type));
     const listed = Object.values(hdfsClusterObjects(resolveHdfsClusterArgs({ nameNodeHosts: hosts }))).flat();
     assert.deepEqual(listed.map((o) => `${o.kind}/${o.name}`).sort(), created.map((r) => `${r.inputs.kind ?? (r.type.endsWith("Namespace") ? "Namespace" : "PriorityClass")}/${r.inputs.metadata.name}`).sort());
-    assert.deepEqual(hdfsClusterObjects(resolveHdfsClusterArgs({ nameNodeHosts: ["node-2"], dataNode: null, createNamespace: false })).journalNode, []);
+    assert.deepEqual(hdfsClusterObjects(resolveHdfsClusterArgs({ nameNodeHosts: ["node-2"], dataNode: { enabled: false }, createNamespace: false })).journalNode, []);
   });
 
   it("gives every role's pods the NameNode and JournalNode hosts' addresses as hostAliases, and none without addresses", async () => {
     const hostAddresses = { "node-2": "10.1.0.2", "node-5": "10.1.0.5", "node-8": "10.1.0.8", "node-9": "10.1.0.9" };
-    const { cluster, registered } = await render({ nameNodeHosts: hosts, site: { hostAddresses } });
+    const { cluster, registered } = await render({ nameNodeHosts: hosts, hostAddresses });
     const expected = hosts.map((h) => ({ ip: hostAddresses[h as keyof typeof hostAddresses], hostnames: [h] }));
     assert.deepEqual(cluster.site.hostAliases, expected);
     for (const name of ["hdfs-namenode", "hdfs-journalnode", "hdfs-datanode"]) {
       assert.deepEqual(ds(registered, name).spec.template.spec.hostAliases, expected, name);
     }
     // JournalNodes on other hosts than the NameNodes: theirs too, each host once.
-    const jn = await render({ nameNodeHosts: hosts, journalNodeHosts: ["node-5", "node-8", "node-9"], site: { hostAddresses } });
+    const jn = await render({ nameNodeHosts: hosts, journalNodeHosts: ["node-5", "node-8", "node-9"], hostAddresses });
     assert.deepEqual(jn.cluster.site.hostAliases.map((a) => a.hostnames[0]), ["node-2", "node-5", "node-8", "node-9"]);
     const none = await render({ nameNodeHosts: hosts });
     assert.equal(ds(none.registered, "hdfs-namenode").spec.template.spec.hostAliases, undefined);
@@ -121,7 +132,7 @@ describe("HdfsCluster", () => {
     assert.ok(nn.env.some((e: any) => e.name === "NODE_NAME" && e.valueFrom.fieldRef.fieldPath === "spec.nodeName"));
     assert.ok(nn.volumeMounts.some((m: any) => m.mountPath === "/etc/namenode-init" && m.readOnly));
     assert.match(find(registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-config").inputs.data["namenode-activate.sh"], /transitionToActive/);
-    const zk = await render({ nameNodeHosts: hosts, site: { zookeeperQuorum: ["zk-1:2181"] } });
+    const zk = await render({ nameNodeHosts: hosts, zookeeperQuorum: ["zk-1:2181"] });
     assert.equal(container(zk.registered, "hdfs-namenode", "namenode").lifecycle, undefined);
     assert.equal(find(zk.registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-config").inputs.data["namenode-activate.sh"], undefined);
     const standalone = await render({ nameNodeHosts: ["node-2"] });

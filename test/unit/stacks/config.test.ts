@@ -32,9 +32,10 @@ describe("stack config", () => {
     assert.deepEqual(Object.keys(c.nodeLabels), ["node-2", "node-5", "node-8"]);
     assert.equal(c.labelFieldManager, "k8s-daemonsets-node-labels");
     assert.equal(c.nodeExporter.enabled, true);
-    assert.equal(c.hdfsNameNode.enabled, true);
-    assert.equal(c.hdfsDataNode.enabled, true);
-    assert.deepEqual(c.hdfsJournalNode, {});
+    assert.equal(c.hdfs.enabled, true);
+    assert.equal(c.hdfs.dataNode.enabled, undefined);
+    assert.deepEqual(c.hdfs.journalNode, {});
+    assert.deepEqual(c.deprecations, []);
   });
 
   it("takes over only labels that nodeLabels sets on that node", () => {
@@ -58,24 +59,24 @@ describe("stack config", () => {
     { name: "invalid label value", config: { nodeLabels: { "node-2": { host: "high cpu" } } }, expect: [/^k8s-daemonsets:nodeLabels\.node-2\.host: "high cpu" label value must be/] },
     { name: "label value too long", config: { nodeLabels: { "node-2": { host: "x".repeat(64) } } }, expect: [/nodeLabels\.node-2\.host: .*longer than 63/] },
     { name: "non-string label value", config: { nodeLabels: { "node-2": { host: 5 } } }, expect: [/^k8s-daemonsets:nodeLabels\.node-2\.host: expected string, got number 5$/] },
-    { name: "selector matching no labelled node", config: { nodeLabels: { "node-2": { host: "low-cpu" } } }, expect: [/^k8s-daemonsets:hdfsNameNode\.nodeSelector: host=high-cpu matches no node in nodeLabels.*selectorLabelsManagedExternally/] },
-    { name: "custom selector matching nothing", config: { ...valid, hdfsNameNode: { nodeSelector: { role: "namenode" } } }, expect: [/hdfsNameNode\.nodeSelector: role=namenode matches no node/] },
-    { name: "empty NameNode selector", config: { ...valid, hdfsNameNode: { nodeSelector: {} } }, expect: [/hdfsNameNode\.nodeSelector: .*at least one label/] },
+    { name: "selector matching no labelled node", config: { nodeLabels: { "node-2": { host: "low-cpu" } } }, expect: [/^k8s-daemonsets:hdfs\.nameNode\.nodeSelector: host=high-cpu matches no node in nodeLabels.*selectorLabelsManagedExternally/] },
+    { name: "custom selector matching nothing", config: { ...valid, hdfs: { nameNode: { nodeSelector: { role: "namenode" } } } }, expect: [/hdfs\.nameNode\.nodeSelector: role=namenode matches no node/] },
+    { name: "empty NameNode selector", config: { ...valid, hdfs: { nameNode: { nodeSelector: {} } } }, expect: [/hdfs\.nameNode\.nodeSelector: .*at least one label/] },
     { name: "port out of range", config: { ...valid, nodeExporter: { port: 70000 } }, expect: [/^k8s-daemonsets:nodeExporter\.port: 70000 port must be 1-65535$/] },
-    { name: "port zero", config: { ...valid, hdfsNameNode: { rpcPort: 0 } }, expect: [/hdfsNameNode\.rpcPort: 0 port must be 1-65535/] },
+    { name: "port zero", config: { ...valid, hdfs: { nameNode: { rpcPort: 0 } } }, expect: [/hdfs\.nameNode\.rpcPort: 0 port must be 1-65535/] },
     { name: "port not a number", config: { ...valid, nodeExporter: { port: "http" } }, expect: [/nodeExporter\.port: expected number, got string "http"/] },
-    { name: "host port claimed by both DaemonSets", config: { ...valid, nodeExporter: { port: 8020 } }, expect: [/^k8s-daemonsets:hdfsNameNode\.rpcPort: host port 8020 is already claimed by the node-exporter metrics port \(k8s-daemonsets:nodeExporter\.port\)/] },
-    { name: "host port claimed twice by the NameNode", config: { ...valid, hdfsNameNode: { httpPort: 8020 } }, expect: [/hdfsNameNode\.httpPort: host port 8020 is already claimed by the NameNode rpc port/] },
+    { name: "host port claimed by both DaemonSets", config: { ...valid, nodeExporter: { port: 8020 } }, expect: [/^k8s-daemonsets:hdfs\.nameNode\.rpcPort: host port 8020 is already claimed by the node-exporter metrics port \(k8s-daemonsets:nodeExporter\.port\)/] },
+    { name: "host port claimed twice by the NameNode", config: { ...valid, hdfs: { nameNode: { httpPort: 8020 } } }, expect: [/hdfs\.nameNode\.httpPort: host port 8020 is already claimed by the NameNode rpc port/] },
     { name: "malformed memory quantity", config: { ...valid, nodeExporter: { resources: { limits: { memory: "180MB" } } } }, expect: [/^k8s-daemonsets:nodeExporter\.resources\.limits\.memory: "180MB" is not a valid resource quantity/] },
-    { name: "malformed cpu quantity", config: { ...valid, hdfsNameNode: { resources: { requests: { cpu: "half" } } } }, expect: [/hdfsNameNode\.resources\.requests\.cpu: "half" is not a valid resource quantity/] },
+    { name: "malformed cpu quantity", config: { ...valid, hdfs: { nameNode: { resources: { requests: { cpu: "half" } } } } }, expect: [/hdfs\.nameNode\.resources\.requests\.cpu: "half" is not a valid resource quantity/] },
     { name: "unknown resource", config: { ...valid, nodeExporter: { resources: { limits: { gpu: "1" } } } }, expect: [/nodeExporter\.resources\.limits\.gpu: unknown config key/] },
     { name: "bad image reference", config: { ...valid, nodeExporter: { image: "Quay.io/prom/node exporter:v1" } }, expect: [/^k8s-daemonsets:nodeExporter\.image: "Quay\.io\/prom\/node exporter:v1" is not a valid image reference/] },
-    { name: "unpinned image", config: { ...valid, hdfsNameNode: { image: "apache/hadoop" } }, expect: [/hdfsNameNode\.image: "apache\/hadoop" image must be pinned by a tag or a digest/] },
+    { name: "unpinned image", config: { ...valid, hdfs: { nameNode: { image: "apache/hadoop" } } }, expect: [/hdfs\.nameNode\.image: "apache\/hadoop" image must be pinned by a tag or a digest/] },
     { name: "latest image", config: { ...valid, nodeExporter: { image: "quay.io/prometheus/node-exporter:latest" } }, expect: [/nodeExporter\.image: .*must not use the mutable tag 'latest'/] },
     { name: "bad update strategy", config: { ...valid, nodeExporter: { updateStrategy: { type: "Recreate" } } }, expect: [/nodeExporter\.updateStrategy\.type: must be one of "RollingUpdate", "OnDelete", got string "Recreate"/] },
     { name: "bad maxUnavailable", config: { ...valid, nodeExporter: { updateStrategy: { type: "RollingUpdate", maxUnavailable: "ten" } } }, expect: [/nodeExporter\.updateStrategy\.maxUnavailable/] },
-    { name: "NameNode in kube-system", config: { ...valid, hdfsNameNode: { namespace: "kube-system" } }, expect: [/hdfsNameNode\.namespace: .*does not belong in kube-system/] },
-    { name: "relative name directory", config: { ...valid, hdfsNameNode: { nameDirHostPath: "var/lib/hdfs" } }, expect: [/hdfsNameNode\.nameDirHostPath: .*absolute path/] },
+    { name: "NameNode in kube-system", config: { ...valid, hdfs: { namespace: "kube-system" } }, expect: [/hdfs\.namespace: .*does not belong in kube-system/] },
+    { name: "relative name directory", config: { ...valid, hdfs: { nameNode: { nameDirHostPath: "var/lib/hdfs" } } }, expect: [/hdfs\.nameNode\.nameDirHostPath: .*absolute path/] },
     { name: "toleration with a typo", config: { ...valid, nodeExporter: { tolerations: [{ operater: "Exists" }] } }, expect: [/^k8s-daemonsets:nodeExporter\.tolerations\[0\]\.operater: unknown config key$/] },
     { name: "rollout timeout too short", config: { ...valid, rolloutTimeoutSeconds: 5 }, expect: [/^k8s-daemonsets:rolloutTimeoutSeconds: 5 must be at least 30$/] },
     { name: "rbacProxy without a ServiceAccount", config: { ...valid, nodeExporter: { rbacProxy: true, serviceAccount: false } }, expect: [/^k8s-daemonsets:nodeExporter\.rbacProxy: kube-rbac-proxy needs the component's ServiceAccount/] },
@@ -96,33 +97,33 @@ describe("stack config", () => {
     { name: "a required node affinity without terms", config: { ...valid, nodeExporter: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } } }, expect: [/requiredDuringSchedulingIgnoredDuringExecution\.nodeSelectorTerms: .*at least one term/] },
     { name: "an affinity weight out of range", config: { ...valid, nodeExporter: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 0, preference: {} }] } } } }, expect: [/preferredDuringSchedulingIgnoredDuringExecution\[0\]\.weight: 0 weight must be 1-100/] },
     { name: "the proxy's health port on the metrics port", config: { ...valid, nodeExporter: { rbacProxy: true, rbacProxyHealthPort: 9100 } }, expect: [/^k8s-daemonsets:nodeExporter\.rbacProxyHealthPort: host port 9100 is already claimed by the node-exporter metrics port/] },
-    { name: "the proxy's health port on a NameNode port", config: { ...valid, nodeExporter: { rbacProxy: true, rbacProxyHealthPort: 9870 } }, expect: [/hdfsNameNode\.httpPort: host port 9870 is already claimed by the kube-rbac-proxy health port \(k8s-daemonsets:nodeExporter\.rbacProxyHealthPort\)/] },
+    { name: "the proxy's health port on a NameNode port", config: { ...valid, nodeExporter: { rbacProxy: true, rbacProxyHealthPort: 9870 } }, expect: [/hdfs\.nameNode\.httpPort: host port 9870 is already claimed by the kube-rbac-proxy health port \(k8s-daemonsets:nodeExporter\.rbacProxyHealthPort\)/] },
     { name: "a bad ServiceMonitor label", config: { ...valid, nodeExporter: { serviceMonitorLabels: { release: "kube prometheus" } } }, expect: [/^k8s-daemonsets:nodeExporter\.serviceMonitorLabels\.release: "kube prometheus" label value must be/] },
     // HDFS: HA membership, quorum, ZooKeeper, JournalNodes, DataNodes.
-    { name: "more than 5 NameNode hosts", config: { nodeLabels: hosts(6) }, expect: [/^k8s-daemonsets:hdfsNameNode\.nodeSelector: 6 NameNode hosts \(node-2, .*node-7\); an HA nameservice has at most 5 NameNodes .*: host=high-cpu selects them in nodeLabels: remove the label from 1 of them$/] },
-    { name: "2 NameNodes with JournalNodes on the same 2 hosts", config: { nodeLabels: hosts(2) }, expect: [/^k8s-daemonsets:hdfsJournalNode\.nodeSelector: 2 NameNodes form an HA nameservice, whose shared edits need a quorum of at least 3 JournalNodes, but only 2 hosts run one \(node-2, node-3\): host=high-cpu \(the NameNode's selector, the default\) selects 2 nodes in nodeLabels: label a third host for JournalNodes/] },
-    { name: "a JournalNode selector on too few nodes", config: { nodeLabels: { ...hosts(3), "node-9": { jn: "yes" } }, hdfsJournalNode: { nodeSelector: { jn: "yes" } } }, expect: [/^k8s-daemonsets:hdfsJournalNode\.nodeSelector: .*only 1 host runs one \(node-9\): jn=yes selects 1 node in nodeLabels: label 2 more nodes with jn=yes/] },
-    { name: "a JournalNode selector matching nothing", config: { ...ha, hdfsJournalNode: { nodeSelector: { jn: "yes" } } }, expect: [/hdfsJournalNode\.nodeSelector: .*selects 0 nodes in nodeLabels: label 3 more nodes/] },
-    { name: "empty JournalNode selector", config: { ...ha, hdfsJournalNode: { nodeSelector: {} } }, expect: [/hdfsJournalNode\.nodeSelector: .*at least one label/] },
-    { name: "ZooKeeper quorum for a standalone NameNode", config: { ...valid, hdfsNameNode: { zookeeperQuorum: ["zk-1:2181"] } }, expect: [/^k8s-daemonsets:hdfsNameNode\.zookeeperQuorum: automatic failover needs an HA nameservice/] },
-    { name: "ZooKeeper server without a port", config: { ...ha, hdfsNameNode: { zookeeperQuorum: ["zk-1"] } }, expect: [/^k8s-daemonsets:hdfsNameNode\.zookeeperQuorum\[0\]: "zk-1" must be host:port/] },
-    { name: "ZooKeeper port out of range", config: { ...ha, hdfsNameNode: { zookeeperQuorum: ["zk-1:2181", "zk-2:99999"] } }, expect: [/hdfsNameNode\.zookeeperQuorum\[1\]: .*port must be 1-65535/] },
-    { name: "empty ZooKeeper quorum", config: { ...ha, hdfsNameNode: { zookeeperQuorum: [] } }, expect: [/hdfsNameNode\.zookeeperQuorum: .*at least one ZooKeeper server/] },
-    { name: "invalid nameservice id", config: { ...ha, hdfsNameNode: { nameservice: "My.NS" } }, expect: [/^k8s-daemonsets:hdfsNameNode\.nameservice: "My\.NS" must be a DNS label/] },
-    { name: "unknown JournalNode key", config: { ...ha, hdfsJournalNode: { enabled: true } }, expect: [/^k8s-daemonsets:hdfsJournalNode\.enabled: unknown config key$/] },
-    { name: "relative JournalNode edits directory", config: { ...ha, hdfsJournalNode: { editsDirHostPath: "jn" } }, expect: [/hdfsJournalNode\.editsDirHostPath: .*absolute path/] },
-    { name: "no DataNode data directory", config: { ...valid, hdfsDataNode: { dataDirHostPaths: [] } }, expect: [/^k8s-daemonsets:hdfsDataNode\.dataDirHostPaths: .*at least one data directory/] },
-    { name: "a DataNode data directory twice", config: { ...valid, hdfsDataNode: { dataDirHostPaths: ["/d1", "/d1"] } }, expect: [/hdfsDataNode\.dataDirHostPaths: .*lists a directory twice/] },
-    { name: "a relative DataNode data directory", config: { ...valid, hdfsDataNode: { dataDirHostPaths: ["/d1", "d2"] } }, expect: [/^k8s-daemonsets:hdfsDataNode\.dataDirHostPaths\[1\]: "d2" must be an absolute path/] },
-    { name: "a data directory inside the name directory", config: { ...valid, hdfsDataNode: { dataDirHostPaths: ["/var/lib/hdfs/name/data"] } }, expect: [/^k8s-daemonsets:hdfsDataNode\.dataDirHostPaths\[0\]: \/var\/lib\/hdfs\/name\/data is \(inside\) \/var\/lib\/hdfs\/name, already used by k8s-daemonsets:hdfsNameNode\.nameDirHostPath/] },
-    { name: "JournalNode edits in the name directory", config: { ...ha, hdfsJournalNode: { editsDirHostPath: "/var/lib/hdfs/name" } }, expect: [/^k8s-daemonsets:hdfsJournalNode\.editsDirHostPath: \/var\/lib\/hdfs\/name is \(inside\) .*hdfsNameNode\.nameDirHostPath; each HDFS directory needs its own host path/] },
-    { name: "unknown DataNode key", config: { ...valid, hdfsDataNode: { dataDir: "/x" } }, expect: [/^k8s-daemonsets:hdfsDataNode\.dataDir: unknown config key$/] },
+    { name: "more than 5 NameNode hosts", config: { nodeLabels: hosts(6) }, expect: [/^k8s-daemonsets:hdfs\.nameNode\.nodeSelector: 6 NameNode hosts \(node-2, .*node-7\); an HA nameservice has at most 5 NameNodes .*: host=high-cpu selects them in nodeLabels: remove the label from 1 of them$/] },
+    { name: "2 NameNodes with JournalNodes on the same 2 hosts", config: { nodeLabels: hosts(2) }, expect: [/^k8s-daemonsets:hdfs\.journalNode\.nodeSelector: 2 NameNodes form an HA nameservice, whose shared edits need a quorum of at least 3 JournalNodes, but only 2 hosts run one \(node-2, node-3\): host=high-cpu \(the NameNode's selector, the default\) selects 2 nodes in nodeLabels: label a third host for JournalNodes/] },
+    { name: "a JournalNode selector on too few nodes", config: { nodeLabels: { ...hosts(3), "node-9": { jn: "yes" } }, hdfs: { journalNode: { nodeSelector: { jn: "yes" } } } }, expect: [/^k8s-daemonsets:hdfs\.journalNode\.nodeSelector: .*only 1 host runs one \(node-9\): jn=yes selects 1 node in nodeLabels: label 2 more nodes with jn=yes/] },
+    { name: "a JournalNode selector matching nothing", config: { ...ha, hdfs: { journalNode: { nodeSelector: { jn: "yes" } } } }, expect: [/hdfs\.journalNode\.nodeSelector: .*selects 0 nodes in nodeLabels: label 3 more nodes/] },
+    { name: "empty JournalNode selector", config: { ...ha, hdfs: { journalNode: { nodeSelector: {} } } }, expect: [/hdfs\.journalNode\.nodeSelector: .*at least one label/] },
+    { name: "ZooKeeper quorum for a standalone NameNode", config: { ...valid, hdfs: { zookeeperQuorum: ["zk-1:2181"] } }, expect: [/^k8s-daemonsets:hdfs\.zookeeperQuorum: automatic failover needs an HA nameservice/] },
+    { name: "ZooKeeper server without a port", config: { ...ha, hdfs: { zookeeperQuorum: ["zk-1"] } }, expect: [/^k8s-daemonsets:hdfs\.zookeeperQuorum\[0\]: "zk-1" must be host:port/] },
+    { name: "ZooKeeper port out of range", config: { ...ha, hdfs: { zookeeperQuorum: ["zk-1:2181", "zk-2:99999"] } }, expect: [/hdfs\.zookeeperQuorum\[1\]: .*port must be 1-65535/] },
+    { name: "empty ZooKeeper quorum", config: { ...ha, hdfs: { zookeeperQuorum: [] } }, expect: [/hdfs\.zookeeperQuorum: .*at least one ZooKeeper server/] },
+    { name: "invalid nameservice id", config: { ...ha, hdfs: { nameservice: "My.NS" } }, expect: [/^k8s-daemonsets:hdfs\.nameservice: "My\.NS" must be a DNS label/] },
+    { name: "unknown JournalNode key", config: { ...ha, hdfs: { journalNode: { enabled: true } } }, expect: [/^k8s-daemonsets:hdfs\.journalNode\.enabled: unknown config key$/] },
+    { name: "relative JournalNode edits directory", config: { ...ha, hdfs: { journalNode: { editsDirHostPath: "jn" } } }, expect: [/hdfs\.journalNode\.editsDirHostPath: .*absolute path/] },
+    { name: "no DataNode data directory", config: { ...valid, hdfs: { dataNode: { dataDirHostPaths: [] } } }, expect: [/^k8s-daemonsets:hdfs\.dataNode\.dataDirHostPaths: .*at least one data directory/] },
+    { name: "a DataNode data directory twice", config: { ...valid, hdfs: { dataNode: { dataDirHostPaths: ["/d1", "/d1"] } } }, expect: [/hdfs\.dataNode\.dataDirHostPaths: .*lists a directory twice/] },
+    { name: "a relative DataNode data directory", config: { ...valid, hdfs: { dataNode: { dataDirHostPaths: ["/d1", "d2"] } } }, expect: [/^k8s-daemonsets:hdfs\.dataNode\.dataDirHostPaths\[1\]: "d2" must be an absolute path/] },
+    { name: "a data directory inside the name directory", config: { ...valid, hdfs: { dataNode: { dataDirHostPaths: ["/var/lib/hdfs/name/data"] } } }, expect: [/^k8s-daemonsets:hdfs\.dataNode\.dataDirHostPaths\[0\]: \/var\/lib\/hdfs\/name\/data is \(inside\) \/var\/lib\/hdfs\/name, already used by k8s-daemonsets:hdfs\.nameNode\.nameDirHostPath/] },
+    { name: "JournalNode edits in the name directory", config: { ...ha, hdfs: { journalNode: { editsDirHostPath: "/var/lib/hdfs/name" } } }, expect: [/^k8s-daemonsets:hdfs\.journalNode\.editsDirHostPath: \/var\/lib\/hdfs\/name is \(inside\) .*hdfs\.nameNode\.nameDirHostPath; each HDFS directory needs its own host path/] },
+    { name: "unknown DataNode key", config: { ...valid, hdfs: { dataNode: { dataDir: "/x" } } }, expect: [/^k8s-daemonsets:hdfs\.dataNode\.dataDir: unknown config key$/] },
     // Host ports across every DaemonSet.
-    { name: "DataNode port = node-exporter port", config: { ...valid, hdfsDataNode: { dataPort: 9100 } }, expect: [/^k8s-daemonsets:hdfsDataNode\.dataPort: host port 9100 is already claimed by the node-exporter metrics port \(k8s-daemonsets:nodeExporter\.port\)/] },
-    { name: "DataNode http port = NameNode http port", config: { ...valid, hdfsDataNode: { httpPort: 9870 } }, expect: [/hdfsDataNode\.httpPort: host port 9870 is already claimed by the NameNode http port/] },
-    { name: "JournalNode port = DataNode ipc port", config: { ...ha, hdfsJournalNode: { rpcPort: 9867 } }, expect: [/hdfsDataNode\.ipcPort: host port 9867 is already claimed by the JournalNode rpc port \(k8s-daemonsets:hdfsJournalNode\.rpcPort\)/] },
-    { name: "JournalNode http port = NameNode rpc port", config: { ...ha, hdfsJournalNode: { httpPort: 8020 } }, expect: [/hdfsJournalNode\.httpPort: host port 8020 is already claimed by the NameNode rpc port/] },
-    { name: "ZKFC port = JournalNode port", config: { ...ha, hdfsNameNode: { zookeeperQuorum: ["zk:2181"], zkfcPort: 8485 } }, expect: [/hdfsJournalNode\.rpcPort: host port 8485 is already claimed by the ZKFC rpc port \(k8s-daemonsets:hdfsNameNode\.zkfcPort\)/] },
+    { name: "DataNode port = node-exporter port", config: { ...valid, hdfs: { dataNode: { dataPort: 9100 } } }, expect: [/^k8s-daemonsets:hdfs\.dataNode\.dataPort: host port 9100 is already claimed by the node-exporter metrics port \(k8s-daemonsets:nodeExporter\.port\)/] },
+    { name: "DataNode http port = NameNode http port", config: { ...valid, hdfs: { dataNode: { httpPort: 9870 } } }, expect: [/hdfs\.dataNode\.httpPort: host port 9870 is already claimed by the NameNode http port/] },
+    { name: "JournalNode port = DataNode ipc port", config: { ...ha, hdfs: { journalNode: { rpcPort: 9867 } } }, expect: [/hdfs\.dataNode\.ipcPort: host port 9867 is already claimed by the JournalNode rpc port \(k8s-daemonsets:hdfs\.journalNode\.rpcPort\)/] },
+    { name: "JournalNode http port = NameNode rpc port", config: { ...ha, hdfs: { journalNode: { httpPort: 8020 } } }, expect: [/hdfs\.journalNode\.httpPort: host port 8020 is already claimed by the NameNode rpc port/] },
+    { name: "ZKFC port = JournalNode port", config: { ...ha, hdfs: { zookeeperQuorum: ["zk:2181"], nameNode: { zkfcPort: 8485 } } }, expect: [/hdfs\.journalNode\.rpcPort: host port 8485 is already claimed by the ZKFC rpc port \(k8s-daemonsets:hdfs\.nameNode\.zkfcPort\)/] },
   ];
 
   for (const c of cases) {
@@ -151,21 +152,21 @@ describe("stack config", () => {
   it("HA needs no JournalNode or DataNode keys: 2-5 NameNode hosts with JournalNodes on 3 of them", () => {
     assert.doesNotThrow(() => planOf(raw(ha)));
     assert.doesNotThrow(() => planOf(raw({ nodeLabels: hosts(5) })));
-    assert.doesNotThrow(() => planOf(raw({ nodeLabels: { ...hosts(2), "node-7": { jn: "y" }, "node-2": { host: "high-cpu", jn: "y" }, "node-3": { host: "high-cpu", jn: "y" } }, hdfsJournalNode: { nodeSelector: { jn: "y" } } })));
-    assert.doesNotThrow(() => planOf(raw({ ...ha, hdfsNameNode: { zookeeperQuorum: ["zk-1.example.com:2181", "10.0.0.7:2181"] } })));
+    assert.doesNotThrow(() => planOf(raw({ nodeLabels: { ...hosts(2), "node-7": { jn: "y" }, "node-2": { host: "high-cpu", jn: "y" }, "node-3": { host: "high-cpu", jn: "y" } }, hdfs: { journalNode: { nodeSelector: { jn: "y" } } } })));
+    assert.doesNotThrow(() => planOf(raw({ ...ha, hdfs: { zookeeperQuorum: ["zk-1.example.com:2181", "10.0.0.7:2181"] } })));
   });
 
   it("JournalNode and DataNode ports are only claimed by roles that run", () => {
     // One NameNode: no JournalNodes, so their ports are free; DataNodes disabled: theirs too.
-    assert.doesNotThrow(() => planOf(raw({ ...valid, hdfsJournalNode: { rpcPort: 9100 } })));
-    assert.doesNotThrow(() => planOf(raw({ ...valid, hdfsDataNode: { enabled: false, dataPort: 9100 } })));
-    assert.doesNotThrow(() => planOf(raw({ ...ha, hdfsNameNode: { zkfcPort: 9100 } }))); // no ZooKeeper: no ZKFC
+    assert.doesNotThrow(() => planOf(raw({ ...valid, hdfs: { journalNode: { rpcPort: 9100 } } })));
+    assert.doesNotThrow(() => planOf(raw({ ...valid, hdfs: { dataNode: { enabled: false, dataPort: 9100 } } })));
+    assert.doesNotThrow(() => planOf(raw({ ...ha, hdfs: { nameNode: { zkfcPort: 9100 } } }))); // no ZooKeeper: no ZKFC
   });
 
   it("warns (does not fail) about an even number of JournalNodes, naming the key", () => {
     const [w, ...rest] = configWarnings(raw({ nodeLabels: hosts(4) }));
     assert.deepEqual(rest, []);
-    assert.match(w, /^k8s-daemonsets:hdfsJournalNode\.nodeSelector: 4 JournalNodes \(node-2, node-3, node-4, node-5\) tolerate no more failures than 3/);
+    assert.match(w, /^k8s-daemonsets:hdfs\.journalNode\.nodeSelector: 4 JournalNodes \(node-2, node-3, node-4, node-5\) tolerate no more failures than 3/);
     assert.deepEqual(configWarnings(raw(ha)), []);
     assert.deepEqual(configWarnings(raw({ nodeLabels: hosts(5) })), []);
     assert.deepEqual(configWarnings(raw(valid)), []);
@@ -187,8 +188,57 @@ describe("stack config", () => {
   });
 
   it("lets externally managed labels through, and a disabled NameNode needs no labels", () => {
-    assert.doesNotThrow(() => planOf(raw({ hdfsNameNode: { selectorLabelsManagedExternally: true } })));
-    assert.doesNotThrow(() => planOf(raw({ hdfsNameNode: { enabled: false } })));
+    assert.doesNotThrow(() => planOf(raw({ hdfs: { selectorLabelsManagedExternally: true } })));
+    assert.doesNotThrow(() => planOf(raw({ hdfs: { enabled: false } })));
     assert.doesNotThrow(() => planOf(raw({ ...valid, nodeExporter: { hostPort: false, port: 8020 } })));
+  });
+
+  describe("the keys that moved into hdfs (hdfsNameNode, hdfsJournalNode, hdfsDataNode)", () => {
+    const old = {
+      ...ha,
+      hdfsNameNode: { nodeSelector: { host: "high-cpu" }, namespace: "storage", zookeeperQuorum: ["zk-1:2181"], rpcPort: 8021, hostResolution: "dns" },
+      hdfsJournalNode: { javaHeap: "512m" },
+      hdfsDataNode: { enabled: false, dataPort: 9900 },
+    };
+    const moved = {
+      ...ha,
+      hdfs: {
+        namespace: "storage", zookeeperQuorum: ["zk-1:2181"], hostResolution: "dns",
+        nameNode: { nodeSelector: { host: "high-cpu" }, rpcPort: 8021 }, journalNode: { javaHeap: "512m" }, dataNode: { enabled: false, dataPort: 9900 },
+      },
+    };
+
+    it("reads them where they are now, the same config, with one deprecation warning per old key in the plan", () => {
+      const fromOld = parseStackConfig(raw(old));
+      assert.deepEqual(fromOld.hdfs, parseStackConfig(raw(moved)).hdfs);
+      assert.deepEqual(planOf(raw(old)).hdfs, planOf(raw(moved)).hdfs);
+      const warnings = planOf(raw(old)).warnings;
+      assert.equal(warnings.length, 3);
+      assert.equal(warnings[0],
+        "k8s-daemonsets:hdfsNameNode is deprecated: its keys are now under k8s-daemonsets:hdfs (nodeSelector -> hdfs.nameNode.nodeSelector, " +
+        "namespace -> hdfs.namespace, zookeeperQuorum -> hdfs.zookeeperQuorum, rpcPort -> hdfs.nameNode.rpcPort, hostResolution -> hdfs.hostResolution); " +
+        "it is read as before, but move them (pulumi config set --path) before it is removed");
+      assert.match(warnings[2], /^k8s-daemonsets:hdfsDataNode is deprecated: .*\(enabled -> hdfs\.dataNode\.enabled, dataPort -> hdfs\.dataNode\.dataPort\)/);
+      assert.deepEqual(planOf(raw(moved)).warnings, []);
+    });
+
+    it("reports a problem under the key the config used, old or new", () => {
+      assert.deepEqual(problems({ ...valid, hdfsNameNode: { rpcPort: 0, zookeeperQuorum: ["zk-1:2181"], colour: "red" }, hdfsDataNode: { httpPort: "x" } }), [
+        "k8s-daemonsets:hdfsNameNode.rpcPort: 0 port must be 1-65535",
+        "k8s-daemonsets:hdfsNameNode.colour: unknown config key",
+        "k8s-daemonsets:hdfsDataNode.httpPort: expected number, got string \"x\"",
+      ]);
+      assert.match(problems({ ...valid, hdfsNameNode: { zookeeperQuorum: ["zk-1:2181"] } })[0], /^k8s-daemonsets:hdfsNameNode\.zookeeperQuorum: automatic failover needs an HA nameservice/);
+      assert.match(problems({ ...valid, hdfsNameNode: { rpcPort: 9100 } })[0], /^k8s-daemonsets:hdfsNameNode\.rpcPort: host port 9100 is already claimed by the node-exporter metrics port/);
+      assert.match(problems({ ...valid, hdfs: { nameNode: { rpcPort: 9100 } } })[0], /^k8s-daemonsets:hdfs\.nameNode\.rpcPort: host port 9100/);
+    });
+
+    it("refuses a key given under both names, and an old key that is not a map", () => {
+      assert.deepEqual(problems({ ...valid, hdfs: { replication: 2, nameNode: { rpcPort: 8021 } }, hdfsNameNode: { replication: 3, rpcPort: 8022, httpPort: 9871 } }), [
+        "k8s-daemonsets:hdfsNameNode.replication: also set as k8s-daemonsets:hdfs.replication; remove k8s-daemonsets:hdfsNameNode.replication (its old name)",
+        "k8s-daemonsets:hdfsNameNode.rpcPort: also set as k8s-daemonsets:hdfs.nameNode.rpcPort; remove k8s-daemonsets:hdfsNameNode.rpcPort (its old name)",
+      ]);
+      assert.deepEqual(problems({ ...valid, hdfsJournalNode: "yes" }), ["k8s-daemonsets:hdfsJournalNode: expected object, got string"]);
+    });
   });
 });

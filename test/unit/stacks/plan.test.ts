@@ -10,7 +10,7 @@ const plan = (config: Record<string, unknown>) => checkedPlan(parseStackConfig(r
 
 describe("stack plan", () => {
   it("orders nodes naturally, sorts their labels and leaves out nodes with no labels", () => {
-    const p = plan({ nodeLabels: { "node-10": { host: "high-cpu", zone: "a" }, "node-2": { zone: "b", host: "high-cpu" }, "node-3": {} }, hdfsNameNode: { nodeSelector: { zone: "a" } } });
+    const p = plan({ nodeLabels: { "node-10": { host: "high-cpu", zone: "a" }, "node-2": { zone: "b", host: "high-cpu" }, "node-3": {} }, hdfs: { nameNode: { nodeSelector: { zone: "a" } } } });
     assert.deepEqual(Object.keys(p.labelPlan), ["node-2", "node-10"]);
     assert.deepEqual(Object.keys(p.labelPlan["node-2"]), ["host", "zone"]);
   });
@@ -18,14 +18,14 @@ describe("stack plan", () => {
   it("gives the NameNode the nodes its selector picks from the plan", () => {
     const p = plan({
       nodeLabels: { "node-1": { role: "nn" }, "node-4": { role: "nn", host: "high-cpu" }, "node-9": { host: "high-cpu" }, "node-10": { role: "nn" } },
-      hdfsNameNode: { nodeSelector: { role: "nn" }, rpcPort: 8021 },
+      hdfs: { nameNode: { nodeSelector: { role: "nn" }, rpcPort: 8021 } },
     });
     assert.deepEqual(p.hdfs?.nameNodeHosts, ["node-1", "node-4", "node-10"]);
     assert.equal(p.hdfs?.ports.nameNodeRpc, 8021);
   });
 
   it("leaves disabled components out", () => {
-    const p = plan({ nodeExporter: { enabled: false }, hdfsNameNode: { enabled: false } });
+    const p = plan({ nodeExporter: { enabled: false }, hdfs: { enabled: false } });
     assert.equal(p.nodeExporter, undefined);
     assert.equal(p.hdfs, undefined);
   });
@@ -69,7 +69,7 @@ describe("stack plan", () => {
     const tolerations = [{ key: "dedicated", operator: "Exists" }];
     const p = plan({
       nodeLabels: { "node-2": { host: "high-cpu" }, "node-5": { host: "high-cpu" }, "node-8": { host: "high-cpu" } },
-      hdfsNameNode: { tolerations, image: "apache/hadoop:3.4.0", namespace: "storage" },
+      hdfs: { namespace: "storage", nameNode: { tolerations, image: "apache/hadoop:3.4.0" } },
     });
     assert.deepEqual(hdfsClusterSite(p.hdfs!).journalNodeHosts, ["node-2", "node-5", "node-8"]);
     assert.deepEqual(p.hdfs?.journalNode.nodeSelector, { host: "high-cpu" });
@@ -85,7 +85,7 @@ describe("stack plan", () => {
   it("JournalNodes on their own label; the quorum in the shared edits URI follows it", () => {
     const p = plan({
       nodeLabels: { "node-2": { host: "high-cpu" }, "node-5": { host: "high-cpu" }, "node-3": { jn: "y" }, "node-4": { jn: "y" }, "node-6": { jn: "y" } },
-      hdfsJournalNode: { nodeSelector: { jn: "y" }, rpcPort: 18485 },
+      hdfs: { journalNode: { nodeSelector: { jn: "y" }, rpcPort: 18485 } },
     });
     assert.deepEqual(p.hdfs?.journalNodeHosts, ["node-3", "node-4", "node-6"]);
     assert.equal(hdfsClusterSite(p.hdfs!).hdfsSite["dfs.namenode.shared.edits.dir"], "qjournal://node-3:18485;node-4:18485;node-6:18485/hdfs-k8s");
@@ -93,12 +93,12 @@ describe("stack plan", () => {
   });
 
   it("one NameNode: no JournalNodes; DataNodes unless disabled; their data directories in the site", () => {
-    const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, hdfsDataNode: { dataDirHostPaths: ["/d1", "/d2"] } });
+    const p = plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, hdfs: { dataNode: { dataDirHostPaths: ["/d1", "/d2"] } } });
     assert.equal(p.hdfs?.ha, false);
     assert.equal(hdfsClusterSite(p.hdfs!).ha, false);
     assert.equal(hdfsClusterSite(p.hdfs!).hdfsSite["dfs.datanode.data.dir"], "file:///hadoop/dfs/data/0,file:///hadoop/dfs/data/1");
-    assert.equal(plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, hdfsDataNode: { enabled: false } }).hdfs?.dataNode, null);
-    const off = plan({ hdfsNameNode: { enabled: false } });
+    assert.equal(plan({ nodeLabels: { "node-2": { host: "high-cpu" } }, hdfs: { dataNode: { enabled: false } } }).hdfs?.dataNode, null);
+    const off = plan({ hdfs: { enabled: false } });
     assert.equal(off.hdfs, undefined);
   });
 

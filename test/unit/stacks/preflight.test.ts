@@ -58,7 +58,7 @@ describe("preflight", () => {
   it("names the other stack when another stack of the project created the namespace", async () => {
     const problems = await problemsWith(dev, devNodes, [ns("hdfs", { annotations: { [createdByStackAnnotation]: "k8s-daemonsets/prod" } })]);
     assert.equal(problems.length, 1);
-    assert.match(problems[0], /^k8s-daemonsets:hdfsNameNode\.namespace: .*created by stack k8s-daemonsets\/prod/);
+    assert.match(problems[0], /^k8s-daemonsets:hdfs\.namespace: .*created by stack k8s-daemonsets\/prod/);
   });
 
   it("accepts the namespaces this stack created, with its annotation or (older) the project's part-of label only", async () => {
@@ -68,14 +68,14 @@ describe("preflight", () => {
   });
 
   it("reads no namespace the config says to take as it is", async () => {
-    const config = { ...dev, nodeExporter: { createNamespace: false }, hdfsNameNode: { ...(dev.hdfsNameNode as object), createNamespace: false } };
+    const config = { ...dev, nodeExporter: { createNamespace: false }, hdfs: { createNamespace: false, nameNode: { ...(dev.hdfs as { nameNode: object }).nameNode } } };
     assert.deepEqual(await problemsWith(config, devNodes, [ns("monitoring"), ns("hdfs")]), []);
   });
 
   it("refuses a PriorityClass of the same name, pointing at priorityClassName", async () => {
     const problems = await problemsWith(dev, devNodes, [{ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", name: "hdfs-namenode-critical" }]);
     assert.equal(problems.length, 1);
-    assert.match(problems[0], /^k8s-daemonsets:hdfsNameNode\.priorityClassName: PriorityClass "hdfs-namenode-critical" already exists/);
+    assert.match(problems[0], /^k8s-daemonsets:hdfs\.nameNode\.priorityClassName: PriorityClass "hdfs-namenode-critical" already exists/);
     assert.match(problems[0], /set it to hdfs-namenode-critical to use the existing class/);
   });
 
@@ -148,9 +148,9 @@ describe("the program's preflight", () => {
       dev,
       { ...dev, nodeExporter: { rbacProxy: true, name: "ne", namespace: "metrics" } },
       { ...dev, nodeExporter: { rbacProxy: true, serviceMonitor: true } },
-      { ...dev, nodeExporter: { createNamespace: false }, hdfsNameNode: { ...(dev.hdfsNameNode as object), createNamespace: false, priorityClassName: "high" } },
-      { nodeLabels: { "node-3": { host: "high-cpu" } }, hdfsDataNode: { enabled: false }, hdfsJournalNode: { priorityClassName: "x" } },
-      { nodeLabels: {}, hdfsNameNode: { enabled: false } },
+      { ...dev, nodeExporter: { createNamespace: false }, hdfs: { createNamespace: false, nameNode: { ...(dev.hdfs as { nameNode: object }).nameNode, priorityClassName: "high" } } },
+      { nodeLabels: { "node-3": { host: "high-cpu" } }, hdfs: { dataNode: { enabled: false }, journalNode: { priorityClassName: "x" } } },
+      { nodeLabels: {}, hdfs: { enabled: false } },
     ];
     for (const config of configs) {
       const run = await runProgram(config);
@@ -159,7 +159,7 @@ describe("the program's preflight", () => {
         .filter((r) => scoped.has(r.type.split(":").at(-1)!))
         .map((r) => `${r.type.split(":").at(-1)}/${r.inputs.metadata.name}`)
         .sort();
-      const planned = plannedClusterObjects(plan(config)).map((o) => `${o.kind}/${o.name}`).sort();
+      const planned = plannedClusterObjects(plan(config), parseStackConfig(rawConfig(config))).map((o) => `${o.kind}/${o.name}`).sort();
       assert.deepEqual(planned, registered, JSON.stringify(config));
       for (const r of run.registered.filter((r) => scoped.has(r.type.split(":").at(-1)!))) {
         assert.equal(r.inputs.metadata.annotations[createdByStackAnnotation], stack, `${r.type} ${r.name} carries the stack's annotation`);
@@ -170,24 +170,24 @@ describe("the program's preflight", () => {
   it("reads the HDFS hosts' InternalIPs into the plan (hostResolution nodeAddresses, the default); none with dns", async () => {
     const { facts } = await check(dev, fakeApi(devNodes));
     assert.deepEqual(facts.hdfsHostAddresses, { "node-2": "10.0.0.1", "node-5": "10.0.0.2", "node-8": "10.0.0.3" });
-    const dns = await check({ ...dev, hdfsNameNode: { nodeSelector: { host: "high-cpu" }, hostResolution: "dns" } }, fakeApi(devNodes));
+    const dns = await check({ ...dev, hdfs: { hostResolution: "dns", nameNode: { nodeSelector: { host: "high-cpu" } } } }, fakeApi(devNodes));
     assert.deepEqual(dns.facts.hdfsHostAddresses, {});
   });
 
-  it("refuses an HDFS host without an InternalIP, naming hdfsNameNode.hostResolution", async () => {
+  it("refuses an HDFS host without an InternalIP, naming hdfs.hostResolution", async () => {
     const noAddress: FakeObject = { apiVersion: "v1", kind: "Node", name: "node-5", status: { addresses: [{ type: "Hostname", address: "node-5" }] } };
     const problems = await problemsWith(dev, [], [
       { apiVersion: "v1", kind: "Node", name: "node-2" }, noAddress, { apiVersion: "v1", kind: "Node", name: "node-8" },
     ]);
     assert.equal(problems.length, 1);
-    assert.match(problems[0], /^k8s-daemonsets:hdfsNameNode\.hostResolution: node node-5 \(an HDFS host\) reports no InternalIP address.*set hdfsNameNode\.hostResolution to dns/);
+    assert.match(problems[0], /^k8s-daemonsets:hdfs\.hostResolution: node node-5 \(an HDFS host\) reports no InternalIP address.*set it to dns/);
   });
 
   describe("with the NameNode's labels managed outside the stack", () => {
     const labelled = (names: string[], labels: Record<string, string>): FakeObject[] =>
       names.map((name) => ({ apiVersion: "v1", kind: "Node", name, metadata: { labels } }));
-    const external = (hdfsNameNode: Record<string, unknown> = {}, rest: Record<string, unknown> = {}) =>
-      ({ hdfsNameNode: { selectorLabelsManagedExternally: true, ...hdfsNameNode }, ...rest });
+    const external = (nameNode: Record<string, unknown> = {}, hdfs: Record<string, unknown> = {}) =>
+      ({ hdfs: { selectorLabelsManagedExternally: true, ...hdfs, nameNode } });
     const placed = async (config: Record<string, unknown>, nodes: FakeObject[]) => {
       const parsed = parseStackConfig(rawConfig(config));
       return preflight(checkedPlan(parsed), parsed, fakeApi([], nodes), stack);
@@ -210,14 +210,14 @@ describe("the program's preflight", () => {
     it("refuses a cluster where no node carries them, naming the key, and never renders localhost", async () => {
       const problems = await refusal(external(), labelled(["node-2"], { host: "low-cpu" }));
       assert.equal(problems.length, 1);
-      assert.match(problems[0], /^k8s-daemonsets:hdfsNameNode\.nodeSelector: host=high-cpu matches no node in the cluster, so the NameNode would run nowhere; label a node with it \(kubectl label node <node> host=high-cpu\)$/);
+      assert.match(problems[0], /^k8s-daemonsets:hdfs\.nameNode\.nodeSelector: host=high-cpu matches no node in the cluster, so the NameNode would run nowhere; label a node with it \(kubectl label node <node> host=high-cpu\)$/);
     });
 
     it("applies the same rules as nodeLabels: at most 5 NameNodes, a JournalNode quorum of 3", async () => {
       const six = await refusal(external(), labelled(["node-1", "node-2", "node-3", "node-4", "node-5", "node-6"], { host: "high-cpu" }));
-      assert.match(six[0], /^k8s-daemonsets:hdfsNameNode\.nodeSelector: 6 NameNode hosts .*at most 5 NameNodes .*host=high-cpu selects them in the cluster: remove the label from 1 of them$/);
+      assert.match(six[0], /^k8s-daemonsets:hdfs\.nameNode\.nodeSelector: 6 NameNode hosts .*at most 5 NameNodes .*host=high-cpu selects them in the cluster: remove the label from 1 of them$/);
       const two = await refusal(external(), labelled(["node-1", "node-2"], { host: "high-cpu" }));
-      assert.match(two[0], /^k8s-daemonsets:hdfsJournalNode\.nodeSelector: 2 NameNodes form an HA nameservice.*selects 2 nodes in the cluster: .*kubectl label node/);
+      assert.match(two[0], /^k8s-daemonsets:hdfs\.journalNode\.nodeSelector: 2 NameNodes form an HA nameservice.*selects 2 nodes in the cluster: .*kubectl label node/);
     });
 
     it("takes explicit hosts over the labelled nodes, and refuses them where they disagree with the labels", async () => {
@@ -225,24 +225,24 @@ describe("the program's preflight", () => {
       const p = await placed(external({ hosts: ["node-8", "node-2", "node-5"] }), nodes);
       assert.deepEqual(p.hdfs?.nameNodeHosts, ["node-8", "node-2", "node-5"]); // the config's order: node-8 formats
       const problems = await refusal(external({ hosts: ["node-2", "node-5", "node-9"] }), nodes);
-      assert.deepEqual(problems.map((m) => m.split(":").slice(0, 2).join(":")), ["k8s-daemonsets:hdfsNameNode.hosts[2]", "k8s-daemonsets:hdfsNameNode.hosts"]);
+      assert.deepEqual(problems.map((m) => m.split(":").slice(0, 2).join(":")), ["k8s-daemonsets:hdfs.nameNode.hosts[2]", "k8s-daemonsets:hdfs.nameNode.hosts"]);
       assert.match(problems[0], /node node-9 does not carry host=high-cpu in the cluster/);
       assert.match(problems[1], /node node-8 carries host=high-cpu, so the NameNode's DaemonSet runs a NameNode there that the HDFS configuration does not name/);
     });
 
     it("checks what depends on the hosts once they are placed: a JournalNode port on node-exporter's, an even quorum", async () => {
       const nodes = labelled(["node-2", "node-5", "node-8", "node-9"], { host: "high-cpu" });
-      const parsed = parseStackConfig(rawConfig(external({}, { hdfsJournalNode: { rpcPort: 9100 } })));
-      await assert.rejects(stackPlan(rawConfig(external({}, { hdfsJournalNode: { rpcPort: 9100 } })), fakeApi([], nodes), stack),
-        /k8s-daemonsets:hdfsJournalNode\.rpcPort: host port 9100 is already claimed by the node-exporter metrics port/);
+      const parsed = parseStackConfig(rawConfig(external({}, { journalNode: { rpcPort: 9100 } })));
+      await assert.rejects(stackPlan(rawConfig(external({}, { journalNode: { rpcPort: 9100 } })), fakeApi([], nodes), stack),
+        /k8s-daemonsets:hdfs\.journalNode\.rpcPort: host port 9100 is already claimed by the node-exporter metrics port/);
       assert.deepEqual(checkedPlan(parsed).warnings, []); // before preflight: no hosts, no JournalNodes
       const placedPlan = await stackPlan(rawConfig(external()), fakeApi([], nodes), stack);
-      assert.match(placedPlan.warnings.join("\n"), /^k8s-daemonsets:hdfsJournalNode\.nodeSelector: 4 JournalNodes \(node-2, node-5, node-8, node-9\)/);
+      assert.match(placedPlan.warnings.join("\n"), /^k8s-daemonsets:hdfs\.journalNode\.nodeSelector: 4 JournalNodes \(node-2, node-5, node-8, node-9\)/);
     });
 
     it("refuses explicit hosts without the flag: the hosts are then the nodes nodeLabels labels", () => {
-      assert.throws(() => checkedPlan(parseStackConfig(rawConfig({ ...dev, hdfsNameNode: { hosts: ["node-2"] } }))),
-        /k8s-daemonsets:hdfsNameNode\.hosts: is for labels managed outside this program/);
+      assert.throws(() => checkedPlan(parseStackConfig(rawConfig({ ...dev, hdfs: { nameNode: { hosts: ["node-2"] } } }))),
+        /k8s-daemonsets:hdfs\.nameNode\.hosts: is for labels managed outside this program/);
     });
   });
 });

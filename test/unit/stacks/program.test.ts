@@ -18,9 +18,9 @@ describe("one pass through the stack", () => {
   });
 
   it("once with ZooKeeper and every optional object, and once where HDFS is placed at preflight", async () => {
-    const zk = { ...stackFileConfig("dev"), hdfsNameNode: { nodeSelector: { host: "high-cpu" }, zookeeperQuorum: ["zk:2181"] }, nodeExporter: { rbacProxy: true, serviceMonitor: true } };
+    const zk = { ...stackFileConfig("dev"), hdfs: { zookeeperQuorum: ["zk:2181"], nameNode: { nodeSelector: { host: "high-cpu" } } }, nodeExporter: { rbacProxy: true, serviceMonitor: true } };
     assert.deepEqual(await resolutions(async () => assert.equal((await runProgram(zk)).error, undefined)), once);
-    const external = { hdfsNameNode: { selectorLabelsManagedExternally: true } };
+    const external = { hdfs: { selectorLabelsManagedExternally: true } };
     const nodes = ["node-2", "node-5", "node-8"].map((name) => ({ apiVersion: "v1", kind: "Node", name, metadata: { labels: { host: "high-cpu" } } }));
     let exports: any;
     assert.deepEqual(await resolutions(async () => {
