@@ -187,25 +187,52 @@ async function resolves(role: string, node: string, name: string): Promise<strin
   return [...new Set((await sh(role, node, `getent hosts ${name} | awk '{print $1}' || true`)).trim().split("\n"))].join(",");
 }
 
-describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (REAL_NODES=3)" : false }, () => {
+/** The real nodes a suite runs on, once its `before` has read them. */
+interface RealHdfsSuite {
+  stack: TestStack;
+  real: RealNode[];
+  hosts: string[];
+}
+
+/**
+ * A describe with a stack of its own on the real nodes (skipped without 3): before its tests, the nodes' HDFS
+ * directories wiped (an earlier run's metadata would change what the first start does), `setUp` and the stack
+ * created; after them, the stack destroyed (reporting what it leaves) and removed, then `tearDown`.
+ */
+function realHdfsSuite(
+  title: string,
+  stackName: string,
+  hooks: { setUp?: (s: RealHdfsSuite) => Promise<void>; tearDown?: (s: RealHdfsSuite) => Promise<void> },
+  body: (s: RealHdfsSuite) => void,
+): void {
+  describe(title, { skip: realNodeCount < 3 ? "needs 3 real nodes (REAL_NODES=3)" : false }, () => {
+    const suite: RealHdfsSuite = { stack: new TestStack(stackName), real: [], hosts: [] };
+    before(async () => {
+      suite.real = await getRealNodes();
+      suite.hosts = suite.real.map((n) => n.name);
+      await wipeHdfsDirectories(suite.real);
+      await hooks.setUp?.(suite);
+      await suite.stack.init();
+    });
+    after(async () => {
+      await destroyReporting(suite.stack);
+      await suite.stack.remove();
+      await hooks.tearDown?.(suite);
+    });
+    body(suite);
+  });
+}
+
+realHdfsSuite("HDFS on real nodes", "e2e-real-hdfs", {}, (suite) => {
+  const { stack } = suite;
   let real: RealNode[];
   let hosts: string[];
-  const stack = new TestStack("e2e-real-hdfs");
   const file = "hdfs://hdfs-k8s/e2e/round-trip";
   let fileSum = "";
 
-  before(async () => {
-    real = await getRealNodes();
-    hosts = real.map((n) => n.name);
+  before(() => {
+    ({ real, hosts } = suite);
     assert.deepEqual(hosts, ["node-2", "node-5", "node-8"]);
-    // Leftover metadata of an earlier run on the nodes' own /var/lib/hdfs would change what the first start does.
-    await wipeHdfsDirectories(real);
-    await stack.init();
-  });
-
-  after(async () => {
-    await destroyReporting(stack);
-    await stack.remove();
   });
 
   test("1. HA on the dev stack's three hosts: formatted once, standbys bootstrapped, one active NameNode, every DataNode live, a file round-trips", async () => {
@@ -343,22 +370,14 @@ describe("HDFS on real nodes", { skip: realNodeCount < 3 ? "needs 3 real nodes (
   });
 });
 
-describe("HDFS on real nodes: standalone, then HA", { skip: realNodeCount < 3 ? "needs 3 real nodes (REAL_NODES=3)" : false }, () => {
+realHdfsSuite("HDFS on real nodes: standalone, then HA", "e2e-real-hdfs-standalone", {}, (suite) => {
+  const { stack } = suite;
   let hosts: string[];
-  const stack = new TestStack("e2e-real-hdfs-standalone");
   const file = "/e2e/standalone";
   let fileSum = "";
 
-  before(async () => {
-    const real = await getRealNodes();
-    hosts = real.map((n) => n.name);
-    await wipeHdfsDirectories(real);
-    await stack.init();
-  });
-
-  after(async () => {
-    await destroyReporting(stack);
-    await stack.remove();
+  before(() => {
+    hosts = suite.hosts;
   });
 
   test("2. standalone (one labelled host): the DataNodes of the other real nodes register with it, a file round-trips", async () => {
@@ -390,33 +409,28 @@ describe("HDFS on real nodes: standalone, then HA", { skip: realNodeCount < 3 ? 
   });
 });
 
-describe("HDFS on real nodes: the NameNode's labels managed outside the stack", { skip: realNodeCount < 3 ? "needs 3 real nodes (REAL_NODES=3)" : false }, () => {
+// The labels the externally-managed-labels suite sets with kubectl, and its config.
+const label = "hdfs-namenode-pool";
+/** A node labelled later: a kwok node, so that no real daemon starts there (preview only). */
+const later = "node-3";
+const externalLabelsConfig = () => {
+  const { hdfs, ...rest } = hdfsConfig([]);
+  return { ...rest, nodeLabels: {}, hdfs: { ...hdfs, selectorLabelsManagedExternally: true, nameNode: { ...hdfs.nameNode, nodeSelector: { [label]: "yes" } } } };
+};
+const unlabel = (nodes: string[]) => Promise.all(nodes.map((n) => kubectl(["label", "node", n, `${label}-`])));
+
+realHdfsSuite("HDFS on real nodes: the NameNode's labels managed outside the stack", "e2e-real-hdfs-external", {
+  tearDown: (suite) => unlabel([...suite.hosts, later]).then(() => undefined),
+}, (suite) => {
+  const { stack } = suite;
   let hosts: string[];
-  const stack = new TestStack("e2e-real-hdfs-external");
-  const label = "hdfs-namenode-pool";
-  /** A node labelled later: a kwok node, so that no real daemon starts there (preview only). */
-  const later = "node-3";
-  const config = () => {
-    const { hdfs, ...rest } = hdfsConfig([]);
-    return { ...rest, nodeLabels: {}, hdfs: { ...hdfs, selectorLabelsManagedExternally: true, nameNode: { ...hdfs.nameNode, nodeSelector: { [label]: "yes" } } } };
-  };
-  const unlabel = (nodes: string[]) => Promise.all(nodes.map((n) => kubectl(["label", "node", n, `${label}-`])));
 
-  before(async () => {
-    const real = await getRealNodes();
-    hosts = real.map((n) => n.name);
-    await wipeHdfsDirectories(real);
-    await stack.init();
-  });
-
-  after(async () => {
-    await destroyReporting(stack);
-    await stack.remove();
-    await unlabel([...hosts, later]);
+  before(() => {
+    hosts = suite.hosts;
   });
 
   test("9. the hosts are the nodes labelled with kubectl: none refused by preview naming the key, three an HA nameservice with an active NameNode; a fourth label shows as a membership change", async () => {
-    stack.setConfig(config());
+    stack.setConfig(externalLabelsConfig());
     const refused = await stack.preview();
     assert.notEqual(refused.exitCode, 0, refused.all);
     assert.match(refused.all, new RegExp(`k8s-daemonsets:hdfs\\.nameNode\\.nodeSelector: ${label}=yes matches no node in the cluster, so the NameNode would run nowhere`));
@@ -442,40 +456,41 @@ describe("HDFS on real nodes: the NameNode's labels managed outside the stack", 
   });
 });
 
-describe("HDFS on real nodes: automatic failover with ZooKeeper", { skip: realNodeCount < 3 ? "needs 3 real nodes (REAL_NODES=3)" : false }, () => {
+/** The ZooKeeper of the automatic-failover suite: a pod on the third real node's network. */
+const zkPod = "e2e-zookeeper";
+
+/**
+ * A real ZooKeeper (3.8.4 from Maven Central, the one Hadoop 3.4.1 depends on: in the HDFS image) on the third
+ * real node's network, standalone, its data on the pod's scratch space; an earlier run's pod deleted first.
+ */
+async function startZooKeeper({ hosts }: RealHdfsSuite): Promise<void> {
+  await kubectl(["delete", "pod", "-n", "default", zkPod, "--ignore-not-found", "--wait=true"]); // an earlier run's, still terminating
+  await kubectl(["apply", "-f", "-"], JSON.stringify({
+    apiVersion: "v1", kind: "Pod",
+    metadata: { name: zkPod, namespace: "default" },
+    spec: {
+      nodeName: hosts[2], hostNetwork: true, restartPolicy: "Never",
+      containers: [{
+        name: "zookeeper", image: "apache/hadoop:3.4.1", imagePullPolicy: "Never",
+        command: ["bash", "-c", "printf 'dataDir=/tmp/zk\\nclientPort=2181\\nadmin.enableServer=false\\n4lw.commands.whitelist=ruok\\n' > /tmp/zoo.cfg && " +
+          "exec java -Xmx128m -cp '/opt/hadoop/share/hadoop/hdfs/lib/*' org.apache.zookeeper.server.ZooKeeperServerMain /tmp/zoo.cfg"],
+        resources: { limits: { memory: "256Mi" } },
+      }],
+    },
+  }));
+  await waitFor(async () => isPodRunning((await kubectlJson<Pod>(["get", "pod", "-n", "default", zkPod]))), 120_000, { what: "ZooKeeper running" });
+}
+
+realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper", "e2e-real-hdfs-zk", {
+  setUp: startZooKeeper,
+  tearDown: () => kubectl(["delete", "pod", "-n", "default", zkPod, "--ignore-not-found", "--wait=false"]).then(() => undefined),
+}, (suite) => {
+  const { stack } = suite;
   let real: RealNode[];
   let hosts: string[];
-  const stack = new TestStack("e2e-real-hdfs-zk");
-  const zkPod = "e2e-zookeeper";
 
-  before(async () => {
-    real = await getRealNodes();
-    hosts = real.map((n) => n.name);
-    await wipeHdfsDirectories(real);
-    await kubectl(["delete", "pod", "-n", "default", zkPod, "--ignore-not-found", "--wait=true"]); // an earlier run's, still terminating
-    // A real ZooKeeper (3.8.4 from Maven Central, the one Hadoop 3.4.1 depends on: in the HDFS image) on node-8's
-    // network, standalone, its data on the pod's scratch space.
-    await kubectl(["apply", "-f", "-"], JSON.stringify({
-      apiVersion: "v1", kind: "Pod",
-      metadata: { name: zkPod, namespace: "default" },
-      spec: {
-        nodeName: hosts[2], hostNetwork: true, restartPolicy: "Never",
-        containers: [{
-          name: "zookeeper", image: "apache/hadoop:3.4.1", imagePullPolicy: "Never",
-          command: ["bash", "-c", "printf 'dataDir=/tmp/zk\\nclientPort=2181\\nadmin.enableServer=false\\n4lw.commands.whitelist=ruok\\n' > /tmp/zoo.cfg && " +
-            "exec java -Xmx128m -cp '/opt/hadoop/share/hadoop/hdfs/lib/*' org.apache.zookeeper.server.ZooKeeperServerMain /tmp/zoo.cfg"],
-          resources: { limits: { memory: "256Mi" } },
-        }],
-      },
-    }));
-    await waitFor(async () => isPodRunning((await kubectlJson<Pod>(["get", "pod", "-n", "default", zkPod]))), 120_000, { what: "ZooKeeper running" });
-    await stack.init();
-  });
-
-  after(async () => {
-    await destroyReporting(stack);
-    await stack.remove();
-    await kubectl(["delete", "pod", "-n", "default", zkPod, "--ignore-not-found", "--wait=false"]);
+  before(() => {
+    ({ real, hosts } = suite);
   });
 
   /** A NameNode's HA state from its own web server (NameNodeStatus over JMX): no JVM start per poll. */
