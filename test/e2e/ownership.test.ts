@@ -74,7 +74,7 @@ describe("what the stack did not create", { concurrency: false }, () => {
   test("a PriorityClass of the same name is refused, pointing at priorityClassName", async () => {
     await kubectl(["create", "priorityclass", "hdfs-namenode-critical", "--value=1000"]);
     stack.setConfig({ nodeLabels: { "node-3": { host: "high-cpu" } }, hdfs: { nameNode: { nodeSelector: { host: "high-cpu" } } }, nodeExporter: { enabled: false } });
-    assertRefused(await stack.preview(), /k8s-daemonsets:hdfsNameNode\.priorityClassName: PriorityClass "hdfs-namenode-critical" already exists/);
+    assertRefused(await stack.preview(), /k8s-daemonsets:hdfs\.nameNode\.priorityClassName: PriorityClass "hdfs-namenode-critical" already exists/);
     await kubectl(["delete", "priorityclass", "hdfs-namenode-critical"]);
   });
 
