@@ -8,9 +8,10 @@
 #                                          tainted as a control-plane node); refuses if a cluster is running.
 #                                          REAL_NODES=R (default 0): R of them are real nodes (a real kubelet,
 #                                          containerd and runc each; node-2, node-5, node-8 first), see
-#                                          scripts/real-nodes.sh; the others are simulated by kwok
-#   scripts/cluster.sh down                stop every process and remove the cluster's state, real nodes' namespaces,
-#                                          mounts, links and cgroups included (idempotent)
+#                                          scripts/real-nodes.sh, and a Kerberos KDC on their bridge
+#                                          (scripts/kdc.sh); the others are simulated by kwok
+#   scripts/cluster.sh down                stop every process and remove the cluster's state, real nodes' (and the
+#                                          KDC's) namespaces, mounts, links and cgroups included (idempotent)
 #   scripts/cluster.sh status              components up/down, real nodes, `kubectl get nodes` (exit 3 if not running)
 #   scripts/cluster.sh add-node NAME [--real]  a node joins (Ready, with a free 127.0.1.x address, or with --real
 #                                          a real node at 10.213.0.x)
@@ -35,6 +36,7 @@ mkdir -p "$LOG_DIR"
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 say() { echo "cluster.sh: $*"; }
 source "$(dirname "${BASH_SOURCE[0]}")/real-nodes.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/kdc.sh"
 
 # pids of the cluster's components: from kwokctl's pid files, plus any process running a binary from the
 # cluster's bin dir (a component whose pid file is gone). Zombies do not count.
@@ -187,6 +189,7 @@ cmd_up() {
   if [ ${#real[@]} -gt 0 ]; then
     real_preflight
     real_bins
+    kdc_bins
   fi
 
   local t0; t0=$(date +%s%N)
@@ -258,6 +261,8 @@ EOF
   done | kctl create -f - >/dev/null
   for i in $(seq 1 "$nodes"); do names+=("node-$i"); done
   for i in "${real[@]}"; do real_node_start "node-$i" "$i"; done
+  # The real nodes' Kerberos realm, on their bridge.
+  if [ ${#real[@]} -gt 0 ]; then kdc_up; fi
   wait_nodes_ready $((60 + nodes / 2)) "${names[@]}"
 
   local pids; pids=$(component_pids)
@@ -268,9 +273,10 @@ EOF
 }
 
 cmd_down() {
-  # Real nodes first: their kubelets, runtimes and containers, namespaces, mounts, links, cgroups.
+  # Real nodes first: their KDC, their kubelets, runtimes and containers, namespaces, mounts, links, cgroups.
+  kdc_down
   real_nodes_down
-  local left; left=$(real_leftovers)
+  local left; left=$(real_leftovers; kdc_leftovers)
   [ -z "$left" ] || die "real nodes left behind: $(echo $left)"
   local pids; pids=$(component_pids)
   if [ ! -d "$CLUSTER_DIR" ] && [ -z "$pids" ]; then
@@ -333,6 +339,9 @@ cmd_status() {
     done
     echo
   done
+  if [ -d "$KDC_DIR" ]; then
+    printf '  kerberos kdc %-11s %s:88 %s\n' "$KDC_REALM" "$KDC_IP" "$([ -n "$(kdc_pid)" ] && echo up || echo down)"
+  fi
   if [ -n "$any" ] && [ -s "$KUBECONFIG" ]; then
     # REAL: "real" for a real kubelet, "kwok" for a simulated node (the node's `type` label)
     kctl get nodes -o wide -L type | sed '1s/TYPE$/REAL-OR-SIMULATED/'

@@ -25,7 +25,7 @@ family_modules() {
 
 # Families of the real nodes (scripts/cluster.sh with REAL_NODES > 0) and of the scrape test; built when
 # asked for (tools/build.sh FAMILY..., or REAL_NODES > 0), not part of the default list above.
-REAL_NODE_FAMILIES=(kubelet containerd runc cni nodebridge images hadoop)
+REAL_NODE_FAMILIES=(kubelet containerd runc cni nodebridge images hadoop krb5)
 SCRAPE_FAMILIES=(prometheus)
 
 # Versions stamped into the binaries; each must match what the family's go.mod pins.
@@ -64,6 +64,7 @@ tool_key() {
         while read -r f; do echo "${f#"$TOOLS_DIR/"}"; cat "$f"; done
     done
     declare -f "build_$family"
+    if declare -f "build_$family" | grep -q debian_rootfs; then declare -f debian_rootfs; fi
     go env GOVERSION
   } | sha256sum | cut -c1-16
 }
@@ -214,9 +215,32 @@ build_images() {
   return $rc
 }
 
+# A Debian root filesystem (debootstrap, minbase) with PACKAGES (comma-separated) at ROOT, every package at the
+# version debian-packages.txt (in the recipe's directory) pins: a build whose packages differ fails with the diff.
+# WHAT names the result in messages. Recipes that call it have it in their key (tool_key), and must stop on its
+# failure themselves (`|| exit 1`): build.sh runs a recipe where `set -e` does not stop it.
+debian_rootfs() { # debian_rootfs ROOT PACKAGES WHAT
+  local root=$1 packages=$2 what=$3 log
+  if ! command -v debootstrap >/dev/null; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; } ||
+      { echo "$what needs debootstrap (apt-get install debootstrap)" >&2; return 1; }
+  fi
+  log=$(mktemp "${TMPDIR:-/tmp}/debootstrap.XXXXXX")
+  debootstrap --variant=minbase --include="$packages" "$DEBIAN_SUITE" "$root" "$DEBIAN_MIRROR" >"$log" 2>&1 ||
+    { tail -n 20 "$log" >&2; rm -f "$log"; echo "debootstrap of $DEBIAN_SUITE from $DEBIAN_MIRROR failed" >&2; return 1; }
+  chroot "$root" dpkg-query -W -f '${Package}=${Version}\n' | LC_ALL=C sort >"$log"
+  if ! diff -u debian-packages.txt "$log" >&2; then
+    rm -f "$log"
+    echo "the Debian packages of $what differ from $(basename "$PWD")/debian-packages.txt (above: - pinned, + now on $DEBIAN_MIRROR $DEBIAN_SUITE); review the change and update the file" >&2
+    return 1
+  fi
+  rm -f "$log"
+}
+
 build_hadoop() {
   # The HDFS image the stacks name (apache/hadoop:3.4.1), built here, never pulled: a Debian root filesystem
-  # (debootstrap, minbase) with Debian's headless OpenJDK 17, every package at the version
+  # (debootstrap, minbase) with Debian's headless OpenJDK 17 and its Kerberos client (krb5-user: kinit, klist for
+  # the pods' hooks and the tests), every package at the version
   # tools/hadoop/debian-packages.txt pins; Hadoop's jars and their dependencies from Maven Central (pom.xml;
   # Maven checks Central's checksums, then each jar is checked against jars.sha256); the daemons' web UI
   # resources from hadoop-hdfs's tests jar; the hdfs launcher and etc/hadoop from tools/hadoop. Upstream's layout:
@@ -226,22 +250,10 @@ build_hadoop() {
   (
     set -e
     command -v mvn >/dev/null || { echo "the HDFS image needs Maven (mvn) and Java" >&2; exit 1; }
-    if ! command -v debootstrap >/dev/null; then
-      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; } ||
-        { echo "the HDFS image needs debootstrap (apt-get install debootstrap)" >&2; exit 1; }
-    fi
     local root=$work/rootfs home=$work/rootfs/opt/hadoop lib
     lib=$home/share/hadoop/hdfs/lib
     CGO_ENABLED=0 go -C ../images build -trimpath -ldflags "-s -w" -o "$work/imagebuild" .
-
-    debootstrap --variant=minbase --include=openjdk-17-jre-headless "$DEBIAN_SUITE" "$root" "$DEBIAN_MIRROR" >"$work/debootstrap.log" 2>&1 ||
-      { tail -n 20 "$work/debootstrap.log" >&2; echo "debootstrap of $DEBIAN_SUITE from $DEBIAN_MIRROR failed" >&2; exit 1; }
-    chroot "$root" dpkg-query -W -f '${Package}=${Version}\n' | LC_ALL=C sort >"$work/packages.txt"
-    if ! diff -u debian-packages.txt "$work/packages.txt" >"$work/packages.diff"; then
-      cat "$work/packages.diff" >&2
-      echo "the Debian packages of the HDFS image differ from tools/hadoop/debian-packages.txt (above: - pinned, + now on $DEBIAN_MIRROR $DEBIAN_SUITE); review the change and update the file" >&2
-      exit 1
-    fi
+    debian_rootfs "$root" openjdk-17-jre-headless,krb5-user "the HDFS image" || exit 1
     # The hadoop user and group, as upstream's image has them; what a container does not need goes.
     chroot "$root" groupadd --gid 1000 hadoop
     chroot "$root" useradd --uid 1000 --gid 1000 --home-dir /opt/hadoop --no-create-home --shell /bin/bash hadoop
@@ -276,6 +288,27 @@ build_hadoop() {
   local rc=$?
   rm -rf "$work"
   return $rc
+}
+
+# ---- the real nodes' Kerberos KDC ----
+
+build_krb5() {
+  # MIT Kerberos from Debian (krb5-kdc, krb5-admin-server, krb5-user: krb5kdc, kdb5_util, kadmin.local, kinit,
+  # klist), in a root filesystem of their own (debootstrap, minbase) at bin/rootfs that scripts/kdc.sh runs
+  # chrooted in its own network namespace; every package at the version tools/krb5/debian-packages.txt pins.
+  # Needs root (debootstrap) and Debian's mirror.
+  local root=$1/rootfs
+  (
+    set -e
+    debian_rootfs "$root" krb5-kdc,krb5-admin-server,krb5-user "the KDC" || exit 1
+    # No realm of Debian's: scripts/kdc.sh gives the programs theirs (KRB5_CONFIG, KRB5_KDC_PROFILE).
+    rm -rf "$root"/etc/krb5kdc/* "$root"/var/lib/krb5kdc/* "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* \
+      "$root"/var/log/* "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/locale/* "$root"/dev/* "$root"/tmp/* "$root"/run/*
+    local must
+    for must in usr/sbin/krb5kdc usr/sbin/kdb5_util usr/sbin/kadmin.local usr/bin/kinit usr/bin/klist usr/bin/kdestroy; do
+      [ -x "$root/$must" ] || { echo "the KDC's root filesystem would lack /$must" >&2; exit 1; }
+    done
+  )
 }
 
 # ---- the scrape test's Prometheus ----

@@ -4,7 +4,9 @@
 // starts from the state the previous one left), then on a standalone stack. Skipped without real nodes.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { hdfsSiteDefaults } from "../../components/hadoopConfig";
@@ -18,6 +20,7 @@ import {
   kubeconfig,
   kubectlJson,
   realNodeCount,
+  run,
   stateDir,
   waitFor,
   type Pod,
@@ -267,6 +270,57 @@ realHdfsSuite("HDFS on real nodes", "e2e-real-hdfs", {}, (suite) => {
     }
     const outputs = await stack.outputs();
     assert.deepEqual(outputs.hdfsConfig.hostAliases, hosts.map((h) => ({ ip: ip[h], hostnames: [h] })));
+  });
+
+  test("10. WebHDFS with curl on the active NameNode: a create redirected to a DataNode, open, list, delete", async () => {
+    const active = await oneActive(hosts[0], hosts);
+    const ip = Object.fromEntries(real.map((n) => [n.name, n.ip]));
+    // The NameNode may redirect to a DataNode by name, which this machine does not resolve: curl is told the nodes.
+    const resolve = real.flatMap((n) => ["--resolve", `${n.name}:${hdfsSiteDefaults.dataNodeHttpPort}:${n.ip}`]);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webhdfs-"));
+    /** One curl request: its final status, its headers (all responses') and its body. */
+    const curl = async (args: string[]) => {
+      const [headers, body] = [path.join(dir, "headers"), path.join(dir, "body")];
+      const r = await run("curl", ["-sS", "--max-time", "60", ...resolve, "-D", headers, "-o", body, "-w", "%{http_code}", ...args]);
+      assert.equal(r.exitCode, 0, `curl ${args.join(" ")}: ${r.stderr}`);
+      return { status: Number(r.stdout), headers: fs.readFileSync(headers, "utf8"), body: fs.readFileSync(body, "utf8") };
+    };
+    const url = (p: string, op: string) => `http://${ip[active]}:${hdfsSiteDefaults.nameNodeHttpPort}/webhdfs/v1${p}?op=${op}&user.name=hadoop`;
+    const upload = path.join(dir, "upload");
+    fs.writeFileSync(upload, crypto.randomBytes(100_003));
+    const sum = crypto.createHash("sha256").update(fs.readFileSync(upload)).digest("hex");
+    try {
+      // CREATE: the NameNode answers 307 with the DataNode to write to; that DataNode stores the bytes (201).
+      const created = await curl(["-X", "PUT", `${url("/e2e/webhdfs/file", "CREATE")}&overwrite=true`]);
+      assert.equal(created.status, 307, created.headers + created.body);
+      const location = /^location: (\S+)/im.exec(created.headers)?.[1] ?? "";
+      const dataNodes = real.flatMap((n) => [n.name, n.ip]).map((h) => h.replace(/\./g, "\\.")).join("|");
+      assert.match(location, new RegExp(`^http://(${dataNodes}):${hdfsSiteDefaults.dataNodeHttpPort}/webhdfs/v1/e2e/webhdfs/file\\?op=CREATE`));
+      const written = await curl(["-X", "PUT", "-T", upload, location]);
+      assert.equal(written.status, 201, written.body);
+
+      // OPEN (redirected to a DataNode that has a replica): the same bytes, and the same through the hdfs CLI.
+      const opened = await curl(["-L", url("/e2e/webhdfs/file", "OPEN")]);
+      assert.equal(opened.status, 200, opened.body);
+      assert.equal(crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, "body"))).digest("hex"), sum);
+      assert.equal(await readFile("datanode", hosts[2], "hdfs://hdfs-k8s/e2e/webhdfs/file"), sum);
+
+      // LISTSTATUS: the file, its length and owner.
+      const listed = await curl([url("/e2e/webhdfs", "LISTSTATUS")]);
+      assert.equal(listed.status, 200, listed.body);
+      const statuses = (JSON.parse(listed.body) as { FileStatuses: { FileStatus: { pathSuffix: string; length: number; owner: string; type: string }[] } }).FileStatuses.FileStatus;
+      assert.deepEqual(statuses.map((f) => [f.pathSuffix, f.type, f.length, f.owner]), [["file", "FILE", 100_003, "hadoop"]]);
+
+      // DELETE, then the file is gone.
+      const deleted = await curl(["-X", "DELETE", `${url("/e2e/webhdfs", "DELETE")}&recursive=true`]);
+      assert.equal(deleted.status, 200, deleted.body);
+      assert.deepEqual(JSON.parse(deleted.body), { boolean: true });
+      const gone = await curl([url("/e2e/webhdfs/file", "GETFILESTATUS")]);
+      assert.equal(gone.status, 404, gone.body);
+      assert.match(gone.body, /FileNotFoundException/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("4. every HDFS pod deleted at once: back without format, bootstrap or initializeSharedEdits, an active NameNode, the file intact; then a rolling restart", async () => {
