@@ -58,7 +58,10 @@ function moveHdfsKeys(input: Record<string, unknown>): { movedFrom: Record<strin
     }
     input.hdfs ??= {};
     const hdfs = input.hdfs;
-    if (!isObject(hdfs)) continue; // the schema reports it
+    if (!isObject(hdfs)) {
+      delete input[oldKey]; // nowhere to move it: the schema reports hdfs
+      continue;
+    }
     const moves: string[] = [];
     for (const [key, value] of Object.entries(given)) {
       const to = (clusterKeys as readonly string[]).includes(key) ? ["hdfs", key] : ["hdfs", role, key];

@@ -239,6 +239,9 @@ describe("stack config", () => {
         "k8s-daemonsets:hdfsNameNode.rpcPort: also set as k8s-daemonsets:hdfs.nameNode.rpcPort; remove k8s-daemonsets:hdfsNameNode.rpcPort (its old name)",
       ]);
       assert.deepEqual(problems({ ...valid, hdfsJournalNode: "yes" }), ["k8s-daemonsets:hdfsJournalNode: expected object, got string"]);
+      // Where hdfs (or the role under it) is not a map, that is the one problem.
+      assert.deepEqual(problems({ ...valid, hdfs: "x", hdfsNameNode: { rpcPort: 8021 } }), ['k8s-daemonsets:hdfs: expected object, got string "x"']);
+      assert.deepEqual(problems({ ...valid, hdfs: { nameNode: 5 }, hdfsNameNode: { rpcPort: 8021, namespace: "storage" } }), ["k8s-daemonsets:hdfs.nameNode: expected object, got number 5"]);
     });
   });
 });
