@@ -19,35 +19,35 @@ export type MergeRule =
  * One setting: its schema, its default (undefined: none), and how a given object is laid over an object default.
  * `A` is its type as an argument, `R` as resolved (a pass-through setting's may be a pulumi Output).
  */
-export interface Setting<S extends z.ZodType = z.ZodType, D = unknown, A = z.input<S>, R = z.output<S>> {
+export interface Setting<S extends z.ZodType = z.ZodType, D = unknown, A = z.input<S>, R = z.output<S>, P extends boolean = boolean> {
   readonly schema: S;
   readonly default: D;
   readonly merge: MergeRule;
   /** Only for programs, not in a stack config (e.g. selector labels, which must never change). */
-  readonly programOnly: boolean;
+  readonly programOnly: P;
   /** The reference's words for the default where the value alone would not say it. */
   readonly defaultDoc?: string;
   /** Types only: the argument's and the resolved value's. */
   readonly _types?: { args: A; resolved: R };
 }
 
-interface SettingOptions {
+interface SettingOptions<P extends boolean> {
   merge?: MergeRule;
-  programOnly?: boolean;
+  programOnly?: P;
   defaultDoc?: string;
 }
 
 /** Declares a setting with a default. */
-export function setting<S extends z.ZodType>(schema: S, opts: SettingOptions & { default: z.output<S> }): Setting<S, z.output<S>>;
+export function setting<S extends z.ZodType, P extends boolean = false>(schema: S, opts: SettingOptions<P> & { default: z.output<S> }): Setting<S, z.output<S>, z.input<S>, z.output<S>, P>;
 /** Declares a setting without a default (unset unless given). */
-export function setting<S extends z.ZodType>(schema: S, opts?: SettingOptions & { default?: undefined }): Setting<S, undefined>;
-export function setting<S extends z.ZodType>(schema: S, opts: SettingOptions & { default?: unknown } = {}): Setting<S, unknown> {
+export function setting<S extends z.ZodType, P extends boolean = false>(schema: S, opts?: SettingOptions<P> & { default?: undefined }): Setting<S, undefined, z.input<S>, z.output<S>, P>;
+export function setting<S extends z.ZodType>(schema: S, opts: SettingOptions<boolean> & { default?: unknown } = {}): Setting<S, unknown> {
   return { schema, default: opts.default, merge: opts.merge ?? "merge", programOnly: opts.programOnly ?? false, ...(opts.defaultDoc ? { defaultDoc: opts.defaultDoc } : {}) };
 }
 
 /** A setting a program may also give as a pulumi Output (or Promise): its value is then checked by no schema. */
-export function passThrough<S extends z.ZodType, D>(s: Setting<S, D>): Setting<S, D, pulumi.Input<z.input<S>>, pulumi.Input<z.output<S>>> {
-  return s as Setting<S, D, pulumi.Input<z.input<S>>, pulumi.Input<z.output<S>>>;
+export function passThrough<S extends z.ZodType, D, P extends boolean>(s: Setting<S, D, z.input<S>, z.output<S>, P>): Setting<S, D, pulumi.Input<z.input<S>>, pulumi.Input<z.output<S>>, P> {
+  return s as unknown as Setting<S, D, pulumi.Input<z.input<S>>, pulumi.Input<z.output<S>>, P>;
 }
 
 /** `settings` with the reference's words for some defaults (a default another setting gives, e.g. "the NameNode's"). */
@@ -57,10 +57,13 @@ export function withDefaultDocs<D extends Settings>(settings: D, docs: { [K in k
 
 /** A component's settings: name -> declaration. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Settings = Record<string, Setting<z.ZodType, any, any, any>>;
+export type Settings = Record<string, Setting<z.ZodType, any, any, any, boolean>>;
 
-type ArgsOf<T> = T extends Setting<z.ZodType, unknown, infer A, unknown> ? A : never;
-type ResolvedOf<T> = T extends Setting<z.ZodType, infer D, unknown, infer R> ? (D extends undefined ? R | undefined : R) : never;
+type ArgsOf<T> = T extends Setting<z.ZodType, unknown, infer A, unknown, boolean> ? A : never;
+type ResolvedOf<T> = T extends Setting<z.ZodType, infer D, unknown, infer R, boolean> ? (D extends undefined ? R | undefined : R) : never;
+
+/** The settings a stack config gives (those not only for programs). */
+type ConfigKeys<D extends Settings> = { [K in keyof D]: D[K]["programOnly"] extends true ? never : K }[keyof D];
 
 /** The arguments a program gives: every setting optional, in its TypeScript type. */
 export type SettingsArgs<D extends Settings> = { [K in keyof D]?: ArgsOf<D[K]> };
@@ -115,7 +118,7 @@ export function resolveSettings<D extends Settings>(component: string, settings:
 export function settingsSchema<D extends Settings>(settings: D) {
   const shape = Object.fromEntries(
     Object.entries(settings).filter(([, s]) => !s.programOnly).map(([k, s]) => [k, s.schema.optional()]),
-  ) as { [K in keyof D]: z.ZodOptional<D[K]["schema"]> };
+  ) as { [K in ConfigKeys<D>]: z.ZodOptional<D[K]["schema"]> };
   return z.strictObject(shape);
 }
 

@@ -38,6 +38,15 @@ describe("stack config", () => {
     assert.deepEqual(c.deprecations, []);
   });
 
+  it("has no config key for a setting only programs give (checked by the type checker too)", () => {
+    const c = parseStackConfig(raw(stackFileConfig("dev")));
+    // @ts-expect-error nameNodeHosts is HdfsCluster's (the stack places HDFS), not a key of hdfs
+    assert.equal(c.hdfs.nameNodeHosts, undefined);
+    // @ts-expect-error selectorLabels must never change: not a key of nodeExporter
+    assert.equal(c.nodeExporter.selectorLabels, undefined);
+    assert.match(problems({ ...valid, hdfs: { nameNodeHosts: ["node-2"] } })[0], /^k8s-daemonsets:hdfs\.nameNodeHosts: unknown config key$/);
+  });
+
   it("takes over only labels that nodeLabels sets on that node", () => {
     assert.deepEqual(problems({ ...valid, nodeLabelTakeover: { "node-2": ["host"] } }), []);
     assert.deepEqual(problems({ ...valid, nodeLabelTakeover: { "node-2": ["zone"], "node-3": ["host"] } }), [
