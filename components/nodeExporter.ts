@@ -255,6 +255,11 @@ export const nodeExporterConstants = {
   uid: 65534,
   /** Where the textfile directory is mounted in the container. */
   textfileMountPath: "/host/textfile",
+  /** The ServiceMonitor's relabelings: `instance` and `node` are the node's name. */
+  nodeRelabelings: [
+    { action: "replace", sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "instance" },
+    { action: "replace", sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "node" },
+  ],
 } as const;
 
 /** `--collector.<name>` / `--no-collector.<name>` for each collector switched on or off, by name. */
@@ -560,8 +565,9 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
                   tlsConfig: { insecureSkipVerify: true },
                 }
               : {}),
-            // One series per node, named by the node rather than by the host-network pod IP.
-            relabelings: [{ action: "replace", sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "instance" }],
+            // One series per node, named by the node rather than by the host-network pod IP, and labelled with it
+            // (the operator adds namespace and pod): the labels the documented scrape config gives too.
+            relabelings: nodeExporterConstants.nodeRelabelings,
           }],
         },
       }, { ...child, dependsOn: this.service ? [this.service] : [] });

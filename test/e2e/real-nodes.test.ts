@@ -483,8 +483,13 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
         what: "up == 1 for every real node",
         describe: async () => (await get(`http://127.0.0.1:${port}/api/v1/targets`)).body.slice(0, 3000) + `\n${proc.all ?? ""}`,
       });
-      const instances = up.map((s) => s.metric.instance).sort();
-      assert.deepEqual(instances, nodes.map((n) => `${n.ip}:9100`).sort());
+      // Each series named and labelled by its node, with its pod (the labels a ServiceMonitor's series get).
+      const pods = await kubectlJson<{ items: any[] }>(["get", "pods", "-n", nodeExporter.namespace, "-l", "app.kubernetes.io/name=node-exporter"]);
+      const podOn = new Map(pods.items.map((p) => [p.spec.nodeName, p.metadata.name]));
+      assert.deepEqual(
+        up.map((s) => [s.metric.instance, s.metric.node, s.metric.namespace, s.metric.pod]).sort(),
+        nodes.map((n) => [n.name, n.name, nodeExporter.namespace, podOn.get(n.name)]).sort(),
+      );
       // and the scraped data is the node's
       const r = await get(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('node_uname_info{job="node-exporter"}')}`);
       const names = JSON.parse(r.body).data.result.map((s: any) => s.metric.nodename).sort();

@@ -272,7 +272,7 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.deepEqual(svc.selector, ds.spec.selector.matchLabels);
   });
 
-  it("creates a ServiceMonitor only when asked: job from the Service's name label, instance = node, labels from args", async () => {
+  it("creates a ServiceMonitor only when asked: job from the Service's name label, instance and node = the node's name, labels from args", async () => {
     assert.equal((await render()).registered.filter((r) => r.type === "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").length, 0);
     const { registered } = await render({ serviceMonitor: true, scrapeInterval: "15s", serviceMonitorLabels: { release: "kube-prometheus-stack" } });
     const sm = find(registered, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").inputs;
@@ -281,7 +281,10 @@ describe("NodeExporterDaemonSet defaults", () => {
     assert.equal(sm.spec.endpoints[0].interval, "15s");
     assert.equal(sm.metadata.labels.release, "kube-prometheus-stack");
     assert.equal(svc.metadata.labels[sm.spec.jobLabel], "node-exporter", "the job label names a label the Service carries");
-    assert.deepEqual(sm.spec.endpoints[0].relabelings, [{ action: "replace", sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "instance" }]);
+    assert.deepEqual(sm.spec.endpoints[0].relabelings, [
+      { action: "replace", sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "instance" },
+      { action: "replace", sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "node" },
+    ]);
     assert.equal(sm.spec.endpoints[0].bearerTokenFile, undefined);
     assert.equal(sm.spec.endpoints[0].scheme, undefined);
   });
