@@ -69,6 +69,8 @@ export interface HdfsSiteArgs {
    * JournalNode hosts among them become `hostAliases` of every HDFS pod. Default: none (names resolve by DNS).
    */
   hostAddresses?: Record<string, string>;
+  /** Hadoop's Prometheus endpoint, `/prom` on every daemon's HTTP port. Default: off (Hadoop's default). */
+  prometheusEndpoint?: boolean;
 }
 
 /** An /etc/hosts entry of the pods (a pod spec's hostAliases item). */
@@ -100,6 +102,8 @@ export interface HdfsSiteFacts {
    * order: every HDFS pod's (and client's) /etc/hosts entries. Empty when names resolve by DNS.
    */
   hostAliases: HostAlias[];
+  /** Every daemon serves `/prom` on its HTTP port. */
+  prometheusEndpoint: boolean;
   coreSite: HadoopProperties;
   hdfsSite: HadoopProperties;
 }
@@ -175,7 +179,10 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
   const ns = a.nameservice;
   const dataDirs = Array.from({ length: a.dataDirCount }, (_, i) => `${d.dataDirRoot}/${i}`);
   const hostAliases = hdfsNamedHosts(args.nameNodeHosts, args.journalNodeHosts).filter((h) => args.hostAddresses?.[h] !== undefined).map((h) => ({ ip: args.hostAddresses![h], hostnames: [h] }));
-  const facts = { nameNodeHosts: [...args.nameNodeHosts], ports, dataDirs, hostAliases };
+  const prometheusEndpoint = args.prometheusEndpoint ?? false;
+  const facts = { nameNodeHosts: [...args.nameNodeHosts], ports, dataDirs, hostAliases, prometheusEndpoint };
+  // Hadoop's metrics2 records in Prometheus' text format, at /prom on each daemon's HTTP server.
+  const metrics: HadoopProperties = prometheusEndpoint ? { "hadoop.prometheus.endpoint.enabled": "true" } : {};
 
   const dataNode: HadoopProperties = {
     "dfs.datanode.data.dir": dataDirs.map((dir) => `file://${dir}`).join(","),
@@ -202,7 +209,7 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
       journalNodeHosts,
       automaticFailover,
       ...facts,
-      coreSite: { "fs.defaultFS": `hdfs://${host}:${a.rpcPort}`, ...args.coreSite },
+      coreSite: { "fs.defaultFS": `hdfs://${host}:${a.rpcPort}`, ...metrics, ...args.coreSite },
       hdfsSite: {
         ...common,
         // Where the NameNode is reached (DataNodes and clients read rpc-address before fs.defaultFS); it listens
@@ -233,6 +240,7 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
     coreSite: {
       "fs.defaultFS": `hdfs://${ns}`,
       ...(automaticFailover ? { "ha.zookeeper.quorum": zookeeperQuorum.join(",") } : {}),
+      ...metrics,
       ...args.coreSite,
     },
     hdfsSite: {

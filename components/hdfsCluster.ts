@@ -35,6 +35,8 @@ export const hdfsClusterSettings = {
   zookeeperQuorum: setting(z.array(zookeeperServer).min(1, "must name at least one ZooKeeper server (or leave it out for manual failover)")),
   /** `dfs.replication`: copies of each block. */
   replication: setting(z.number().int().min(1).max(512), { default: hdfsSiteDefaults.replication as number }),
+  /** Hadoop's Prometheus endpoint: every daemon serves its metrics at /prom on its HTTP port (hadoop.prometheus.endpoint.enabled), found through a headless Service per role (`<role name>-metrics`). */
+  prometheusEndpoint: setting(z.boolean(), { default: true }),
   /** Extra core-site.xml properties (override the rendered ones). */
   coreSite: setting(hadoopProperties),
   /** Extra hdfs-site.xml properties (override the rendered ones). */
@@ -290,6 +292,7 @@ export function hdfsClusterSite(a: HdfsClusterResolvedArgs): HdfsSite {
     coreSite: a.coreSite,
     hdfsSite: a.hdfsSite,
     hostAddresses: a.hostAddresses,
+    prometheusEndpoint: a.prometheusEndpoint,
     nameNodeRpcPort: p.nameNodeRpc,
     nameNodeHttpPort: p.nameNodeHttp,
     zkfcPort: p.zkfc,

@@ -97,6 +97,7 @@ export class HdfsDataNodeDaemonSet extends HdfsRoleComponent {
       site: a.site,
       dependsOn: opts?.dependsOn,
       description: "HDFS DataNode: block storage on every node's own disks.",
+      httpPort: a.site.ports.dataNodeHttp,
       terminationGracePeriodSeconds: 30,
       hostMounts: dataDirs,
       initContainers: [ownDataDirectories(a, dataDirs)],

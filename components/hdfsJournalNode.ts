@@ -84,6 +84,7 @@ export class HdfsJournalNodeDaemonSet extends HdfsRoleComponent {
       site: a.site,
       dependsOn: opts?.dependsOn,
       description: "HDFS JournalNode: the HA nameservice's shared edits; losing the quorum stops the NameNodes.",
+      httpPort: a.site.ports.journalNodeHttp,
       terminationGracePeriodSeconds: 30,
       hostMounts: [editsDir],
       initContainers: [ownDataDirectories(a, [editsDir], "own-edits-dir")],

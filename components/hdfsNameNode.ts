@@ -257,6 +257,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
         ...(this.site.automaticFailover ? { "zkfc-prestop.sh": zkfcPreStopScript } : {}),
       },
       affinity: a.affinity,
+      httpPort: a.site.ports.nameNodeHttp,
       terminationGracePeriodSeconds: d.terminationGracePeriodSeconds,
       updateStrategy,
       hostMounts: [nameDir],

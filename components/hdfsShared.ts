@@ -261,6 +261,8 @@ export interface HdfsRoleSettings {
   files?: Record<string, string>;
   /** Extra affinity rules of the pods. Default: none. */
   affinity?: Input.Affinity;
+  /** The daemon's HTTP port (named `http` among its container ports), where it serves `/prom`. */
+  httpPort: number;
   terminationGracePeriodSeconds: number;
   /** The DaemonSet's update strategy when the role derives it from more than its argument. Default: `args.updateStrategy`. */
   updateStrategy?: UpdateStrategy;
@@ -282,6 +284,7 @@ function hdfsRoleDaemonSet(
   daemonSet: k8s.apps.v1.DaemonSet;
   configMap: k8s.core.v1.ConfigMap;
   priorityClass?: k8s.scheduling.v1.PriorityClass;
+  metricsService?: k8s.core.v1.Service;
   placement: Placement;
 } {
   const a = s.args;
@@ -332,7 +335,20 @@ function hdfsRoleDaemonSet(
     containers: s.containers,
   }, { parent, dependsOn: dependsOnWith(s.dependsOn) });
 
-  return { daemonSet, configMap, priorityClass, placement };
+  // With the Prometheus endpoint: a headless Service listing every pod of the role (at its node's address, the pods
+  // use the host's network) on the HTTP port, for Prometheus' endpointslice discovery and ServiceMonitors.
+  const metricsService = s.site.prometheusEndpoint
+    ? new k8s.core.v1.Service(`${s.resourceName}-metrics`, {
+        metadata: { name: `${a.name}-metrics`, namespace, labels: { ...selectorLabels, ...labels } },
+        spec: {
+          clusterIP: "None",
+          selector: selectorLabels,
+          ports: [{ name: "http", port: s.httpPort, targetPort: "http", protocol: "TCP" }],
+        },
+      }, { parent })
+    : undefined;
+
+  return { daemonSet, configMap, priorityClass, metricsService, placement };
 }
 
 /**
@@ -346,6 +362,8 @@ export abstract class HdfsRoleComponent extends pulumi.ComponentResource {
   public readonly configMap!: k8s.core.v1.ConfigMap;
   /** The PriorityClass the component created; unset when the args name an existing one. */
   public readonly priorityClass?: k8s.scheduling.v1.PriorityClass;
+  /** With the site's Prometheus endpoint: the headless Service `<name>-metrics` listing the role's pods. */
+  public readonly metricsService?: k8s.core.v1.Service;
   /** The node selector and tolerations (and affinity, if any) the pods are placed with. */
   public readonly placement!: Placement;
 
@@ -357,6 +375,8 @@ export abstract class HdfsRoleComponent extends pulumi.ComponentResource {
 
   /** `registerOutputs` with the role's objects and the outputs a role adds of its own. */
   protected registerRoleOutputs(own: pulumi.Inputs = {}): void {
-    this.registerOutputs({ daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, placement: this.placement, ...own });
+    this.registerOutputs({
+      daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, metricsService: this.metricsService, placement: this.placement, ...own,
+    });
   }
 }

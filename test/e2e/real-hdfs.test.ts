@@ -323,6 +323,32 @@ realHdfsSuite("HDFS on real nodes", "e2e-real-hdfs", {}, (suite) => {
     }
   });
 
+  test("11. Hadoop's Prometheus endpoint: /prom on every role's HTTP port on every host, and each role's metrics Service lists its hosts", async (t) => {
+    const ports = { namenode: hdfsSiteDefaults.nameNodeHttpPort, journalnode: hdfsSiteDefaults.journalNodeHttpPort, datanode: hdfsSiteDefaults.dataNodeHttpPort };
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? [-+0-9.eEInfa]+$/;
+    for (const [role, port] of Object.entries(ports)) {
+      for (const n of real) {
+        const r = await fetch(`http://${n.ip}:${port}/prom`, { signal: AbortSignal.timeout(10_000) });
+        assert.equal(r.status, 200, `${role} on ${n.name}`);
+        const lines = (await r.text()).split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+        const bad = lines.filter((l) => !sample.test(l));
+        assert.deepEqual(bad.slice(0, 5), [], `${role} on ${n.name}: lines that are not Prometheus samples`);
+        assert.ok(lines.length >= 20, `${role} on ${n.name}: ${lines.length} samples`);
+        if (n === real[0]) {
+          const names = [...new Set(lines.map((l) => sample.exec(l)![1]))];
+          t.diagnostic(`${role} /prom: ${lines.length} samples, ${names.length} metrics, e.g. ${names.slice(0, 12).join(" ")}`);
+        }
+      }
+      // The role's headless Service: one endpoint per host, at the node's address, on the HTTP port.
+      await waitFor(async () => {
+        const slices = await kubectlJson<{ items: any[] }>(["get", "endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=hdfs-${role}-metrics`]);
+        const addresses = slices.items.flatMap((sl) => (sl.endpoints ?? []).flatMap((e: any) => e.addresses)).sort();
+        const slicePorts = slices.items.flatMap((sl) => (sl.ports ?? []).map((p: any) => p.port));
+        return JSON.stringify(addresses) === JSON.stringify(real.map((n) => n.ip).sort()) && slicePorts.every((p) => p === port) && slicePorts.length > 0;
+      }, 60_000, { what: `hdfs-${role}-metrics listing ${real.map((n) => n.ip).join(", ")}` });
+    }
+  });
+
   test("4. every HDFS pod deleted at once: back without format, bootstrap or initializeSharedEdits, an active NameNode, the file intact; then a rolling restart", async () => {
     const before = await podUids();
     await kubectl(["delete", "pods", "-n", namespace, "-l", "app.kubernetes.io/part-of=k8s-daemonsets", "--wait=false"]);

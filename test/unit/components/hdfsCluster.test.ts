@@ -38,6 +38,23 @@ describe("HdfsCluster", () => {
     ]);
   });
 
+  it("turns on Hadoop's Prometheus endpoint and gives each role a headless Service on its HTTP port; neither when off", async () => {
+    const { cluster, registered } = await render({ nameNodeHosts: hosts, dataNode: { httpPort: 19864 } });
+    assert.equal(cluster.site.coreSite["hadoop.prometheus.endpoint.enabled"], "true");
+    const services = registered.filter((r) => r.type === "kubernetes:core/v1:Service");
+    assert.deepEqual(services.map((r) => r.inputs.metadata.name).sort(), ["hdfs-datanode-metrics", "hdfs-journalnode-metrics", "hdfs-namenode-metrics"]);
+    for (const [role, port] of [["namenode", 9870], ["journalnode", 8480], ["datanode", 19864]] as const) {
+      const svc = find(registered, "kubernetes:core/v1:Service", `hdfs-${role}-metrics`).inputs;
+      assert.equal(svc.spec.clusterIP, "None");
+      assert.deepEqual(svc.spec.selector, ds(registered, `hdfs-${role}`).spec.selector.matchLabels, role);
+      assert.deepEqual(svc.spec.ports, [{ name: "http", port, targetPort: "http", protocol: "TCP" }]);
+      assert.ok(container(registered, `hdfs-${role}`, role).ports.some((p: any) => p.name === "http" && p.containerPort === port), role);
+    }
+    const off = await render({ nameNodeHosts: hosts, prometheusEndpoint: false });
+    assert.equal(off.cluster.site.coreSite["hadoop.prometheus.endpoint.enabled"], undefined);
+    assert.equal(off.registered.filter((r) => r.type === "kubernetes:core/v1:Service").length, 0);
+  });
+
   it("creates the namespace once and every role in it, as its children, with the one site", async () => {
     const { cluster, registered } = await render();
     const namespaces = registered.filter((r) => r.type === "kubernetes:core/v1:Namespace");
