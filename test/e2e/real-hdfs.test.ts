@@ -325,7 +325,8 @@ realHdfsSuite("HDFS on real nodes", "e2e-real-hdfs", {}, (suite) => {
 
   test("11. Hadoop's Prometheus endpoint: /prom on every role's HTTP port on every host, and each role's metrics Service lists its hosts", async (t) => {
     const ports = { namenode: hdfsSiteDefaults.nameNodeHttpPort, journalnode: hdfsSiteDefaults.journalNodeHttpPort, datanode: hdfsSiteDefaults.dataNodeHttpPort };
-    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? [-+0-9.eEInfa]+$/;
+    // name, labels (quoted values may hold any character: a DataNode's storageinfo holds braces), value
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? [-+0-9.eEInfaN]+$/;
     for (const [role, port] of Object.entries(ports)) {
       for (const n of real) {
         const r = await fetch(`http://${n.ip}:${port}/prom`, { signal: AbortSignal.timeout(10_000) });
