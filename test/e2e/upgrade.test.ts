@@ -83,7 +83,8 @@ describe("upgrading a stack deployed before HdfsCluster", () => {
     const updated = [...new Set(steps.filter((s) => s.op === "update").map((s) => typeOf(s.urn)))].sort();
     assert.ok(updated.every((t) => t === "kubernetes:apps/v1:DaemonSet" || t === "kubernetes:core/v1:ConfigMap"), updated.join(", "));
     assert.equal(summary.create, created.length);
-    assert.ok((summary.same ?? 0) >= 20, JSON.stringify(summary));
+    // what was there is kept: the same, or updated in place (the HDFS roles' ConfigMaps and DaemonSets)
+    assert.ok((summary.same ?? 0) + (summary.update ?? 0) >= 25, JSON.stringify(summary));
 
     assertSucceeded(await stack.up(), "pulumi up (this program)");
     assert.deepEqual(await identities(), first);
