@@ -3,7 +3,8 @@
 // set --path` understands: the path the config used, also for a key that moved (read at its new place, with a
 // deprecation warning). What spans keys or components is checked over the plan (plan.ts, checks.ts).
 import { project } from "../components/project";
-import { configKey, describeIssue, StackConfigError } from "./configErrors";
+import { zodIssueMessage } from "../components/settings";
+import { configKey, StackConfigError } from "./configErrors";
 import { StackConfig, movedHdfsKeys, stackConfigSchema } from "./configSchema";
 
 /**
@@ -29,7 +30,8 @@ export function parseStackConfig(raw: Record<string, string>): StackConfig {
         // Each unknown key where it was given (an old key's unknown key is reported under the old key).
         problems.push(...issue.keys.map((k) => `${configKey(pathAsGiven(movedFrom, [...issue.path, k]))}: unknown config key`));
       } else {
-        problems.push(describeIssue({ ...issue, path: pathAsGiven(movedFrom, issue.path) }));
+        // The same words a component uses for its arguments (components/settings.ts), under the key as given.
+        problems.push(`${configKey(pathAsGiven(movedFrom, issue.path))}: ${zodIssueMessage(issue)}`);
       }
     }
   }

@@ -1,7 +1,6 @@
 // How a bad config is reported: each problem under the config key path that `pulumi config set --path`
 // understands, all of them in one error.
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { ArgsPath, ComponentArgsError, issueMessage } from "../components/defaults";
 import { project } from "../components/project";
 
@@ -40,30 +39,4 @@ export function configKey(path: PropertyKey[]): string {
     .map((seg) => (typeof seg === "number" ? `[${seg}]` : /^[A-Za-z0-9_-]+$/.test(String(seg)) ? `.${String(seg)}` : `["${String(seg)}"]`))
     .join("");
   return `${project}:${String(first ?? "")}${tail}`;
-}
-
-export function describeIssue(issue: z.core.$ZodIssue): string {
-  const key = configKey(issue.path);
-  switch (issue.code) {
-    case "unrecognized_keys":
-      return issue.keys.map((k) => `${configKey([...issue.path, k])}: unknown config key`).join("\n  - ");
-    case "invalid_type":
-      return `${key}: expected ${issue.expected}${issue.input === undefined ? " (missing)" : `, got ${describeValue(issue.input)}`}`;
-    case "invalid_key":
-      // A map key (node name, label key) that is not valid: report the key itself.
-      return `${key}: ${[...new Set(issue.issues.map((i) => i.message))].map((m) => `${JSON.stringify(issue.path.at(-1))} ${m}`).join("; ")}`;
-    case "invalid_value":
-      return `${key}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(issue.input)}`;
-    default: {
-      const input = "input" in issue && issue.input !== undefined && typeof issue.input !== "object" ? ` ${JSON.stringify(issue.input)}` : "";
-      return `${key}:${input} ${issue.message}`;
-    }
-  }
-}
-
-function describeValue(v: unknown): string {
-  if (Array.isArray(v)) return "a list";
-  if (v === null) return "null";
-  if (typeof v === "object") return "an object";
-  return `${typeof v} ${JSON.stringify(v)}`;
 }
