@@ -4,6 +4,7 @@
 // the DataNodes' addresses and data directories. One configuration for every role (NameNode, ZKFC,
 // JournalNode, DataNode, clients), as Hadoop's HA guide intends.
 import { XMLBuilder } from "fast-xml-parser";
+import { HdfsKerberos, HdfsRole, kerberosCoreSite, kerberosHdfsSite, krb5Conf, tlsSiteFiles } from "./hdfsSecurity";
 
 /** Hadoop configuration properties: name -> value. */
 export type HadoopProperties = Record<string, string>;
@@ -23,11 +24,14 @@ export const hdfsSiteDefaults = {
   nameservice: "hdfs-k8s",
   nameNodeRpcPort: 8020,
   nameNodeHttpPort: 9870,
+  nameNodeHttpsPort: 9871,
   zkfcPort: 8019,
   journalNodeRpcPort: 8485,
   journalNodeHttpPort: 8480,
+  journalNodeHttpsPort: 8481,
   dataNodeDataPort: 9866,
   dataNodeHttpPort: 9864,
+  dataNodeHttpsPort: 9865,
   dataNodeIpcPort: 9867,
   replication: 3,
   /** Where the NameNode's name directory, the JournalNode's edits directory and the DataNode's data directories appear in the containers. */
@@ -48,10 +52,12 @@ export interface HdfsSiteArgs {
   nameservice?: string;
   nameNodeRpcPort?: number;
   nameNodeHttpPort?: number;
+  nameNodeHttpsPort?: number;
   /** HA only: the JournalNodes' hosts. Default: the NameNode hosts. */
   journalNodeHosts?: string[];
   journalNodeRpcPort?: number;
   journalNodeHttpPort?: number;
+  journalNodeHttpsPort?: number;
   /** HA only: ZooKeeper `host:port`s; non-empty turns on automatic failover (ZKFC). Default: none (manual failover). */
   zookeeperQuorum?: string[];
   zkfcPort?: number;
@@ -59,6 +65,7 @@ export interface HdfsSiteArgs {
   dataDirCount?: number;
   dataNodeDataPort?: number;
   dataNodeHttpPort?: number;
+  dataNodeHttpsPort?: number;
   dataNodeIpcPort?: number;
   replication?: number;
   /** Extra core-site.xml / hdfs-site.xml properties (override the rendered ones). */
@@ -71,6 +78,10 @@ export interface HdfsSiteArgs {
   hostAddresses?: Record<string, string>;
   /** Hadoop's Prometheus endpoint, `/prom` on every daemon's HTTP port. Default: off (Hadoop's default). */
   prometheusEndpoint?: boolean;
+  /** Kerberos, protected RPC and block transfers, HTTPS with SPNEGO (components/hdfsSecurity.ts). Default: simple mode. */
+  kerberos?: HdfsKerberos;
+  /** The daemons' user, the one the service principals map to. Default: `hadoop`. */
+  daemonUser?: string;
 }
 
 /** An /etc/hosts entry of the pods (a pod spec's hostAliases item). */
@@ -104,20 +115,36 @@ export interface HdfsSiteFacts {
   hostAliases: HostAlias[];
   /** Every daemon serves `/prom` on its HTTP port. */
   prometheusEndpoint: boolean;
+  /** Kerberos mode: the realm's settings (every web endpoint is then HTTPS only). Unset: simple mode. */
+  kerberos?: HdfsKerberos;
   coreSite: HadoopProperties;
   hdfsSite: HadoopProperties;
+  /** Kerberos mode: ssl-server.xml and ssl-client.xml (no secret in them) and the pods' krb5.conf. */
+  sslServer?: HadoopProperties;
+  sslClient?: HadoopProperties;
+  krb5Conf?: string;
 }
 
 /** The ports of an HDFS cluster's roles. */
 export interface HdfsPorts {
   nameNodeRpc: number;
   nameNodeHttp: number;
+  nameNodeHttps: number;
   zkfc: number;
   journalNodeRpc: number;
   journalNodeHttp: number;
+  journalNodeHttps: number;
   dataNodeData: number;
   dataNodeHttp: number;
+  dataNodeHttps: number;
   dataNodeIpc: number;
+}
+
+/** A role's web endpoint: HTTPS in Kerberos mode (the HTTP port is then closed), else HTTP; the container port's name. */
+export function webEndpoint(site: Pick<HdfsSiteFacts, "kerberos" | "ports">, role: HdfsRole): { name: "http" | "https"; port: number } {
+  const p = site.ports;
+  const ports = { namenode: [p.nameNodeHttp, p.nameNodeHttps], journalnode: [p.journalNodeHttp, p.journalNodeHttps], datanode: [p.dataNodeHttp, p.dataNodeHttps] }[role];
+  return site.kerberos ? { name: "https", port: ports[1] } : { name: "http", port: ports[0] };
 }
 
 /**
@@ -145,11 +172,14 @@ export function resolveHdfsPorts(args: Omit<HdfsSiteArgs, "nameNodeHosts">): Hdf
   return {
     nameNodeRpc: args.nameNodeRpcPort ?? d.nameNodeRpcPort,
     nameNodeHttp: args.nameNodeHttpPort ?? d.nameNodeHttpPort,
+    nameNodeHttps: args.nameNodeHttpsPort ?? d.nameNodeHttpsPort,
     zkfc: args.zkfcPort ?? d.zkfcPort,
     journalNodeRpc: args.journalNodeRpcPort ?? d.journalNodeRpcPort,
     journalNodeHttp: args.journalNodeHttpPort ?? d.journalNodeHttpPort,
+    journalNodeHttps: args.journalNodeHttpsPort ?? d.journalNodeHttpsPort,
     dataNodeData: args.dataNodeDataPort ?? d.dataNodeDataPort,
     dataNodeHttp: args.dataNodeHttpPort ?? d.dataNodeHttpPort,
+    dataNodeHttps: args.dataNodeHttpsPort ?? d.dataNodeHttpsPort,
     dataNodeIpc: args.dataNodeIpcPort ?? d.dataNodeIpcPort,
   };
 }
@@ -180,7 +210,14 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
   const dataDirs = Array.from({ length: a.dataDirCount }, (_, i) => `${d.dataDirRoot}/${i}`);
   const hostAliases = hdfsNamedHosts(args.nameNodeHosts, args.journalNodeHosts).filter((h) => args.hostAddresses?.[h] !== undefined).map((h) => ({ ip: args.hostAddresses![h], hostnames: [h] }));
   const prometheusEndpoint = args.prometheusEndpoint ?? false;
-  const facts = { nameNodeHosts: [...args.nameNodeHosts], ports, dataDirs, hostAliases, prometheusEndpoint };
+  const kerberos = args.kerberos;
+  const facts = {
+    nameNodeHosts: [...args.nameNodeHosts], ports, dataDirs, hostAliases, prometheusEndpoint,
+    ...(kerberos ? { kerberos, ...tlsSiteFiles(), krb5Conf: krb5Conf(kerberos) } : {}),
+  };
+  // Kerberos mode: authentication, authorization, protection and HTTPS with SPNEGO (components/hdfsSecurity.ts).
+  const secureCore: HadoopProperties = kerberos ? kerberosCoreSite(kerberos, args.daemonUser ?? "hadoop") : {};
+  const secureHdfs: HadoopProperties = kerberos ? kerberosHdfsSite(kerberos) : {};
   // Hadoop's metrics2 records in Prometheus' text format, at /prom on each daemon's HTTP server.
   const metrics: HadoopProperties = prometheusEndpoint ? { "hadoop.prometheus.endpoint.enabled": "true" } : {};
 
@@ -189,16 +226,19 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
     "dfs.datanode.address": `0.0.0.0:${ports.dataNodeData}`,
     "dfs.datanode.http.address": `0.0.0.0:${ports.dataNodeHttp}`,
     "dfs.datanode.ipc.address": `0.0.0.0:${ports.dataNodeIpc}`,
+    ...(kerberos ? { "dfs.datanode.https.address": `0.0.0.0:${ports.dataNodeHttps}` } : {}),
   };
   const common: HadoopProperties = {
     "dfs.namenode.name.dir": `file://${d.nameDir}`,
     // The NameNodes listen on every interface of their host; the addresses below say where they are reached.
     "dfs.namenode.rpc-bind-host": "0.0.0.0",
     "dfs.namenode.http-bind-host": "0.0.0.0",
+    ...(kerberos ? { "dfs.namenode.https-bind-host": "0.0.0.0" } : {}),
     // DataNodes on the host network register by IP; the name check would reject them (kubernetes-HDFS).
     "dfs.namenode.datanode.registration.ip-hostname-check": "false",
     "dfs.replication": String(a.replication),
     "dfs.permissions.enabled": "true",
+    ...secureHdfs,
   };
 
   if (!ha) {
@@ -209,13 +249,14 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
       journalNodeHosts,
       automaticFailover,
       ...facts,
-      coreSite: { "fs.defaultFS": `hdfs://${host}:${a.rpcPort}`, ...metrics, ...args.coreSite },
+      coreSite: { "fs.defaultFS": `hdfs://${host}:${a.rpcPort}`, ...secureCore, ...metrics, ...args.coreSite },
       hdfsSite: {
         ...common,
         // Where the NameNode is reached (DataNodes and clients read rpc-address before fs.defaultFS); it listens
         // on every interface through the bind-host properties above.
         "dfs.namenode.rpc-address": `${host}:${a.rpcPort}`,
         "dfs.namenode.http-address": `${host}:${a.httpPort}`,
+        ...(kerberos ? { "dfs.namenode.https-address": `${host}:${ports.nameNodeHttps}` } : {}),
         ...dataNode,
         ...args.hdfsSite,
       },
@@ -229,6 +270,7 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
   for (const { id, host } of nameNodes) {
     perNameNode[`dfs.namenode.rpc-address.${ns}.${id}`] = `${host}:${a.rpcPort}`;
     perNameNode[`dfs.namenode.http-address.${ns}.${id}`] = `${host}:${a.httpPort}`;
+    if (kerberos) perNameNode[`dfs.namenode.https-address.${ns}.${id}`] = `${host}:${ports.nameNodeHttps}`;
   }
   return {
     ha,
@@ -240,6 +282,7 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
     coreSite: {
       "fs.defaultFS": `hdfs://${ns}`,
       ...(automaticFailover ? { "ha.zookeeper.quorum": zookeeperQuorum.join(",") } : {}),
+      ...secureCore,
       ...metrics,
       ...args.coreSite,
     },
@@ -252,6 +295,7 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
       "dfs.journalnode.edits.dir": d.journalDir,
       "dfs.journalnode.rpc-address": `0.0.0.0:${a.jnRpcPort}`,
       "dfs.journalnode.http-address": `0.0.0.0:${a.jnHttpPort}`,
+      ...(kerberos ? { "dfs.journalnode.https-address": `0.0.0.0:${ports.journalNodeHttps}` } : {}),
       [`dfs.client.failover.proxy.provider.${ns}`]: failoverProxyProvider,
       "dfs.ha.fencing.methods": "shell(/bin/true)",
       "dfs.ha.automatic-failover.enabled": String(automaticFailover),

@@ -8,7 +8,8 @@ import { ArgsIssue, ArgsPath, Branded, ComponentArgsError, brandResolved, isReso
 import { HdfsDataNodeDaemonSet, hdfsDataNodeClusterObjects, hdfsDataNodeSettings } from "./hdfsDataNode";
 import { HdfsJournalNodeDaemonSet, hdfsJournalNodeClusterObjects, hdfsJournalNodeSettings } from "./hdfsJournalNode";
 import { HdfsNameNodeDaemonSet, hdfsNameNodeClusterObjects, hdfsNameNodeSettings } from "./hdfsNameNode";
-import { HdfsSite, hdfsCommonDefaults, hdfsSite } from "./hdfsShared";
+import { HdfsSite, hdfsCommonDefaults, hdfsRoleSecurityIssues, hdfsSite } from "./hdfsShared";
+import { HdfsKerberos, hdfsSecuritySettings } from "./hdfsSecurity";
 import { definedOnly, hostAgentNamespace } from "./hostDaemonSet";
 import { nodeName, port, resourceName } from "./kubernetesSyntax";
 import { Settings, SettingsArgs, SettingsResolved, resolveSettings, setting, settingsDefaults, withDefaultDocs } from "./settings";
@@ -69,8 +70,10 @@ export const hdfsClusterRoleSettings = {
     ...inCluster(hdfsNameNodeSettings),
     /** NameNode RPC port (`fs.defaultFS`, clients and DataNodes), a host port. */
     rpcPort: setting(port, { default: hdfsSiteDefaults.nameNodeRpcPort as number }),
-    /** NameNode HTTP port (web UI, WebHDFS), a host port. */
+    /** NameNode HTTP port (web UI, WebHDFS), a host port; simple mode only. */
     httpPort: setting(port, { default: hdfsSiteDefaults.nameNodeHttpPort as number }),
+    /** NameNode HTTPS port (web UI, WebHDFS), a host port; Kerberos mode only. */
+    httpsPort: setting(port, { default: hdfsSiteDefaults.nameNodeHttpsPort as number }),
     /** HA with ZooKeeper: the ZKFC's RPC port, a host port. */
     zkfcPort: setting(port, { default: hdfsSiteDefaults.zkfcPort as number }),
   },
@@ -79,8 +82,10 @@ export const hdfsClusterRoleSettings = {
     ...withDefaultDocs(inCluster(hdfsJournalNodeSettings), { nodeSelector: "the NameNode's", tolerations: "the NameNode's", image: "the NameNode's", imagePullPolicy: "the NameNode's" }),
     /** JournalNode RPC port (the NameNodes' shared edits), a host port. */
     rpcPort: setting(port, { default: hdfsSiteDefaults.journalNodeRpcPort as number }),
-    /** JournalNode HTTP port, a host port. */
+    /** JournalNode HTTP port, a host port; simple mode only. */
     httpPort: setting(port, { default: hdfsSiteDefaults.journalNodeHttpPort as number }),
+    /** JournalNode HTTPS port (the NameNodes fetch edits there), a host port; Kerberos mode only. */
+    httpsPort: setting(port, { default: hdfsSiteDefaults.journalNodeHttpsPort as number }),
   },
   dataNode: {
     /** Run DataNodes; false for an HDFS of NameNodes (and JournalNodes) only. */
@@ -88,15 +93,19 @@ export const hdfsClusterRoleSettings = {
     ...withDefaultDocs(inCluster(hdfsDataNodeSettings), { image: "the NameNode's", imagePullPolicy: "the NameNode's" }),
     /** DataNode data transfer port, a host port. */
     dataPort: setting(port, { default: hdfsSiteDefaults.dataNodeDataPort as number }),
-    /** DataNode HTTP port, a host port. */
+    /** DataNode HTTP port, a host port; simple mode only. */
     httpPort: setting(port, { default: hdfsSiteDefaults.dataNodeHttpPort as number }),
+    /** DataNode HTTPS port (WebHDFS reads and writes), a host port; Kerberos mode only. */
+    httpsPort: setting(port, { default: hdfsSiteDefaults.dataNodeHttpsPort as number }),
     /** DataNode IPC port, a host port. */
     ipcPort: setting(port, { default: hdfsSiteDefaults.dataNodeIpcPort as number }),
   },
 };
 
-/** The cluster's arguments: `hdfsClusterSettings` and, per role, `hdfsClusterRoleSettings`, each optional. */
+/** The cluster's arguments: `hdfsClusterSettings`, its security (`hdfsSecuritySettings`) and, per role, `hdfsClusterRoleSettings`, each optional. */
 export interface HdfsClusterArgs extends SettingsArgs<typeof hdfsClusterSettings> {
+  /** Kerberos or simple mode, and the realm's settings. */
+  security?: SettingsArgs<typeof hdfsSecuritySettings>;
   /** The NameNode's settings and ports. */
   nameNode?: SettingsArgs<typeof hdfsClusterRoleSettings.nameNode>;
   /** The JournalNodes' settings and ports (created only for an HA nameservice). */
@@ -127,24 +136,26 @@ function collecting<T>(issues: ArgsIssue[], prefix: ArgsPath, resolve: () => T):
  * a resolved cluster on other hosts without resolving it again.
  */
 export function resolveHdfsClusterArgs(args: HdfsClusterArgs = {}): HdfsClusterResolvedArgs {
-  const { nameNode: nn = {}, journalNode: jn = {}, dataNode: dn = {}, ...own } = args;
+  const { nameNode: nn = {}, journalNode: jn = {}, dataNode: dn = {}, security: sec = {}, ...own } = args;
   const roles = hdfsClusterRoleSettings;
   const issues: ArgsIssue[] = [];
   const a = collecting(issues, [], () => resolveSettings("HdfsCluster", hdfsClusterSettings, own));
+  const security = collecting(issues, ["security"], () => resolveSettings("HdfsSecurity", hdfsSecuritySettings, sec));
   const nameNode = collecting(issues, ["nameNode"], () => resolveSettings("HdfsNameNodeDaemonSet", roles.nameNode, nn));
   const hadoop = { image: nameNode?.image, imagePullPolicy: nameNode?.imagePullPolicy };
   const journalNode = collecting(issues, ["journalNode"], () =>
     resolveSettings("HdfsJournalNodeDaemonSet", roles.journalNode, { ...hadoop, nodeSelector: nameNode?.nodeSelector, tolerations: nameNode?.tolerations, ...definedOnly(jn) }));
   const dataNode = collecting(issues, ["dataNode"], () => resolveSettings("HdfsDataNodeDaemonSet", roles.dataNode, { ...hadoop, ...definedOnly(dn) }));
-  if (!a || !nameNode || !journalNode || !dataNode) {
+  if (!a || !security || !nameNode || !journalNode || !dataNode) {
     throw new ComponentArgsError("HdfsCluster", issues);
   }
-  const { rpcPort: nameNodeRpc, httpPort: nameNodeHttp, zkfcPort: zkfc, ...nameNodeRole } = nameNode;
-  const { rpcPort: journalNodeRpc, httpPort: journalNodeHttp, ...journalNodeRole } = journalNode;
-  const { enabled: dataNodes, dataPort: dataNodeData, httpPort: dataNodeHttp, ipcPort: dataNodeIpc, ...dataNodeRole } = dataNode;
+  const { rpcPort: nameNodeRpc, httpPort: nameNodeHttp, httpsPort: nameNodeHttps, zkfcPort: zkfc, ...nameNodeRole } = nameNode;
+  const { rpcPort: journalNodeRpc, httpPort: journalNodeHttp, httpsPort: journalNodeHttps, ...journalNodeRole } = journalNode;
+  const { enabled: dataNodes, dataPort: dataNodeData, httpPort: dataNodeHttp, httpsPort: dataNodeHttps, ipcPort: dataNodeIpc, ...dataNodeRole } = dataNode;
   return placed({
     ...a,
-    ports: { nameNodeRpc, nameNodeHttp, zkfc, journalNodeRpc, journalNodeHttp, dataNodeData, dataNodeHttp, dataNodeIpc },
+    security,
+    ports: { nameNodeRpc, nameNodeHttp, nameNodeHttps, zkfc, journalNodeRpc, journalNodeHttp, journalNodeHttps, dataNodeData, dataNodeHttp, dataNodeHttps, dataNodeIpc },
     nameNode: nameNodeRole,
     journalNode: journalNodeRole,
     dataNode: dataNodes ? dataNodeRole : null,
@@ -168,12 +179,26 @@ type RoleResolved<D extends Settings, Ports extends string> = Omit<SettingsResol
 
 type HdfsClusterResolvedValue = SettingsResolved<typeof hdfsClusterSettings> & {
   ha: boolean;
+  security: SettingsResolved<typeof hdfsSecuritySettings>;
   ports: HdfsPorts;
-  nameNode: RoleResolved<typeof hdfsClusterRoleSettings.nameNode, "rpcPort" | "httpPort" | "zkfcPort">;
-  journalNode: RoleResolved<typeof hdfsClusterRoleSettings.journalNode, "rpcPort" | "httpPort">;
+  nameNode: RoleResolved<typeof hdfsClusterRoleSettings.nameNode, "rpcPort" | "httpPort" | "httpsPort" | "zkfcPort">;
+  journalNode: RoleResolved<typeof hdfsClusterRoleSettings.journalNode, "rpcPort" | "httpPort" | "httpsPort">;
   /** Null: no DataNodes (`dataNode.enabled: false`). */
-  dataNode: RoleResolved<typeof hdfsClusterRoleSettings.dataNode, "enabled" | "dataPort" | "httpPort" | "ipcPort"> | null;
+  dataNode: RoleResolved<typeof hdfsClusterRoleSettings.dataNode, "enabled" | "dataPort" | "httpPort" | "httpsPort" | "ipcPort"> | null;
 };
+
+/** The realm's settings the site renders with, in Kerberos mode (undefined in simple mode). */
+export function hdfsClusterKerberos(a: Pick<HdfsClusterResolvedValue, "security" | "nameservice" | "namespace">): HdfsKerberos | undefined {
+  const s = a.security;
+  if (s.mode !== "kerberos") return undefined;
+  return {
+    realm: s.realm!,
+    kdcs: s.kdcs!,
+    principalInstance: s.principalInstance ?? `${a.nameservice}.${a.namespace}`,
+    rpcProtection: s.rpcProtection,
+    dataTransferProtection: s.dataTransferProtection,
+  };
+}
 
 /**
  * A resolved cluster on other hosts (a stack learns them after resolving: from its node labels, or from the
@@ -230,8 +255,37 @@ export function hdfsClusterArgsIssues(a: HdfsClusterResolvedValue): ArgsIssue[] 
       issues.push({ path: d.path, message: (name) => `${d.dir} is (inside) ${dirs[other].dir}, already used by ${name(dirs[other].path)}; each HDFS directory needs its own host path` });
     }
   });
+  issues.push(...hdfsSecurityIssues(a));
   for (const { port, path, first } of hostPortConflicts(hdfsHostPorts(a))) {
     issues.push({ path, message: (name) => hostPortMessage(port, first.owner, name(first.path)) });
+  }
+  return issues;
+}
+
+/**
+ * What the cluster's security settings lack or contradict: Kerberos without a realm or KDC, a role without its
+ * keytab or TLS Secret; simple mode with settings only Kerberos reads.
+ */
+function hdfsSecurityIssues(a: HdfsClusterResolvedValue): ArgsIssue[] {
+  const s = a.security;
+  const kerberos = s.mode === "kerberos";
+  const issues: ArgsIssue[] = [];
+  const mode: ArgsPath = ["security", "mode"];
+  if (kerberos) {
+    if (s.realm === undefined) issues.push({ path: ["security", "realm"], message: (name) => `${name(mode)} is kerberos: name the realm of HDFS's principals (or set ${name(mode)} to simple for a throwaway cluster)` });
+    if (s.kdcs === undefined) issues.push({ path: ["security", "kdcs"], message: (name) => `${name(mode)} is kerberos: list the realm's KDCs (host or host:port)` });
+  } else {
+    for (const key of ["realm", "kdcs", "principalInstance"] as const) {
+      if (s[key] !== undefined) issues.push({ path: ["security", key], message: (name) => `is for Kerberos, but ${name(mode)} is simple` });
+    }
+  }
+  const roles: [ArgsPath, { keytab?: unknown; keytabSecretName?: string; tlsSecretName?: string }][] = [
+    [["nameNode"], a.nameNode],
+    ...(a.ha ? [[["journalNode"], a.journalNode] as [ArgsPath, typeof a.journalNode]] : []),
+    ...(a.dataNode ? [[["dataNode"], a.dataNode] as [ArgsPath, typeof a.dataNode]] : []),
+  ];
+  for (const [path, role] of roles) {
+    issues.push(...hdfsRoleSecurityIssues(kerberos, role as Parameters<typeof hdfsRoleSecurityIssues>[1], path, mode));
   }
   return issues;
 }
@@ -244,23 +298,27 @@ export interface HostPortClaim {
 }
 
 /** The host ports the cluster's roles claim, those of roles that run. */
-export function hdfsHostPorts(a: Pick<HdfsClusterResolvedArgs, "ha" | "ports" | "zookeeperQuorum" | "dataNode">): HostPortClaim[] {
+export function hdfsHostPorts(a: Pick<HdfsClusterResolvedArgs, "ha" | "ports" | "zookeeperQuorum" | "dataNode" | "security">): HostPortClaim[] {
   const p = a.ports;
   const zookeeper = (a.zookeeperQuorum ?? []).length > 0;
+  // The web port a role listens on: HTTPS only with Kerberos, HTTP only in simple mode.
+  const https = a.security.mode === "kerberos";
+  const web = (role: string, owner: string, http: number, tls: number): HostPortClaim =>
+    https ? { port: tls, path: [role, "httpsPort"], owner: `${owner} https` } : { port: http, path: [role, "httpPort"], owner: `${owner} http` };
   return [
     { port: p.nameNodeRpc, path: ["nameNode", "rpcPort"], owner: "NameNode rpc" },
-    { port: p.nameNodeHttp, path: ["nameNode", "httpPort"], owner: "NameNode http" },
+    web("nameNode", "NameNode", p.nameNodeHttp, p.nameNodeHttps),
     ...(a.ha && zookeeper ? [{ port: p.zkfc, path: ["nameNode", "zkfcPort"], owner: "ZKFC rpc" }] : []),
     ...(a.ha
       ? [
           { port: p.journalNodeRpc, path: ["journalNode", "rpcPort"], owner: "JournalNode rpc" },
-          { port: p.journalNodeHttp, path: ["journalNode", "httpPort"], owner: "JournalNode http" },
+          web("journalNode", "JournalNode", p.journalNodeHttp, p.journalNodeHttps),
         ]
       : []),
     ...(a.dataNode
       ? [
           { port: p.dataNodeData, path: ["dataNode", "dataPort"], owner: "DataNode data" },
-          { port: p.dataNodeHttp, path: ["dataNode", "httpPort"], owner: "DataNode http" },
+          web("dataNode", "DataNode", p.dataNodeHttp, p.dataNodeHttps),
           { port: p.dataNodeIpc, path: ["dataNode", "ipcPort"], owner: "DataNode ipc" },
         ]
       : []),
@@ -293,13 +351,17 @@ export function hdfsClusterSite(a: HdfsClusterResolvedArgs): HdfsSite {
     hdfsSite: a.hdfsSite,
     hostAddresses: a.hostAddresses,
     prometheusEndpoint: a.prometheusEndpoint,
+    kerberos: hdfsClusterKerberos(a),
     nameNodeRpcPort: p.nameNodeRpc,
     nameNodeHttpPort: p.nameNodeHttp,
+    nameNodeHttpsPort: p.nameNodeHttps,
     zkfcPort: p.zkfc,
     journalNodeRpcPort: p.journalNodeRpc,
     journalNodeHttpPort: p.journalNodeHttp,
+    journalNodeHttpsPort: p.journalNodeHttps,
     dataNodeDataPort: p.dataNodeData,
     dataNodeHttpPort: p.dataNodeHttp,
+    dataNodeHttpsPort: p.dataNodeHttps,
     dataNodeIpcPort: p.dataNodeIpc,
     dataDirCount: a.dataNode ? a.dataNode.dataDirHostPaths.length : 1,
   });

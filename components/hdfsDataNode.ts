@@ -3,6 +3,7 @@
 // or the HA nameservice through the same core-site.xml/hdfs-site.xml as every other role.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { webEndpoint } from "./hadoopConfig";
 import { z } from "zod";
 import {
   HdfsSite,
@@ -91,26 +92,26 @@ export class HdfsDataNodeDaemonSet extends HdfsRoleComponent {
       dataDirectory: true,
       type: "DirectoryOrCreate",
     }));
+    const web = webEndpoint(a.site, "datanode");
     this.createRole("datanode", {
       resourceName: name,
       args: a,
       site: a.site,
       dependsOn: opts?.dependsOn,
       description: "HDFS DataNode: block storage on every node's own disks.",
-      httpPort: a.site.ports.dataNodeHttp,
       terminationGracePeriodSeconds: 30,
       hostMounts: dataDirs,
       initContainers: [ownDataDirectories(a, dataDirs)],
       containers: [
-        hdfsContainer(a, {
+        hdfsContainer(a, "datanode", {
           name: "datanode",
           command: ["hdfs", "datanode"],
           env: hdfsEnv("HDFS_DATANODE_OPTS", a.javaHeap),
           hostMounts: dataDirs.map((m) => m.name),
-          ports: hostPorts({ data: a.site.ports.dataNodeData, http: a.site.ports.dataNodeHttp, ipc: a.site.ports.dataNodeIpc }),
+          ports: hostPorts({ data: a.site.ports.dataNodeData, [web.name]: web.port, ipc: a.site.ports.dataNodeIpc }),
           resources: a.resources,
           startupProbe: { tcpSocket: { port: "ipc" }, periodSeconds: 5, failureThreshold: 60 },
-          livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+          livenessProbe: { tcpSocket: { port: web.name }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
           readinessProbe: { tcpSocket: { port: "data" }, periodSeconds: 10, timeoutSeconds: 5 },
         }),
       ],

@@ -2,7 +2,7 @@
 // the NameNode hosts (the same node selector), or on hosts labelled for them; the edits on a hostPath.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { hdfsSiteDefaults } from "./hadoopConfig";
+import { hdfsSiteDefaults, webEndpoint } from "./hadoopConfig";
 import {
   HdfsSite,
   hdfsContainer,
@@ -78,27 +78,27 @@ export class HdfsJournalNodeDaemonSet extends HdfsRoleComponent {
       dataDirectory: true,
       type: "DirectoryOrCreate",
     };
+    const web = webEndpoint(a.site, "journalnode");
     this.createRole("journalnode", {
       resourceName: name,
       args: a,
       site: a.site,
       dependsOn: opts?.dependsOn,
       description: "HDFS JournalNode: the HA nameservice's shared edits; losing the quorum stops the NameNodes.",
-      httpPort: a.site.ports.journalNodeHttp,
       terminationGracePeriodSeconds: 30,
       hostMounts: [editsDir],
       initContainers: [ownDataDirectories(a, [editsDir], "own-edits-dir")],
       containers: [
-        hdfsContainer(a, {
+        hdfsContainer(a, "journalnode", {
           name: "journalnode",
           command: ["hdfs", "journalnode"],
           env: hdfsEnv("HDFS_JOURNALNODE_OPTS", a.javaHeap),
           hostMounts: ["edits-dir"],
           // The site's ports (the addresses in its qjournal:// URI and dfs.journalnode.*-address).
-          ports: hostPorts({ rpc: a.site.ports.journalNodeRpc, http: a.site.ports.journalNodeHttp }),
+          ports: hostPorts({ rpc: a.site.ports.journalNodeRpc, [web.name]: web.port }),
           resources: a.resources,
           startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 36 },
-          livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+          livenessProbe: { tcpSocket: { port: web.name }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
           readinessProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 10, timeoutSeconds: 5 },
         }),
       ],

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { hdfsSiteDefaults, nameNodeId } from "./hadoopConfig";
+import { hdfsSiteDefaults, nameNodeId, webEndpoint } from "./hadoopConfig";
 import { z } from "zod";
 import {
   HdfsSite,
@@ -186,7 +186,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
 
     const initContainers: HostContainer[] = [
       ownDataDirectories(a, [nameDir], "own-name-dir"),
-      hdfsContainer(a, {
+      hdfsContainer(a, "namenode", {
         // Format (one host, once), bootstrap a standby, or keep what is there: see assets/namenode-format.sh.
         name: "format",
         command: ["sh", `${scriptsDir}/namenode-format.sh`],
@@ -198,8 +198,9 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
     ];
 
     const manualHa = this.site.ha && !this.site.automaticFailover;
+    const web = webEndpoint(this.site, "namenode");
     const containers: HostContainer[] = [
-      hdfsContainer(a, {
+      hdfsContainer(a, "namenode", {
         name: "namenode",
         command: ["hdfs", "namenode"],
         env: manualHa ? [...env, nodeNameEnv, { name: "FORMAT_HOST", value: this.formatHost }, { name: "NAMENODE_ID", value: this.formatHost.apply(nameNodeId) }] : env,
@@ -207,16 +208,17 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
         ...(manualHa ? { lifecycle: { postStart: { exec: { command: ["sh", `${scriptsDir}/namenode-activate.sh`] } } } } : {}),
         hostMounts: ["name-dir"],
         ...(manualHa ? { volumeMounts: [scriptsMount] } : {}),
-        ports: hostPorts({ rpc: ports.nameNodeRpc, http: ports.nameNodeHttp }),
+        ports: hostPorts({ rpc: ports.nameNodeRpc, [web.name]: web.port }),
         resources: a.resources,
         startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 60 },
-        livenessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+        // With Kerberos every web path asks for SPNEGO (a kubelet's GET would be 401): the HTTPS port must accept.
+        livenessProbe: { ...(this.site.kerberos ? { tcpSocket: { port: web.name } } : { httpGet: { path: "/", port: web.name } }), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
         // A standby NameNode answers on its RPC port too: readiness means "serving", not "active".
         readinessProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 10, timeoutSeconds: 5 },
       }),
     ];
     if (this.site.automaticFailover) {
-      containers.push(hdfsContainer(a, {
+      containers.push(hdfsContainer(a, "namenode", {
         // The ZKFailoverController: health-checks the NameNode beside it and runs the ZooKeeper election.
         name: "zkfc",
         command: ["hdfs", "zkfc", ...Object.entries(d.zkfcProperties).flatMap(([key, value]) => ["-D", `${key}=${value}`])],
@@ -257,7 +259,6 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
         ...(this.site.automaticFailover ? { "zkfc-prestop.sh": zkfcPreStopScript } : {}),
       },
       affinity: a.affinity,
-      httpPort: a.site.ports.nameNodeHttp,
       terminationGracePeriodSeconds: d.terminationGracePeriodSeconds,
       updateStrategy,
       hostMounts: [nameDir],

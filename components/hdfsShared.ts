@@ -6,7 +6,8 @@
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HdfsSiteArgs, HdfsSiteFacts, hdfsSiteConfig, renderHadoopXml } from "./hadoopConfig";
+import { HdfsSiteArgs, HdfsSiteFacts, hdfsSiteConfig, renderHadoopXml, webEndpoint } from "./hadoopConfig";
+import { HdfsRole, hdfsSecretKeys, hdfsSecurityPaths, servicePrincipal, tlsPasswordEnv } from "./hdfsSecurity";
 import {
   HostContainer,
   HostMount,
@@ -22,6 +23,7 @@ import { ClusterObjectRef, createdByStackAnnotations, imageVersion, objectLabels
 import { z } from "zod";
 import { image, labels, pullPolicy, resourceName, resources, toleration, updateStrategy } from "./kubernetesSyntax";
 import { SettingsResolved, passThrough, setting } from "./settings";
+import { ArgsIssue, ArgsPath, ComponentArgsError } from "./defaults";
 
 import Input = k8s.types.input.core.v1;
 
@@ -33,6 +35,7 @@ export const hdfsCommonDefaults = {
   namespace: "hdfs",
   /** The apache/hadoop image's `hadoop` user. */
   uid: 1000,
+  user: "hadoop",
   /** Where the image reads its configuration. */
   confDir: "/opt/hadoop/etc/hadoop",
 } as const;
@@ -41,12 +44,17 @@ export const hdfsCommonDefaults = {
 export interface HdfsSite extends HdfsSiteFacts {
   coreSiteXml: string;
   hdfsSiteXml: string;
+  /** Kerberos mode: ssl-server.xml, ssl-client.xml and krb5.conf, by file name (none in simple mode). */
+  securityFiles: Record<string, string>;
 }
 
-/** Renders the cluster's core-site.xml and hdfs-site.xml (see `hdfsSiteConfig`). */
+/** Renders the cluster's core-site.xml and hdfs-site.xml (see `hdfsSiteConfig`), and in Kerberos mode its security files. */
 export function hdfsSite(args: HdfsSiteArgs): HdfsSite {
-  const facts = hdfsSiteConfig(args);
-  return { ...facts, coreSiteXml: renderHadoopXml(facts.coreSite), hdfsSiteXml: renderHadoopXml(facts.hdfsSite) };
+  const facts = hdfsSiteConfig({ daemonUser: hdfsCommonDefaults.user, ...args });
+  const securityFiles: Record<string, string> = facts.kerberos
+    ? { "ssl-server.xml": renderHadoopXml(facts.sslServer!), "ssl-client.xml": renderHadoopXml(facts.sslClient!), "krb5.conf": facts.krb5Conf! }
+    : {};
+  return { ...facts, coreSiteXml: renderHadoopXml(facts.coreSite), hdfsSiteXml: renderHadoopXml(facts.hdfsSite), securityFiles };
 }
 
 /** A short digest of a pod's configuration: as a pod annotation, a change restarts the pods. */
@@ -69,24 +77,52 @@ export function hdfsConfigMap(
 ): k8s.core.v1.ConfigMap {
   return new k8s.core.v1.ConfigMap(resourceName, {
     metadata: { name: objectName, namespace, labels },
-    data: { "core-site.xml": site.coreSiteXml, "hdfs-site.xml": site.hdfsSiteXml, ...files },
+    data: { "core-site.xml": site.coreSiteXml, "hdfs-site.xml": site.hdfsSiteXml, ...site.securityFiles, ...files },
   }, { parent });
 }
 
-/** Volumes every HDFS pod has: the ConfigMap (read-only files) and a scratch /tmp (the root fs is read-only). */
-export function hdfsVolumes(configMap: k8s.core.v1.ConfigMap): Input.Volume[] {
+/** A role's Secrets in Kerberos mode: the one holding its keytab and the one holding its TLS material. */
+export interface HdfsRoleSecrets {
+  keytab: pulumi.Input<string>;
+  tls: string;
+}
+
+/**
+ * Volumes every HDFS pod has: the ConfigMap (read-only files) and a scratch /tmp (the root fs is read-only); in
+ * Kerberos mode the role's keytab and TLS material, from its own Secrets, readable by the hadoop group only.
+ */
+export function hdfsVolumes(configMap: k8s.core.v1.ConfigMap, secrets?: HdfsRoleSecrets): Input.Volume[] {
+  const k = hdfsSecretKeys;
   return [
     { name: configVolume, configMap: { name: configMap.metadata.name, defaultMode: 0o444 } },
     { name: "tmp", emptyDir: {} },
+    ...(secrets
+      ? [
+          { name: "keytab", secret: { secretName: secrets.keytab, defaultMode: 0o440, items: [{ key: k.keytab, path: "keytab" }] } },
+          { name: "tls", secret: { secretName: secrets.tls, defaultMode: 0o440, items: [{ key: k.keystore, path: "keystore.p12" }, { key: k.truststore, path: "truststore.p12" }] } },
+        ]
+      : []),
   ];
 }
 
-/** core-site.xml and hdfs-site.xml over the image's own, read-only, and the scratch /tmp. */
-export const hdfsVolumeMounts: Input.VolumeMount[] = [
-  { name: configVolume, mountPath: `${hdfsCommonDefaults.confDir}/core-site.xml`, subPath: "core-site.xml", readOnly: true },
-  { name: configVolume, mountPath: `${hdfsCommonDefaults.confDir}/hdfs-site.xml`, subPath: "hdfs-site.xml", readOnly: true },
-  { name: "tmp", mountPath: "/tmp" },
-];
+/**
+ * core-site.xml and hdfs-site.xml over the image's own, read-only, and the scratch /tmp; in Kerberos mode also
+ * ssl-server.xml and ssl-client.xml beside them, the realm's krb5.conf, the role's keytab and TLS material.
+ */
+export function hdfsVolumeMounts(site: Pick<HdfsSite, "securityFiles">): Input.VolumeMount[] {
+  const conf = (file: string, mountPath = `${hdfsCommonDefaults.confDir}/${file}`) => ({ name: configVolume, mountPath, subPath: file, readOnly: true });
+  const p = hdfsSecurityPaths;
+  const secure = Object.keys(site.securityFiles).length > 0;
+  return [
+    conf("core-site.xml"),
+    conf("hdfs-site.xml"),
+    { name: "tmp", mountPath: "/tmp" },
+    ...(secure
+      ? [conf("ssl-server.xml"), conf("ssl-client.xml"), conf("krb5.conf", p.krb5Conf),
+          { name: "keytab", mountPath: p.keytabDir, readOnly: true }, { name: "tls", mountPath: p.tlsDir, readOnly: true }]
+      : []),
+  ];
+}
 
 /**
  * Environment of an HDFS daemon: logs and pid files on /tmp (the image's own directories are on its read-only
@@ -109,17 +145,32 @@ export function hostPorts(ports: Record<string, number>): Input.ContainerPort[] 
 /** The pod's node name, from the downward API. */
 export const nodeNameEnv: Input.EnvVar = { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } };
 
-/** What an HDFS daemon container has in common: image, config and scratch mounts, the restricted security context. */
+/**
+ * What an HDFS daemon container has in common: image, config and scratch mounts, the restricted security context;
+ * in Kerberos mode the role's keytab and TLS material, the TLS password (from its Secret) for the site's ssl-*.xml,
+ * and `HDFS_PRINCIPAL`/`HDFS_KEYTAB`, with which a hook (or an operator) runs HDFS commands as the role
+ * (`kinit -k -t "$HDFS_KEYTAB" "$HDFS_PRINCIPAL"`).
+ */
 export function hdfsContainer(
-  c: { image: string; imagePullPolicy: pulumi.Input<string> },
+  c: { image: string; imagePullPolicy: pulumi.Input<string>; site: HdfsSite; tlsSecretName?: string },
+  role: HdfsRole,
   container: HostContainer,
 ): HostContainer {
+  const k = c.site.kerberos;
+  const env: Input.EnvVar[] = k
+    ? [
+        { name: "HDFS_PRINCIPAL", value: servicePrincipal(k, role) },
+        { name: "HDFS_KEYTAB", value: hdfsSecurityPaths.keytab },
+        { name: tlsPasswordEnv, valueFrom: { secretKeyRef: { name: c.tlsSecretName!, key: hdfsSecretKeys.password } } },
+      ]
+    : [];
   return {
     image: c.image,
     imagePullPolicy: c.imagePullPolicy,
     securityContext: restrictedContainerSecurityContext,
     ...container,
-    volumeMounts: [...hdfsVolumeMounts, ...((container.volumeMounts as Input.VolumeMount[] | undefined) ?? [])],
+    ...(k ? { env: [...((container.env as Input.EnvVar[] | undefined) ?? []), ...env] } : {}),
+    volumeMounts: [...hdfsVolumeMounts(c.site), ...((container.volumeMounts as Input.VolumeMount[] | undefined) ?? [])],
   };
 }
 
@@ -234,14 +285,55 @@ export function hdfsRoleSettings(d: HdfsRoleDefaults, nodeSelectorSchema: z.ZodT
     updateStrategy: setting(updateStrategy, { default: d.updateStrategy }),
     /** How long `pulumi up` waits for the rollout before failing (a stack sets it for every DaemonSet at once). */
     rolloutTimeoutSeconds: setting(z.number().int().min(1), { programOnly: true, defaultDoc: "the provider's 600 s" }),
+    /** Kerberos: an existing Secret holding the role's keytab (key `keytab`); only this role's pods reference it. */
+    keytabSecretName: setting(resourceName),
+    /** Kerberos: the role's keytab itself, base64 (a Pulumi secret in the stack config); the role keeps it in a Secret of its own, `<name>-keytab`. */
+    keytab: passThrough(setting(base64)),
+    /** Kerberos: an existing Secret holding the role's TLS material: `keystore.p12` (its key and a certificate for every host that runs it, from the CA), `truststore.p12` (the CA) and their `password`. */
+    tlsSecretName: setting(resourceName),
   };
 }
+
+/**
+ * What a role's Kerberos settings lack or contradict: in Kerberos mode its keytab (one source) and TLS Secret; in
+ * simple mode none of them. Paths are under `rolePath`; `modeKey` is where the mode is set.
+ */
+export function hdfsRoleSecurityIssues(
+  kerberos: boolean,
+  a: { keytab?: pulumi.Input<string>; keytabSecretName?: string; tlsSecretName?: string },
+  rolePath: ArgsPath,
+  modeKey: ArgsPath,
+): ArgsIssue[] {
+  const at = (key: string): ArgsPath => [...rolePath, key];
+  if (!kerberos) {
+    return (["keytabSecretName", "keytab", "tlsSecretName"] as const)
+      .filter((key) => a[key] !== undefined)
+      .map((key) => ({ path: at(key), message: (name: (p: ArgsPath) => string) => `is for Kerberos, but ${name(modeKey)} is simple` }));
+  }
+  const issues: ArgsIssue[] = [];
+  if (a.keytab === undefined && a.keytabSecretName === undefined) {
+    issues.push({ path: at("keytabSecretName"), message: (name) => `Kerberos needs the role's keytab: the name of an existing Secret holding it (key "keytab"), or the keytab itself in ${name(at("keytab"))}` });
+  } else if (a.keytab !== undefined && a.keytabSecretName !== undefined) {
+    issues.push({ path: at("keytab"), message: (name) => `and ${name(at("keytabSecretName"))} are both set: give the keytab one way` });
+  }
+  if (a.tlsSecretName === undefined) {
+    issues.push({ path: at("tlsSecretName"), message: "Kerberos serves every web endpoint over HTTPS only: name an existing Secret with the role's keystore.p12, truststore.p12 and password" });
+  }
+  return issues;
+}
+
+/** Base64 (a keytab as a stack config holds it). */
+const base64 = z
+  .string()
+  .superRefine((v, ctx) => {
+    if (!/^[A-Za-z0-9+/\s]+=*\s*$/.test(v)) ctx.addIssue({ code: "custom", message: "must be base64 (base64 -w0 < file.keytab)", params: { secret: true } });
+  })
+  .describe("base64");
 
 /** A role's settings over its defaults: what `hdfsRoleDaemonSet` reads of them. */
 export type HdfsRoleResolvedArgs = SettingsResolved<ReturnType<typeof hdfsRoleSettings>>;
 
-/** The HDFS roles: the suffix of each one's `app.kubernetes.io/name` (`hdfs-<role>`) and its component label. */
-export type HdfsRole = "namenode" | "journalnode" | "datanode";
+export type { HdfsRole };
 
 /** What a role brings to `hdfsRoleDaemonSet`: its own parts of the pod and objects. */
 export interface HdfsRoleSettings {
@@ -261,8 +353,6 @@ export interface HdfsRoleSettings {
   files?: Record<string, string>;
   /** Extra affinity rules of the pods. Default: none. */
   affinity?: Input.Affinity;
-  /** The daemon's HTTP port (named `http` among its container ports), where it serves `/prom`. */
-  httpPort: number;
   terminationGracePeriodSeconds: number;
   /** The DaemonSet's update strategy when the role derives it from more than its argument. Default: `args.updateStrategy`. */
   updateStrategy?: UpdateStrategy;
@@ -284,6 +374,7 @@ function hdfsRoleDaemonSet(
   daemonSet: k8s.apps.v1.DaemonSet;
   configMap: k8s.core.v1.ConfigMap;
   priorityClass?: k8s.scheduling.v1.PriorityClass;
+  keytabSecret?: k8s.core.v1.Secret;
   metricsService?: k8s.core.v1.Service;
   placement: Placement;
 } {
@@ -292,6 +383,7 @@ function hdfsRoleDaemonSet(
   const files = s.files ?? {};
   const selectorLabels = selectorLabelsFor(`hdfs-${role}`, a.name);
   const labels = objectLabelsFor(role);
+  const web = webEndpoint(s.site, role);
   const podLabels = { ...labels, "app.kubernetes.io/version": imageVersion(a.image) };
 
   const { priorityClassName, priorityClass } = hdfsPriorityClass(`${s.resourceName}-priority`, {
@@ -303,6 +395,21 @@ function hdfsRoleDaemonSet(
   }, parent);
   const configMap = hdfsConfigMap(`${s.resourceName}-config`, `${a.name}-config`, namespace, { ...selectorLabels, ...labels },
     s.site, files, parent);
+  // Kerberos: the role's keytab, from its Secret or from the keytab given (kept in a Secret of the role's own).
+  const keytabSecret = s.site.kerberos && a.keytab !== undefined
+    ? new k8s.core.v1.Secret(`${s.resourceName}-keytab`, {
+        metadata: { name: `${a.name}-keytab`, namespace, labels: { ...selectorLabels, ...labels } },
+        type: "Opaque",
+        data: { [hdfsSecretKeys.keytab]: pulumi.secret(a.keytab) },
+      }, { parent })
+    : undefined;
+  const securityIssues = hdfsRoleSecurityIssues(s.site.kerberos !== undefined, a, [], ["site", "kerberos"]);
+  if (securityIssues.length > 0) {
+    throw new ComponentArgsError(`HDFS ${role} ${a.name}`, securityIssues);
+  }
+  const secrets: HdfsRoleSecrets | undefined = s.site.kerberos
+    ? { keytab: keytabSecret ? keytabSecret.metadata.name : a.keytabSecretName!, tls: a.tlsSecretName! }
+    : undefined;
 
   const placement: Placement = {
     nodeSelector: a.nodeSelector,
@@ -316,7 +423,7 @@ function hdfsRoleDaemonSet(
     selectorLabels,
     labels,
     podLabels,
-    podAnnotations: { "k8s-daemonsets/config-hash": configHash(s.site.coreSiteXml, s.site.hdfsSiteXml, ...Object.values(files)) },
+    podAnnotations: { "k8s-daemonsets/config-hash": configHash(s.site.coreSiteXml, s.site.hdfsSiteXml, ...Object.values(s.site.securityFiles), ...Object.values(files)) },
     // Every role is reached at its node's address (the JournalNodes at <node>:8485, the address in
     // dfs.namenode.shared.edits.dir; the DataNodes by clients and NameNodes).
     hostNetwork: true,
@@ -330,7 +437,7 @@ function hdfsRoleDaemonSet(
     podSecurityContext: nonRootPodSecurityContext(hdfsCommonDefaults.uid),
     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
     hostMounts: s.hostMounts,
-    volumes: hdfsVolumes(configMap),
+    volumes: hdfsVolumes(configMap, secrets),
     initContainers: s.initContainers,
     containers: s.containers,
   }, { parent, dependsOn: dependsOnWith(s.dependsOn) });
@@ -343,12 +450,12 @@ function hdfsRoleDaemonSet(
         spec: {
           clusterIP: "None",
           selector: selectorLabels,
-          ports: [{ name: "http", port: s.httpPort, targetPort: "http", protocol: "TCP" }],
+          ports: [{ name: web.name, port: web.port, targetPort: web.name, protocol: "TCP" }],
         },
       }, { parent })
     : undefined;
 
-  return { daemonSet, configMap, priorityClass, metricsService, placement };
+  return { daemonSet, configMap, priorityClass, keytabSecret, metricsService, placement };
 }
 
 /**
@@ -362,6 +469,8 @@ export abstract class HdfsRoleComponent extends pulumi.ComponentResource {
   public readonly configMap!: k8s.core.v1.ConfigMap;
   /** The PriorityClass the component created; unset when the args name an existing one. */
   public readonly priorityClass?: k8s.scheduling.v1.PriorityClass;
+  /** Kerberos, with the keytab given (not an existing Secret's name): the Secret `<name>-keytab` holding it. */
+  public readonly keytabSecret?: k8s.core.v1.Secret;
   /** With the site's Prometheus endpoint: the headless Service `<name>-metrics` listing the role's pods. */
   public readonly metricsService?: k8s.core.v1.Service;
   /** The node selector and tolerations (and affinity, if any) the pods are placed with. */
@@ -376,7 +485,7 @@ export abstract class HdfsRoleComponent extends pulumi.ComponentResource {
   /** `registerOutputs` with the role's objects and the outputs a role adds of its own. */
   protected registerRoleOutputs(own: pulumi.Inputs = {}): void {
     this.registerOutputs({
-      daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, metricsService: this.metricsService, placement: this.placement, ...own,
+      daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, keytabSecret: this.keytabSecret, metricsService: this.metricsService, placement: this.placement, ...own,
     });
   }
 }

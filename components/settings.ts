@@ -142,7 +142,9 @@ export function zodIssueMessage(issue: z.core.$ZodIssue, name: (path: ArgsPath) 
     case "invalid_value":
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeValue(issue.input)}`;
     default: {
-      const input = "input" in issue && issue.input !== undefined && typeof issue.input !== "object" ? `${JSON.stringify(issue.input)} ` : "";
+      // A secret's value (a custom issue with `params.secret`) is never repeated.
+      const secret = issue.code === "custom" && issue.params?.secret === true;
+      const input = !secret && "input" in issue && issue.input !== undefined && typeof issue.input !== "object" ? `${JSON.stringify(issue.input)} ` : "";
       return `${input}${issue.message}`;
     }
   }

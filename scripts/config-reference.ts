@@ -10,6 +10,7 @@ import * as ts from "typescript";
 import { stringify } from "yaml";
 import { z } from "zod";
 import { hdfsClusterRoleSettings, hdfsClusterSettings } from "../components/hdfsCluster";
+import { hdfsSecuritySettings } from "../components/hdfsSecurity";
 import { nodeExporterSettings } from "../components/nodeExporter";
 import type { Settings } from "../components/settings";
 import { hdfsRoleHostsSettings, hdfsStackSettings, nodeExporterStackSettings, stackSettings } from "../stacks/configSchema";
@@ -40,6 +41,7 @@ export const sections: Record<string, { configKey: string; sources: Source[] }> 
       { settings: hdfsClusterSettings, expression: "hdfsClusterSettings" },
     ],
   },
+  "hdfs.security": { configKey: "hdfs.security", sources: [{ settings: hdfsSecuritySettings, expression: "hdfsSecuritySettings" }] },
   "hdfs.nameNode": {
     configKey: "hdfs.nameNode",
     sources: [

@@ -4,6 +4,7 @@
 // defaults when it is resolved (plan.ts); the stack's own take their defaults here.
 import { z } from "zod";
 import { hdfsClusterRoleSettings, hdfsClusterSettings } from "../components/hdfsCluster";
+import { hdfsSecuritySettings } from "../components/hdfsSecurity";
 import { labelKey, labels, nodeName } from "../components/kubernetesSyntax";
 import { nodeExporterSettings } from "../components/nodeExporter";
 import { nodeLabelsDefaults } from "../components/nodeLabels";
@@ -65,6 +66,7 @@ const hosts = stackSettingsSchema(hdfsRoleHostsSettings).shape;
 const hdfsConfig = settingsSchema(hdfsClusterSettings)
   .extend(stackSettingsSchema(hdfsStackSettings).shape)
   .extend({
+    security: settingsSchema(hdfsSecuritySettings).prefault({}),
     nameNode: settingsSchema(roles.nameNode).extend(hosts).prefault({}),
     journalNode: settingsSchema(roles.journalNode).extend(hosts).prefault({}),
     dataNode: settingsSchema(roles.dataNode).prefault({}),

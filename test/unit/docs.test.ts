@@ -26,7 +26,8 @@ describe("docs/configuration.md", () => {
     const expected: Record<string, string[]> = {
       top: keysOf(root, ["nodeExporter", "hdfs"]),
       nodeExporter: keysOf(root.shape.nodeExporter),
-      hdfs: keysOf(hdfs, ["nameNode", "journalNode", "dataNode"]),
+      hdfs: keysOf(hdfs, ["security", "nameNode", "journalNode", "dataNode"]),
+      "hdfs.security": keysOf(hdfs.unwrap().shape.security),
       "hdfs.nameNode": keysOf(hdfs.unwrap().shape.nameNode),
       "hdfs.journalNode": keysOf(hdfs.unwrap().shape.journalNode),
       "hdfs.dataNode": keysOf(hdfs.unwrap().shape.dataNode),

@@ -8,7 +8,7 @@ import { countingResolutions, devStackRun, promiseOf, runProgram, stackFileConfi
 /** component -> how many times its arguments were resolved while `run` ran. */
 const resolutions = async (run: () => Promise<unknown>) => (await countingResolutions(run)).resolutions;
 
-const once = { NodeExporterDaemonSet: 1, HdfsCluster: 1, HdfsNameNodeDaemonSet: 1, HdfsJournalNodeDaemonSet: 1, HdfsDataNodeDaemonSet: 1 };
+const once = { NodeExporterDaemonSet: 1, HdfsCluster: 1, HdfsSecurity: 1, HdfsNameNodeDaemonSet: 1, HdfsJournalNodeDaemonSet: 1, HdfsDataNodeDaemonSet: 1 };
 
 describe("one pass through the stack", () => {
   it("resolves each component's arguments once in a run of the dev stack", async () => {
