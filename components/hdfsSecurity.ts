@@ -111,6 +111,9 @@ export function kerberosCoreSite(k: HdfsKerberos, daemonUser: string): Record<st
     "hadoop.http.authentication.simple.anonymous.allowed": "false",
     "hadoop.http.authentication.kerberos.principal": "*",
     "hadoop.http.authentication.kerberos.keytab": hdfsSecurityPaths.keytab,
+    // The image has no native Hadoop library: AES for protected block transfers from the JDK (Hadoop's default
+    // tries OpenSSL through it first and logs an UnsatisfiedLinkError for every connection).
+    "hadoop.security.crypto.codec.classes.aes.ctr.nopadding": "org.apache.hadoop.crypto.JceAesCtrCryptoCodec",
   };
 }
 

@@ -84,7 +84,12 @@ export function hdfsConfigMap(
 /** A role's Secrets in Kerberos mode: the one holding its keytab and the one holding its TLS material. */
 export interface HdfsRoleSecrets {
   keytab: pulumi.Input<string>;
-  tls: string;
+  tls: pulumi.Input<string>;
+}
+
+/** The names of a role's keytab and TLS Secrets: the existing ones named, else the role's own (`<name>-keytab`, `<name>-tls`). */
+export function hdfsRoleSecretNames(a: { name: string; keytabSecretName?: string; tlsSecretName?: string }): { keytab: string; tls: string } {
+  return { keytab: a.keytabSecretName ?? `${a.name}-keytab`, tls: a.tlsSecretName ?? `${a.name}-tls` };
 }
 
 /**
@@ -152,7 +157,7 @@ export const nodeNameEnv: Input.EnvVar = { name: "NODE_NAME", valueFrom: { field
  * (`kinit -k -t "$HDFS_KEYTAB" "$HDFS_PRINCIPAL"`).
  */
 export function hdfsContainer(
-  c: { image: string; imagePullPolicy: pulumi.Input<string>; site: HdfsSite; tlsSecretName?: string },
+  c: { image: string; imagePullPolicy: pulumi.Input<string>; site: HdfsSite; name: string; tlsSecretName?: string },
   role: HdfsRole,
   container: HostContainer,
 ): HostContainer {
@@ -161,7 +166,7 @@ export function hdfsContainer(
     ? [
         { name: "HDFS_PRINCIPAL", value: servicePrincipal(k, role) },
         { name: "HDFS_KEYTAB", value: hdfsSecurityPaths.keytab },
-        { name: tlsPasswordEnv, valueFrom: { secretKeyRef: { name: c.tlsSecretName!, key: hdfsSecretKeys.password } } },
+        { name: tlsPasswordEnv, valueFrom: { secretKeyRef: { name: hdfsRoleSecretNames(c).tls, key: hdfsSecretKeys.password } } },
       ]
     : [];
   return {
@@ -291,6 +296,8 @@ export function hdfsRoleSettings(d: HdfsRoleDefaults, nodeSelectorSchema: z.ZodT
     keytab: passThrough(setting(base64)),
     /** Kerberos: an existing Secret holding the role's TLS material: `keystore.p12` (its key and a certificate for every host that runs it, from the CA), `truststore.p12` (the CA) and their `password`. */
     tlsSecretName: setting(resourceName),
+    /** Kerberos: the role's TLS material itself (`keystore`, `truststore`: PKCS12, base64; `password`), as Pulumi secrets; the role keeps it in a Secret of its own, `<name>-tls`. */
+    tls: passThrough(setting(tlsMaterial)),
   };
 }
 
@@ -300,13 +307,13 @@ export function hdfsRoleSettings(d: HdfsRoleDefaults, nodeSelectorSchema: z.ZodT
  */
 export function hdfsRoleSecurityIssues(
   kerberos: boolean,
-  a: { keytab?: pulumi.Input<string>; keytabSecretName?: string; tlsSecretName?: string },
+  a: { keytab?: unknown; keytabSecretName?: string; tls?: unknown; tlsSecretName?: string },
   rolePath: ArgsPath,
   modeKey: ArgsPath,
 ): ArgsIssue[] {
   const at = (key: string): ArgsPath => [...rolePath, key];
   if (!kerberos) {
-    return (["keytabSecretName", "keytab", "tlsSecretName"] as const)
+    return (["keytabSecretName", "keytab", "tlsSecretName", "tls"] as const)
       .filter((key) => a[key] !== undefined)
       .map((key) => ({ path: at(key), message: (name: (p: ArgsPath) => string) => `is for Kerberos, but ${name(modeKey)} is simple` }));
   }
@@ -316,19 +323,30 @@ export function hdfsRoleSecurityIssues(
   } else if (a.keytab !== undefined && a.keytabSecretName !== undefined) {
     issues.push({ path: at("keytab"), message: (name) => `and ${name(at("keytabSecretName"))} are both set: give the keytab one way` });
   }
-  if (a.tlsSecretName === undefined) {
-    issues.push({ path: at("tlsSecretName"), message: "Kerberos serves every web endpoint over HTTPS only: name an existing Secret with the role's keystore.p12, truststore.p12 and password" });
+  if (a.tls === undefined && a.tlsSecretName === undefined) {
+    issues.push({ path: at("tlsSecretName"), message: (name) => `Kerberos serves every web endpoint over HTTPS only: name an existing Secret with the role's keystore.p12, truststore.p12 and password, or give them in ${name(at("tls"))}` });
+  } else if (a.tls !== undefined && a.tlsSecretName !== undefined) {
+    issues.push({ path: at("tls"), message: (name) => `and ${name(at("tlsSecretName"))} are both set: give the TLS material one way` });
   }
   return issues;
 }
 
-/** Base64 (a keytab as a stack config holds it). */
+/** Base64 (a keytab or keystore as a stack config holds it). */
 const base64 = z
   .string()
   .superRefine((v, ctx) => {
     if (!/^[A-Za-z0-9+/\s]+=*\s*$/.test(v)) ctx.addIssue({ code: "custom", message: "must be base64 (base64 -w0 < file.keytab)", params: { secret: true } });
   })
   .describe("base64");
+
+/** A role's TLS material given inline. */
+const tlsMaterial = z
+  .strictObject({
+    keystore: base64,
+    truststore: base64,
+    password: z.string().min(1, "must not be empty"),
+  })
+  .describe("{keystore, truststore: base64 PKCS12; password}");
 
 /** A role's settings over its defaults: what `hdfsRoleDaemonSet` reads of them. */
 export type HdfsRoleResolvedArgs = SettingsResolved<ReturnType<typeof hdfsRoleSettings>>;
@@ -375,6 +393,7 @@ function hdfsRoleDaemonSet(
   configMap: k8s.core.v1.ConfigMap;
   priorityClass?: k8s.scheduling.v1.PriorityClass;
   keytabSecret?: k8s.core.v1.Secret;
+  tlsSecret?: k8s.core.v1.Secret;
   metricsService?: k8s.core.v1.Service;
   placement: Placement;
 } {
@@ -398,7 +417,7 @@ function hdfsRoleDaemonSet(
   // Kerberos: the role's keytab, from its Secret or from the keytab given (kept in a Secret of the role's own).
   const keytabSecret = s.site.kerberos && a.keytab !== undefined
     ? new k8s.core.v1.Secret(`${s.resourceName}-keytab`, {
-        metadata: { name: `${a.name}-keytab`, namespace, labels: { ...selectorLabels, ...labels } },
+        metadata: { name: hdfsRoleSecretNames(a).keytab, namespace, labels: { ...selectorLabels, ...labels } },
         type: "Opaque",
         data: { [hdfsSecretKeys.keytab]: pulumi.secret(a.keytab) },
       }, { parent })
@@ -407,8 +426,19 @@ function hdfsRoleDaemonSet(
   if (securityIssues.length > 0) {
     throw new ComponentArgsError(`HDFS ${role} ${a.name}`, securityIssues);
   }
+  const tlsSecret = s.site.kerberos && a.tls !== undefined
+    ? new k8s.core.v1.Secret(`${s.resourceName}-tls`, {
+        metadata: { name: hdfsRoleSecretNames(a).tls, namespace, labels: { ...selectorLabels, ...labels } },
+        type: "Opaque",
+        data: ((t) => ({
+          [hdfsSecretKeys.keystore]: pulumi.secret(t.keystore.apply((v) => v.replace(/\s/g, ""))),
+          [hdfsSecretKeys.truststore]: pulumi.secret(t.truststore.apply((v) => v.replace(/\s/g, ""))),
+          [hdfsSecretKeys.password]: pulumi.secret(t.password.apply((v) => Buffer.from(v).toString("base64"))),
+        }))(pulumi.output(a.tls)),
+      }, { parent })
+    : undefined;
   const secrets: HdfsRoleSecrets | undefined = s.site.kerberos
-    ? { keytab: keytabSecret ? keytabSecret.metadata.name : a.keytabSecretName!, tls: a.tlsSecretName! }
+    ? { keytab: keytabSecret?.metadata.name ?? hdfsRoleSecretNames(a).keytab, tls: tlsSecret?.metadata.name ?? hdfsRoleSecretNames(a).tls }
     : undefined;
 
   const placement: Placement = {
@@ -455,7 +485,7 @@ function hdfsRoleDaemonSet(
       }, { parent })
     : undefined;
 
-  return { daemonSet, configMap, priorityClass, keytabSecret, metricsService, placement };
+  return { daemonSet, configMap, priorityClass, keytabSecret, tlsSecret, metricsService, placement };
 }
 
 /**
@@ -471,6 +501,8 @@ export abstract class HdfsRoleComponent extends pulumi.ComponentResource {
   public readonly priorityClass?: k8s.scheduling.v1.PriorityClass;
   /** Kerberos, with the keytab given (not an existing Secret's name): the Secret `<name>-keytab` holding it. */
   public readonly keytabSecret?: k8s.core.v1.Secret;
+  /** Kerberos, with the TLS material given (not an existing Secret's name): the Secret `<name>-tls` holding it. */
+  public readonly tlsSecret?: k8s.core.v1.Secret;
   /** With the site's Prometheus endpoint: the headless Service `<name>-metrics` listing the role's pods. */
   public readonly metricsService?: k8s.core.v1.Service;
   /** The node selector and tolerations (and affinity, if any) the pods are placed with. */
@@ -485,7 +517,7 @@ export abstract class HdfsRoleComponent extends pulumi.ComponentResource {
   /** `registerOutputs` with the role's objects and the outputs a role adds of its own. */
   protected registerRoleOutputs(own: pulumi.Inputs = {}): void {
     this.registerOutputs({
-      daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, keytabSecret: this.keytabSecret, metricsService: this.metricsService, placement: this.placement, ...own,
+      daemonSet: this.daemonSet, configMap: this.configMap, priorityClass: this.priorityClass, keytabSecret: this.keytabSecret, tlsSecret: this.tlsSecret, metricsService: this.metricsService, placement: this.placement, ...own,
     });
   }
 }

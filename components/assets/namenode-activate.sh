@@ -9,6 +9,7 @@
 #   ACTIVATE_WAIT_SECONDS    how long it keeps trying (default 300)
 #   ACTIVATE_RETRY_SECONDS   the pause between two tries (default 5; fractions allowed)
 #   ACTIVATE_LOG             where its messages go (default: the NameNode's stdout, so the container's log)
+#   HDFS_PRINCIPAL, HDFS_KEYTAB  with Kerberos: haadmin runs as the NameNode's principal, from its keytab
 [ "${NODE_NAME:-}" = "${FORMAT_HOST:-}" ] && [ -n "${NAMENODE_ID:-}" ] || exit 0
 # A hook's output is not in the container's log: write to the NameNode's own stdout (PID 1) when it may.
 log=${ACTIVATE_LOG:-/proc/1/fd/1}
@@ -19,7 +20,10 @@ export HADOOP_CLIENT_OPTS="-Xmx64m ${HADOOP_CLIENT_OPTS:-}"
 deadline=$(( $(date +%s) + ${ACTIVATE_WAIT_SECONDS:-300} ))
 # haadmin refuses -transitionToActive while any other NameNode cannot be asked (still starting or
 # bootstrapping): try again until it succeeds, another NameNode is active, or the time is up.
+# With Kerberos, a ticket from the NameNode's keytab before each try (the realm's tickets may be short-lived).
+login() { [ -z "${HDFS_PRINCIPAL:-}" ] || kinit -k -t "$HDFS_KEYTAB" "$HDFS_PRINCIPAL" >>"$log" 2>&1; }
 while :; do
+  login || say "kinit as $HDFS_PRINCIPAL failed; trying again"
   if state=$(hdfs haadmin -getServiceState "$NAMENODE_ID" 2>/dev/null); then
     [ "$state" = standby ] || { say "$NAMENODE_ID is $state: nothing to do"; exit 0; }
     if hdfs haadmin -getAllServiceState 2>/dev/null | grep -qw active; then

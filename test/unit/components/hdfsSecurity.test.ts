@@ -1,0 +1,147 @@
+// HDFS's Kerberos mode (components/hdfsSecurity.ts): what the site renders, what each role's pods mount and are
+// given, which Secrets a role creates, and the settings refused before anything is registered.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { HdfsCluster, HdfsClusterArgs } from "../../../components/hdfsCluster";
+import { keytabPrincipals } from "../../../components/hdfsSecurity";
+import { find, refusedArgs, RegisteredResource, settled, useMocks } from "../../support/mocks";
+
+const hosts = ["node-2", "node-5", "node-8"];
+const realm = "EXAMPLE.TEST";
+const kerberos = (extra: Partial<HdfsClusterArgs> = {}): HdfsClusterArgs => ({
+  nameNodeHosts: hosts,
+  security: { mode: "kerberos", realm, kdcs: ["kdc-1.example.test", "kdc-2.example.test:750"] },
+  nameNode: { keytabSecretName: "nn-keytab", tlsSecretName: "nn-tls" },
+  journalNode: { keytabSecretName: "jn-keytab", tlsSecretName: "jn-tls" },
+  dataNode: { keytab: "a2V5dGFi", tls: { keystore: "a2V5c3RvcmU=", truststore: "dHJ1c3Q=", password: "s3cret-pw" } },
+  ...extra,
+});
+
+async function render(args: HdfsClusterArgs): Promise<{ cluster: HdfsCluster; registered: RegisteredResource[] }> {
+  const registered = useMocks();
+  const cluster = new HdfsCluster("hdfs", args);
+  await settled();
+  return { cluster, registered };
+}
+const podSpec = (r: RegisteredResource[], role: string) => find(r, "kubernetes:apps/v1:DaemonSet", `hdfs-${role}`).inputs.spec.template.spec;
+const container = (r: RegisteredResource[], role: string, name = role) => podSpec(r, role).containers.find((c: any) => c.name === name);
+/** A value as the mocks see it: a secret is wrapped with Pulumi's secret signature. */
+const secretValue = (v: any) => {
+  assert.equal(v?.["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", "a secret");
+  return v.value;
+};
+const env = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+describe("HDFS in Kerberos mode", () => {
+  it("renders Hadoop's secure mode: per-cluster principals mapped to hadoop, SPNEGO on every web endpoint, block tokens, privacy, HTTPS only", async () => {
+    const { cluster } = await render(kerberos());
+    const core = cluster.site.coreSite;
+    const site = cluster.site.hdfsSite;
+    assert.equal(core["hadoop.security.authentication"], "kerberos");
+    assert.equal(core["hadoop.security.authorization"], "true");
+    assert.equal(core["hadoop.rpc.protection"], "privacy");
+    // The anchors' trap: without these, WebHDFS over HTTPS still believes user.name=.
+    assert.equal(core["hadoop.http.authentication.type"], "kerberos");
+    assert.equal(core["hadoop.http.authentication.simple.anonymous.allowed"], "false");
+    assert.equal(core["hadoop.http.authentication.kerberos.principal"], "*");
+    assert.equal(core["hadoop.security.auth_to_local"], [
+      "RULE:[2:$1/$2@$0](nn/hdfs-k8s\\.hdfs@EXAMPLE\\.TEST)s/.*/hadoop/",
+      "RULE:[2:$1/$2@$0](jn/hdfs-k8s\\.hdfs@EXAMPLE\\.TEST)s/.*/hadoop/",
+      "RULE:[2:$1/$2@$0](dn/hdfs-k8s\\.hdfs@EXAMPLE\\.TEST)s/.*/hadoop/",
+      "DEFAULT",
+    ].join("\n"));
+    assert.equal(site["dfs.namenode.kerberos.principal"], "nn/hdfs-k8s.hdfs@EXAMPLE.TEST");
+    assert.equal(site["dfs.journalnode.kerberos.principal"], "jn/hdfs-k8s.hdfs@EXAMPLE.TEST");
+    assert.equal(site["dfs.datanode.kerberos.principal"], "dn/hdfs-k8s.hdfs@EXAMPLE.TEST");
+    assert.equal(site["dfs.block.access.token.enable"], "true");
+    assert.equal(site["dfs.data.transfer.protection"], "privacy");
+    assert.equal(site["dfs.encrypt.data.transfer.cipher.suites"], "AES/CTR/NoPadding");
+    assert.equal(site["dfs.http.policy"], "HTTPS_ONLY");
+    for (const host of hosts) assert.equal(site[`dfs.namenode.https-address.hdfs-k8s.nn-${host}`], `${host}:9871`);
+    assert.equal(site["dfs.journalnode.https-address"], "0.0.0.0:8481");
+    assert.equal(site["dfs.datanode.https.address"], "0.0.0.0:9865");
+    // No secret in any rendered file: the TLS password is read from the environment.
+    assert.match(cluster.site.securityFiles["ssl-server.xml"], /<value>\$\{env\.HADOOP_TLS_PASSWORD\}<\/value>/);
+    assert.match(cluster.site.securityFiles["ssl-client.xml"], /ssl\.client\.truststore\.location/);
+    assert.equal(cluster.site.securityFiles["krb5.conf"].includes("kdc = kdc-2.example.test:750"), true);
+    assert.doesNotMatch(JSON.stringify(cluster.site), /s3cret-pw|a2V5dGFi/);
+  });
+
+  it("each role mounts its own keytab and TLS Secret (no other role's), the realm's krb5.conf and ssl-*.xml, and listens on HTTPS only", async () => {
+    const { registered } = await render(kerberos());
+    const secretOf = (role: string, volume: string) => podSpec(registered, role).volumes.find((v: any) => v.name === volume).secret.secretName;
+    assert.deepEqual(["namenode", "journalnode", "datanode"].map((r) => [secretOf(r, "keytab"), secretOf(r, "tls")]), [
+      ["nn-keytab", "nn-tls"], ["jn-keytab", "jn-tls"], ["hdfs-datanode-keytab", "hdfs-datanode-tls"],
+    ]);
+    for (const role of ["namenode", "journalnode", "datanode"]) {
+      const c = container(registered, role);
+      const mounts = Object.fromEntries(c.volumeMounts.map((m: any) => [m.mountPath, m.subPath ?? m.name]));
+      assert.equal(mounts["/etc/krb5.conf"], "krb5.conf", role);
+      assert.equal(mounts["/opt/hadoop/etc/hadoop/ssl-server.xml"], "ssl-server.xml", role);
+      assert.equal(mounts["/etc/hadoop-keytab"], "keytab", role);
+      assert.equal(mounts["/etc/hadoop-tls"], "tls", role);
+      assert.deepEqual(c.ports.map((p: any) => p.name).filter((n: string) => n.startsWith("http")), ["https"], role);
+      assert.equal(env(c).HDFS_KEYTAB, "/etc/hadoop-keytab/keytab");
+      assert.deepEqual(env(c).HADOOP_TLS_PASSWORD, { secretKeyRef: { name: secretOf(role, "tls"), key: "password" } });
+    }
+    assert.equal(env(container(registered, "namenode")).HDFS_PRINCIPAL, "nn/hdfs-k8s.hdfs@EXAMPLE.TEST");
+    // The format step (bootstrapStandby reads the active NameNode's image over HTTPS) has the same material.
+    const format = podSpec(registered, "namenode").initContainers.find((c: any) => c.name === "format");
+    assert.ok(format.volumeMounts.some((m: any) => m.mountPath === "/etc/hadoop-keytab"));
+    // A kubelet GET would be refused by SPNEGO: the NameNode's liveness is a TCP check of its HTTPS port.
+    assert.deepEqual(container(registered, "namenode").livenessProbe.tcpSocket, { port: "https" });
+    const svc = find(registered, "kubernetes:core/v1:Service", "hdfs-namenode-metrics").inputs;
+    assert.deepEqual(svc.spec.ports, [{ name: "https", port: 9871, targetPort: "https", protocol: "TCP" }]);
+  });
+
+  it("keeps a keytab or TLS material given inline in a Secret of the role's own, as secrets", async () => {
+    const { registered } = await render(kerberos());
+    const secrets = registered.filter((r) => r.type === "kubernetes:core/v1:Secret").map((r) => r.inputs.metadata.name).sort();
+    assert.deepEqual(secrets, ["hdfs-datanode-keytab", "hdfs-datanode-tls"]);
+    const tls = secretValue(find(registered, "kubernetes:core/v1:Secret", "hdfs-datanode-tls").inputs.data);
+    assert.equal(Buffer.from(tls.password, "base64").toString(), "s3cret-pw");
+    assert.equal(tls["keystore.p12"], "a2V5c3RvcmU=");
+    assert.deepEqual(secretValue(find(registered, "kubernetes:core/v1:Secret", "hdfs-datanode-keytab").inputs.data), { keytab: "a2V5dGFi" });
+    // Nothing secret in a ConfigMap.
+    for (const cm of registered.filter((r) => r.type === "kubernetes:core/v1:ConfigMap")) {
+      assert.doesNotMatch(JSON.stringify(cm.inputs), /s3cret-pw|a2V5dGFi|a2V5c3RvcmU/, cm.name);
+    }
+  });
+
+  it("names the principals each role's keytab must hold: its own, and HTTP/ of each host in its URLs (the DataNodes': the instance)", () => {
+    const k = { realm, principalInstance: "hdfs-k8s.hdfs" };
+    assert.deepEqual(keytabPrincipals(k, "namenode", ["node-2", "node-5"]), ["nn/hdfs-k8s.hdfs@EXAMPLE.TEST", "HTTP/node-2@EXAMPLE.TEST", "HTTP/node-5@EXAMPLE.TEST"]);
+    assert.deepEqual(keytabPrincipals(k, "datanode", ["node-2"]), ["dn/hdfs-k8s.hdfs@EXAMPLE.TEST", "HTTP/hdfs-k8s.hdfs@EXAMPLE.TEST"]);
+  });
+
+  it("refuses, before registering anything, Kerberos without its realm, KDCs, keytabs or TLS, and Kerberos settings in simple mode", () => {
+    const refused = (args: HdfsClusterArgs) => refusedArgs(() => new HdfsCluster("hdfs", args));
+    assert.deepEqual(refused({ nameNodeHosts: ["a"], security: { mode: "kerberos" } }), [
+      "security.realm: security.mode is kerberos: name the realm of HDFS's principals (or set security.mode to simple for a throwaway cluster)",
+      "security.kdcs: security.mode is kerberos: list the realm's KDCs (host or host:port)",
+      "nameNode.keytabSecretName: Kerberos needs the role's keytab: the name of an existing Secret holding it (key \"keytab\"), or the keytab itself in nameNode.keytab",
+      "nameNode.tlsSecretName: Kerberos serves every web endpoint over HTTPS only: name an existing Secret with the role's keystore.p12, truststore.p12 and password, or give them in nameNode.tls",
+      "dataNode.keytabSecretName: Kerberos needs the role's keytab: the name of an existing Secret holding it (key \"keytab\"), or the keytab itself in dataNode.keytab",
+      "dataNode.tlsSecretName: Kerberos serves every web endpoint over HTTPS only: name an existing Secret with the role's keystore.p12, truststore.p12 and password, or give them in dataNode.tls",
+    ]);
+    assert.deepEqual(refused(kerberos({ dataNode: { keytab: "a2V5", keytabSecretName: "dn", tlsSecretName: "dn-tls" } })), [
+      "dataNode.keytab: and dataNode.keytabSecretName are both set: give the keytab one way",
+    ]);
+    assert.deepEqual(refused({ nameNodeHosts: ["a"], security: { realm }, nameNode: { keytabSecretName: "nn" } }), [
+      "security.realm: is for Kerberos, but security.mode is simple",
+      "nameNode.keytabSecretName: is for Kerberos, but security.mode is simple",
+    ]);
+    // A keytab that is not base64 is refused without being repeated.
+    const [bad] = refused(kerberos({ dataNode: { keytab: "not base64!", tlsSecretName: "t" } }));
+    assert.equal(bad, "dataNode.keytab: must be base64 (base64 -w0 < file.keytab)");
+    assert.match(refused({ nameNodeHosts: ["a"], security: { mode: "kerberos", realm: "lower.case", kdcs: [] } }).join("\n"), /security\.realm: "lower\.case" must be a Kerberos realm in upper case[^]*security\.kdcs: must name at least one KDC/);
+  });
+
+  it("simple mode renders none of it: no Kerberos property, no security file, HTTP ports", async () => {
+    const { cluster, registered } = await render({ nameNodeHosts: hosts });
+    assert.equal(cluster.site.coreSite["hadoop.security.authentication"], undefined);
+    assert.deepEqual(cluster.site.securityFiles, {});
+    assert.equal(podSpec(registered, "namenode").volumes.some((v: any) => v.secret), false);
+    assert.deepEqual(container(registered, "namenode").livenessProbe.httpGet, { path: "/", port: "http" });
+  });
+});
