@@ -50,6 +50,8 @@ export const hdfsNameNodeSettings = {
   zkfcResources: setting(resources, { default: { requests: { cpu: "50m", memory: "384Mi" }, limits: { memory: "384Mi" } } }),
   /** Extra affinity rules of the pods. */
   affinity: setting(affinity, { programOnly: true }),
+  /** The audit log on the NameNode container's output: one line per operation with its user (`ugi=`), `allowed=` and `cmd=`. */
+  auditLog: setting(z.boolean(), { default: true }),
 };
 
 /** The NameNode's arguments: `hdfsNameNodeSettings`, each optional, and the cluster's rendered configuration. */
@@ -83,6 +85,8 @@ export const hdfsNameNodeConstants = {
   terminationGracePeriodSeconds: 60,
   /** Where the name directory appears inside the containers. */
   nameDir: hdfsSiteDefaults.nameDir,
+  /** The audit logger with `auditLog` (log4j: the image's log4j.properties sends it nowhere by default). */
+  auditLogger: "INFO,console",
 } as const;
 
 const formatScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-format.sh"), "utf8");
@@ -175,7 +179,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
     const env = hdfsEnv("HDFS_NAMENODE_OPTS", a.javaHeap, [
       { name: "NAME_DIR", value: d.nameDir },
       { name: "CLUSTER_ID", value: a.clusterId },
-    ]);
+    ], a.auditLog ? [`-Dhdfs.audit.logger=${d.auditLogger}`] : []);
     const formatEnv = [
       ...env,
       nodeNameEnv,

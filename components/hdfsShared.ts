@@ -131,14 +131,14 @@ export function hdfsVolumeMounts(site: Pick<HdfsSite, "securityFiles">): Input.V
 
 /**
  * Environment of an HDFS daemon: logs and pid files on /tmp (the image's own directories are on its read-only
- * root filesystem) and the Java heap through the daemon's `HDFS_<ROLE>_OPTS`.
+ * root filesystem) and the Java heap (and any other JVM options) through the daemon's `HDFS_<ROLE>_OPTS`.
  */
-export function hdfsEnv(optsVariable: string, javaHeap: string, extra: Input.EnvVar[] = []): Input.EnvVar[] {
+export function hdfsEnv(optsVariable: string, javaHeap: string, extra: Input.EnvVar[] = [], jvmOptions: string[] = []): Input.EnvVar[] {
   return [
     ...extra,
     { name: "HADOOP_LOG_DIR", value: "/tmp/hadoop-logs" },
     { name: "HADOOP_PID_DIR", value: "/tmp" },
-    { name: optsVariable, value: `-Xmx${javaHeap}` },
+    { name: optsVariable, value: [`-Xmx${javaHeap}`, ...jvmOptions].join(" ") },
   ];
 }
 

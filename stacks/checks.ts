@@ -75,5 +75,11 @@ export function stackWarnings(c: StackConfig, plan: StackPlan): string[] {
         `than ${n - 1} (a majority of ${n} is ${n / 2 + 1}); an odd count is the usual choice`,
     );
   }
+  if (hdfs && c.hdfs.security.mode !== "kerberos") {
+    warnings.push(
+      `${configKey(hdfsKeyPath(c, ["security", "mode"]))} is simple: any client that reaches a node is believed as any user, ` +
+        `the superuser included (Kerberos: docs/hdfs.md, "Security")`,
+    );
+  }
   return [...c.deprecations, ...warnings];
 }

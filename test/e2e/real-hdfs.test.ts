@@ -21,11 +21,13 @@ import {
   kubectlJson,
   realNodeCount,
   run,
+  realNodesDir,
   stateDir,
   waitFor,
   type Pod,
   type RealNode,
 } from "../support/localCluster";
+import { kdcAddress, kdcState, localRealm, serviceKeytabs, tlsMaterial, userTicket } from "../support/kerberos";
 import { assertSucceeded, TestStack } from "../support/pulumi";
 
 const namespace = "hdfs";
@@ -57,18 +59,19 @@ async function podsByNode(role: string): Promise<Map<string, Pod>> {
   return new Map(pods.filter((p) => !p.metadata.deletionTimestamp && p.spec.nodeName).map((p) => [p.spec.nodeName!, p]));
 }
 
-/** Runs an `hdfs` command in a role's container on a node (a JVM start: seconds). */
+/** With Kerberos (the containers have HDFS_PRINCIPAL), a ticket from the role's keytab first: commands run as the role. */
+const asRole = `[ -z "\${HDFS_PRINCIPAL:-}" ] || kinit -k -t "$HDFS_KEYTAB" "$HDFS_PRINCIPAL" || exit 1; `;
+
+/** Runs an `hdfs` command in a role's container on a node, as the role (a JVM start: seconds). */
 async function hdfs(role: string, node: string, args: string[]): Promise<string> {
-  const pod = (await podsByNode(role)).get(node);
-  assert.ok(pod, `no ${role} pod on ${node}`);
-  return kubectl(["exec", "-n", namespace, pod.metadata.name, "-c", container[role], "--", "env", "HADOOP_CLIENT_OPTS=-Xmx96m", "hdfs", ...args]);
+  return sh(role, node, `HADOOP_CLIENT_OPTS=-Xmx96m exec hdfs "$@"`, args);
 }
 
-/** A shell command in a role's container on a node. */
-async function sh(role: string, node: string, script: string): Promise<string> {
+/** A shell command in a role's container on a node, as the role (`args` are its "$@"; `input` its stdin). */
+async function sh(role: string, node: string, script: string, args: string[] = [], input?: string): Promise<string> {
   const pod = (await podsByNode(role)).get(node);
   assert.ok(pod, `no ${role} pod on ${node}`);
-  return kubectl(["exec", "-n", namespace, pod.metadata.name, "-c", container[role], "--", "bash", "-c", script]);
+  return kubectl(["exec", ...(input !== undefined ? ["-i"] : []), "-n", namespace, pod.metadata.name, "-c", container[role], "--", "bash", "-c", asRole + script, "sh", ...args], input);
 }
 
 /** `hdfs haadmin -getAllServiceState`, as host -> state. */
@@ -487,6 +490,147 @@ realHdfsSuite("HDFS on real nodes: standalone, then HA", "e2e-real-hdfs-standalo
     assert.equal(await readFile("namenode", hosts[2], `hdfs://hdfs-k8s${file}`), fileSum);
     const sum = await writeFile("namenode", hosts[1], "hdfs://hdfs-k8s/e2e/after-conversion", 700_001);
     assert.equal(await readFile("datanode", hosts[0], "hdfs://hdfs-k8s/e2e/after-conversion"), sum);
+  });
+});
+
+// Kerberos: the NameNodes on node-2 and node-5, the JournalNodes on all three real nodes (so node-8's kubelet runs
+// no NameNode), every keytab and keystore given inline as Pulumi secrets, principals and keytabs from the local KDC.
+const journalNodeLabel = "e2e-journalnode";
+realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, (suite) => {
+  const { stack } = suite;
+  let real: RealNode[];
+  const nameNodeHosts = ["node-2", "node-5"];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-kerberos-"));
+  const ports = { nameNode: hdfsSiteDefaults.nameNodeHttpsPort, dataNode: hdfsSiteDefaults.dataNodeHttpsPort };
+  let ip: Record<string, string> = {};
+  const secrets: string[] = [];
+
+  /** curl on this machine against the nodes' HTTPS ports (their names resolved to their addresses), CA-verified. */
+  const curl = async (args: string[], env: Record<string, string> = {}, cacert = path.join(dir, "ca.crt")) => {
+    const resolve = real.flatMap((n) => [ports.nameNode, ports.dataNode].flatMap((p) => ["--resolve", `${n.name}:${p}:${n.ip}`]));
+    const [headers, body] = [path.join(dir, "headers"), path.join(dir, "body")];
+    const r = await run("curl", ["-sS", "--max-time", "60", "--cacert", cacert, ...resolve, "-D", headers, "-o", body, "-w", "%{http_code}", ...args], { env: { ...process.env, ...env } });
+    return { exitCode: r.exitCode, stderr: String(r.stderr), status: Number(r.stdout), headers: fs.existsSync(headers) ? fs.readFileSync(headers, "utf8") : "", body: fs.existsSync(body) ? fs.readFileSync(body, "utf8") : "" };
+  };
+
+  before(async () => {
+    real = suite.real;
+    ip = Object.fromEntries(real.map((n) => [n.name, n.ip]));
+    const byName = (names: string[]) => real.filter((n) => names.includes(n.name)).map((n) => ({ name: n.name, ip: n.ip }));
+    const keytabs = await serviceKeytabs("hdfs-k8s.hdfs", { namenode: nameNodeHosts, journalnode: suite.hosts, datanode: suite.hosts });
+    const tls = await tlsMaterial(dir, { namenode: byName(nameNodeHosts), journalnode: byName(suite.hosts), datanode: byName(suite.hosts) });
+    const config = hdfsConfig(nameNodeHosts, { security: { mode: "kerberos", realm: localRealm, kdcs: [kdcAddress] } });
+    const nodeLabels = Object.fromEntries(suite.hosts.map((h) => [h, { ...(nameNodeHosts.includes(h) ? { host: "high-cpu" } : {}), [journalNodeLabel]: "yes" }]));
+    stack.setConfig({ ...config, nodeLabels, hdfs: { ...config.hdfs, journalNode: { ...config.hdfs.journalNode, nodeSelector: { [journalNodeLabel]: "yes" } } } });
+    const values: Record<string, string> = {};
+    for (const [role, key] of [["namenode", "nameNode"], ["journalnode", "journalNode"], ["datanode", "dataNode"]] as const) {
+      values[`hdfs.${key}.keytab`] = keytabs[role];
+      values[`hdfs.${key}.tls.keystore`] = tls[role].keystore;
+      values[`hdfs.${key}.tls.truststore`] = tls[role].truststore;
+      values[`hdfs.${key}.tls.password`] = tls[role].password;
+    }
+    secrets.push(...Object.values(values), tls.namenode.password);
+    await stack.setSecrets(values);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("K1. HA with Kerberos: the daemons log in from their keytabs, one active NameNode, every DataNode live (SASL with privacy, HTTPS only), no secret in a ConfigMap or output", async () => {
+    const up = await stack.up();
+    assertSucceeded(up, "pulumi up (Kerberos)");
+    await rolesReady(["journalnode"], suite.hosts);
+    await rolesReady(["namenode"], nameNodeHosts);
+    await rolesReady(["datanode"], suite.hosts);
+    assert.equal(await oneActive(nameNodeHosts[0], nameNodeHosts), nameNodeHosts[0]);
+    await waitFor(async () => (await liveDataNodes(nameNodeHosts[1])).length === 3, 120_000, { what: "three live DataNodes", intervalMs: 3000 });
+    const sum = await writeFile("datanode", "node-8", "/e2e/kerberos/by-hadoop", 2_000_003);
+    assert.equal(await readFile("namenode", "node-5", "/e2e/kerberos/by-hadoop"), sum);
+    const shown = [up.all, JSON.stringify(await stack.outputs()), await kubectl(["get", "configmaps", "-n", namespace, "-o", "json"])].join("\n");
+    for (const s of secrets) assert.ok(!shown.includes(s), "a keytab, keystore or password in pulumi's output, the stack outputs or a ConfigMap");
+  });
+
+  test("K2. without a ticket nothing is served: RPC refused (HADOOP_USER_NAME changes nothing), WebHDFS's user.name= answers 401, the plain HTTP ports are closed", async () => {
+    const pod = (await podsByNode("datanode")).get("node-8")!.metadata.name;
+    // (kubectl exec directly: not through `sh`, which gets a ticket first)
+    const noTicket = (env: string) => kubectl(["exec", "-n", namespace, pod, "-c", "datanode", "--", "bash", "-c", `export KRB5CCNAME=FILE:/tmp/no-ticket; ${env} HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -ls / 2>&1; echo "exit $?"`]);
+    for (const env of ["", "HADOOP_USER_NAME=hadoop"]) {
+      const out = await noTicket(env);
+      assert.match(out, /Client cannot authenticate via:\[TOKEN, KERBEROS\]/, env);
+      assert.match(out, /exit [1-9]/, env);
+    }
+    const anonymous = await curl([`https://node-2:${ports.nameNode}/webhdfs/v1/?op=LISTSTATUS&user.name=hadoop`]);
+    assert.equal(anonymous.status, 401, anonymous.stderr + anonymous.body);
+    for (const node of real) {
+      for (const port of [hdfsSiteDefaults.nameNodeHttpPort, hdfsSiteDefaults.dataNodeHttpPort, hdfsSiteDefaults.journalNodeHttpPort]) {
+        const r = await run("curl", ["-sS", "--max-time", "5", `http://${node.ip}:${port}/`]);
+        assert.equal(r.exitCode, 7, `http://${node.name}:${port} must be closed: ${r.stderr}`);
+      }
+    }
+  });
+
+  test("K3. alice, after kinit: a round trip in /user/alice over RPC and WebHDFS (SPNEGO, CA-verified); another user's directory, safe mode and failover refused, and audited", async () => {
+    await hdfs("namenode", "node-2", ["dfs", "-mkdir", "-p", "/user/alice", "/user/bob"]);
+    await hdfs("namenode", "node-2", ["dfs", "-chown", "alice", "/user/alice"]);
+    await hdfs("namenode", "node-2", ["dfs", "-chown", "bob", "/user/bob"]);
+    // alice's keytab in a DataNode container (its own ticket cache), then her commands.
+    await sh("datanode", "node-8", "cat > /tmp/alice.keytab", [], fs.readFileSync(path.join(kdcState, "users", "alice.keytab")).toString("base64") + "\n")
+      .then(() => sh("datanode", "node-8", "base64 -d -i /tmp/alice.keytab > /tmp/alice.kt && rm /tmp/alice.keytab"));
+    const asAlice = (cmd: string) => sh("datanode", "node-8", `export KRB5CCNAME=FILE:/tmp/cc-alice HADOOP_CLIENT_OPTS=-Xmx96m; kinit -k -t /tmp/alice.kt alice && ${cmd} 2>&1; echo "exit $?"`);
+    const roundTrip = await asAlice("head -c 1000003 /dev/urandom > /tmp/a && hdfs dfs -put -f /tmp/a /user/alice/a && hdfs dfs -cat /user/alice/a | sha256sum && sha256sum < /tmp/a && hdfs dfs -stat %u /user/alice/a");
+    const sums = [...roundTrip.matchAll(/^([0-9a-f]{64})\s+-$/gm)].map((m) => m[1]);
+    assert.equal(sums.length, 2, roundTrip);
+    assert.equal(sums[0], sums[1], roundTrip);
+    assert.match(roundTrip, /^alice$/m);
+    assert.match(await asAlice("hdfs dfs -rm -r /user/bob"), /Permission denied: user=alice, access=WRITE/);
+    assert.match(await asAlice("hdfs dfsadmin -safemode enter"), /Access denied for user alice\. Superuser privilege is required/);
+    assert.match(await asAlice("hdfs haadmin -transitionToActive --forceactive nn-node-5"), /Access denied for user alice\. Superuser privilege is required for operation transitionToActive/);
+    assert.deepEqual(await serviceStates("node-2"), { "node-2": "active", "node-5": "standby" });
+
+    // WebHDFS from this machine with alice's ticket: create (307 to a DataNode over HTTPS) and write, open, list.
+    const ticket = await userTicket("alice");
+    const url = (p: string, op: string) => `https://node-2:${ports.nameNode}/webhdfs/v1${p}?op=${op}`;
+    const upload = path.join(dir, "upload");
+    fs.writeFileSync(upload, crypto.randomBytes(200_003));
+    const created = await curl(["--negotiate", "-u", ":", "-X", "PUT", `${url("/user/alice/w", "CREATE")}&overwrite=true`], ticket);
+    assert.equal(created.status, 307, created.stderr + created.headers + created.body);
+    const location = /^location: (\S+)/im.exec(created.headers)?.[1] ?? "";
+    assert.match(location, new RegExp(`^https://node-[258]:${ports.dataNode}/webhdfs/v1/user/alice/w\\?op=CREATE&delegation=`));
+    const written = await curl(["-X", "PUT", "-T", upload, location], ticket);
+    assert.equal(written.status, 201, written.stderr + written.body);
+    const opened = await curl(["--negotiate", "-u", ":", "-L", url("/user/alice/w", "OPEN")], ticket);
+    assert.equal(opened.status, 200, opened.stderr + opened.body);
+    assert.equal(crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, "body"))).digest("hex"), crypto.createHash("sha256").update(fs.readFileSync(upload)).digest("hex"));
+    const listed = await curl(["--negotiate", "-u", ":", url("/user/alice", "LISTSTATUS")], ticket);
+    assert.deepEqual((JSON.parse(listed.body) as { FileStatuses: { FileStatus: { pathSuffix: string; owner: string }[] } }).FileStatuses.FileStatus.map((f) => [f.pathSuffix, f.owner]), [["a", "alice"], ["w", "alice"]]);
+    const other = await curl(["--negotiate", "-u", ":", "-X", "PUT", url("/user/bob/x", "MKDIRS")], ticket);
+    assert.equal(other.status, 403, other.body);
+
+    // The active NameNode's audit log: alice's refused delete, her file's creation, her refused WebHDFS mkdirs.
+    // (ugi= is the user's principal, alice@<realm>)
+    const log = await kubectl(["logs", "-n", namespace, (await podsByNode("namenode")).get("node-2")!.metadata.name, "-c", "namenode"]);
+    const audit = log.split("\n").filter((l) => l.includes("FSNamesystem.audit")).join("\n");
+    assert.match(audit, /allowed=false\s+ugi=alice@K8S-DAEMONSETS\.TEST \(auth:KERBEROS\)\s+ip=\S+\s+cmd=delete\s+src=\/user\/bob\s/);
+    assert.match(audit, /allowed=true\s+ugi=alice@K8S-DAEMONSETS\.TEST \(auth:KERBEROS\)\s+ip=\S+\s+cmd=rename\s+src=\/user\/alice\/a\._COPYING_\s+dst=\/user\/alice\/a\s/);
+    assert.match(audit, /allowed=false\s+ugi=alice \(auth:KERBEROS\)\s+ip=\S+\s+cmd=mkdirs\s+src=\/user\/bob\/x\s+\S+\s+\S+\s+proto=webhdfs/);
+  });
+
+  test("K4. a server certificate from another CA is refused; the CA's own is accepted", async () => {
+    const other = await curl([`https://node-5:${ports.nameNode}/`], {}, path.join(dir, "other-ca.crt"));
+    assert.equal(other.exitCode, 60, other.stderr);
+    assert.match(other.stderr, /certificate/i);
+    const own = await curl([`https://node-5:${ports.nameNode}/`]);
+    assert.equal(own.exitCode, 0, own.stderr);
+    assert.equal(own.status, 401, "TLS accepted, then SPNEGO asked for");
+  });
+
+  test("K5. the Node authorizer: node-8's kubelet (no NameNode there) is refused the NameNode's keytab Secret, node-2's is not; node-8 reads its DataNode's", async () => {
+    const asKubelet = (node: string, secret: string) =>
+      run("kubectl", ["--kubeconfig", path.join(realNodesDir, node, "conf", "kubelet.kubeconfig"), "get", "secret", "-n", namespace, secret, "-o", "name"]);
+    const refused = await asKubelet("node-8", "hdfs-namenode-keytab");
+    assert.notEqual(refused.exitCode, 0);
+    assert.match(String(refused.stderr), /Forbidden|forbidden/);
+    assert.match(String(refused.stderr), /no relationship found between node 'node-8' and this object/);
+    assert.equal((await asKubelet("node-2", "hdfs-namenode-keytab")).exitCode, 0);
+    assert.equal((await asKubelet("node-8", "hdfs-datanode-keytab")).exitCode, 0);
   });
 });
 

@@ -150,3 +150,8 @@ export function devStackRun(): Promise<{ run: ProgramRun; resolutions: Record<st
   devStack ??= countingResolutions(() => runProgram(stackFileConfig("dev"))).then(({ result, resolutions }) => ({ run: result, resolutions }));
   return devStack;
 }
+
+/** A plan's warnings but the one every simple-mode HDFS gets (stacks/checks.ts), for tests about the others. */
+export function apartFromSimpleMode(warnings: string[]): string[] {
+  return warnings.filter((w) => !/:hdfs\.security\.mode is simple: /.test(w));
+}

@@ -50,6 +50,17 @@ export class TestStack {
     fs.writeFileSync(this.configFile, stringify({ config: prefixed }));
   }
 
+  /**
+   * Adds secret values to the current config file, encrypted by the stack's secrets provider as
+   * `pulumi config set --secret --path` does: dotted path (without the project prefix) -> value.
+   */
+  async setSecrets(values: Record<string, string>): Promise<void> {
+    const r = await this.pulumi(["config", "set-all", "--stack", this.name, "--config-file", this.configFile, "--path",
+      ...Object.entries(values).flatMap(([key, value]) => ["--secret", `${project}:${key}=${value}`])], { allowFailure: true });
+    // (the command line holds the values: never in an error)
+    if (r.exitCode !== 0) throw new Error(`pulumi config set-all of ${Object.keys(values).join(", ")} failed (exit ${r.exitCode}):\n${r.all}`);
+  }
+
   preview(extra: string[] = []): Promise<PulumiResult> {
     return this.pulumi(["preview", "--stack", this.name, "--config-file", this.configFile, "--non-interactive", "--diff", ...extra], { allowFailure: true });
   }

@@ -137,6 +137,12 @@ describe("HDFS in Kerberos mode", () => {
     assert.match(refused({ nameNodeHosts: ["a"], security: { mode: "kerberos", realm: "lower.case", kdcs: [] } }).join("\n"), /security\.realm: "lower\.case" must be a Kerberos realm in upper case[^]*security\.kdcs: must name at least one KDC/);
   });
 
+  it("the NameNode's audit log goes to its container's output unless turned off", async () => {
+    const opts = (r: RegisteredResource[]) => env(container(r, "namenode")).HDFS_NAMENODE_OPTS;
+    assert.match(opts((await render(kerberos())).registered), /-Dhdfs\.audit\.logger=INFO,console/);
+    assert.doesNotMatch(opts((await render(kerberos({ nameNode: { keytabSecretName: "nn", tlsSecretName: "t", auditLog: false } }))).registered), /audit/);
+  });
+
   it("simple mode renders none of it: no Kerberos property, no security file, HTTP ports", async () => {
     const { cluster, registered } = await render({ nameNodeHosts: hosts });
     assert.equal(cluster.site.coreSite["hadoop.security.authentication"], undefined);

@@ -1,0 +1,79 @@
+// A Kerberized HDFS's material for the e2e tests, from the local environment's own KDC (scripts/kdc.sh, whose
+// kadmin.local and kinit run chrooted in its root filesystem) and a test CA made with openssl and keytool: the
+// service principals and per-role keytabs a stack needs, a user's ticket for curl on this machine, and per-role
+// PKCS12 keystores whose certificates cover the hosts the role runs on.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { keytabPrincipals, type HdfsRole } from "../../components/hdfsSecurity";
+import { realNodesDir, repoRoot, runOk } from "./localCluster";
+
+/** The local realm (scripts/kdc.sh) and where its state is. */
+export const localRealm = "K8S-DAEMONSETS.TEST";
+export const kdcState = path.join(realNodesDir, "kdc", "state");
+export const kdcAddress = "10.213.0.200:88";
+
+/** Runs commands of the KDC's root filesystem (scripts/kdc.sh's `kdc_run`): each line of `commands` is one. */
+async function kdcRun(commands: string[][]): Promise<string> {
+  const script = [
+    `source scripts/env.sh; LOG_DIR=$STATE_DIR/logs; die() { echo "kdc: $*" >&2; exit 1; }; say() { :; }`,
+    "source scripts/real-nodes.sh; source scripts/kdc.sh",
+    ...commands.map((c) => `kdc_run ${c.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ")} || exit 1`),
+  ].join("\n");
+  return runOk("bash", ["-c", script], { cwd: repoRoot });
+}
+
+/**
+ * The service principals of each role (components/hdfsSecurity.ts's `keytabPrincipals`: `nn/<instance>`, its
+ * hosts' `HTTP/<host>`, …), each made once with a random key, and each role's keytab (base64) holding its own.
+ * A principal two roles share (`HTTP/<host>` of a NameNode and JournalNode host) is exported without a new key.
+ */
+export async function serviceKeytabs(instance: string, hosts: Record<HdfsRole, string[]>): Promise<Record<HdfsRole, string>> {
+  const k = { realm: localRealm, principalInstance: instance };
+  const roles = Object.keys(hosts) as HdfsRole[];
+  const principals = [...new Set(roles.flatMap((r) => keytabPrincipals(k, r, hosts[r])))];
+  const file = (role: string) => `/var/lib/krb5kdc/keytabs/e2e-${instance}-${role}.keytab`;
+  await kdcRun([
+    ...roles.map((r) => ["rm", "-f", file(r)]),
+    ...principals.map((p) => ["kadmin.local", "-q", `addprinc -randkey ${p}`]),
+    ...roles.flatMap((r) => keytabPrincipals(k, r, hosts[r]).map((p) => ["kadmin.local", "-q", `ktadd -norandkey -k ${file(r)} ${p}`])),
+  ]);
+  return Object.fromEntries(roles.map((r) => [r, fs.readFileSync(path.join(kdcState, "keytabs", path.basename(file(r)))).toString("base64")])) as Record<HdfsRole, string>;
+}
+
+/** A ticket of a realm user (scripts/kdc.sh's users) for clients on this machine: the environment curl needs. */
+export async function userTicket(user: string): Promise<{ KRB5_CONFIG: string; KRB5CCNAME: string }> {
+  await kdcRun([["kinit", "-k", "-t", `/var/lib/krb5kdc/users/${user}.keytab`, "-c", `/var/lib/krb5kdc/${user}.ccache`, user]]);
+  return { KRB5_CONFIG: path.join(kdcState, "krb5.conf"), KRB5CCNAME: `FILE:${path.join(kdcState, `${user}.ccache`)}` };
+}
+
+/** A role's TLS material as a stack gives it inline. */
+export interface TlsMaterial {
+  keystore: string;
+  truststore: string;
+  password: string;
+}
+
+/**
+ * A CA in `dir` (ca.crt) and, per role, a server certificate from it for the role's hosts (names and addresses),
+ * in a PKCS12 keystore with the CA's truststore; and a second CA (other-ca.crt) that signed none of them.
+ */
+export async function tlsMaterial(dir: string, hosts: Record<string, { name: string; ip: string }[]>): Promise<Record<string, TlsMaterial>> {
+  fs.mkdirSync(dir, { recursive: true });
+  const f = (name: string) => path.join(dir, name);
+  const password = (await runOk("openssl", ["rand", "-hex", "12"])).trim();
+  const ca = async (name: string, cn: string) =>
+    runOk("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f(`${name}.key`), "-out", f(`${name}.crt`), "-days", "2", "-subj", `/CN=${cn}`]);
+  await ca("ca", "k8s-daemonsets e2e CA");
+  await ca("other-ca", "another CA");
+  await runOk("keytool", ["-importcert", "-noprompt", "-alias", "ca", "-file", f("ca.crt"), "-keystore", f("truststore.p12"), "-storetype", "PKCS12", "-storepass", password]);
+  const out: Record<string, TlsMaterial> = {};
+  for (const [role, roleHosts] of Object.entries(hosts)) {
+    const san = roleHosts.flatMap((h) => [`DNS:${h.name}`, `IP:${h.ip}`]).join(",");
+    fs.writeFileSync(f(`${role}.ext`), `subjectAltName=${san}\nextendedKeyUsage=serverAuth,clientAuth\n`);
+    await runOk("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", f(`${role}.key`), "-out", f(`${role}.csr`), "-subj", `/CN=hdfs-${role}`]);
+    await runOk("openssl", ["x509", "-req", "-in", f(`${role}.csr`), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f(`${role}.crt`), "-days", "2", "-extfile", f(`${role}.ext`)]);
+    await runOk("openssl", ["pkcs12", "-export", "-in", f(`${role}.crt`), "-inkey", f(`${role}.key`), "-certfile", f("ca.crt"), "-name", "server", "-out", f(`${role}.p12`), "-passout", `pass:${password}`]);
+    out[role] = { keystore: fs.readFileSync(f(`${role}.p12`)).toString("base64"), truststore: fs.readFileSync(f("truststore.p12")).toString("base64"), password };
+  }
+  return out;
+}
