@@ -9,7 +9,7 @@ import { HdfsDataNodeDaemonSet, hdfsDataNodeClusterObjects, hdfsDataNodeSettings
 import { HdfsJournalNodeDaemonSet, hdfsJournalNodeClusterObjects, hdfsJournalNodeSettings } from "./hdfsJournalNode";
 import { HdfsNameNodeDaemonSet, hdfsNameNodeClusterObjects, hdfsNameNodeSettings } from "./hdfsNameNode";
 import { HdfsSite, hdfsCommonDefaults, hdfsRoleSecurityIssues, hdfsSite } from "./hdfsShared";
-import { HdfsKerberos, hdfsSecuritySettings } from "./hdfsSecurity";
+import { HdfsKerberos, hdfsSecuritySettings, keytabPrincipals, keytabProblem } from "./hdfsSecurity";
 import { definedOnly, hostAgentNamespace } from "./hostDaemonSet";
 import { nodeName, port, resourceName } from "./kubernetesSyntax";
 import { Settings, SettingsArgs, SettingsResolved, resolveSettings, setting, settingsDefaults, withDefaultDocs } from "./settings";
@@ -287,8 +287,25 @@ function hdfsSecurityIssues(a: HdfsClusterResolvedValue): ArgsIssue[] {
   for (const [path, role] of roles) {
     issues.push(...hdfsRoleSecurityIssues(kerberos, role as Parameters<typeof hdfsRoleSecurityIssues>[1], path, mode));
   }
+  // A keytab given inline (not a pulumi Output) must hold the role's principals (an existing Secret's: preflight).
+  const k = kerberos && s.realm !== undefined ? hdfsClusterKerberos(a) : undefined;
+  if (k) {
+    for (const [path, role] of roles) {
+      const r = path[0] as keyof typeof hdfsRoleHostsOf;
+      if (typeof role.keytab !== "string") continue;
+      const problem = keytabProblem(role.keytab, keytabPrincipals(k, hdfsRoleHostsOf[r].role, hdfsRoleHostsOf[r].hosts(a)));
+      if (problem) issues.push({ path: [...path, "keytab"], message: problem });
+    }
+  }
   return issues;
 }
+
+/** Each role's name in the site and the hosts whose names its web endpoints answer to (see `keytabPrincipals`). */
+export const hdfsRoleHostsOf = {
+  nameNode: { role: "namenode", hosts: (a: Pick<HdfsClusterResolvedValue, "nameNodeHosts" | "journalNodeHosts">) => a.nameNodeHosts },
+  journalNode: { role: "journalnode", hosts: (a: Pick<HdfsClusterResolvedValue, "nameNodeHosts" | "journalNodeHosts">) => a.journalNodeHosts ?? a.nameNodeHosts },
+  dataNode: { role: "datanode", hosts: () => [] as string[] },
+} as const;
 
 /** A host port a role claims: its argument's path and what it serves. */
 export interface HostPortClaim {

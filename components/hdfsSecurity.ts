@@ -90,6 +90,59 @@ export function keytabPrincipals(k: Pick<HdfsKerberos, "realm" | "principalInsta
   return [servicePrincipal(k, role), ...http.map((h) => `HTTP/${h}@${k.realm}`)];
 }
 
+/**
+ * The principals a keytab holds (`primary/instance@REALM`), from MIT's keytab file format (version 0x0502: a
+ * sequence of length-prefixed entries, each a principal's name and one key). Throws on anything else.
+ */
+export function principalsInKeytab(keytab: Buffer): string[] {
+  if (keytab.length < 2 || keytab[0] !== 0x05 || keytab[1] !== 0x02) {
+    throw new Error("not a keytab (MIT keytab format, version 0x0502)");
+  }
+  const names = new Set<string>();
+  let pos = 2;
+  try {
+    while (pos + 4 <= keytab.length) {
+      const size = keytab.readInt32BE(pos);
+      pos += 4;
+      if (size < 0) {
+        pos -= size; // a deleted entry's hole
+        continue;
+      }
+      if (size === 0 || pos + size > keytab.length) break;
+      let p = pos;
+      const counted = () => {
+        const length = keytab.readUInt16BE(p);
+        const text = keytab.toString("utf8", p + 2, p + 2 + length);
+        p += 2 + length;
+        return text;
+      };
+      const components = keytab.readUInt16BE(p);
+      p += 2;
+      const realm = counted();
+      names.add(`${Array.from({ length: components }, counted).join("/")}@${realm}`);
+      pos += size;
+    }
+  } catch {
+    throw new Error("not a keytab (an entry runs past the end)");
+  }
+  return [...names];
+}
+
+/**
+ * What a role's keytab (base64) lacks of the principals it must hold: an error text, or undefined when it holds
+ * them all.
+ */
+export function keytabProblem(keytabBase64: string, required: string[]): string | undefined {
+  let held: string[];
+  try {
+    held = principalsInKeytab(Buffer.from(keytabBase64, "base64"));
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const missing = required.filter((p) => !held.includes(p));
+  return missing.length > 0 ? `holds no key for ${missing.join(", ")} (the role's keytab must hold ${required.join(", ")}; it holds ${held.join(", ") || "none"})` : undefined;
+}
+
 const regexEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**

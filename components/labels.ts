@@ -23,6 +23,8 @@ export interface ClusterObjectRef {
   apiVersion: string;
   kind: string;
   name: string;
+  /** A namespaced object's namespace (unset: a cluster-scoped object). */
+  namespace?: string;
 }
 
 /** Labels that select a workload's pods: stable for the workload's lifetime (no version). */

@@ -33,18 +33,18 @@ export function kubernetesApiReader(kc: k8s.KubeConfig = kubeconfigFromStack()):
     const why = e instanceof k8s.ApiException ? `HTTP ${e.code}` : e instanceof Error ? e.message : String(e);
     return new pulumi.RunError(`cannot read ${what} from the cluster at ${server} (${why}); ` +
       `the stack checks the cluster before it changes anything, so it needs read access to namespaces, nodes, ` +
-      `PriorityClasses and ClusterRoles there`);
+      `PriorityClasses and ClusterRoles there, and to the keytab and TLS Secrets HDFS's config names`);
   };
   return {
     description: server,
     async read(ref: ClusterObjectRef): Promise<ClusterObject | undefined> {
       try {
-        return await api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name } }) as ClusterObject;
+        return await api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } }) as ClusterObject;
       } catch (e) {
         if (e instanceof k8s.ApiException && e.code === 404) {
           return undefined;
         }
-        throw refused(e, `${ref.kind} ${ref.name}`);
+        throw refused(e, `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`);
       }
     },
     async listNodes(selector: Record<string, string>): Promise<ClusterObject[]> {

@@ -8,7 +8,8 @@
 // Every problem is reported at once, each with the config key to change.
 import * as pulumi from "@pulumi/pulumi";
 import { hdfsNamedHosts } from "../components/hadoopConfig";
-import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterWithHostAddresses } from "../components/hdfsCluster";
+import { HdfsClusterResolvedArgs, hdfsClusterKerberos, hdfsClusterObjects, hdfsClusterWithHostAddresses, hdfsRoleHostsOf } from "../components/hdfsCluster";
+import { hdfsSecretKeys, keytabPrincipals, keytabProblem } from "../components/hdfsSecurity";
 import { ClusterObjectRef, createdByStackAnnotation, partOf } from "../components/labels";
 import { labelFieldManagerAnnotation } from "../components/nodeLabels";
 import { nodeExporterClusterObjects } from "../components/nodeExporter";
@@ -29,6 +30,8 @@ export interface ClusterObject {
   };
   /** A Node's addresses. */
   status?: { addresses?: { type: string; address: string }[] };
+  /** A Secret's data (base64 values, by key). */
+  data?: Record<string, string>;
 }
 
 /** Reads objects from the Kubernetes API the stack deploys to (stacks/kubernetesApi.ts); undefined when there is no such object. */
@@ -211,7 +214,39 @@ export async function preflightProblems(
         `set labelFieldManager back to "${previous}", or remove the labels first (pulumi destroy, or an empty nodeLabels and pulumi up) and then change it`,
     );
   }
+  problems.push(...(await hdfsSecretProblems(hdfs, config, cluster)));
   return { problems, facts, hdfs };
+}
+
+/**
+ * In Kerberos mode, the existing Secrets the roles name (`keytabSecretName`, `tlsSecretName`): each must exist in
+ * the namespace with its keys, and a keytab must hold the role's principals (components/hdfsSecurity.ts).
+ */
+async function hdfsSecretProblems(hdfs: HdfsClusterResolvedArgs | undefined, config: StackConfig, cluster: ApiReader): Promise<string[]> {
+  const k = hdfs ? hdfsClusterKerberos(hdfs) : undefined;
+  if (!hdfs || !k) return [];
+  const roles = (["nameNode", "journalNode", "dataNode"] as const).filter((r) => (r === "journalNode" ? hdfs.ha : r === "dataNode" ? hdfs.dataNode !== null : true));
+  const wanted = roles.flatMap((r) => {
+    const role = hdfs[r]!;
+    const required = keytabPrincipals(k, hdfsRoleHostsOf[r].role, hdfsRoleHostsOf[r].hosts(hdfs));
+    return [
+      ...(role.keytabSecretName ? [{ key: [r, "keytabSecretName"], name: role.keytabSecretName, keys: [hdfsSecretKeys.keytab], required }] : []),
+      ...(role.tlsSecretName ? [{ key: [r, "tlsSecretName"], name: role.tlsSecretName, keys: [hdfsSecretKeys.keystore, hdfsSecretKeys.truststore, hdfsSecretKeys.password], required: undefined }] : []),
+    ];
+  });
+  const secrets = await Promise.all(wanted.map((w) => cluster.read({ apiVersion: "v1", kind: "Secret", name: w.name, namespace: hdfs.namespace })));
+  return wanted.flatMap((w, i) => {
+    const key = configKey(hdfsKeyPath(config, w.key));
+    const secret = secrets[i];
+    if (!secret) {
+      return [`${key}: Secret ${hdfs.namespace}/${w.name} does not exist in the cluster (${cluster.description}); create it with ${w.keys.join(", ")}` +
+        (hdfs.createNamespace ? `, or give the material inline (the namespace is created by this stack)` : "")];
+    }
+    const missing = w.keys.filter((k) => secret.data?.[k] === undefined);
+    if (missing.length > 0) return [`${key}: Secret ${hdfs.namespace}/${w.name} has no ${missing.join(", ")}`];
+    const problem = w.required ? keytabProblem(secret.data![hdfsSecretKeys.keytab], w.required) : undefined;
+    return problem ? [`${key}: Secret ${hdfs.namespace}/${w.name}, key ${hdfsSecretKeys.keytab}: ${problem}`] : [];
+  });
 }
 
 /** The error a stack fails with when the cluster is not as the plan needs it: every problem, no stack trace. */

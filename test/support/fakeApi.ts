@@ -26,8 +26,8 @@ export function fakeApi(nodes: string[], objects: FakeObject[] = []): FakeApi {
     reads,
     async read(ref) {
       reads.push(ref);
-      const hit = all.find((o) => o.apiVersion === ref.apiVersion && o.kind === ref.kind && o.name === ref.name);
-      return hit ? { metadata: { name: hit.name, ...hit.metadata }, ...(hit.status ? { status: hit.status } : {}) } : undefined;
+      const hit = all.find((o) => o.apiVersion === ref.apiVersion && o.kind === ref.kind && o.name === ref.name && o.namespace === ref.namespace);
+      return hit ? { metadata: { name: hit.name, ...hit.metadata }, ...(hit.status ? { status: hit.status } : {}), ...(hit.data ? { data: hit.data } : {}) } : undefined;
     },
     async listNodes(selector) {
       return all

@@ -3,17 +3,20 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HdfsCluster, HdfsClusterArgs } from "../../../components/hdfsCluster";
-import { keytabPrincipals } from "../../../components/hdfsSecurity";
+import { keytabPrincipals, principalsInKeytab } from "../../../components/hdfsSecurity";
+import { keytabBase64 } from "../../support/keytab";
 import { find, refusedArgs, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
 const hosts = ["node-2", "node-5", "node-8"];
 const realm = "EXAMPLE.TEST";
+
+const dataNodeKeytab = keytabBase64(["dn/hdfs-k8s.hdfs@EXAMPLE.TEST", "HTTP/hdfs-k8s.hdfs@EXAMPLE.TEST"]);
 const kerberos = (extra: Partial<HdfsClusterArgs> = {}): HdfsClusterArgs => ({
   nameNodeHosts: hosts,
   security: { mode: "kerberos", realm, kdcs: ["kdc-1.example.test", "kdc-2.example.test:750"] },
   nameNode: { keytabSecretName: "nn-keytab", tlsSecretName: "nn-tls" },
   journalNode: { keytabSecretName: "jn-keytab", tlsSecretName: "jn-tls" },
-  dataNode: { keytab: "a2V5dGFi", tls: { keystore: "a2V5c3RvcmU=", truststore: "dHJ1c3Q=", password: "s3cret-pw" } },
+  dataNode: { keytab: dataNodeKeytab, tls: { keystore: "a2V5c3RvcmU=", truststore: "dHJ1c3Q=", password: "s3cret-pw" } },
   ...extra,
 });
 
@@ -64,7 +67,7 @@ describe("HDFS in Kerberos mode", () => {
     assert.match(cluster.site.securityFiles["ssl-server.xml"], /<value>\$\{env\.HADOOP_TLS_PASSWORD\}<\/value>/);
     assert.match(cluster.site.securityFiles["ssl-client.xml"], /ssl\.client\.truststore\.location/);
     assert.equal(cluster.site.securityFiles["krb5.conf"].includes("kdc = kdc-2.example.test:750"), true);
-    assert.doesNotMatch(JSON.stringify(cluster.site), /s3cret-pw|a2V5dGFi/);
+    assert.ok(!JSON.stringify(cluster.site).includes(dataNodeKeytab) && !JSON.stringify(cluster.site).includes("s3cret-pw"));
   });
 
   it("each role mounts its own keytab and TLS Secret (no other role's), the realm's krb5.conf and ssl-*.xml, and listens on HTTPS only", async () => {
@@ -101,11 +104,24 @@ describe("HDFS in Kerberos mode", () => {
     const tls = secretValue(find(registered, "kubernetes:core/v1:Secret", "hdfs-datanode-tls").inputs.data);
     assert.equal(Buffer.from(tls.password, "base64").toString(), "s3cret-pw");
     assert.equal(tls["keystore.p12"], "a2V5c3RvcmU=");
-    assert.deepEqual(secretValue(find(registered, "kubernetes:core/v1:Secret", "hdfs-datanode-keytab").inputs.data), { keytab: "a2V5dGFi" });
+    assert.deepEqual(secretValue(find(registered, "kubernetes:core/v1:Secret", "hdfs-datanode-keytab").inputs.data), { keytab: dataNodeKeytab });
     // Nothing secret in a ConfigMap.
     for (const cm of registered.filter((r) => r.type === "kubernetes:core/v1:ConfigMap")) {
-      assert.doesNotMatch(JSON.stringify(cm.inputs), /s3cret-pw|a2V5dGFi|a2V5c3RvcmU/, cm.name);
+      for (const secret of ["s3cret-pw", dataNodeKeytab, "a2V5c3RvcmU="]) assert.ok(!JSON.stringify(cm.inputs).includes(secret), cm.name);
     }
+  });
+
+  it("reads the principals of a keytab, and refuses an inline keytab without its role's, or one that is no keytab", () => {
+    assert.deepEqual(principalsInKeytab(Buffer.from(dataNodeKeytab, "base64")), ["dn/hdfs-k8s.hdfs@EXAMPLE.TEST", "HTTP/hdfs-k8s.hdfs@EXAMPLE.TEST"]);
+    const refused = (args: HdfsClusterArgs) => refusedArgs(() => new HdfsCluster("hdfs", args));
+    const nn = keytabBase64(["nn/hdfs-k8s.hdfs@EXAMPLE.TEST", "HTTP/node-2@EXAMPLE.TEST", "HTTP/node-5@EXAMPLE.TEST"]);
+    assert.deepEqual(refused(kerberos({ nameNode: { keytab: nn, tlsSecretName: "nn-tls" } })), [
+      "nameNode.keytab: holds no key for HTTP/node-8@EXAMPLE.TEST (the role's keytab must hold nn/hdfs-k8s.hdfs@EXAMPLE.TEST, HTTP/node-2@EXAMPLE.TEST, " +
+        "HTTP/node-5@EXAMPLE.TEST, HTTP/node-8@EXAMPLE.TEST; it holds nn/hdfs-k8s.hdfs@EXAMPLE.TEST, HTTP/node-2@EXAMPLE.TEST, HTTP/node-5@EXAMPLE.TEST)",
+    ]);
+    assert.deepEqual(refused(kerberos({ dataNode: { keytab: Buffer.from("not a keytab").toString("base64"), tlsSecretName: "t" } })), [
+      "dataNode.keytab: not a keytab (MIT keytab format, version 0x0502)",
+    ]);
   });
 
   it("names the principals each role's keytab must hold: its own, and HTTP/ of each host in its URLs (the DataNodes': the instance)", () => {
@@ -124,7 +140,7 @@ describe("HDFS in Kerberos mode", () => {
       "dataNode.keytabSecretName: Kerberos needs the role's keytab: the name of an existing Secret holding it (key \"keytab\"), or the keytab itself in dataNode.keytab",
       "dataNode.tlsSecretName: Kerberos serves every web endpoint over HTTPS only: name an existing Secret with the role's keystore.p12, truststore.p12 and password, or give them in dataNode.tls",
     ]);
-    assert.deepEqual(refused(kerberos({ dataNode: { keytab: "a2V5", keytabSecretName: "dn", tlsSecretName: "dn-tls" } })), [
+    assert.deepEqual(refused(kerberos({ dataNode: { keytab: dataNodeKeytab, keytabSecretName: "dn", tlsSecretName: "dn-tls" } })), [
       "dataNode.keytab: and dataNode.keytabSecretName are both set: give the keytab one way",
     ]);
     assert.deepEqual(refused({ nameNodeHosts: ["a"], security: { realm }, nameNode: { keytabSecretName: "nn" } }), [

@@ -11,6 +11,7 @@ import { PreflightError, plannedClusterObjects, preflight, preflightProblems } f
 import { hdfsClusterSite } from "../../../components/hdfsCluster";
 import { fakeApi, FakeObject } from "../../support/fakeApi";
 import { apartFromSimpleMode, rawConfig, runProgram, stackFileConfig } from "../../support/mocks";
+import { keytabBase64 } from "../../support/keytab";
 
 const stack = "k8s-daemonsets/dev";
 const plan = (config: Record<string, unknown>) => checkedPlan(parseStackConfig(rawConfig(config)));
@@ -118,6 +119,43 @@ describe("preflight", () => {
     assert.equal(problems.length, 1);
     assert.match(problems[0], /^k8s-daemonsets:labelFieldManager: the labels on node-2, node-5 were applied under field manager "k8s-daemonsets-node-labels", not "platform-labels"/);
     assert.deepEqual(await problemsWith(dev, ["node-8"], nodes), []);
+  });
+
+  it("with Kerberos, refuses a keytab or TLS Secret that is missing, lacks a key, or whose keytab lacks a principal, naming the key", async () => {
+    const principals = (names: string[]) => keytabBase64(names.map((n) => `${n}@EXAMPLE.TEST`));
+    const kerberos = {
+      ...dev,
+      hdfs: {
+        ...(dev.hdfs as object),
+        createNamespace: false,
+        security: { mode: "kerberos", realm: "EXAMPLE.TEST", kdcs: ["kdc"] },
+        nameNode: { nodeSelector: { host: "high-cpu" }, keytabSecretName: "nn-keytab", tlsSecretName: "nn-tls" },
+        journalNode: { keytabSecretName: "jn-keytab", tlsSecretName: "jn-tls" },
+        dataNode: { keytabSecretName: "dn-keytab", tlsSecretName: "dn-tls" },
+      },
+    };
+    const secret = (name: string, data: Record<string, string>): FakeObject => ({ apiVersion: "v1", kind: "Secret", name, namespace: "hdfs", data });
+    const tls = { "keystore.p12": "a2V5", "truststore.p12": "dHJ1c3Q=", password: "cHc=" };
+    const all = [
+      secret("nn-keytab", { keytab: principals(["nn/hdfs-k8s.hdfs", "HTTP/node-2", "HTTP/node-5", "HTTP/node-8"]) }),
+      secret("jn-keytab", { keytab: principals(["jn/hdfs-k8s.hdfs", "HTTP/node-2", "HTTP/node-5", "HTTP/node-8"]) }),
+      secret("dn-keytab", { keytab: principals(["dn/hdfs-k8s.hdfs", "HTTP/hdfs-k8s.hdfs"]) }),
+      secret("nn-tls", tls), secret("jn-tls", tls), secret("dn-tls", tls),
+    ];
+    assert.deepEqual(await problemsWith(kerberos, devNodes, all), []);
+    const broken = [
+      secret("nn-keytab", { keytab: principals(["nn/hdfs-k8s.hdfs", "HTTP/node-2"]) }),
+      secret("dn-keytab", { keytab: principals(["dn/hdfs-k8s.hdfs", "HTTP/hdfs-k8s.hdfs"]) }),
+      secret("nn-tls", tls), secret("jn-tls", { "keystore.p12": "a2V5" }), secret("dn-tls", tls),
+      // a Secret of the same name in another namespace is not the one
+      { ...secret("jn-keytab", {}), namespace: "other" },
+    ];
+    assert.deepEqual(await problemsWith(kerberos, devNodes, broken), [
+      "k8s-daemonsets:hdfs.nameNode.keytabSecretName: Secret hdfs/nn-keytab, key keytab: holds no key for HTTP/node-5@EXAMPLE.TEST, HTTP/node-8@EXAMPLE.TEST " +
+        "(the role's keytab must hold nn/hdfs-k8s.hdfs@EXAMPLE.TEST, HTTP/node-2@EXAMPLE.TEST, HTTP/node-5@EXAMPLE.TEST, HTTP/node-8@EXAMPLE.TEST; it holds nn/hdfs-k8s.hdfs@EXAMPLE.TEST, HTTP/node-2@EXAMPLE.TEST)",
+      "k8s-daemonsets:hdfs.journalNode.keytabSecretName: Secret hdfs/jn-keytab does not exist in the cluster (https://fake.cluster); create it with keytab",
+      "k8s-daemonsets:hdfs.journalNode.tlsSecretName: Secret hdfs/jn-tls has no truststore.p12, password",
+    ]);
   });
 
   it("reports every problem at once", async () => {
