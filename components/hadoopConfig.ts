@@ -4,7 +4,7 @@
 // the DataNodes' addresses and data directories. One configuration for every role (NameNode, ZKFC,
 // JournalNode, DataNode, clients), as Hadoop's HA guide intends.
 import { XMLBuilder } from "fast-xml-parser";
-import { HdfsKerberos, HdfsRole, kerberosCoreSite, kerberosHdfsSite, krb5Conf, tlsSiteFiles } from "./hdfsSecurity";
+import { HdfsKerberos, HdfsRole, kerberosCoreSite, kerberosHdfsSite, krb5Conf, servicePrincipal, tlsSiteFiles } from "./hdfsSecurity";
 
 /** Hadoop configuration properties: name -> value. */
 export type HadoopProperties = Record<string, string>;
@@ -219,7 +219,11 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
   const secureCore: HadoopProperties = kerberos ? kerberosCoreSite(kerberos, args.daemonUser ?? "hadoop") : {};
   const secureHdfs: HadoopProperties = kerberos ? kerberosHdfsSite(kerberos) : {};
   // Hadoop's metrics2 records in Prometheus' text format, at /prom on each daemon's HTTP server.
-  const metrics: HadoopProperties = prometheusEndpoint ? { "hadoop.prometheus.endpoint.enabled": "true" } : {};
+  // With Kerberos, /prom alone is left out of SPNEGO (a Prometheus cannot do it; HADOOP-16527's whitelist): anyone
+  // who reaches the HTTPS port reads the metrics, as in simple mode; every other path (WebHDFS, /jmx) still asks.
+  const metrics: HadoopProperties = prometheusEndpoint
+    ? { "hadoop.prometheus.endpoint.enabled": "true", ...(kerberos ? { "hadoop.http.authentication.kerberos.endpoint.whitelist": "/prom" } : {}) }
+    : {};
 
   const dataNode: HadoopProperties = {
     "dfs.datanode.data.dir": dataDirs.map((dir) => `file://${dir}`).join(","),
@@ -282,6 +286,9 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
     coreSite: {
       "fs.defaultFS": `hdfs://${ns}`,
       ...(automaticFailover ? { "ha.zookeeper.quorum": zookeeperQuorum.join(",") } : {}),
+      // With Kerberos, the ZKFCs log in to ZooKeeper (SASL) as the NameNodes' one principal, and only it may read or
+      // change the nameservice's znodes.
+      ...(automaticFailover && kerberos ? { "ha.zookeeper.acl": `sasl:${servicePrincipal(kerberos, "namenode")}:rwcda` } : {}),
       ...secureCore,
       ...metrics,
       ...args.coreSite,

@@ -11,6 +11,7 @@ import { z } from "zod";
 import {
   HdfsSite,
   configVolume,
+  hdfsCommonDefaults,
   hdfsContainer,
   hdfsEnv,
   hdfsRoleClusterObjects,
@@ -22,6 +23,7 @@ import {
   ownDataDirectories,
 } from "./hdfsShared";
 import { Branded, brandResolved, isResolved } from "./defaults";
+import { zookeeperClientJvmOptions } from "./hdfsSecurity";
 import { affinity, hostPath, resources } from "./kubernetesSyntax";
 import { SettingsArgs, SettingsResolved, passThrough, resolveSettings, setting, settingsDefaults } from "./settings";
 import { HostContainer, HostMount, UpdateStrategy } from "./hostDaemonSet";
@@ -180,8 +182,12 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       { name: "NAME_DIR", value: d.nameDir },
       { name: "CLUSTER_ID", value: a.clusterId },
     ], a.auditLog ? [`-Dhdfs.audit.logger=${d.auditLogger}`] : []);
+    // With Kerberos and ZooKeeper, every ZooKeeper client (the ZKFC, the format step's `hdfs zkfc -formatZK`) logs
+    // in with SASL as the NameNodes' principal.
+    const zookeeperJvm = this.site.kerberos && this.site.automaticFailover ? zookeeperClientJvmOptions(hdfsCommonDefaults.confDir) : [];
     const formatEnv = [
       ...env,
+      ...(zookeeperJvm.length > 0 ? [{ name: "HDFS_ZKFC_OPTS", value: [`-Xmx${d.zkfcJavaHeap}`, ...zookeeperJvm].join(" ") }] : []),
       nodeNameEnv,
       { name: "HA", value: String(this.site.ha) },
       { name: "FORMAT_HOST", value: this.formatHost },
@@ -230,7 +236,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
           { name: "NAMENODE_RPC_PORT", value: String(ports.nameNodeRpc) },
           // The hook's wait ends well within the pod's grace period, which also covers the NameNode's own stop.
           { name: "WAIT_SECONDS", value: String(d.terminationGracePeriodSeconds - 15) },
-        ]),
+        ], zookeeperJvm),
         // Outlives the NameNode on a pod's deletion, so that it frees the active lock at once (assets/zkfc-prestop.sh).
         lifecycle: { preStop: { exec: { command: ["bash", `${scriptsDir}/zkfc-prestop.sh`] } } },
         volumeMounts: [scriptsMount],

@@ -160,6 +160,10 @@ export function kerberosCoreSite(k: HdfsKerberos, daemonUser: string): Record<st
     "hadoop.security.authorization": "true",
     "hadoop.rpc.protection": k.rpcProtection,
     "hadoop.security.auth_to_local": [...rules, "DEFAULT"].join("\n"),
+    // Every web server asks: the NameNodes' and JournalNodes' add SPNEGO by themselves, a DataNode's only through
+    // this initializer (without it a DataNode's /jmx answered 200 to anyone over HTTPS; the NameNode swaps it for
+    // its own AuthFilterInitializer).
+    "hadoop.http.filter.initializers": "org.apache.hadoop.security.AuthenticationFilterInitializer",
     "hadoop.http.authentication.type": "kerberos",
     "hadoop.http.authentication.simple.anonymous.allowed": "false",
     "hadoop.http.authentication.kerberos.principal": "*",
@@ -220,6 +224,36 @@ export function tlsSiteFiles(): { sslServer: Record<string, string>; sslClient: 
     },
   };
 }
+
+/**
+ * The ZKFCs' JAAS login for ZooKeeper (its `Client` section): SASL/Kerberos as the NameNodes' principal, from the
+ * role's keytab. One principal for every ZKFC of the nameservice, so `ha.zookeeper.acl` can name it alone.
+ */
+export function zookeeperClientJaas(k: Pick<HdfsKerberos, "realm" | "principalInstance">): string {
+  return [
+    "Client {",
+    "  com.sun.security.auth.module.Krb5LoginModule required",
+    "  useKeyTab=true",
+    `  keyTab="${hdfsSecurityPaths.keytab}"`,
+    "  storeKey=true",
+    "  useTicketCache=false",
+    `  principal="${servicePrincipal(k, "namenode")}";`,
+    "};",
+    "",
+  ].join("\n");
+}
+
+/**
+ * The JVM options of a ZooKeeper client in Kerberos mode (the ZKFC, `hdfs zkfc -formatZK`): the JAAS file above,
+ * and the server's principal taken from the name in `ha.zookeeper.quorum` as written (`zookeeper/<host>`), not
+ * from a reverse lookup.
+ */
+export function zookeeperClientJvmOptions(confDir: string): string[] {
+  return [`-Djava.security.auth.login.config=${confDir}/${zookeeperJaasFile}`, "-Dzookeeper.sasl.client.canonicalize.hostname=false"];
+}
+
+/** The JAAS file's name beside the site's files. */
+export const zookeeperJaasFile = "zkfc-jaas.conf";
 
 /** The pods' krb5.conf: the realm, its KDCs (over TCP), no DNS lookups or reverse DNS (names are the plan's). */
 export function krb5Conf(k: Pick<HdfsKerberos, "realm" | "kdcs">): string {

@@ -7,7 +7,7 @@ import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HdfsSiteArgs, HdfsSiteFacts, hdfsSiteConfig, renderHadoopXml, webEndpoint } from "./hadoopConfig";
-import { HdfsRole, hdfsSecretKeys, hdfsSecurityPaths, servicePrincipal, tlsPasswordEnv } from "./hdfsSecurity";
+import { HdfsRole, hdfsSecretKeys, hdfsSecurityPaths, servicePrincipal, tlsPasswordEnv, zookeeperClientJaas, zookeeperJaasFile } from "./hdfsSecurity";
 import {
   HostContainer,
   HostMount,
@@ -44,7 +44,7 @@ export const hdfsCommonDefaults = {
 export interface HdfsSite extends HdfsSiteFacts {
   coreSiteXml: string;
   hdfsSiteXml: string;
-  /** Kerberos mode: ssl-server.xml, ssl-client.xml and krb5.conf, by file name (none in simple mode). */
+  /** Kerberos mode: ssl-server.xml, ssl-client.xml, krb5.conf (and with ZooKeeper the ZKFCs' JAAS file), by file name (none in simple mode). */
   securityFiles: Record<string, string>;
 }
 
@@ -52,7 +52,12 @@ export interface HdfsSite extends HdfsSiteFacts {
 export function hdfsSite(args: HdfsSiteArgs): HdfsSite {
   const facts = hdfsSiteConfig({ daemonUser: hdfsCommonDefaults.user, ...args });
   const securityFiles: Record<string, string> = facts.kerberos
-    ? { "ssl-server.xml": renderHadoopXml(facts.sslServer!), "ssl-client.xml": renderHadoopXml(facts.sslClient!), "krb5.conf": facts.krb5Conf! }
+    ? {
+        "ssl-server.xml": renderHadoopXml(facts.sslServer!),
+        "ssl-client.xml": renderHadoopXml(facts.sslClient!),
+        "krb5.conf": facts.krb5Conf!,
+        ...(facts.automaticFailover ? { [zookeeperJaasFile]: zookeeperClientJaas(facts.kerberos) } : {}),
+      }
     : {};
   return { ...facts, coreSiteXml: renderHadoopXml(facts.coreSite), hdfsSiteXml: renderHadoopXml(facts.hdfsSite), securityFiles };
 }
@@ -122,10 +127,9 @@ export function hdfsVolumeMounts(site: Pick<HdfsSite, "securityFiles">): Input.V
     conf("core-site.xml"),
     conf("hdfs-site.xml"),
     { name: "tmp", mountPath: "/tmp" },
-    ...(secure
-      ? [conf("ssl-server.xml"), conf("ssl-client.xml"), conf("krb5.conf", p.krb5Conf),
-          { name: "keytab", mountPath: p.keytabDir, readOnly: true }, { name: "tls", mountPath: p.tlsDir, readOnly: true }]
-      : []),
+    // krb5.conf where MIT's tools and Java look for it; the others beside the site.
+    ...Object.keys(site.securityFiles).map((file) => (file === "krb5.conf" ? conf(file, p.krb5Conf) : conf(file))),
+    ...(secure ? [{ name: "keytab", mountPath: p.keytabDir, readOnly: true }, { name: "tls", mountPath: p.tlsDir, readOnly: true }] : []),
   ];
 }
 

@@ -27,7 +27,7 @@ import {
   type Pod,
   type RealNode,
 } from "../support/localCluster";
-import { kdcAddress, kdcState, localRealm, serviceKeytabs, tlsMaterial, userTicket } from "../support/kerberos";
+import { kdcAddress, kdcState, localRealm, principalKeytab, serviceKeytabs, serviceTicket, tlsMaterial, userTicket } from "../support/kerberos";
 import { assertSucceeded, TestStack } from "../support/pulumi";
 
 const namespace = "hdfs";
@@ -198,6 +198,35 @@ interface RealHdfsSuite {
   stack: TestStack;
   real: RealNode[];
   hosts: string[];
+  /**
+   * Sets the stack's config; in a Kerberos suite with the realm, and each role's keytab and TLS material as Pulumi
+   * secrets (made in its `before`).
+   */
+  configure(config: { hdfs: object } & Record<string, unknown>): Promise<void>;
+  /** A Kerberos suite's material: the CA and keystores' directory, and the secret values given to the stack. */
+  kerberos?: { dir: string; secrets: Record<string, string> };
+}
+
+/** The cluster settings of a Kerberos suite: the local realm (scripts/kdc.sh). */
+const kerberosSecurity = { security: { mode: "kerberos", realm: localRealm, kdcs: [kdcAddress] } };
+
+/**
+ * A Kerberos suite's material: the service principals and each role's keytab from the local KDC, a CA and each
+ * role's keystore for the hosts it runs on (names and addresses), as the stack's secret config values.
+ */
+async function kerberosMaterial(real: RealNode[], hosts: { namenode: string[]; journalnode: string[]; datanode: string[] }): Promise<{ dir: string; secrets: Record<string, string> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-kerberos-"));
+  const byName = (names: string[]) => real.filter((n) => names.includes(n.name)).map((n) => ({ name: n.name, ip: n.ip }));
+  const keytabs = await serviceKeytabs("hdfs-k8s.hdfs", hosts);
+  const tls = await tlsMaterial(dir, { namenode: byName(hosts.namenode), journalnode: byName(hosts.journalnode), datanode: byName(hosts.datanode) });
+  const secrets: Record<string, string> = {};
+  for (const [role, key] of [["namenode", "nameNode"], ["journalnode", "journalNode"], ["datanode", "dataNode"]] as const) {
+    secrets[`hdfs.${key}.keytab`] = keytabs[role];
+    secrets[`hdfs.${key}.tls.keystore`] = tls[role].keystore;
+    secrets[`hdfs.${key}.tls.truststore`] = tls[role].truststore;
+    secrets[`hdfs.${key}.tls.password`] = tls[role].password;
+  }
+  return { dir, secrets };
 }
 
 /**
@@ -208,15 +237,25 @@ interface RealHdfsSuite {
 function realHdfsSuite(
   title: string,
   stackName: string,
-  hooks: { setUp?: (s: RealHdfsSuite) => Promise<void>; tearDown?: (s: RealHdfsSuite) => Promise<void> },
+  hooks: { setUp?: (s: RealHdfsSuite) => Promise<void>; tearDown?: (s: RealHdfsSuite) => Promise<void>; kerberos?: boolean },
   body: (s: RealHdfsSuite) => void,
 ): void {
   describe(title, { skip: realNodeCount < 3 ? "needs 3 real nodes (REAL_NODES=3)" : false }, () => {
-    const suite: RealHdfsSuite = { stack: new TestStack(stackName), real: [], hosts: [] };
+    const suite: RealHdfsSuite = {
+      stack: new TestStack(stackName),
+      real: [],
+      hosts: [],
+      async configure(config) {
+        if (!suite.kerberos) return suite.stack.setConfig(config);
+        suite.stack.setConfig({ ...config, hdfs: { ...config.hdfs, ...kerberosSecurity } });
+        await suite.stack.setSecrets(suite.kerberos.secrets);
+      },
+    };
     before(async () => {
       suite.real = await getRealNodes();
       suite.hosts = suite.real.map((n) => n.name);
       await wipeHdfsDirectories(suite.real);
+      if (hooks.kerberos) suite.kerberos = await kerberosMaterial(suite.real, { namenode: suite.hosts, journalnode: suite.hosts, datanode: suite.hosts });
       await hooks.setUp?.(suite);
       await suite.stack.init();
     });
@@ -224,12 +263,13 @@ function realHdfsSuite(
       await destroyReporting(suite.stack);
       await suite.stack.remove();
       await hooks.tearDown?.(suite);
+      if (suite.kerberos) fs.rmSync(suite.kerberos.dir, { recursive: true, force: true });
     });
     body(suite);
   });
 }
 
-realHdfsSuite("HDFS on real nodes", "e2e-real-hdfs", {}, (suite) => {
+realHdfsSuite("HDFS on real nodes (Kerberos)", "e2e-real-hdfs", { kerberos: true }, (suite) => {
   const { stack } = suite;
   let real: RealNode[];
   let hosts: string[];
@@ -242,7 +282,7 @@ realHdfsSuite("HDFS on real nodes", "e2e-real-hdfs", {}, (suite) => {
   });
 
   test("1. HA on the dev stack's three hosts: formatted once, standbys bootstrapped, one active NameNode, every DataNode live, a file round-trips", async () => {
-    stack.setConfig(hdfsConfig(hosts));
+    await suite.configure(hdfsConfig(hosts));
     assertSucceeded(await stack.up(), "pulumi up");
     await rolesReady(["journalnode", "namenode", "datanode"], hosts);
     const [formatHost, ...standbys] = hosts;
@@ -275,20 +315,29 @@ realHdfsSuite("HDFS on real nodes", "e2e-real-hdfs", {}, (suite) => {
     assert.deepEqual(outputs.hdfsConfig.hostAliases, hosts.map((h) => ({ ip: ip[h], hostnames: [h] })));
   });
 
-  test("10. WebHDFS with curl on the active NameNode: a create redirected to a DataNode, open, list, delete", async () => {
+  test("10. WebHDFS with curl on the active NameNode: a create redirected to a DataNode, open, list, delete (with Kerberos: HTTPS, SPNEGO as the daemons' principal, CA-verified)", async () => {
     const active = await oneActive(hosts[0], hosts);
     const ip = Object.fromEntries(real.map((n) => [n.name, n.ip]));
+    const secure = suite.kerberos !== undefined;
+    const scheme = secure ? "https" : "http";
+    const [nameNodePort, dataNodePort] = secure
+      ? [hdfsSiteDefaults.nameNodeHttpsPort, hdfsSiteDefaults.dataNodeHttpsPort]
+      : [hdfsSiteDefaults.nameNodeHttpPort, hdfsSiteDefaults.dataNodeHttpPort];
     // The NameNode may redirect to a DataNode by name, which this machine does not resolve: curl is told the nodes.
-    const resolve = real.flatMap((n) => ["--resolve", `${n.name}:${hdfsSiteDefaults.dataNodeHttpPort}:${n.ip}`]);
+    const resolve = real.flatMap((n) => [nameNodePort, dataNodePort].flatMap((p) => ["--resolve", `${n.name}:${p}:${n.ip}`]));
+    const auth = secure ? ["--negotiate", "-u", ":", "--cacert", path.join(suite.kerberos!.dir, "ca.crt")] : [];
+    const env = secure ? { ...process.env, ...(await serviceTicket("hdfs-k8s.hdfs", "namenode")) } : undefined;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webhdfs-"));
     /** One curl request: its final status, its headers (all responses') and its body. */
     const curl = async (args: string[]) => {
       const [headers, body] = [path.join(dir, "headers"), path.join(dir, "body")];
-      const r = await run("curl", ["-sS", "--max-time", "60", ...resolve, "-D", headers, "-o", body, "-w", "%{http_code}", ...args]);
+      const r = await run("curl", ["-sS", "--max-time", "60", ...resolve, ...auth, "-D", headers, "-o", body, "-w", "%{http_code}", ...args], env ? { env } : {});
       assert.equal(r.exitCode, 0, `curl ${args.join(" ")}: ${r.stderr}`);
       return { status: Number(r.stdout), headers: fs.readFileSync(headers, "utf8"), body: fs.readFileSync(body, "utf8") };
     };
-    const url = (p: string, op: string) => `http://${ip[active]}:${hdfsSiteDefaults.nameNodeHttpPort}/webhdfs/v1${p}?op=${op}&user.name=hadoop`;
+    const url = (p: string, op: string) => secure
+      ? `https://${active}:${nameNodePort}/webhdfs/v1${p}?op=${op}`
+      : `http://${ip[active]}:${nameNodePort}/webhdfs/v1${p}?op=${op}&user.name=hadoop`;
     const upload = path.join(dir, "upload");
     fs.writeFileSync(upload, crypto.randomBytes(100_003));
     const sum = crypto.createHash("sha256").update(fs.readFileSync(upload)).digest("hex");
@@ -298,7 +347,7 @@ realHdfsSuite("HDFS on real nodes", "e2e-real-hdfs", {}, (suite) => {
       assert.equal(created.status, 307, created.headers + created.body);
       const location = /^location: (\S+)/im.exec(created.headers)?.[1] ?? "";
       const dataNodes = real.flatMap((n) => [n.name, n.ip]).map((h) => h.replace(/\./g, "\\.")).join("|");
-      assert.match(location, new RegExp(`^http://(${dataNodes}):${hdfsSiteDefaults.dataNodeHttpPort}/webhdfs/v1/e2e/webhdfs/file\\?op=CREATE`));
+      assert.match(location, new RegExp(`^${scheme}://(${dataNodes}):${dataNodePort}/webhdfs/v1/e2e/webhdfs/file\\?op=CREATE`));
       const written = await curl(["-X", "PUT", "-T", upload, location]);
       assert.equal(written.status, 201, written.body);
 
@@ -308,7 +357,7 @@ realHdfsSuite("HDFS on real nodes", "e2e-real-hdfs", {}, (suite) => {
       assert.equal(crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, "body"))).digest("hex"), sum);
       assert.equal(await readFile("datanode", hosts[2], "hdfs://hdfs-k8s/e2e/webhdfs/file"), sum);
 
-      // LISTSTATUS: the file, its length and owner.
+      // LISTSTATUS: the file, its length and owner (the daemons' principal is the hadoop user).
       const listed = await curl([url("/e2e/webhdfs", "LISTSTATUS")]);
       assert.equal(listed.status, 200, listed.body);
       const statuses = (JSON.parse(listed.body) as { FileStatuses: { FileStatus: { pathSuffix: string; length: number; owner: string; type: string }[] } }).FileStatuses.FileStatus;
@@ -326,15 +375,26 @@ realHdfsSuite("HDFS on real nodes", "e2e-real-hdfs", {}, (suite) => {
     }
   });
 
-  test("11. Hadoop's Prometheus endpoint: /prom on every role's HTTP port on every host, and each role's metrics Service lists its hosts", async (t) => {
-    const ports = { namenode: hdfsSiteDefaults.nameNodeHttpPort, journalnode: hdfsSiteDefaults.journalNodeHttpPort, datanode: hdfsSiteDefaults.dataNodeHttpPort };
+  test("11. Hadoop's Prometheus endpoint: /prom on every role's web port on every host (with Kerberos: HTTPS, no SPNEGO for /prom only), and each role's metrics Service lists its hosts", async (t) => {
+    const secure = suite.kerberos !== undefined;
+    const d = hdfsSiteDefaults;
+    const ports = secure
+      ? { namenode: d.nameNodeHttpsPort, journalnode: d.journalNodeHttpsPort, datanode: d.dataNodeHttpsPort }
+      : { namenode: d.nameNodeHttpPort, journalnode: d.journalNodeHttpPort, datanode: d.dataNodeHttpPort };
+    const get = async (n: RealNode, port: number, p: string) => {
+      const args = secure ? ["--cacert", path.join(suite.kerberos!.dir, "ca.crt"), "--resolve", `${n.name}:${port}:${n.ip}`, `https://${n.name}:${port}${p}`] : [`http://${n.ip}:${port}${p}`];
+      const r = await run("curl", ["-sS", "--max-time", "10", "-w", "\n%{http_code}", ...args]);
+      assert.equal(r.exitCode, 0, String(r.stderr));
+      const out = String(r.stdout);
+      return { status: Number(out.slice(out.lastIndexOf("\n") + 1)), body: out.slice(0, out.lastIndexOf("\n")) };
+    };
     // name, labels (quoted values may hold any character: a DataNode's storageinfo holds braces), value
     const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? [-+0-9.eEInfaN]+$/;
     for (const [role, port] of Object.entries(ports)) {
       for (const n of real) {
-        const r = await fetch(`http://${n.ip}:${port}/prom`, { signal: AbortSignal.timeout(10_000) });
+        const r = await get(n, port, "/prom");
         assert.equal(r.status, 200, `${role} on ${n.name}`);
-        const lines = (await r.text()).split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+        const lines = r.body.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
         const bad = lines.filter((l) => !sample.test(l));
         assert.deepEqual(bad.slice(0, 5), [], `${role} on ${n.name}: lines that are not Prometheus samples`);
         assert.ok(lines.length >= 20, `${role} on ${n.name}: ${lines.length} samples`);
@@ -342,8 +402,10 @@ realHdfsSuite("HDFS on real nodes", "e2e-real-hdfs", {}, (suite) => {
           const names = [...new Set(lines.map((l) => sample.exec(l)![1]))];
           t.diagnostic(`${role} /prom: ${lines.length} samples, ${names.length} metrics, e.g. ${names.slice(0, 12).join(" ")}`);
         }
+        // Only /prom is left out of SPNEGO: the JMX servlet beside it still asks.
+        if (secure) assert.equal((await get(n, port, "/jmx")).status, 401, `${role} /jmx on ${n.name}`);
       }
-      // The role's headless Service: one endpoint per host, at the node's address, on the HTTP port.
+      // The role's headless Service: one endpoint per host, at the node's address, on the web port.
       await waitFor(async () => {
         const slices = await kubectlJson<{ items: any[] }>(["get", "endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=hdfs-${role}-metrics`]);
         const addresses = slices.items.flatMap((sl) => (sl.endpoints ?? []).flatMap((e: any) => e.addresses)).sort();
@@ -371,7 +433,7 @@ realHdfsSuite("HDFS on real nodes", "e2e-real-hdfs", {}, (suite) => {
 
     // A changed property: the config hash changes, every role rolls (one pod at a time), and still one active.
     const uids = await podUids();
-    stack.setConfig(hdfsConfig(hosts, { hdfsSite: { "dfs.namenode.handler.count": "12" } }));
+    await suite.configure(hdfsConfig(hosts, { hdfsSite: { "dfs.namenode.handler.count": "12" } }));
     assertSucceeded(await stack.up(), "pulumi up (a changed hdfs-site property)");
     await rolesReady(["journalnode", "namenode", "datanode"], hosts);
     const rolled = await podUids();
@@ -500,10 +562,8 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
   const { stack } = suite;
   let real: RealNode[];
   const nameNodeHosts = ["node-2", "node-5"];
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-kerberos-"));
+  let dir = "";
   const ports = { nameNode: hdfsSiteDefaults.nameNodeHttpsPort, dataNode: hdfsSiteDefaults.dataNodeHttpsPort };
-  let ip: Record<string, string> = {};
-  const secrets: string[] = [];
 
   /** curl on this machine against the nodes' HTTPS ports (their names resolved to their addresses), CA-verified. */
   const curl = async (args: string[], env: Record<string, string> = {}, cacert = path.join(dir, "ca.crt")) => {
@@ -515,24 +575,12 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
 
   before(async () => {
     real = suite.real;
-    ip = Object.fromEntries(real.map((n) => [n.name, n.ip]));
-    const byName = (names: string[]) => real.filter((n) => names.includes(n.name)).map((n) => ({ name: n.name, ip: n.ip }));
-    const keytabs = await serviceKeytabs("hdfs-k8s.hdfs", { namenode: nameNodeHosts, journalnode: suite.hosts, datanode: suite.hosts });
-    const tls = await tlsMaterial(dir, { namenode: byName(nameNodeHosts), journalnode: byName(suite.hosts), datanode: byName(suite.hosts) });
-    const config = hdfsConfig(nameNodeHosts, { security: { mode: "kerberos", realm: localRealm, kdcs: [kdcAddress] } });
+    suite.kerberos = await kerberosMaterial(real, { namenode: nameNodeHosts, journalnode: suite.hosts, datanode: suite.hosts });
+    dir = suite.kerberos.dir;
+    const config = hdfsConfig(nameNodeHosts);
     const nodeLabels = Object.fromEntries(suite.hosts.map((h) => [h, { ...(nameNodeHosts.includes(h) ? { host: "high-cpu" } : {}), [journalNodeLabel]: "yes" }]));
-    stack.setConfig({ ...config, nodeLabels, hdfs: { ...config.hdfs, journalNode: { ...config.hdfs.journalNode, nodeSelector: { [journalNodeLabel]: "yes" } } } });
-    const values: Record<string, string> = {};
-    for (const [role, key] of [["namenode", "nameNode"], ["journalnode", "journalNode"], ["datanode", "dataNode"]] as const) {
-      values[`hdfs.${key}.keytab`] = keytabs[role];
-      values[`hdfs.${key}.tls.keystore`] = tls[role].keystore;
-      values[`hdfs.${key}.tls.truststore`] = tls[role].truststore;
-      values[`hdfs.${key}.tls.password`] = tls[role].password;
-    }
-    secrets.push(...Object.values(values), tls.namenode.password);
-    await stack.setSecrets(values);
+    await suite.configure({ ...config, nodeLabels, hdfs: { ...config.hdfs, journalNode: { ...config.hdfs.journalNode, nodeSelector: { [journalNodeLabel]: "yes" } } } });
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test("K1. HA with Kerberos: the daemons log in from their keytabs, one active NameNode, every DataNode live (SASL with privacy, HTTPS only), no secret in a ConfigMap or output", async () => {
     const up = await stack.up();
@@ -545,7 +593,7 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
     const sum = await writeFile("datanode", "node-8", "/e2e/kerberos/by-hadoop", 2_000_003);
     assert.equal(await readFile("namenode", "node-5", "/e2e/kerberos/by-hadoop"), sum);
     const shown = [up.all, JSON.stringify(await stack.outputs()), await kubectl(["get", "configmaps", "-n", namespace, "-o", "json"])].join("\n");
-    for (const s of secrets) assert.ok(!shown.includes(s), "a keytab, keystore or password in pulumi's output, the stack outputs or a ConfigMap");
+    for (const v of Object.values(suite.kerberos!.secrets)) assert.ok(!shown.includes(v), "a keytab, keystore or password in pulumi's output, the stack outputs or a ConfigMap");
   });
 
   test("K2. without a ticket nothing is served: RPC refused (HADOOP_USER_NAME changes nothing), WebHDFS's user.name= answers 401, the plain HTTP ports are closed", async () => {
@@ -686,19 +734,35 @@ const zkPod = "e2e-zookeeper";
 
 /**
  * A real ZooKeeper (3.8.4 from Maven Central, the one Hadoop 3.4.1 depends on: in the HDFS image) on the third
- * real node's network, standalone, its data on the pod's scratch space; an earlier run's pod deleted first.
+ * real node's network, standalone, its data on the pod's scratch space; an earlier run's pod deleted first. In a
+ * Kerberos suite it authenticates clients with SASL/Kerberos as `zookeeper/<its address>` (clients that do not
+ * may still connect: the znodes' ACLs decide what they may do).
  */
-async function startZooKeeper({ hosts }: RealHdfsSuite): Promise<void> {
+async function startZooKeeper(suite: RealHdfsSuite): Promise<void> {
+  const node = suite.real[2];
   await kubectl(["delete", "pod", "-n", "default", zkPod, "--ignore-not-found", "--wait=true"]); // an earlier run's, still terminating
+  const sasl = suite.kerberos
+    ? {
+        env: [
+          { name: "ZK_KEYTAB", value: await principalKeytab(`zookeeper/${node.ip}`, "zookeeper") },
+          { name: "KRB5_CONF", value: fs.readFileSync(path.join(kdcState, "krb5.conf"), "utf8") },
+          { name: "JAAS", value: `Server {\n com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true keyTab="/tmp/zk.keytab" storeKey=true useTicketCache=false principal="zookeeper/${node.ip}@${localRealm}";\n};\n` },
+        ],
+        setUp: `echo "$ZK_KEYTAB" | base64 -d > /tmp/zk.keytab && printf '%s' "$KRB5_CONF" > /tmp/krb5.conf && printf '%s' "$JAAS" > /tmp/jaas.conf && ` +
+          "printf 'authProvider.sasl=org.apache.zookeeper.server.auth.SASLAuthenticationProvider\\n' >> /tmp/zoo.cfg && ",
+        jvm: "-Djava.security.auth.login.config=/tmp/jaas.conf -Djava.security.krb5.conf=/tmp/krb5.conf ",
+      }
+    : { env: [], setUp: "", jvm: "" };
   await kubectl(["apply", "-f", "-"], JSON.stringify({
     apiVersion: "v1", kind: "Pod",
     metadata: { name: zkPod, namespace: "default" },
     spec: {
-      nodeName: hosts[2], hostNetwork: true, restartPolicy: "Never",
+      nodeName: node.name, hostNetwork: true, restartPolicy: "Never",
       containers: [{
         name: "zookeeper", image: "apache/hadoop:3.4.1", imagePullPolicy: "Never",
-        command: ["bash", "-c", "printf 'dataDir=/tmp/zk\\nclientPort=2181\\nadmin.enableServer=false\\n4lw.commands.whitelist=ruok\\n' > /tmp/zoo.cfg && " +
-          "exec java -Xmx128m -cp '/opt/hadoop/share/hadoop/hdfs/lib/*' org.apache.zookeeper.server.ZooKeeperServerMain /tmp/zoo.cfg"],
+        env: sasl.env,
+        command: ["bash", "-c", "printf 'dataDir=/tmp/zk\\nclientPort=2181\\nadmin.enableServer=false\\n4lw.commands.whitelist=ruok\\n' > /tmp/zoo.cfg && " + sasl.setUp +
+          `exec java -Xmx128m ${sasl.jvm}-cp '/opt/hadoop/share/hadoop/hdfs/lib/*' org.apache.zookeeper.server.ZooKeeperServerMain /tmp/zoo.cfg`],
         resources: { limits: { memory: "256Mi" } },
       }],
     },
@@ -706,7 +770,8 @@ async function startZooKeeper({ hosts }: RealHdfsSuite): Promise<void> {
   await waitFor(async () => isPodRunning((await kubectlJson<Pod>(["get", "pod", "-n", "default", zkPod]))), 120_000, { what: "ZooKeeper running" });
 }
 
-realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper", "e2e-real-hdfs-zk", {
+realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper (Kerberos)", "e2e-real-hdfs-zk", {
+  kerberos: true,
   setUp: startZooKeeper,
   tearDown: () => kubectl(["delete", "pod", "-n", "default", zkPod, "--ignore-not-found", "--wait=false"]).then(() => undefined),
 }, (suite) => {
@@ -718,10 +783,23 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper", "e2e-real
     ({ real, hosts } = suite);
   });
 
-  /** A NameNode's HA state from its own web server (NameNodeStatus over JMX): no JVM start per poll. */
+  /**
+   * A NameNode's HA state from its own web server (NameNodeStatus over JMX): no JVM start per poll. With Kerberos
+   * over HTTPS, SPNEGO as the daemons' principal (a ticket from its keytab, taken once).
+   */
+  let jmxTicket: Record<string, string> | undefined;
   async function jmxState(node: RealNode): Promise<string> {
-    const r = await fetch(`http://${node.ip}:${hdfsSiteDefaults.nameNodeHttpPort}/jmx?qry=Hadoop:service=NameNode,name=NameNodeStatus`, { signal: AbortSignal.timeout(3000) });
-    return ((await r.json()) as { beans: { State?: string }[] }).beans[0]?.State ?? "unknown";
+    const query = "/jmx?qry=Hadoop:service=NameNode,name=NameNodeStatus";
+    if (!suite.kerberos) {
+      const r = await fetch(`http://${node.ip}:${hdfsSiteDefaults.nameNodeHttpPort}${query}`, { signal: AbortSignal.timeout(3000) });
+      return ((await r.json()) as { beans: { State?: string }[] }).beans[0]?.State ?? "unknown";
+    }
+    jmxTicket ??= await serviceTicket("hdfs-k8s.hdfs", "namenode");
+    const port = hdfsSiteDefaults.nameNodeHttpsPort;
+    const r = await run("curl", ["-sS", "--max-time", "3", "--negotiate", "-u", ":", "--cacert", path.join(suite.kerberos.dir, "ca.crt"),
+      "--resolve", `${node.name}:${port}:${node.ip}`, `https://${node.name}:${port}${query}`], { env: { ...process.env, ...jmxTicket } });
+    if (r.exitCode !== 0) throw new Error(`curl: ${r.stderr}`);
+    return (JSON.parse(String(r.stdout)) as { beans: { State?: string }[] }).beans[0]?.State ?? "unknown";
   }
 
   // The NameNode and ZKFC logs of every NameNode pod, followed from before the active one's deletion (the deleted
@@ -788,7 +866,7 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper", "e2e-real
 
   test("3 (automatic). with zookeeperQuorum, one NameNode becomes active by itself, and a standby, not the restarted NameNode, takes over when the active one's pod is deleted", async (t) => {
     const zk = `${real[2].ip}:2181`;
-    stack.setConfig(hdfsConfig(hosts, { zookeeperQuorum: [zk] }));
+    await suite.configure(hdfsConfig(hosts, { zookeeperQuorum: [zk] }));
     assertSucceeded(await stack.up(), "pulumi up (automatic failover)");
     await rolesReady(["journalnode", "namenode", "datanode"], hosts);
     assert.match(await formatLog(hosts[0]), /initialising the failover znode/);
@@ -809,6 +887,19 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper", "e2e-real
     const oldZkfcLog = fs.readFileSync(path.join(followDir, `${active}-${nameNodePods.get(active)!.metadata.name}-zkfc.log`), "utf8");
     assert.match(oldZkfcLog, /to active state[^]*entered state: SERVICE_NOT_RESPONDING[^]*Yielding from election[^]*RECEIVED SIGNAL 15/,
       "the deleted pod's ZKFC saw its NameNode stop and quit the election before it was stopped itself");
+  });
+
+  test("4 (automatic, Kerberos). the ZKFCs authenticate to ZooKeeper as the NameNodes' principal, and a client that does not cannot delete the nameservice's znodes", async () => {
+    assert.ok(suite.kerberos, "a Kerberos suite");
+    const zkCli = (command: string) => kubectl(["exec", "-n", "default", zkPod, "--", "bash", "-c",
+      `java -Xmx64m -Dzookeeper.sasl.client=false -cp '/opt/hadoop/share/hadoop/hdfs/lib/*' org.apache.zookeeper.ZooKeeperMain -server ${real[2].ip}:2181 ${command} 2>&1; echo "exit $?"`]);
+    for (const command of ["delete /hadoop-ha/hdfs-k8s/ActiveBreadCrumb", "deleteall /hadoop-ha/hdfs-k8s", "get /hadoop-ha/hdfs-k8s/ActiveBreadCrumb"]) {
+      assert.match(await zkCli(command), /Insufficient permission|NoAuth/, command);
+    }
+    // The ZKFCs' own sessions are SASL-authenticated (their log), and the election stands.
+    const zkfc = await kubectl(["logs", "-n", namespace, (await podsByNode("namenode")).get(hosts[1])!.metadata.name, "-c", "zkfc"]);
+    assert.match(zkfc, /Client will use GSSAPI as SASL mechanism|SASL authentication|successfully authenticated/i);
+    await oneActive(hosts[1], hosts);
   });
 
   // A machine that goes away (its kubelet, runtime and every container killed at once): no hook runs, the ZKFC's

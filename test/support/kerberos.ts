@@ -4,7 +4,7 @@
 // PKCS12 keystores whose certificates cover the hosts the role runs on.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { keytabPrincipals, type HdfsRole } from "../../components/hdfsSecurity";
+import { keytabPrincipals, servicePrincipal, type HdfsRole } from "../../components/hdfsSecurity";
 import { realNodesDir, repoRoot, runOk } from "./localCluster";
 
 /** The local realm (scripts/kdc.sh) and where its state is. */
@@ -40,10 +40,27 @@ export async function serviceKeytabs(instance: string, hosts: Record<HdfsRole, s
   return Object.fromEntries(roles.map((r) => [r, fs.readFileSync(path.join(kdcState, "keytabs", path.basename(file(r)))).toString("base64")])) as Record<HdfsRole, string>;
 }
 
-/** A ticket of a realm user (scripts/kdc.sh's users) for clients on this machine: the environment curl needs. */
-export async function userTicket(user: string): Promise<{ KRB5_CONFIG: string; KRB5CCNAME: string }> {
-  await kdcRun([["kinit", "-k", "-t", `/var/lib/krb5kdc/users/${user}.keytab`, "-c", `/var/lib/krb5kdc/${user}.ccache`, user]]);
-  return { KRB5_CONFIG: path.join(kdcState, "krb5.conf"), KRB5CCNAME: `FILE:${path.join(kdcState, `${user}.ccache`)}` };
+/** One principal with a random key and its keytab (base64), e.g. a test ZooKeeper's `zookeeper/<host>`. */
+export async function principalKeytab(principal: string, name: string): Promise<string> {
+  const file = `/var/lib/krb5kdc/keytabs/e2e-${name}.keytab`;
+  await kdcRun([["rm", "-f", file], ["kadmin.local", "-q", `addprinc -randkey ${principal}@${localRealm}`], ["kadmin.local", "-q", `ktadd -k ${file} ${principal}@${localRealm}`]]);
+  return fs.readFileSync(path.join(kdcState, "keytabs", path.basename(file))).toString("base64");
+}
+
+/** A ticket from a keytab of the KDC's state, for clients on this machine: the environment curl needs. */
+async function ticket(principal: string, keytab: string, cache: string): Promise<{ KRB5_CONFIG: string; KRB5CCNAME: string }> {
+  await kdcRun([["kinit", "-k", "-t", `/var/lib/krb5kdc/${keytab}`, "-c", `/var/lib/krb5kdc/${cache}.ccache`, principal]]);
+  return { KRB5_CONFIG: path.join(kdcState, "krb5.conf"), KRB5CCNAME: `FILE:${path.join(kdcState, `${cache}.ccache`)}` };
+}
+
+/** A ticket of a realm user (scripts/kdc.sh's users). */
+export function userTicket(user: string): Promise<{ KRB5_CONFIG: string; KRB5CCNAME: string }> {
+  return ticket(user, `users/${user}.keytab`, user);
+}
+
+/** A ticket of a role's service principal (`serviceKeytabs` made its keytab): the daemons' user, the superuser. */
+export function serviceTicket(instance: string, role: HdfsRole): Promise<{ KRB5_CONFIG: string; KRB5CCNAME: string }> {
+  return ticket(servicePrincipal({ realm: localRealm, principalInstance: instance }, role), `keytabs/e2e-${instance}-${role}.keytab`, `e2e-${role}`);
 }
 
 /** A role's TLS material as a stack gives it inline. */

@@ -45,8 +45,11 @@ describe("HDFS in Kerberos mode", () => {
     assert.equal(core["hadoop.rpc.protection"], "privacy");
     // The anchors' trap: without these, WebHDFS over HTTPS still believes user.name=.
     assert.equal(core["hadoop.http.authentication.type"], "kerberos");
+    assert.equal(core["hadoop.http.filter.initializers"], "org.apache.hadoop.security.AuthenticationFilterInitializer");
     assert.equal(core["hadoop.http.authentication.simple.anonymous.allowed"], "false");
     assert.equal(core["hadoop.http.authentication.kerberos.principal"], "*");
+    // Prometheus cannot do SPNEGO: /prom, and nothing else, is left out of it.
+    assert.equal(core["hadoop.http.authentication.kerberos.endpoint.whitelist"], "/prom");
     assert.equal(core["hadoop.security.auth_to_local"], [
       "RULE:[2:$1/$2@$0](nn/hdfs-k8s\\.hdfs@EXAMPLE\\.TEST)s/.*/hadoop/",
       "RULE:[2:$1/$2@$0](jn/hdfs-k8s\\.hdfs@EXAMPLE\\.TEST)s/.*/hadoop/",
@@ -151,6 +154,23 @@ describe("HDFS in Kerberos mode", () => {
     const [bad] = refused(kerberos({ dataNode: { keytab: "not base64!", tlsSecretName: "t" } }));
     assert.equal(bad, "dataNode.keytab: must be base64 (base64 -w0 < file.keytab)");
     assert.match(refused({ nameNodeHosts: ["a"], security: { mode: "kerberos", realm: "lower.case", kdcs: [] } }).join("\n"), /security\.realm: "lower\.case" must be a Kerberos realm in upper case[^]*security\.kdcs: must name at least one KDC/);
+  });
+
+  it("with ZooKeeper, the ZKFCs (and the format step's formatZK) log in with SASL as the NameNodes' principal, which alone may touch the znodes", async () => {
+    const { cluster, registered } = await render(kerberos({ zookeeperQuorum: ["zk-1.example.test:2181"] }));
+    assert.equal(cluster.site.coreSite["ha.zookeeper.acl"], "sasl:nn/hdfs-k8s.hdfs@EXAMPLE.TEST:rwcda");
+    const jaas = cluster.site.securityFiles["zkfc-jaas.conf"];
+    assert.match(jaas, /^Client \{/);
+    assert.match(jaas, /keyTab="\/etc\/hadoop-keytab\/keytab"/);
+    assert.match(jaas, /principal="nn\/hdfs-k8s\.hdfs@EXAMPLE\.TEST";/);
+    const jvm = "-Djava.security.auth.login.config=/opt/hadoop/etc/hadoop/zkfc-jaas.conf -Dzookeeper.sasl.client.canonicalize.hostname=false";
+    assert.ok(env(container(registered, "namenode", "zkfc")).HDFS_ZKFC_OPTS.endsWith(jvm));
+    const format = podSpec(registered, "namenode").initContainers.find((c: any) => c.name === "format");
+    assert.ok(env(format).HDFS_ZKFC_OPTS.endsWith(jvm));
+    assert.ok(container(registered, "namenode", "zkfc").volumeMounts.some((m: any) => m.subPath === "zkfc-jaas.conf"));
+    // Without ZooKeeper, or in simple mode, none of it.
+    assert.equal((await render(kerberos())).cluster.site.securityFiles["zkfc-jaas.conf"], undefined);
+    assert.equal((await render({ nameNodeHosts: hosts, zookeeperQuorum: ["zk:2181"] })).cluster.site.coreSite["ha.zookeeper.acl"], undefined);
   });
 
   it("the NameNode's audit log goes to its container's output unless turned off", async () => {
