@@ -1,7 +1,10 @@
 // End-to-end on real nodes: the program's HDFS pods, config and first-start script run Hadoop 3.4.1 (the image
 // tools/hadoop builds) under real kubelets on node-2, node-5 and node-8, and every assertion reads HDFS's own
 // answers: `hdfs haadmin`, `hdfs dfsadmin -report`, `hdfs dfs`. The scenarios run in order on one stack (each
-// starts from the state the previous one left), then on a standalone stack. Skipped without real nodes.
+// starts from the state the previous one left), then on a standalone stack. The HA, standalone and ZooKeeper
+// suites run with Kerberos (principals and keytabs from the local KDC, keystores from a test CA: the commands run
+// as the role, from its keytab), the externally-labelled one in simple mode; a suite of its own checks what
+// Kerberos refuses. Skipped without real nodes.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -516,7 +519,7 @@ realHdfsSuite("HDFS on real nodes (Kerberos)", "e2e-real-hdfs", { kerberos: true
   });
 });
 
-realHdfsSuite("HDFS on real nodes: standalone, then HA", "e2e-real-hdfs-standalone", {}, (suite) => {
+realHdfsSuite("HDFS on real nodes: standalone, then HA (Kerberos)", "e2e-real-hdfs-standalone", { kerberos: true }, (suite) => {
   const { stack } = suite;
   let hosts: string[];
   const file = "/e2e/standalone";
@@ -527,7 +530,7 @@ realHdfsSuite("HDFS on real nodes: standalone, then HA", "e2e-real-hdfs-standalo
   });
 
   test("2. standalone (one labelled host): the DataNodes of the other real nodes register with it, a file round-trips", async () => {
-    stack.setConfig(hdfsConfig([hosts[0]]));
+    await suite.configure(hdfsConfig([hosts[0]]));
     assertSucceeded(await stack.up(), "pulumi up (standalone)");
     await rolesReady(["namenode"], [hosts[0]]);
     await rolesReady(["datanode"], hosts);
@@ -541,7 +544,7 @@ realHdfsSuite("HDFS on real nodes: standalone, then HA", "e2e-real-hdfs-standalo
   // The NameNode DaemonSet rolls every pod at once here (the record says standalone): one at a time would wait
   // forever for the new hosts' NameNodes, which cannot bootstrap before the formatting host has converted.
   test("7. standalone -> HA: two more labelled hosts convert the running NameNode (initializeSharedEdits), the data kept", async () => {
-    stack.setConfig(hdfsConfig(hosts));
+    await suite.configure(hdfsConfig(hosts));
     assertSucceeded(await stack.up(), "pulumi up (three NameNode hosts)");
     const ds = await kubectlJson<{ spec: { updateStrategy: { rollingUpdate?: { maxUnavailable?: unknown } } } }>(["get", "daemonset", "-n", namespace, "hdfs-namenode"]);
     assert.equal(ds.spec.updateStrategy.rollingUpdate?.maxUnavailable, "100%", "the conversion rolls every NameNode at once");
@@ -735,8 +738,8 @@ const zkPod = "e2e-zookeeper";
 /**
  * A real ZooKeeper (3.8.4 from Maven Central, the one Hadoop 3.4.1 depends on: in the HDFS image) on the third
  * real node's network, standalone, its data on the pod's scratch space; an earlier run's pod deleted first. In a
- * Kerberos suite it authenticates clients with SASL/Kerberos as `zookeeper/<its address>` (clients that do not
- * may still connect: the znodes' ACLs decide what they may do).
+ * Kerberos suite it authenticates clients with SASL/Kerberos as `zookeeper/<its node's name>` (the name its clients
+ * are given; clients that do not authenticate may still connect: the znodes' ACLs decide what they may do).
  */
 async function startZooKeeper(suite: RealHdfsSuite): Promise<void> {
   const node = suite.real[2];
@@ -744,9 +747,9 @@ async function startZooKeeper(suite: RealHdfsSuite): Promise<void> {
   const sasl = suite.kerberos
     ? {
         env: [
-          { name: "ZK_KEYTAB", value: await principalKeytab(`zookeeper/${node.ip}`, "zookeeper") },
+          { name: "ZK_KEYTAB", value: await principalKeytab(`zookeeper/${node.name}`, "zookeeper") },
           { name: "KRB5_CONF", value: fs.readFileSync(path.join(kdcState, "krb5.conf"), "utf8") },
-          { name: "JAAS", value: `Server {\n com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true keyTab="/tmp/zk.keytab" storeKey=true useTicketCache=false principal="zookeeper/${node.ip}@${localRealm}";\n};\n` },
+          { name: "JAAS", value: `Server {\n com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true keyTab="/tmp/zk.keytab" storeKey=true useTicketCache=false principal="zookeeper/${node.name}@${localRealm}";\n};\n` },
         ],
         setUp: `echo "$ZK_KEYTAB" | base64 -d > /tmp/zk.keytab && printf '%s' "$KRB5_CONF" > /tmp/krb5.conf && printf '%s' "$JAAS" > /tmp/jaas.conf && ` +
           "printf 'authProvider.sasl=org.apache.zookeeper.server.auth.SASLAuthenticationProvider\\n' >> /tmp/zoo.cfg && ",
@@ -865,7 +868,8 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper (Kerberos)"
   }
 
   test("3 (automatic). with zookeeperQuorum, one NameNode becomes active by itself, and a standby, not the restarted NameNode, takes over when the active one's pod is deleted", async (t) => {
-    const zk = `${real[2].ip}:2181`;
+    // By name (the pods resolve the NameNode hosts'): a Kerberized ZooKeeper client asks for zookeeper/<that name>.
+    const zk = `${real[2].name}:2181`;
     await suite.configure(hdfsConfig(hosts, { zookeeperQuorum: [zk] }));
     assertSucceeded(await stack.up(), "pulumi up (automatic failover)");
     await rolesReady(["journalnode", "namenode", "datanode"], hosts);
