@@ -215,7 +215,33 @@ export async function preflightProblems(
     );
   }
   problems.push(...(await hdfsSecretProblems(hdfs, config, cluster)));
+  problems.push(...(await hdfsModeSwitchProblems(hdfs, config, cluster)));
   return { problems, facts, hdfs };
+}
+
+/** The security mode an HDFS role's ConfigMap (as deployed) runs with: its core-site.xml's authentication. */
+export function deployedSecurityMode(configMap: ClusterObject | undefined): "kerberos" | "simple" | undefined {
+  const coreSite = configMap?.data?.["core-site.xml"];
+  if (coreSite === undefined) return undefined;
+  return /<name>hadoop\.security\.authentication<\/name>\s*<value>kerberos<\/value>/.test(coreSite) ? "kerberos" : "simple";
+}
+
+/**
+ * A running HDFS is never switched between simple and Kerberos mode by the program's default: when the config
+ * does not set `hdfs.security.mode` and the NameNode's deployed configuration runs in the other mode, the stack
+ * must choose (Hadoop needs every daemon restarted, with keys, for the switch: docs/hdfs.md, "Switching modes").
+ */
+async function hdfsModeSwitchProblems(hdfs: HdfsClusterResolvedArgs | undefined, config: StackConfig, cluster: ApiReader): Promise<string[]> {
+  if (!hdfs || config.hdfs.security.mode !== undefined) return [];
+  const deployed = deployedSecurityMode(await cluster.read({ apiVersion: "v1", kind: "ConfigMap", name: `${hdfs.nameNode.name}-config`, namespace: hdfs.namespace }));
+  const planned = hdfs.security.mode;
+  if (deployed === undefined || deployed === planned) return [];
+  return [
+    `${configKey(hdfsKeyPath(config, ["security", "mode"]))}: the HDFS this stack runs (${hdfs.namespace}/${hdfs.nameNode.name}) is in ${deployed} mode, ` +
+      `but the config leaves the mode to the program, whose default is ${planned}; the stack does not switch a running HDFS silently ` +
+      `(every daemon restarts, clients need tickets): set it to ${deployed} to keep it as it is, or to ${planned} to switch ` +
+      `(docs/hdfs.md, "Switching modes")`,
+  ];
 }
 
 /**

@@ -41,9 +41,9 @@ describe("preflight", () => {
   it("finds nothing wrong on a cluster with the labelled nodes and none of the stack's objects", async () => {
     const cluster = fakeApi(devNodes);
     assert.deepEqual((await check(dev, cluster)).problems, []);
-    const read = cluster.reads.map((r) => `${r.kind}/${r.name}`).sort();
+    const read = cluster.reads.map((r) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ""}${r.name}`).sort();
     assert.deepEqual(read, [
-      "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
+      "ConfigMap/hdfs/hdfs-namenode-config", "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
       "PriorityClass/hdfs-datanode-critical", "PriorityClass/hdfs-journalnode-critical", "PriorityClass/hdfs-namenode-critical",
     ]);
   });
@@ -156,6 +156,22 @@ describe("preflight", () => {
       "k8s-daemonsets:hdfs.journalNode.keytabSecretName: Secret hdfs/jn-keytab does not exist in the cluster (https://fake.cluster); create it with keytab",
       "k8s-daemonsets:hdfs.journalNode.tlsSecretName: Secret hdfs/jn-tls has no truststore.p12, password",
     ]);
+  });
+
+  it("never switches a running HDFS between simple and Kerberos mode by the default: refused unless the config sets the mode", async () => {
+    const nameNodeConfig = (authentication?: string): FakeObject => ({
+      apiVersion: "v1", kind: "ConfigMap", name: "hdfs-namenode-config", namespace: "hdfs",
+      data: { "core-site.xml": `<configuration>${authentication ? `<property><name>hadoop.security.authentication</name><value>${authentication}</value></property>` : ""}</configuration>` },
+    });
+    // Running with Kerberos, the config leaving the mode to the default (simple): refused, naming the key.
+    const [problem, ...rest] = await problemsWith(dev, devNodes, [nameNodeConfig("kerberos")]);
+    assert.deepEqual(rest, []);
+    assert.match(problem, /^k8s-daemonsets:hdfs\.security\.mode: the HDFS this stack runs \(hdfs\/hdfs-namenode\) is in kerberos mode, but the config leaves the mode to the program, whose default is simple; the stack does not switch a running HDFS silently .*set it to kerberos to keep it as it is, or to simple to switch/);
+    // The stack chose: no problem. The same mode as running, or nothing running: none either.
+    const chosen = { ...dev, hdfs: { ...(dev.hdfs as object), security: { mode: "simple" } } };
+    assert.deepEqual(await problemsWith(chosen, devNodes, [nameNodeConfig("kerberos")]), []);
+    assert.deepEqual(await problemsWith(dev, devNodes, [nameNodeConfig()]), []);
+    assert.deepEqual(await problemsWith(dev, devNodes, []), []);
   });
 
   it("reports every problem at once", async () => {
