@@ -23,6 +23,8 @@ export { HdfsDataNodeDaemonSet, hdfsDataNodeDefaults, hdfsDataNodeSettings, reso
 export type { HdfsDataNodeArgs } from "./hdfsDataNode";
 export { hdfsSite, hdfsCommonDefaults, hdfsRoleSettings } from "./hdfsShared";
 export type { HdfsSite } from "./hdfsShared";
+export { hdfsSecuritySettings, keytabPrincipals, principalsInKeytab, servicePrincipal } from "./hdfsSecurity";
+export type { HdfsKerberos, HdfsRole } from "./hdfsSecurity";
 export { hdfsSiteDefaults, renderHadoopXml } from "./hadoopConfig";
 export type { HadoopProperties, HdfsSiteArgs, HdfsSiteFacts, HdfsPorts } from "./hadoopConfig";
 

@@ -870,7 +870,11 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper (Kerberos)"
   test("3 (automatic). with zookeeperQuorum, one NameNode becomes active by itself, and a standby, not the restarted NameNode, takes over when the active one's pod is deleted", async (t) => {
     // By name (the pods resolve the NameNode hosts'): a Kerberized ZooKeeper client asks for zookeeper/<that name>.
     const zk = `${real[2].name}:2181`;
-    await suite.configure(hdfsConfig(hosts, { zookeeperQuorum: [zk] }));
+    // For test 12: a standby checkpoints every 30 s (Hadoop's default: an hour), checked every 10 s, and has the
+    // active roll its edit log every 20 s (default 2 min), so that it sees new transactions soon.
+    await suite.configure(hdfsConfig(hosts, { zookeeperQuorum: [zk], hdfsSite: {
+      "dfs.namenode.checkpoint.period": "30", "dfs.namenode.checkpoint.check.period": "10", "dfs.ha.log-roll.period": "20",
+    } }));
     assertSucceeded(await stack.up(), "pulumi up (automatic failover)");
     await rolesReady(["journalnode", "namenode", "datanode"], hosts);
     assert.match(await formatLog(hosts[0]), /initialising the failover znode/);
@@ -944,4 +948,33 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper (Kerberos)"
     await waitFor(async () => (await liveDataNodes(next)).length === 3, 120_000, { what: "three live DataNodes again", intervalMs: 3000 });
     assert.equal(await readFile("namenode", victim, "hdfs://hdfs-k8s/e2e/zk-node-lost"), written);
   });
+
+  // The realm's tickets live 3 minutes (scripts/kdc.sh): a daemon (or a ZKFC's ZooKeeper session) that did not log
+  // in again from its keytab would lose its connections after that. The two hosts that stayed have run since test 3.
+  test("12 (automatic, Kerberos). past two ticket lifetimes of the daemons that stayed: the DataNodes live, a standby uploads checkpoints to the active (SPNEGO over HTTPS), a failover through the ZKFCs works", async (t) => {
+    assert.ok(suite.kerberos, "a Kerberos suite");
+    const lifetimeMs = 180_000;
+    const stayed = hosts.slice(1);
+    const pods = (await Promise.all(["namenode", "journalnode", "datanode"].map(async (r) => [...(await podsByNode(r))].filter(([n]) => stayed.includes(n)).map(([, p]) => p)))).flat();
+    const youngest = Math.max(...pods.flatMap((p) => (p.status.containerStatuses ?? []).map((c) => Date.parse(c.state?.running?.startedAt ?? "") || Date.now())));
+    const after = youngest + 2 * lifetimeMs + 10_000;
+    t.diagnostic(`the youngest HDFS container on ${stayed.join(", ")} started ${((Date.now() - youngest) / 1000).toFixed(0)} s ago; waiting ${Math.max(0, (after - Date.now()) / 1000).toFixed(0)} s`);
+    if (after > Date.now()) await new Promise((resolve) => setTimeout(resolve, after - Date.now()));
+    const active = await oneActive(stayed[0], hosts);
+    await waitFor(async () => (await liveDataNodes(active)).length === 3, 60_000, { what: "three live DataNodes", intervalMs: 3000 });
+    const standby = stayed.find((h) => h !== active)!;
+    // A checkpoint after the two lifetimes: new transactions (a standby skips a checkpoint without any), then an
+    // fsimage a standby made and uploaded (the active never writes one itself) in the active's name directory.
+    const since = Date.now();
+    await writeFile("datanode", standby, "hdfs://hdfs-k8s/e2e/zk-lifetimes", 100_003);
+    const activeNode = real.find((n) => n.name === active)!;
+    const uploaded = () => inRealNode(activeNode, "find", ["/var/lib/hdfs/name/current", "-name", "fsimage_*", "!", "-name", "*.md5", "-newermt", `@${Math.floor(since / 1000)}`]);
+    await waitFor(async () => (await uploaded()).trim() !== "", 120_000, { what: `an fsimage uploaded to ${active} by a standby`, intervalMs: 5000 });
+    // (the ZKFCs refuse while the target is not healthy)
+    await waitFor(() => hdfs("namenode", standby, ["haadmin", "-failover", `nn-${active}`, `nn-${standby}`]).then(() => true), 120_000,
+      { what: `haadmin -failover nn-${active} nn-${standby}`, intervalMs: 5000 });
+    assert.equal(await oneActive(standby, hosts), standby);
+    assert.equal(await readFile("datanode", active, file), sum);
+  });
 });
+

@@ -39,7 +39,13 @@ export interface Node {
 export interface Pod {
   metadata: Metadata;
   spec: { nodeName?: string; containers: { name: string; image: string }[] };
-  status: { phase?: string; conditions?: Condition[]; podIP?: string; initContainerStatuses?: { name: string; ready: boolean; restartCount: number }[] };
+  status: {
+    phase?: string;
+    conditions?: Condition[];
+    podIP?: string;
+    initContainerStatuses?: { name: string; ready: boolean; restartCount: number }[];
+    containerStatuses?: { name: string; state?: { running?: { startedAt: string } } }[];
+  };
 }
 export interface DaemonSet {
   metadata: Metadata;
