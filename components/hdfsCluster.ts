@@ -279,33 +279,30 @@ function hdfsSecurityIssues(a: HdfsClusterResolvedValue): ArgsIssue[] {
       if (s[key] !== undefined) issues.push({ path: ["security", key], message: (name) => `is for Kerberos, but ${name(mode)} is simple` });
     }
   }
-  const roles: [ArgsPath, { keytab?: unknown; keytabSecretName?: string; tlsSecretName?: string }][] = [
-    [["nameNode"], a.nameNode],
-    ...(a.ha ? [[["journalNode"], a.journalNode] as [ArgsPath, typeof a.journalNode]] : []),
-    ...(a.dataNode ? [[["dataNode"], a.dataNode] as [ArgsPath, typeof a.dataNode]] : []),
-  ];
-  for (const [path, role] of roles) {
-    issues.push(...hdfsRoleSecurityIssues(kerberos, role as Parameters<typeof hdfsRoleSecurityIssues>[1], path, mode));
-  }
-  // A keytab given inline (not a pulumi Output) must hold the role's principals (an existing Secret's: preflight).
-  const k = kerberos && s.realm !== undefined ? hdfsClusterKerberos(a) : undefined;
-  if (k) {
-    for (const [path, role] of roles) {
-      const r = path[0] as keyof typeof hdfsRoleHostsOf;
-      if (typeof role.keytab !== "string") continue;
-      const problem = keytabProblem(role.keytab, keytabPrincipals(k, hdfsRoleHostsOf[r].role, hdfsRoleHostsOf[r].hosts(a)));
-      if (problem) issues.push({ path: [...path, "keytab"], message: problem });
-    }
+  const realm = kerberos && s.realm !== undefined;
+  for (const r of hdfsRunningRoles(a)) {
+    issues.push(...hdfsRoleSecurityIssues(kerberos, r.args, [r.key], mode));
+    // A keytab given inline (not a pulumi Output) must hold the role's principals (an existing Secret's: preflight).
+    const problem = realm && typeof r.args.keytab === "string" ? keytabProblem(r.args.keytab, r.principals!) : undefined;
+    if (problem) issues.push({ path: [r.key, "keytab"], message: problem });
   }
   return issues;
 }
 
-/** Each role's name in the site and the hosts whose names its web endpoints answer to (see `keytabPrincipals`). */
-export const hdfsRoleHostsOf = {
-  nameNode: { role: "namenode", hosts: (a: Pick<HdfsClusterResolvedValue, "nameNodeHosts" | "journalNodeHosts">) => a.nameNodeHosts },
-  journalNode: { role: "journalnode", hosts: (a: Pick<HdfsClusterResolvedValue, "nameNodeHosts" | "journalNodeHosts">) => a.journalNodeHosts ?? a.nameNodeHosts },
-  dataNode: { role: "datanode", hosts: () => [] as string[] },
-} as const;
+/**
+ * The roles the cluster runs (the JournalNodes in HA, the DataNodes unless disabled): each one's key in the
+ * cluster's arguments, its arguments, and in Kerberos mode the principals its keytab must hold (`keytabPrincipals`:
+ * its web endpoints answer to its hosts' names, the DataNodes' to the instance).
+ */
+export function hdfsRunningRoles(a: HdfsClusterResolvedValue): { key: "nameNode" | "journalNode" | "dataNode"; args: HdfsClusterResolvedValue["nameNode"] | HdfsClusterResolvedValue["journalNode"] | NonNullable<HdfsClusterResolvedValue["dataNode"]>; principals?: string[] }[] {
+  const k = a.security.mode === "kerberos" && a.security.realm !== undefined ? hdfsClusterKerberos(a) : undefined;
+  const principals = (role: "namenode" | "journalnode" | "datanode", hosts: string[]) => (k ? keytabPrincipals(k, role, hosts) : undefined);
+  return [
+    { key: "nameNode" as const, args: a.nameNode, principals: principals("namenode", a.nameNodeHosts) },
+    ...(a.ha ? [{ key: "journalNode" as const, args: a.journalNode, principals: principals("journalnode", a.journalNodeHosts ?? a.nameNodeHosts) }] : []),
+    ...(a.dataNode ? [{ key: "dataNode" as const, args: a.dataNode, principals: principals("datanode", []) }] : []),
+  ];
+}
 
 /** A host port a role claims: its argument's path and what it serves. */
 export interface HostPortClaim {

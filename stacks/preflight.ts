@@ -8,8 +8,8 @@
 // Every problem is reported at once, each with the config key to change.
 import * as pulumi from "@pulumi/pulumi";
 import { hdfsNamedHosts } from "../components/hadoopConfig";
-import { HdfsClusterResolvedArgs, hdfsClusterKerberos, hdfsClusterObjects, hdfsClusterWithHostAddresses, hdfsRoleHostsOf } from "../components/hdfsCluster";
-import { hdfsSecretKeys, keytabPrincipals, keytabProblem } from "../components/hdfsSecurity";
+import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterWithHostAddresses, hdfsRunningRoles } from "../components/hdfsCluster";
+import { hdfsSecretKeys, keytabProblem } from "../components/hdfsSecurity";
 import { ClusterObjectRef, createdByStackAnnotation, partOf } from "../components/labels";
 import { labelFieldManagerAnnotation } from "../components/nodeLabels";
 import { nodeExporterClusterObjects } from "../components/nodeExporter";
@@ -249,17 +249,11 @@ async function hdfsModeSwitchProblems(hdfs: HdfsClusterResolvedArgs | undefined,
  * the namespace with its keys, and a keytab must hold the role's principals (components/hdfsSecurity.ts).
  */
 async function hdfsSecretProblems(hdfs: HdfsClusterResolvedArgs | undefined, config: StackConfig, cluster: ApiReader): Promise<string[]> {
-  const k = hdfs ? hdfsClusterKerberos(hdfs) : undefined;
-  if (!hdfs || !k) return [];
-  const roles = (["nameNode", "journalNode", "dataNode"] as const).filter((r) => (r === "journalNode" ? hdfs.ha : r === "dataNode" ? hdfs.dataNode !== null : true));
-  const wanted = roles.flatMap((r) => {
-    const role = hdfs[r]!;
-    const required = keytabPrincipals(k, hdfsRoleHostsOf[r].role, hdfsRoleHostsOf[r].hosts(hdfs));
-    return [
-      ...(role.keytabSecretName ? [{ key: [r, "keytabSecretName"], name: role.keytabSecretName, keys: [hdfsSecretKeys.keytab], required }] : []),
-      ...(role.tlsSecretName ? [{ key: [r, "tlsSecretName"], name: role.tlsSecretName, keys: [hdfsSecretKeys.keystore, hdfsSecretKeys.truststore, hdfsSecretKeys.password], required: undefined }] : []),
-    ];
-  });
+  if (!hdfs || hdfs.security.mode !== "kerberos") return [];
+  const wanted = hdfsRunningRoles(hdfs).flatMap(({ key: r, args: role, principals }) => [
+    ...(role.keytabSecretName ? [{ key: [r, "keytabSecretName"], name: role.keytabSecretName, keys: [hdfsSecretKeys.keytab], required: principals }] : []),
+    ...(role.tlsSecretName ? [{ key: [r, "tlsSecretName"], name: role.tlsSecretName, keys: [hdfsSecretKeys.keystore, hdfsSecretKeys.truststore, hdfsSecretKeys.password], required: undefined }] : []),
+  ]);
   const secrets = await Promise.all(wanted.map((w) => cluster.read({ apiVersion: "v1", kind: "Secret", name: w.name, namespace: hdfs.namespace })));
   return wanted.flatMap((w, i) => {
     const key = configKey(hdfsKeyPath(config, w.key));
