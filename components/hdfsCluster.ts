@@ -271,6 +271,17 @@ function hdfsSecurityIssues(a: HdfsClusterResolvedValue): ArgsIssue[] {
   const kerberos = s.mode === "kerberos";
   const issues: ArgsIssue[] = [];
   const mode: ArgsPath = ["security", "mode"];
+  const roles = hdfsRunningRoles(a);
+  // Nothing of Kerberos given (a new stack, or one from before Kerberos was the default): one issue, the choice.
+  const material = roles.some((r) => r.args.keytab !== undefined || r.args.keytabSecretName !== undefined || r.args.tls !== undefined || r.args.tlsSecretName !== undefined);
+  if (kerberos && s.realm === undefined && s.kdcs === undefined && !material) {
+    return [{
+      path: mode,
+      message: (name) => `is kerberos (the default), but no realm, KDC, keytab or TLS material is set: give ${name(["security", "realm"])}, ${name(["security", "kdcs"])} ` +
+        `and each role's keytab and TLS material (docs/hdfs.md, "Security"), or set ${name(mode)} to simple for a throwaway cluster or one that runs in simple mode ` +
+        `(docs/hdfs.md, "Switching modes")`,
+    }];
+  }
   if (kerberos) {
     if (s.realm === undefined) issues.push({ path: ["security", "realm"], message: (name) => `${name(mode)} is kerberos: name the realm of HDFS's principals (or set ${name(mode)} to simple for a throwaway cluster)` });
     if (s.kdcs === undefined) issues.push({ path: ["security", "kdcs"], message: (name) => `${name(mode)} is kerberos: list the realm's KDCs (host or host:port)` });
@@ -280,7 +291,7 @@ function hdfsSecurityIssues(a: HdfsClusterResolvedValue): ArgsIssue[] {
     }
   }
   const realm = kerberos && s.realm !== undefined;
-  for (const r of hdfsRunningRoles(a)) {
+  for (const r of roles) {
     issues.push(...hdfsRoleSecurityIssues(kerberos, r.args, [r.key], mode));
     // A keytab given inline (not a pulumi Output) must hold the role's principals (an existing Secret's: preflight).
     const problem = realm && typeof r.args.keytab === "string" ? keytabProblem(r.args.keytab, r.principals!) : undefined;

@@ -32,7 +32,7 @@ export const hdfsSecuritySettings = {
    * endpoint is HTTPS and asks for SPNEGO. `simple`: any client that reaches a node is believed as any user, the
    * superuser included (throwaway clusters only).
    */
-  mode: setting(z.enum(["kerberos", "simple"]), { default: "simple" as "kerberos" | "simple" }),
+  mode: setting(z.enum(["kerberos", "simple"]), { default: "kerberos" as "kerberos" | "simple" }),
   /** Kerberos: the realm of the service principals (and of users without a realm in their name). */
   realm: setting(realm),
   /** Kerberos: the realm's KDCs (host or host:port), the pods' krb5.conf. */

@@ -4,6 +4,7 @@
 // label over is possible when the config says so. Runs on the kwok cluster that scripts/run-tests.sh e2e starts.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { simpleHdfs } from "../support/devStack";
 import { clusterScript, getDaemonSet, getNodes, kubectl, kubectlJson, type Metadata } from "../support/localCluster";
 import { assertSucceeded, type PulumiResult, TestStack } from "../support/pulumi";
 
@@ -73,7 +74,7 @@ describe("what the stack did not create", { concurrency: false }, () => {
 
   test("a PriorityClass of the same name is refused, pointing at priorityClassName", async () => {
     await kubectl(["create", "priorityclass", "hdfs-namenode-critical", "--value=1000"]);
-    stack.setConfig({ nodeLabels: { "node-3": { host: "high-cpu" } }, hdfs: { nameNode: { nodeSelector: { host: "high-cpu" } } }, nodeExporter: { enabled: false } });
+    stack.setConfig(simpleHdfs({ nodeLabels: { "node-3": { host: "high-cpu" } }, hdfs: { nameNode: { nodeSelector: { host: "high-cpu" } } }, nodeExporter: { enabled: false } }));
     assertRefused(await stack.preview(), /k8s-daemonsets:hdfs\.nameNode\.priorityClassName: PriorityClass "hdfs-namenode-critical" already exists/);
     await kubectl(["delete", "priorityclass", "hdfs-namenode-critical"]);
   });

@@ -30,6 +30,7 @@ import {
   type Pod,
   type RealNode,
 } from "../support/localCluster";
+import { simpleHdfs } from "../support/devStack";
 import { kdcAddress, kdcState, localRealm, principalKeytab, serviceKeytabs, serviceTicket, tlsMaterial, userTicket } from "../support/kerberos";
 import { assertSucceeded, TestStack } from "../support/pulumi";
 
@@ -249,7 +250,7 @@ function realHdfsSuite(
       real: [],
       hosts: [],
       async configure(config) {
-        if (!suite.kerberos) return suite.stack.setConfig(config);
+        if (!suite.kerberos) return suite.stack.setConfig(simpleHdfs(config));
         suite.stack.setConfig({ ...config, hdfs: { ...config.hdfs, ...kerberosSecurity } });
         await suite.stack.setSecrets(suite.kerberos.secrets);
       },
@@ -706,7 +707,7 @@ realHdfsSuite("HDFS on real nodes: the NameNode's labels managed outside the sta
   });
 
   test("9. the hosts are the nodes labelled with kubectl: none refused by preview naming the key, three an HA nameservice with an active NameNode; a fourth label shows as a membership change", async () => {
-    stack.setConfig(externalLabelsConfig());
+    stack.setConfig(simpleHdfs(externalLabelsConfig()));
     const refused = await stack.preview();
     assert.notEqual(refused.exitCode, 0, refused.all);
     assert.match(refused.all, new RegExp(`k8s-daemonsets:hdfs\\.nameNode\\.nodeSelector: ${label}=yes matches no node in the cluster, so the NameNode would run nowhere`));

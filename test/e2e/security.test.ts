@@ -10,6 +10,8 @@ const highCpu = { host: "high-cpu" };
 const devConfig = {
   nodeLabels: { "node-2": highCpu, "node-5": highCpu, "node-8": highCpu },
   hdfs: {
+    // the pods' posture, the same in both modes; Kerberos has its own suites (real-hdfs.test.ts)
+    security: { mode: "simple" },
     nameNode: { nodeSelector: highCpu },
     dataNode: { tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }] },
   },

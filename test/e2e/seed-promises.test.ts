@@ -26,7 +26,8 @@ const highCpu = { host: "high-cpu" };
 
 /** The dev stack's shape: node-2, node-5, node-8 labelled for the NameNode. */
 function config(nodeLabels: Record<string, Record<string, string>>, extra: Record<string, unknown> = {}) {
-  return { nodeLabels, hdfs: { nameNode: { nodeSelector: highCpu }, dataNode: { tolerations: controlPlaneToleration } }, ...extra };
+  // simple mode: the seed's placement promises hold in both; Kerberos has its own suites (real-hdfs.test.ts)
+  return { nodeLabels, hdfs: { security: { mode: "simple" }, nameNode: { nodeSelector: highCpu }, dataNode: { tolerations: controlPlaneToleration } }, ...extra };
 }
 const controlPlaneToleration = [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }];
 const devLabels = { "node-2": highCpu, "node-5": highCpu, "node-8": highCpu };

@@ -3,6 +3,8 @@
 // updates in place with this program: the preview has no replace and no delete, and after `pulumi up` the
 // namespace and the NameNode's membership record are the very objects first created (same uid, same data).
 // Its config keeps the keys of that time (hdfsNameNode, hdfsDataNode), read where they are now with a warning.
+// That program ran HDFS in simple mode, this one's default is Kerberos: the preview refuses until the stack chooses
+// (hdfs.security.mode simple keeps it as it runs), and nothing is changed meanwhile.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -17,6 +19,8 @@ const config = {
   hdfsNameNode: { nodeSelector: highCpu },
   hdfsDataNode: { tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }] },
 };
+
+const simpleMode = { security: { mode: "simple" } };
 
 /** The objects whose replacement would lose something: uid, and the membership record's data. */
 async function identities(): Promise<Record<string, unknown>> {
@@ -55,6 +59,18 @@ describe("upgrading a stack deployed before HdfsCluster", () => {
   test("the previous program deploys the dev-shaped stack", async () => {
     stack.programDir = previous;
     assertSucceeded(await stack.up(), `pulumi up (program of ${base.slice(0, 12)})`);
+  });
+
+  test("this program refuses the config of that time, naming hdfs.security.mode (its default is Kerberos, the running HDFS is in simple mode); nothing changes", async () => {
+    const first = await identities();
+    stack.programDir = repoRoot;
+    const refused = await stack.preview();
+    assert.notEqual(refused.exitCode, 0, refused.all);
+    assert.match(refused.all, /Invalid stack configuration \(1 problem\); nothing was changed:\n\s+- k8s-daemonsets:hdfs\.security\.mode: is kerberos \(the default\), but no realm, KDC, keytab or TLS material is set: .*set k8s-daemonsets:hdfs\.security\.mode to simple for a throwaway cluster or one that runs in simple mode \(docs\/hdfs\.md, "Switching modes"\)/);
+    assert.doesNotMatch(refused.all, /at \S+\.ts:\d+/, "no stack trace");
+    assert.deepEqual(await identities(), first);
+    // The stack chooses to keep simple mode.
+    stack.setConfig({ ...config, hdfs: simpleMode });
   });
 
   test("this program's preview replaces nothing and deletes nothing (updates in place only); up keeps every object; a second up changes nothing", async () => {
@@ -99,7 +115,7 @@ describe("upgrading a stack deployed before HdfsCluster", () => {
     const plain = await stack.preview();
     assertSucceeded(plain, "pulumi preview");
     assert.match(plain.all, /k8s-daemonsets:hdfsNameNode is deprecated: its keys are now under k8s-daemonsets:hdfs \(nodeSelector -> hdfs\.nameNode\.nodeSelector\)/);
-    stack.setConfig({ nodeLabels: config.nodeLabels, hdfs: { nameNode: config.hdfsNameNode, dataNode: config.hdfsDataNode } });
+    stack.setConfig({ nodeLabels: config.nodeLabels, hdfs: { ...simpleMode, nameNode: config.hdfsNameNode, dataNode: config.hdfsDataNode } });
     assertSucceeded(await stack.up(["--expect-no-changes"]), "pulumi up --expect-no-changes, the keys under hdfs");
   });
 });

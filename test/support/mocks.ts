@@ -8,8 +8,11 @@ import { parse } from "yaml";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { ComponentArgsError, issueMessage, resolutionChannel } from "../../components/defaults";
 import { project } from "../../components/project";
+import type { HdfsRole } from "../../components/hdfsSecurity";
 import type { ApiReader } from "../../stacks/preflight";
+import { environmentKerberos, environmentPrincipals, withMaterial, type RoleMaterial } from "./devStack";
 import { fakeApi } from "./fakeApi";
+import { keytabBase64 } from "./keytab";
 
 export interface RegisteredResource {
   type: string;
@@ -86,16 +89,43 @@ export async function runProgram(config: Record<string, unknown>, cluster?: ApiR
 }
 
 /** The config of a stack file (`Pulumi.<stack>.yaml`), keys without the project prefix. */
-export function stackFileConfig(stack: string): Record<string, unknown> {
+export function stackFile(stack: string): Record<string, unknown> {
   const file = parse(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
   return Object.fromEntries(
     Object.entries(file.config as Record<string, unknown>).map(([k, v]) => [k.replace(`${projectName}:`, ""), v]),
   );
 }
 
+/**
+ * A stack's config as `make up` deploys it: the stack file's, and where its Kerberized HDFS leaves the roles'
+ * keytabs to the environment, stand-ins for the material the local realm gives (test/support/devStack.ts): keytabs
+ * with the principals of the local cluster's ten nodes (and no real keys), placeholder keystores.
+ */
+export function stackFileConfig(stack: string): Record<string, unknown> {
+  const config = stackFile(stack);
+  const k = environmentKerberos(config);
+  if (!k) return config;
+  const nodes = Array.from({ length: 10 }, (_, i) => `node-${i + 1}`);
+  const principals = environmentPrincipals(k, nodes);
+  const tls = { keystore: Buffer.from("keystore").toString("base64"), truststore: Buffer.from("truststore").toString("base64"), password: "stand-in" };
+  return withMaterial(config, Object.fromEntries(Object.entries(principals).map(([r, p]) => [r, { keytab: keytabBase64(p), tls }])) as Record<HdfsRole, RoleMaterial>);
+}
+
 /** The Kubernetes objects among the registered resources, as `kubectl get -o yaml` would show their spec. */
 export function kubernetesObjects(registered: RegisteredResource[]): any[] {
-  return registered.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs);
+  return registered.filter((r) => r.type.startsWith("kubernetes:")).map((r) => revealed(r.inputs));
+}
+
+/** Pulumi's marker of a secret value as the mocks receive it (`{ [secretSignature]: secretSignatureValue, value }`). */
+const secretSignature = "4dabf18193072939515e22adb298388d";
+const secretSignatureValue = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A value with its secrets' plain values in place of their wrappers: what the API server receives. */
+export function revealed(value: any): any {
+  if (Array.isArray(value)) return value.map(revealed);
+  if (value === null || typeof value !== "object") return value;
+  if (value[secretSignature] === secretSignatureValue) return revealed(value.value);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealed(v)]));
 }
 
 export function find(registered: RegisteredResource[], type: string, name?: string): RegisteredResource {

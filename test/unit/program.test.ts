@@ -4,6 +4,7 @@ import { before, describe, it } from "node:test";
 import { serviceMonitorSchema } from "../support/crd";
 import { kubernetesSchema } from "../support/openapi";
 import { devStackRun, find, kubernetesObjects, promiseOf, RegisteredResource, runProgram, stackFileConfig } from "../support/mocks";
+import { simpleHdfs } from "../support/devStack";
 
 describe("the program with the dev stack", () => {
   let registered: RegisteredResource[];
@@ -99,7 +100,7 @@ describe("the program with bad config", () => {
   ];
   for (const [name, config, message] of cases) {
     it(`fails on ${name} with the validation message, before registering anything`, async () => {
-      const run = await runProgram(config);
+      const run = await runProgram(simpleHdfs(config));
       assert.ok(run.error instanceof Error, "the program must fail");
       assert.match(run.error.message, message);
       assert.deepEqual(run.registered, []);

@@ -6,6 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { policies } from "../../policy/policies";
+import { hdfsSecretKeys } from "../../components/hdfsSecurity";
+import { environmentPrincipals, hdfsRoleKeys, stackKerberos } from "../support/devStack";
+import { fakeApi, type FakeObject } from "../support/fakeApi";
+import { keytabBase64 } from "../support/keytab";
 import { find, kubernetesObjects, RegisteredResource, runProgram, stackFileConfig } from "../support/mocks";
 import { KubernetesSchema, kubernetesSchema } from "../support/openapi";
 import { runPolicy, validationArgs } from "../support/policy";
@@ -72,9 +76,12 @@ function applyExample(config: Record<string, any>, e: Example): Record<string, a
   const [ns, key] = [e.key.slice(0, e.key.indexOf(":")), e.key.slice(e.key.indexOf(":") + 1)];
   if (ns !== "k8s-daemonsets") return config; // a provider's key (kubernetes:context): not the program's
   const out = structuredClone(config);
-  const segments = e.path ? key.split(".") : [key];
+  // --path: `a.b[0]` is a, b, then index 0 of a list.
+  const segments: (string | number)[] = e.path ? key.split(/\.|(?=\[)/).map((s) => (/^\[\d+\]$/.test(s) ? Number(s.slice(1, -1)) : s)) : [key];
   let at = out;
-  for (const s of segments.slice(0, -1)) at = at[s] = typeof at[s] === "object" && at[s] !== null ? at[s] : {};
+  segments.slice(0, -1).forEach((s, i) => {
+    at = at[s] = typeof at[s] === "object" && at[s] !== null ? at[s] : typeof segments[i + 1] === "number" ? [] : {};
+  });
   // As the CLI does with --path: true/false and integers become typed values.
   const v = e.value;
   at[segments.at(-1)!] = e.path && /^(true|false)$/.test(v) ? v === "true" : e.path && /^-?\d+$/.test(v) ? Number(v) : v;
@@ -104,10 +111,45 @@ const expectations: Record<string, (value: string, registered: RegisteredResourc
   "k8s-daemonsets:nodeLabels.worker-7.host": nodeLabelExpectation("nodeLabels.worker-7.host"),
   "k8s-daemonsets:nodeLabels.worker-9.host": nodeLabelExpectation("nodeLabels.worker-9.host"),
   "kubernetes:context": () => undefined, // the provider's setting; the program does not read it
+  "k8s-daemonsets:hdfs.createNamespace": (v, r) => {
+    assert.equal(v, "false");
+    assert.equal(r.filter((x) => x.type === "kubernetes:core/v1:Namespace" && x.inputs.metadata.name === "hdfs").length, 0);
+  },
+  "k8s-daemonsets:hdfs.security.realm": (v, r) =>
+    assert.ok(hdfsSite(r).includes(`<value>nn/hdfs-k8s.hdfs@${v}</value>`), "the NameNode's principal is in the realm"),
+  "k8s-daemonsets:hdfs.security.kdcs[0]": (v, r) =>
+    assert.match(find(r, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-config").inputs.data["krb5.conf"], new RegExp(`kdc = ${v.replace(/\./g, "\\.")}\n`)),
+  ...Object.fromEntries(["nameNode", "journalNode", "dataNode"].flatMap((role) => ["keytab", "tls"].map((kind) => [
+    `k8s-daemonsets:hdfs.${role}.${kind}SecretName`,
+    (v: string, r: RegisteredResource[]) =>
+      assert.ok(ds(r, `hdfs-${role.toLowerCase()}`).spec.template.spec.volumes.some((x: any) => x.secret?.secretName === v), `${role} mounts Secret ${v}`),
+  ]))),
 };
 
+const hdfsSite = (r: RegisteredResource[]) => find(r, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-config").inputs.data["hdfs-site.xml"] as string;
+
+/**
+ * The cluster a stack's config expects: its labelled nodes, and the Secrets its HDFS roles name, as their owner
+ * would create them (a keytab with the principals of the role on any of those nodes; the TLS Secret's keys).
+ */
+function clusterFor(config: Record<string, any>) {
+  const nodes = Object.keys(config.nodeLabels ?? {});
+  const k = stackKerberos(config);
+  const principals = k ? environmentPrincipals(k, nodes) : undefined;
+  const namespace = config.hdfs?.namespace ?? "hdfs";
+  const secrets: FakeObject[] = Object.entries(hdfsRoleKeys).flatMap(([role, key]) => {
+    const r = config.hdfs?.[key] ?? {};
+    const secret = (name: string, data: Record<string, string>): FakeObject => ({ apiVersion: "v1", kind: "Secret", name, namespace, data });
+    return [
+      ...(r.keytabSecretName && principals ? [secret(r.keytabSecretName, { [hdfsSecretKeys.keytab]: keytabBase64(principals[role as keyof typeof principals]) })] : []),
+      ...(r.tlsSecretName ? [secret(r.tlsSecretName, { [hdfsSecretKeys.keystore]: "a2V5", [hdfsSecretKeys.truststore]: "dHJ1c3Q=", [hdfsSecretKeys.password]: "cHc=" })] : []),
+    ];
+  });
+  return fakeApi(nodes, secrets);
+}
+
 async function checkRun(config: Record<string, any>): Promise<RegisteredResource[]> {
-  const run = await runProgram(config);
+  const run = await runProgram(config, clusterFor(config));
   assert.equal(run.error, undefined, String(run.error));
   const violations: string[] = [];
   for (const r of run.registered.filter((x) => x.type.startsWith("kubernetes:"))) {

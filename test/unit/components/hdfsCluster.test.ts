@@ -6,10 +6,12 @@ import { HdfsCluster, HdfsClusterArgs, hdfsClusterObjects, resolveHdfsClusterArg
 import { find, promiseOf, refusedArgs, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
 const hosts = ["node-2", "node-5", "node-8"];
+/** The cluster's arguments in simple mode unless they set security: Kerberos (the default) has its own tests (hdfsSecurity.test.ts). */
+const simple = (args: HdfsClusterArgs): HdfsClusterArgs => ({ security: { mode: "simple" }, ...args });
 
 async function render(args: HdfsClusterArgs = { nameNodeHosts: hosts }): Promise<{ cluster: HdfsCluster; registered: RegisteredResource[] }> {
   const registered = useMocks();
-  const cluster = new HdfsCluster("hdfs", args);
+  const cluster = new HdfsCluster("hdfs", simple(args));
   await settled();
   return { cluster, registered };
 }
@@ -19,7 +21,7 @@ const ports = (c: any) => Object.fromEntries(c.ports.map((p: any) => [p.name, [p
 
 describe("HdfsCluster", () => {
   it("refuses, before registering anything, what contradicts itself: no host, a directory or host port used twice, too few JournalNodes", () => {
-    const refused = (args: HdfsClusterArgs) => refusedArgs(() => new HdfsCluster("hdfs", args));
+    const refused = (args: HdfsClusterArgs) => refusedArgs(() => new HdfsCluster("hdfs", simple(args)));
     assert.deepEqual(refused({}), ["nameNodeHosts: names no host: the NameNode would run nowhere"]);
     assert.deepEqual(refused({ nameNodeHosts: ["a"], dataNode: { dataDirHostPaths: ["/var/lib/hdfs/name/d"] } }), [
       "dataNode.dataDirHostPaths.0: /var/lib/hdfs/name/d is (inside) /var/lib/hdfs/name, already used by nameNode.nameDirHostPath; each HDFS directory needs its own host path",
@@ -119,9 +121,9 @@ describe("HdfsCluster", () => {
   it("lists the namespace and the PriorityClasses it creates, by role (for the preflight)", async () => {
     const { registered } = await render();
     const created = registered.filter((r) => ["kubernetes:core/v1:Namespace", "kubernetes:scheduling.k8s.io/v1:PriorityClass"].includes(r.type));
-    const listed = Object.values(hdfsClusterObjects(resolveHdfsClusterArgs({ nameNodeHosts: hosts }))).flat();
+    const listed = Object.values(hdfsClusterObjects(resolveHdfsClusterArgs(simple({ nameNodeHosts: hosts })))).flat();
     assert.deepEqual(listed.map((o) => `${o.kind}/${o.name}`).sort(), created.map((r) => `${r.inputs.kind ?? (r.type.endsWith("Namespace") ? "Namespace" : "PriorityClass")}/${r.inputs.metadata.name}`).sort());
-    assert.deepEqual(hdfsClusterObjects(resolveHdfsClusterArgs({ nameNodeHosts: ["node-2"], dataNode: { enabled: false }, createNamespace: false })).journalNode, []);
+    assert.deepEqual(hdfsClusterObjects(resolveHdfsClusterArgs(simple({ nameNodeHosts: ["node-2"], dataNode: { enabled: false }, createNamespace: false }))).journalNode, []);
   });
 
   it("gives every role's pods the NameNode and JournalNode hosts' addresses as hostAliases, and none without addresses", async () => {

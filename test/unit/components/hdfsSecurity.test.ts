@@ -142,12 +142,18 @@ describe("HDFS in Kerberos mode", () => {
     assert.deepEqual(keytabPrincipals(k, "datanode", ["node-2"]), ["dn/hdfs-k8s.hdfs@EXAMPLE.TEST", "HTTP/hdfs-k8s.hdfs@EXAMPLE.TEST"]);
   });
 
-  it("refuses, before registering anything, Kerberos without its realm, KDCs, keytabs or TLS, and Kerberos settings in simple mode", () => {
+  it("refuses, before registering anything, Kerberos (the default) without its realm, KDCs, keytabs or TLS, and Kerberos settings in simple mode", () => {
     const refused = (args: HdfsClusterArgs) => refusedArgs(() => new HdfsCluster("hdfs", args));
-    assert.deepEqual(refused({ nameNodeHosts: ["a"], security: { mode: "kerberos" } }), [
+    // Kerberos is the default: a cluster that says nothing of security (a new stack, or one that ran in simple mode
+    // before Kerberos was the default) is refused in one line until it gives its realm and material or chooses simple.
+    const choose = "security.mode: is kerberos (the default), but no realm, KDC, keytab or TLS material is set: give security.realm, security.kdcs and each role's keytab and TLS material " +
+      "(docs/hdfs.md, \"Security\"), or set security.mode to simple for a throwaway cluster or one that runs in simple mode (docs/hdfs.md, \"Switching modes\")";
+    assert.deepEqual(refused({ nameNodeHosts: ["a"] }), [choose]);
+    assert.deepEqual(refused({ nameNodeHosts: ["a"], security: { mode: "kerberos" } }), [choose]);
+    // Some of it given: each missing part under its own key.
+    assert.deepEqual(refused({ nameNodeHosts: ["a"], security: { mode: "kerberos" }, nameNode: { keytabSecretName: "nn" } }), [
       "security.realm: security.mode is kerberos: name the realm of HDFS's principals (or set security.mode to simple for a throwaway cluster)",
       "security.kdcs: security.mode is kerberos: list the realm's KDCs (host or host:port)",
-      "nameNode.keytabSecretName: Kerberos needs the role's keytab: the name of an existing Secret holding it (key \"keytab\"), or the keytab itself in nameNode.keytab",
       "nameNode.tlsSecretName: Kerberos serves every web endpoint over HTTPS only: name an existing Secret with the role's keystore.p12, truststore.p12 and password, or give them in nameNode.tls",
       "dataNode.keytabSecretName: Kerberos needs the role's keytab: the name of an existing Secret holding it (key \"keytab\"), or the keytab itself in dataNode.keytab",
       "dataNode.tlsSecretName: Kerberos serves every web endpoint over HTTPS only: name an existing Secret with the role's keystore.p12, truststore.p12 and password, or give them in dataNode.tls",
@@ -155,7 +161,7 @@ describe("HDFS in Kerberos mode", () => {
     assert.deepEqual(refused(kerberos({ dataNode: { keytab: dataNodeKeytab, keytabSecretName: "dn", tlsSecretName: "dn-tls" } })), [
       "dataNode.keytab: and dataNode.keytabSecretName are both set: give the keytab one way",
     ]);
-    assert.deepEqual(refused({ nameNodeHosts: ["a"], security: { realm }, nameNode: { keytabSecretName: "nn" } }), [
+    assert.deepEqual(refused({ nameNodeHosts: ["a"], security: { mode: "simple", realm }, nameNode: { keytabSecretName: "nn" } }), [
       "security.realm: is for Kerberos, but security.mode is simple",
       "nameNode.keytabSecretName: is for Kerberos, but security.mode is simple",
     ]);
@@ -179,7 +185,7 @@ describe("HDFS in Kerberos mode", () => {
     assert.ok(container(registered, "namenode", "zkfc").volumeMounts.some((m: any) => m.subPath === "zkfc-jaas.conf"));
     // Without ZooKeeper, or in simple mode, none of it.
     assert.equal((await render(kerberos())).cluster.site.securityFiles["zkfc-jaas.conf"], undefined);
-    assert.equal((await render({ nameNodeHosts: hosts, zookeeperQuorum: ["zk:2181"] })).cluster.site.coreSite["ha.zookeeper.acl"], undefined);
+    assert.equal((await render({ nameNodeHosts: hosts, security: { mode: "simple" }, zookeeperQuorum: ["zk:2181"] })).cluster.site.coreSite["ha.zookeeper.acl"], undefined);
   });
 
   it("the NameNode's audit log goes to its container's output unless turned off", async () => {
@@ -189,7 +195,7 @@ describe("HDFS in Kerberos mode", () => {
   });
 
   it("simple mode renders none of it: no Kerberos property, no security file, HTTP ports", async () => {
-    const { cluster, registered } = await render({ nameNodeHosts: hosts });
+    const { cluster, registered } = await render({ nameNodeHosts: hosts, security: { mode: "simple" } });
     assert.equal(cluster.site.coreSite["hadoop.security.authentication"], undefined);
     assert.deepEqual(cluster.site.securityFiles, {});
     assert.equal(podSpec(registered, "namenode").volumes.some((v: any) => v.secret), false);

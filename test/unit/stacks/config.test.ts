@@ -4,7 +4,11 @@ import { nodeExporterFilesystemExclusions } from "../../../components/nodeExport
 import { parseStackConfig } from "../../../stacks/config";
 import { StackConfigError } from "../../../stacks/configErrors";
 import { checkedPlan } from "../../../stacks/program";
-import { apartFromSimpleMode, rawConfig as raw, stackFileConfig } from "../../support/mocks";
+import { apartFromSimpleMode, rawConfig, stackFileConfig } from "../../support/mocks";
+import { simpleHdfs } from "../../support/devStack";
+
+/** Stack config as Pulumi hands it over, HDFS in simple mode unless the test chooses (Kerberos has its own tests). */
+const raw = (config: Record<string, unknown>) => rawConfig(simpleHdfs(config));
 
 const valid = { nodeLabels: { "node-2": { host: "high-cpu" } } };
 const hosts = (n: number, labels: Record<string, string> = { host: "high-cpu" }) =>
@@ -34,7 +38,9 @@ describe("stack config", () => {
     assert.equal(c.nodeExporter.enabled, true);
     assert.equal(c.hdfs.enabled, true);
     assert.equal(c.hdfs.dataNode.enabled, undefined);
-    assert.deepEqual(c.hdfs.journalNode, {});
+    // The JournalNodes' settings: only the Kerberos material the environment gives (test/support/devStack.ts).
+    assert.deepEqual(Object.keys(c.hdfs.journalNode).sort(), ["keytab", "tls"]);
+    assert.equal(c.hdfs.security.mode, "kerberos");
     assert.deepEqual(c.deprecations, []);
   });
 

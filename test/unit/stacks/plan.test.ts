@@ -5,8 +5,10 @@ import { nodeExporterDefaults } from "../../../components/nodeExporter";
 import { hdfsClusterSite } from "../../../components/hdfsCluster";
 import { checkedPlan } from "../../../stacks/program";
 import { apartFromSimpleMode, rawConfig } from "../../support/mocks";
+import { simpleHdfs } from "../../support/devStack";
 
-const plan = (config: Record<string, unknown>) => checkedPlan(parseStackConfig(rawConfig(config)));
+/** A stack config's checked plan, HDFS in simple mode unless the test chooses (Kerberos has its own tests). */
+const plan = (config: Record<string, unknown>) => checkedPlan(parseStackConfig(rawConfig(simpleHdfs(config))));
 
 describe("stack plan", () => {
   it("orders nodes naturally, sorts their labels and leaves out nodes with no labels", () => {

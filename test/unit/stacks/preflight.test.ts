@@ -10,10 +10,13 @@ import type { ApiReader } from "../../../stacks/preflight";
 import { PreflightError, plannedClusterObjects, preflight, preflightProblems } from "../../../stacks/preflight";
 import { hdfsClusterSite } from "../../../components/hdfsCluster";
 import { fakeApi, FakeObject } from "../../support/fakeApi";
-import { apartFromSimpleMode, rawConfig, runProgram, stackFileConfig } from "../../support/mocks";
+import { apartFromSimpleMode, rawConfig as rawOf, runProgram, stackFileConfig } from "../../support/mocks";
+import { simpleHdfs } from "../../support/devStack";
 import { keytabBase64 } from "../../support/keytab";
 
 const stack = "k8s-daemonsets/dev";
+/** Stack config as Pulumi hands it over, HDFS in simple mode unless the test chooses (Kerberos has its own tests). */
+const rawConfig = (config: Record<string, unknown>) => rawOf(simpleHdfs(config));
 const plan = (config: Record<string, unknown>) => checkedPlan(parseStackConfig(rawConfig(config)));
 /** The preflight of a config (parsed and planned) against `cluster`. */
 const check = (config: Record<string, unknown>, cluster: ApiReader) => {
@@ -42,8 +45,9 @@ describe("preflight", () => {
     const cluster = fakeApi(devNodes);
     assert.deepEqual((await check(dev, cluster)).problems, []);
     const read = cluster.reads.map((r) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ""}${r.name}`).sort();
+    // (not the NameNode's ConfigMap: the dev stack chooses its security mode)
     assert.deepEqual(read, [
-      "ConfigMap/hdfs/hdfs-namenode-config", "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
+      "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
       "PriorityClass/hdfs-datanode-critical", "PriorityClass/hdfs-journalnode-critical", "PriorityClass/hdfs-namenode-critical",
     ]);
   });
@@ -69,7 +73,7 @@ describe("preflight", () => {
   });
 
   it("reads no namespace the config says to take as it is", async () => {
-    const config = { ...dev, nodeExporter: { createNamespace: false }, hdfs: { createNamespace: false, nameNode: { ...(dev.hdfs as { nameNode: object }).nameNode } } };
+    const config = { ...dev, nodeExporter: { createNamespace: false }, hdfs: { ...(dev.hdfs as object), createNamespace: false } };
     assert.deepEqual(await problemsWith(config, devNodes, [ns("monitoring"), ns("hdfs")]), []);
   });
 
@@ -163,15 +167,17 @@ describe("preflight", () => {
       apiVersion: "v1", kind: "ConfigMap", name: "hdfs-namenode-config", namespace: "hdfs",
       data: { "core-site.xml": `<configuration>${authentication ? `<property><name>hadoop.security.authentication</name><value>${authentication}</value></property>` : ""}</configuration>` },
     });
-    // Running with Kerberos, the config leaving the mode to the default (simple): refused, naming the key.
-    const [problem, ...rest] = await problemsWith(dev, devNodes, [nameNodeConfig("kerberos")]);
+    // Running in simple mode, the config giving the realm and keys but leaving the mode to the default (Kerberos):
+    // refused, naming the key.
+    const { mode: _chosen, ...security } = (dev.hdfs as any).security;
+    const unset = { ...dev, hdfs: { ...(dev.hdfs as object), security } };
+    const [problem, ...rest] = await problemsWith(unset, devNodes, [nameNodeConfig()]);
     assert.deepEqual(rest, []);
-    assert.match(problem, /^k8s-daemonsets:hdfs\.security\.mode: the HDFS this stack runs \(hdfs\/hdfs-namenode\) is in kerberos mode, but the config leaves the mode to the program, whose default is simple; the stack does not switch a running HDFS silently .*set it to kerberos to keep it as it is, or to simple to switch/);
-    // The stack chose: no problem. The same mode as running, or nothing running: none either.
-    const chosen = { ...dev, hdfs: { ...(dev.hdfs as object), security: { mode: "simple" } } };
-    assert.deepEqual(await problemsWith(chosen, devNodes, [nameNodeConfig("kerberos")]), []);
+    assert.match(problem, /^k8s-daemonsets:hdfs\.security\.mode: the HDFS this stack runs \(hdfs\/hdfs-namenode\) is in simple mode, but the config leaves the mode to the program, whose default is kerberos; the stack does not switch a running HDFS silently .*set it to simple to keep it as it is, or to kerberos to switch/);
+    // The stack chose (the dev stack sets kerberos): no problem. The same mode as running, or nothing running: none either.
     assert.deepEqual(await problemsWith(dev, devNodes, [nameNodeConfig()]), []);
-    assert.deepEqual(await problemsWith(dev, devNodes, []), []);
+    assert.deepEqual(await problemsWith(unset, devNodes, [nameNodeConfig("kerberos")]), []);
+    assert.deepEqual(await problemsWith(unset, devNodes, []), []);
   });
 
   it("reports every problem at once", async () => {
@@ -202,11 +208,11 @@ describe("the program's preflight", () => {
       dev,
       { ...dev, nodeExporter: { rbacProxy: true, name: "ne", namespace: "metrics" } },
       { ...dev, nodeExporter: { rbacProxy: true, serviceMonitor: true } },
-      { ...dev, nodeExporter: { createNamespace: false }, hdfs: { createNamespace: false, nameNode: { ...(dev.hdfs as { nameNode: object }).nameNode, priorityClassName: "high" } } },
+      { ...dev, nodeExporter: { createNamespace: false }, hdfs: { ...(dev.hdfs as { nameNode: object }), createNamespace: false, nameNode: { ...(dev.hdfs as { nameNode: object }).nameNode, priorityClassName: "high" } } },
       { nodeLabels: { "node-3": { host: "high-cpu" } }, hdfs: { dataNode: { enabled: false }, journalNode: { priorityClassName: "x" } } },
       { nodeLabels: {}, hdfs: { enabled: false } },
     ];
-    for (const config of configs) {
+    for (const config of configs.map(simpleHdfs)) {
       const run = await runProgram(config);
       assert.equal(run.error, undefined, String(run.error));
       const registered = run.registered

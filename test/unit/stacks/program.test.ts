@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fakeApi } from "../../support/fakeApi";
 import { countingResolutions, devStackRun, promiseOf, runProgram, stackFileConfig } from "../../support/mocks";
+import { simpleHdfs } from "../../support/devStack";
 
 /** component -> how many times its arguments were resolved while `run` ran. */
 const resolutions = async (run: () => Promise<unknown>) => (await countingResolutions(run)).resolutions;
@@ -18,9 +19,10 @@ describe("one pass through the stack", () => {
   });
 
   it("once with ZooKeeper and every optional object, and once where HDFS is placed at preflight", async () => {
-    const zk = { ...stackFileConfig("dev"), hdfs: { zookeeperQuorum: ["zk:2181"], nameNode: { nodeSelector: { host: "high-cpu" } } }, nodeExporter: { rbacProxy: true, serviceMonitor: true } };
+    const dev = stackFileConfig("dev");
+    const zk = { ...dev, hdfs: { ...(dev.hdfs as object), zookeeperQuorum: ["zk:2181"] }, nodeExporter: { rbacProxy: true, serviceMonitor: true } };
     assert.deepEqual(await resolutions(async () => assert.equal((await runProgram(zk)).error, undefined)), once);
-    const external = { hdfs: { selectorLabelsManagedExternally: true } };
+    const external = simpleHdfs({ hdfs: { selectorLabelsManagedExternally: true } });
     const nodes = ["node-2", "node-5", "node-8"].map((name) => ({ apiVersion: "v1", kind: "Node", name, metadata: { labels: { host: "high-cpu" } } }));
     let exports: any;
     assert.deepEqual(await resolutions(async () => {
