@@ -1,7 +1,11 @@
 // Prints node -> real or simulated -> labels this stack applies -> the project's pods on that node, read back
-// from the cluster, then the metrics URL of each real node with a sample of what it serves, and HDFS's state.
+// from the cluster, then the metrics URL of each real node with a sample of what it serves, and HDFS's state; with
+// Kerberos, how to get a ticket as the realm's user alice and a round trip made as her.
 import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { project } from "../components/project";
+import { kdcState, localRealm } from "../test/support/kerberos";
 
 const stack = process.argv[2] ?? "dev";
 // How long to wait for an active NameNode; checked first (a value that is not a number would wait forever).
@@ -65,14 +69,18 @@ async function main(): Promise<void> {
   const realNames = new Set(real.map((n) => n.metadata.name));
   const nameNodePod = pods.find((p) => p.metadata.labels["app.kubernetes.io/name"] === "hdfs-namenode" && realNames.has(p.spec.nodeName));
   if (hdfs && hdfsPlacement && nameNodePod) {
-    const inNameNode = (args: string[]) => {
+    // A shell in the NameNode container: as the daemons' principal from the role's keytab in Kerberos mode (a cache
+    // of its own), as the daemons' user in simple mode.
+    const shell = (script: string, input?: string) => {
       try {
-        return execFileSync("kubectl", ["exec", "-n", hdfsPlacement.namespace, nameNodePod.metadata.name, "-c", "namenode", "--",
-          "env", "HADOOP_CLIENT_OPTS=-Xmx96m", "hdfs", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-      } catch {
-        return "";
+        return execFileSync("kubectl", ["exec", "-i", "-n", hdfsPlacement.namespace, nameNodePod.metadata.name, "-c", "namenode", "--",
+          "sh", "-c", `export HADOOP_CLIENT_OPTS=-Xmx96m; ${script}`], { encoding: "utf8", input: input ?? "", stdio: ["pipe", "pipe", "pipe"] });
+      } catch (e: any) {
+        return `${e.stdout ?? ""}${e.stderr ?? ""}`;
       }
     };
+    const asDaemons = `export KRB5CCNAME=FILE:/tmp/krb5cc-status; [ -z "$HDFS_KEYTAB" ] || kinit -k -t "$HDFS_KEYTAB" "$HDFS_PRINCIPAL" || exit 1;`;
+    const inNameNode = (args: string[]) => shell(`${asDaemons} exec hdfs ${args.join(" ")}`);
     const deadline = Date.now() + hdfsStatusWaitSeconds * 1000;
     let states: [string, string][] = [];
     for (;;) {
@@ -89,7 +97,34 @@ async function main(): Promise<void> {
       console.log(`  standby:          ${states.filter(([, s]) => s === "standby").map(([h]) => h).join(", ") || "-"}`);
     }
     console.log(`  live DataNodes:   ${live.length} (${live.join(", ") || "-"})`);
+    if (/<name>hadoop\.security\.authentication<\/name>\s*<value>kerberos<\/value>/.test(hdfs.coreSiteXml)) kerberosRoundTrip(shell, asDaemons, `-n ${hdfsPlacement.namespace} ${nameNodePod.metadata.name} -c namenode`);
   }
+}
+
+/**
+ * Kerberos: how to run an HDFS command as the realm's user alice (scripts/kdc.sh made her, with a password), and a
+ * round trip made as her now: her directory made by the superuser, a file written over RPC and read back.
+ */
+function kerberosRoundTrip(shell: (script: string, input?: string) => string, asDaemons: string, pod: string): void {
+  const passwordFile = path.join(kdcState, "users", "alice.password");
+  console.log(`\nHDFS is Kerberized (realm ${localRealm}): a command without a ticket is refused. As alice, whose password is in ${path.relative(process.cwd(), passwordFile)}:`);
+  console.log(`  kubectl exec -i ${pod} -- sh -c 'export KRB5CCNAME=FILE:/tmp/cc-alice; kinit alice >/dev/null && hdfs dfs -ls /user/alice' < ${path.relative(process.cwd(), passwordFile)}`);
+  if (!fs.existsSync(passwordFile)) {
+    console.log("  (no local KDC: no real node runs HDFS here)");
+    return;
+  }
+  const refused = shell("export KRB5CCNAME=FILE:/tmp/cc-none; hdfs dfs -ls / 2>&1 | grep -o 'Client cannot authenticate via:\\[TOKEN, KERBEROS\\]' | head -n 1");
+  shell(`${asDaemons} hdfs dfs -mkdir -p /user/alice && hdfs dfs -chown alice /user/alice`);
+  const marker = `hello from alice, ${new Date().toISOString()}`;
+  const out = shell(
+    "export KRB5CCNAME=FILE:/tmp/cc-alice; kinit alice >/dev/null || exit 1; " +
+      `echo '${marker}' | hdfs dfs -put -f - /user/alice/hello && hdfs dfs -cat /user/alice/hello && hdfs dfs -stat 'owner %u, %b bytes' /user/alice/hello`,
+    fs.readFileSync(passwordFile, "utf8"),
+  );
+  const ok = out.split("\n").includes(marker);
+  console.log(`  without a ticket, hdfs dfs -ls /: ${refused.trim() || "NOT refused"}`);
+  console.log(`  round trip as alice now: ${ok ? `wrote /user/alice/hello over RPC and read back the same line (${/owner \S+, \d+ bytes/.exec(out)?.[0] ?? "?"})` : `FAILED: ${out.trim().split("\n").slice(-3).join(" | ")}`}`);
+  if (!ok) process.exitCode = 1;
 }
 
 main().catch((e) => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The dev stack on the local cluster (the main job): always the project's own cluster and state directory.
-#   scripts/stack.sh up      pulumi up of the dev stack, then a table of node -> labels -> pods
+#   scripts/stack.sh up      pulumi up of the dev stack (Pulumi.dev.yaml with the local realm's keys for HDFS:
+#                            .state/stack-config/Pulumi.dev.yaml), then a table of node -> labels -> pods
 #   scripts/stack.sh down    pulumi destroy of the dev stack (if it exists)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -10,7 +11,9 @@ stack=${STACK:-dev}
 case ${1:-} in
   up)
     pulumi stack select "$stack" --create --non-interactive --secrets-provider passphrase >/dev/null
-    pulumi up --stack "$stack" --yes --non-interactive --diff=false
+    # The stack file with the environment's Kerberos material for HDFS (scripts/dev-stack-security.ts), if it needs any.
+    config=$(node --import tsx scripts/dev-stack-security.ts "$stack")
+    pulumi up --stack "$stack" ${config:+--config-file "$config"} --yes --non-interactive --diff=false
     node --import tsx scripts/placement-table.ts "$stack"
     ;;
   down)
