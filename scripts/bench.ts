@@ -14,6 +14,8 @@
 //   BENCH_MODE     "startup": instead of the sizes, the start-up experiment (all variants interleaved, 10 nodes);
 //                  "real-nodes": only the real-node figures (below);
 //                  "unit": only the unit tier's wall time (npm test, 3 runs; no cluster);
+//                  "hdfs-protection": only the cost of HDFS's wire protection, privacy vs authentication
+//                  (scripts/bench/hdfsProtection.ts: 3 real nodes, BENCH_RUNS write/read pairs of 256 MiB each);
 //                  "report": only rewrite BENCHMARKS.md from the kept results
 //   BENCH_UNIT     "0" skips the unit tier's wall time (npm test, 3 runs) before the sizes
 //   BENCH_REAL_NODES  real nodes of the real-node figures, measured after the sizes on a cluster of 10 nodes:
@@ -35,6 +37,7 @@ import { stopCluster } from "./bench/cluster";
 import { benchSize, unitTier } from "./bench/measure";
 import { log } from "./bench/process";
 import { startupTable, table, writeReport } from "./bench/report";
+import { benchHdfsProtection, hdfsProtectionTable } from "./bench/hdfsProtection";
 import { benchRealNodes, realNodesTable } from "./bench/realNodes";
 import { realNodes, resultsDir, sizes, variant, work } from "./bench/settings";
 import { startup } from "./bench/startup";
@@ -56,6 +59,13 @@ async function main(): Promise<void> {
       log("stopping the cluster");
       await stopCluster();
     }
+    await writeReport();
+    return;
+  }
+  if (mode === "hdfs-protection") {
+    const result = await benchHdfsProtection();
+    fs.writeFileSync(path.join(resultsDir, "hdfs-protection.json"), JSON.stringify(result, null, 1));
+    console.log(hdfsProtectionTable(result));
     await writeReport();
     return;
   }

@@ -44,6 +44,13 @@ if [ "$tier" = smoke ] && ! command -v strace >/dev/null; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace; } >/dev/null ||
     { echo "run-tests: could not install strace (apt-get install strace)" >&2; exit 1; }
 fi
+# The real-node HDFS suites capture what crosses the nodes' bridge with tcpdump (Debian bookworm's, pinned).
+TCPDUMP_VERSION=4.99.3-1
+if [ "$tier" = e2e ] && [ "$REAL_NODES" -gt 0 ] && [ "$(dpkg-query -W -f '${Version}' tcpdump 2>/dev/null)" != "$TCPDUMP_VERSION" ]; then
+  echo "run-tests: installing tcpdump $TCPDUMP_VERSION"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "tcpdump=$TCPDUMP_VERSION"; } >/dev/null ||
+    { echo "run-tests: could not install tcpdump $TCPDUMP_VERSION (apt-get install tcpdump=$TCPDUMP_VERSION)" >&2; exit 1; }
+fi
 
 "$REPO_ROOT/tools/build.sh"
 source "$REPO_ROOT/scripts/env.sh" # again: links the freshly built provider into PULUMI_HOME

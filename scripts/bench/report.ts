@@ -7,6 +7,7 @@ import type { apiDelta } from "./cluster";
 import { SizeResult, Stat, stat, UnitResult } from "./measure";
 import { log, run } from "./process";
 import { outFile, resultsDir, startupVariants, variants } from "./settings";
+import { HdfsProtectionResult, hdfsProtectionTable } from "./hdfsProtection";
 import { RealNodesResult, realNodesTable } from "./realNodes";
 import type { StartupResult } from "./startup";
 
@@ -103,7 +104,7 @@ function previousSections(old: string): Map<string, string> {
   for (const part of generated.split(/^(?=### )/m).slice(1)) {
     const body = part.replace(/^Unit tier \(.*$/m, "").trimEnd();
     const key = /^### Variant `(\w+)`/.exec(body)?.[1] ??
-      (body.startsWith("### Start-up") ? "startup" : body.startsWith("### Real nodes") ? "real-nodes" : undefined);
+      (body.startsWith("### Start-up") ? "startup" : body.startsWith("### Real nodes") ? "real-nodes" : body.startsWith("### HDFS wire protection") ? "hdfs-protection" : undefined);
     if (key) sections.set(key, body + "\n\n");
   }
   return sections;
@@ -156,6 +157,17 @@ async function report(old: string): Promise<string> {
       `load ${rn.loadAvgBefore[0].toFixed(1)} → ${rn.loadAvgAfter[0].toFixed(1)})\n\n` + realNodesTable(rn) + "\n";
   } else {
     md += previous.get("real-nodes") ?? "";
+  }
+  const protectionFile = path.join(resultsDir, "hdfs-protection.json");
+  if (fs.existsSync(protectionFile)) {
+    const hp = JSON.parse(fs.readFileSync(protectionFile, "utf8")) as HdfsProtectionResult;
+    md += `### HDFS wire protection: privacy vs authentication, Kerberized, 3 real nodes (\`${hp.command}\`, ${hp.startedAt}, program at ${hp.commit}; ` +
+      `load ${hp.loadAvgBefore[0].toFixed(1)} → ${hp.loadAvgAfter[0].toFixed(1)})\n\n` +
+      "A standalone NameNode on node-2 and a DataNode on each real node (replication 3); the file written from node-8's DataNode container, " +
+      "read back from node-2's; each command's wall time inside the container, its client JVM's start included (the last column).\n\n" +
+      hdfsProtectionTable(hp) + "\n";
+  } else {
+    md += previous.get("hdfs-protection") ?? "";
   }
   if (unit) md += unitLine(unit);
   else if (previous.has("unit")) md += `${previous.get("unit")}\n\n`;

@@ -22,6 +22,7 @@ import {
   kubectl,
   kubeconfig,
   kubectlJson,
+  realBridge,
   realNodeCount,
   run,
   realNodesDir,
@@ -129,6 +130,35 @@ async function readFile(role: string, node: string, path: string): Promise<strin
   return (await sh(role, node, `set -o pipefail; HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -cat ${path} | sha256sum`)).trim().split(/\s+/)[0];
 }
 
+/**
+ * What crosses the real nodes' bridge on the NameNodes' RPC port and the DataNodes' data port (tcpdump) while a
+ * 3 MB file of one line repeated, `marker`, is written from node-8's DataNode container and read back from
+ * node-2's (replication 3: the pipeline and the read cross the bridge): the capture's size and how often the
+ * marker appears in it.
+ */
+async function wireCapture(marker: string, file: string): Promise<{ bytes: number; hits: number }> {
+  const pcap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "e2e-wire-")), "capture.pcap");
+  const filter = `tcp port ${hdfsSiteDefaults.nameNodeRpcPort} or tcp port ${hdfsSiteDefaults.dataNodeDataPort}`;
+  const dump = spawn("tcpdump", ["-i", realBridge, "-U", "-s", "0", "-w", pcap, filter], { stdio: ["ignore", "ignore", "pipe"] });
+  let said = "";
+  const exited = new Promise<number | null>((resolve) => dump.on("exit", resolve));
+  dump.stderr.on("data", (d) => (said += String(d)));
+  await waitFor(async () => /listening on/.test(said) || dump.exitCode !== null, 10_000, { what: "tcpdump listening", intervalMs: 100 });
+  assert.equal(dump.exitCode, null, `tcpdump: ${said}`);
+  try {
+    await sh("datanode", "node-8", `set -e; yes '${marker}' | head -c 3000000 > /tmp/wire; HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -mkdir -p "$(dirname ${file})"; HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -put -f /tmp/wire ${file}; rm /tmp/wire`);
+    const lines = await sh("datanode", "node-2", `HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -cat ${file} | grep -c '${marker}'`);
+    assert.ok(Number(lines.trim()) > 100_000, `the file read back holds the marker: ${lines}`);
+  } finally {
+    dump.kill("SIGINT");
+    await exited;
+  }
+  const captured = fs.readFileSync(pcap);
+  let hits = 0;
+  for (let at = captured.indexOf(marker); at !== -1; at = captured.indexOf(marker, at + 1)) hits++;
+  return { bytes: captured.length, hits };
+}
+
 /** The format script's decisions on a node: the `format` init container's log of the pod running now. */
 async function formatLog(node: string): Promise<string> {
   const pod = (await podsByNode("namenode")).get(node);
@@ -211,6 +241,9 @@ interface RealHdfsSuite {
   kerberos?: { dir: string; secrets: Record<string, string> };
 }
 
+/** A Kerberos suite's RPC and block transfers authenticated and integrity-checked but not encrypted. */
+const authenticationOnly = { security: { rpcProtection: "authentication", dataTransferProtection: "authentication" } };
+
 /** The cluster settings of a Kerberos suite: the local realm (scripts/kdc.sh). */
 const kerberosSecurity = { security: { mode: "kerberos", realm: localRealm, kdcs: [kdcAddress] } };
 
@@ -251,7 +284,8 @@ function realHdfsSuite(
       hosts: [],
       async configure(config) {
         if (!suite.kerberos) return suite.stack.setConfig(simpleHdfs(config));
-        suite.stack.setConfig({ ...config, hdfs: { ...config.hdfs, ...kerberosSecurity } });
+        const own = (config.hdfs as { security?: object }).security;
+        suite.stack.setConfig({ ...config, hdfs: { ...config.hdfs, security: { ...kerberosSecurity.security, ...own } } });
         await suite.stack.setSecrets(suite.kerberos.secrets);
       },
     };
@@ -531,7 +565,7 @@ realHdfsSuite("HDFS on real nodes: standalone, then HA (Kerberos)", "e2e-real-hd
   });
 
   test("2. standalone (one labelled host): the DataNodes of the other real nodes register with it, a file round-trips", async () => {
-    await suite.configure(hdfsConfig([hosts[0]]));
+    await suite.configure(hdfsConfig([hosts[0]], authenticationOnly));
     assertSucceeded(await stack.up(), "pulumi up (standalone)");
     await rolesReady(["namenode"], [hosts[0]]);
     await rolesReady(["datanode"], hosts);
@@ -542,10 +576,17 @@ realHdfsSuite("HDFS on real nodes: standalone, then HA (Kerberos)", "e2e-real-hd
     assert.equal(await readFile("datanode", hosts[2], file), fileSum);
   });
 
+  test("W. on the wire with authentication only (this suite's protection): a capture on the nodes' bridge of a file's round trip over the NameNode's RPC and the DataNodes' data ports holds its marker in the clear (K6's counterpart, so that K6 can fail)", async () => {
+    const marker = `k8sds-wire-${crypto.randomBytes(8).toString("hex")}`;
+    const { bytes, hits } = await wireCapture(marker, "/e2e/wire");
+    assert.ok(bytes > 3_000_000, `the capture saw the transfers (${bytes} bytes)`);
+    assert.ok(hits > 1000, `the marker in the clear: ${hits} times`);
+  });
+
   // The NameNode DaemonSet rolls every pod at once here (the record says standalone): one at a time would wait
   // forever for the new hosts' NameNodes, which cannot bootstrap before the formatting host has converted.
   test("7. standalone -> HA: two more labelled hosts convert the running NameNode (initializeSharedEdits), the data kept", async () => {
-    await suite.configure(hdfsConfig(hosts));
+    await suite.configure(hdfsConfig(hosts, authenticationOnly));
     assertSucceeded(await stack.up(), "pulumi up (three NameNode hosts)");
     const ds = await kubectlJson<{ spec: { updateStrategy: { rollingUpdate?: { maxUnavailable?: unknown } } } }>(["get", "daemonset", "-n", namespace, "hdfs-namenode"]);
     assert.equal(ds.spec.updateStrategy.rollingUpdate?.maxUnavailable, "100%", "the conversion rolls every NameNode at once");
@@ -672,6 +713,13 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
     const own = await curl([`https://node-5:${ports.nameNode}/`]);
     assert.equal(own.exitCode, 0, own.stderr);
     assert.equal(own.status, 401, "TLS accepted, then SPNEGO asked for");
+  });
+
+  test("K6. on the wire with privacy (the default): a capture on the nodes' bridge of a file's round trip over the NameNodes' RPC and the DataNodes' data ports never holds its marker (the standalone suite's, with authentication only, does)", async () => {
+    const marker = `k8sds-wire-${crypto.randomBytes(8).toString("hex")}`;
+    const { bytes, hits } = await wireCapture(marker, "/e2e/kerberos/wire");
+    assert.ok(bytes > 3_000_000, `the capture saw the transfers (${bytes} bytes)`);
+    assert.equal(hits, 0, "the marker in the clear");
   });
 
   test("K5. the Node authorizer: node-8's kubelet (no NameNode there) is refused the NameNode's keytab Secret, node-2's is not; node-8 reads its DataNode's", async () => {

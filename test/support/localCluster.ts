@@ -200,6 +200,8 @@ export async function clusterScript(args: string[]): Promise<string> {
 /** How many real nodes `cluster.sh up` started (REAL_NODES). */
 export const realNodeCount = Number(process.env.REAL_NODES ?? "0");
 export const realNodesDir = path.join(stateDir, "real-nodes");
+/** The bridge the real nodes' (and the KDC's) network namespaces hang on (scripts/real-nodes.sh, REAL_BRIDGE). */
+export const realBridge = "k8sds-br0";
 
 export interface RealNode {
   name: string;
