@@ -80,8 +80,8 @@ export interface HdfsSiteArgs {
   prometheusEndpoint?: boolean;
   /** Kerberos, protected RPC and block transfers, HTTPS with SPNEGO (components/hdfsSecurity.ts). Default: simple mode. */
   kerberos?: HdfsKerberos;
-  /** The daemons' user, the one the service principals map to. Default: `hadoop`. */
-  daemonUser?: string;
+  /** The daemons' user, the one the service principals map to (the image's: hdfsShared's `hdfsCommonDefaults.user`). */
+  daemonUser: string;
 }
 
 /** An /etc/hosts entry of the pods (a pod spec's hostAliases item). */
@@ -216,7 +216,7 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
     ...(kerberos ? { kerberos, ...tlsSiteFiles(), krb5Conf: krb5Conf(kerberos) } : {}),
   };
   // Kerberos mode: authentication, authorization, protection and HTTPS with SPNEGO (components/hdfsSecurity.ts).
-  const secureCore: HadoopProperties = kerberos ? kerberosCoreSite(kerberos, args.daemonUser ?? "hadoop") : {};
+  const secureCore: HadoopProperties = kerberos ? kerberosCoreSite(kerberos, args.daemonUser) : {};
   const secureHdfs: HadoopProperties = kerberos ? kerberosHdfsSite(kerberos) : {};
   // Hadoop's metrics2 records in Prometheus' text format, at /prom on each daemon's HTTP server.
   // With Kerberos, /prom alone is left out of SPNEGO (a Prometheus cannot do it; HADOOP-16527's whitelist): anyone

@@ -290,11 +290,11 @@ function hdfsSecurityIssues(a: HdfsClusterResolvedValue): ArgsIssue[] {
       if (s[key] !== undefined) issues.push({ path: ["security", key], message: (name) => `is for Kerberos, but ${name(mode)} is simple` });
     }
   }
-  const realm = kerberos && s.realm !== undefined;
   for (const r of roles) {
     issues.push(...hdfsRoleSecurityIssues(kerberos, r.args, [r.key], mode));
-    // A keytab given inline (not a pulumi Output) must hold the role's principals (an existing Secret's: preflight).
-    const problem = realm && typeof r.args.keytab === "string" ? keytabProblem(r.args.keytab, r.principals!) : undefined;
+    // A keytab given inline (not a pulumi Output) must hold the role's principals (an existing Secret's: preflight);
+    // they are known once the realm is (hdfsRunningRoles).
+    const problem = r.principals && typeof r.args.keytab === "string" ? keytabProblem(r.args.keytab, r.principals) : undefined;
     if (problem) issues.push({ path: [r.key, "keytab"], message: problem });
   }
   return issues;

@@ -49,8 +49,8 @@ export interface HdfsSite extends HdfsSiteFacts {
 }
 
 /** Renders the cluster's core-site.xml and hdfs-site.xml (see `hdfsSiteConfig`), and in Kerberos mode its security files. */
-export function hdfsSite(args: HdfsSiteArgs): HdfsSite {
-  const facts = hdfsSiteConfig({ daemonUser: hdfsCommonDefaults.user, ...args });
+export function hdfsSite(args: Omit<HdfsSiteArgs, "daemonUser">): HdfsSite {
+  const facts = hdfsSiteConfig({ ...args, daemonUser: hdfsCommonDefaults.user });
   const securityFiles: Record<string, string> = facts.kerberos
     ? {
         "ssl-server.xml": renderHadoopXml(facts.sslServer!),

@@ -9,7 +9,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { keytabPrincipals, type HdfsRole } from "../../components/hdfsSecurity";
+import type { HdfsRole } from "../../components/hdfsSecurity";
+import { materialSettings } from "../../test/support/devStack";
 import { kdcAddress, localRealm, serviceKeytabs, tlsMaterial } from "../../test/support/kerberos";
 import { clusterUp, stopCluster, waitClean } from "./cluster";
 import { programCommit, stat, Stat, writeConfigYaml } from "./measure";
@@ -87,15 +88,7 @@ async function keytabsAndTls(): Promise<Record<string, string>> {
   const addresses = JSON.parse((await kubectl(["get", "nodes", "-l", "type=real", "-o", "json"])).stdout).items
     .map((n: any) => ({ name: n.metadata.name, ip: n.status.addresses.find((a: any) => a.type === "InternalIP")?.address }));
   const tls = await tlsMaterial(dir, { namenode: addresses.filter((a: any) => a.name === "node-2"), datanode: addresses });
-  const secrets: Record<string, string> = {};
-  for (const [role, key] of [["namenode", "nameNode"], ["datanode", "dataNode"]] as const) {
-    if (keytabPrincipals({ realm: localRealm, principalInstance: instance }, role, hosts[role]).length === 0) throw new Error(`no principals for ${role}`);
-    secrets[`hdfs.${key}.keytab`] = keytabs[role];
-    secrets[`hdfs.${key}.tls.keystore`] = tls[role].keystore;
-    secrets[`hdfs.${key}.tls.truststore`] = tls[role].truststore;
-    secrets[`hdfs.${key}.tls.password`] = tls[role].password;
-  }
-  return secrets;
+  return Object.fromEntries(materialSettings({ namenode: { keytab: keytabs.namenode, tls: tls.namenode }, datanode: { keytab: keytabs.datanode, tls: tls.datanode } }));
 }
 
 export async function benchHdfsProtection(): Promise<HdfsProtectionResult> {

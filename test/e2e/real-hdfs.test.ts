@@ -31,7 +31,7 @@ import {
   type Pod,
   type RealNode,
 } from "../support/localCluster";
-import { simpleHdfs } from "../support/devStack";
+import { materialSettings, simpleHdfs } from "../support/devStack";
 import { kdcAddress, kdcState, localRealm, principalKeytab, serviceKeytabs, serviceTicket, tlsMaterial, userTicket } from "../support/kerberos";
 import { assertSucceeded, TestStack } from "../support/pulumi";
 
@@ -256,14 +256,8 @@ async function kerberosMaterial(real: RealNode[], hosts: { namenode: string[]; j
   const byName = (names: string[]) => real.filter((n) => names.includes(n.name)).map((n) => ({ name: n.name, ip: n.ip }));
   const keytabs = await serviceKeytabs("hdfs-k8s.hdfs", hosts);
   const tls = await tlsMaterial(dir, { namenode: byName(hosts.namenode), journalnode: byName(hosts.journalnode), datanode: byName(hosts.datanode) });
-  const secrets: Record<string, string> = {};
-  for (const [role, key] of [["namenode", "nameNode"], ["journalnode", "journalNode"], ["datanode", "dataNode"]] as const) {
-    secrets[`hdfs.${key}.keytab`] = keytabs[role];
-    secrets[`hdfs.${key}.tls.keystore`] = tls[role].keystore;
-    secrets[`hdfs.${key}.tls.truststore`] = tls[role].truststore;
-    secrets[`hdfs.${key}.tls.password`] = tls[role].password;
-  }
-  return { dir, secrets };
+  const roles = ["namenode", "journalnode", "datanode"] as const;
+  return { dir, secrets: Object.fromEntries(materialSettings(Object.fromEntries(roles.map((r) => [r, { keytab: keytabs[r], tls: tls[r] }])))) };
 }
 
 /**

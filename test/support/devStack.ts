@@ -43,10 +43,11 @@ export function environmentPrincipals(k: Pick<HdfsKerberos, "realm" | "principal
 }
 
 /** The config paths (`pulumi config set --path`) and values of the roles' material, all of them secrets. */
-export function materialSettings(material: Record<HdfsRole, RoleMaterial>): [string, string][] {
+export function materialSettings(material: Partial<Record<HdfsRole, RoleMaterial>>): [string, string][] {
   return (Object.keys(hdfsRoleKeys) as HdfsRole[]).flatMap((r) => {
     const key = `hdfs.${hdfsRoleKeys[r]}`;
     const m = material[r];
+    if (!m) return [];
     return [
       [`${key}.keytab`, m.keytab],
       [`${key}.tls.keystore`, m.tls.keystore],
