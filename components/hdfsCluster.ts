@@ -3,15 +3,17 @@
 // hosts and in-container directories from that one site, so nothing has to be kept equal by hand.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { HdfsPorts, hdfsSiteDefaults } from "./hadoopConfig";
+import { HdfsPorts, hdfsSiteDefaults, webEndpoint } from "./hadoopConfig";
 import { ArgsIssue, ArgsPath, Branded, ComponentArgsError, brandResolved, isResolved } from "./defaults";
 import { HdfsDataNodeDaemonSet, hdfsDataNodeClusterObjects, hdfsDataNodeSettings } from "./hdfsDataNode";
 import { HdfsJournalNodeDaemonSet, hdfsJournalNodeClusterObjects, hdfsJournalNodeSettings } from "./hdfsJournalNode";
 import { HdfsNameNodeDaemonSet, hdfsNameNodeClusterObjects, hdfsNameNodeSettings } from "./hdfsNameNode";
 import { HdfsSite, hdfsCommonDefaults, hdfsRoleSecurityIssues, hdfsSite } from "./hdfsShared";
-import { HdfsKerberos, hdfsSecuritySettings, keytabPrincipals, keytabProblem } from "./hdfsSecurity";
+import { HdfsKerberos, HdfsRole, hdfsSecuritySettings, keytabPrincipals, keytabProblem } from "./hdfsSecurity";
 import { definedOnly, hostAgentNamespace } from "./hostDaemonSet";
-import { nodeName, port, resourceName } from "./kubernetesSyntax";
+import * as k8s from "@pulumi/kubernetes";
+import { labels, nodeName, port, resourceName } from "./kubernetesSyntax";
+import { nodeRelabelings, scrapeInterval, serviceMonitorType } from "./monitoring";
 import { Settings, SettingsArgs, SettingsResolved, resolveSettings, setting, settingsDefaults, withDefaultDocs } from "./settings";
 import type { ClusterObjectRef } from "./labels";
 import { componentTypes } from "./project";
@@ -23,6 +25,7 @@ const zookeeperServer = z
   .refine((s) => { const p = Number(s.slice(s.lastIndexOf(":") + 1)); return p >= 1 && p <= 65535; }, { message: "port must be 1-65535" })
   .describe("host:port");
 const hadoopProperties = z.record(z.string().min(1), z.string()).describe("map property → value");
+const pemCertificate = z.string().regex(/^-----BEGIN CERTIFICATE-----\n[^]*-----END CERTIFICATE-----\s*$/, "must be a PEM certificate (-----BEGIN CERTIFICATE----- …)").describe("PEM certificate");
 
 /** The cluster's own settings (components/settings.ts): its namespace, its site's cluster-wide settings, its hosts. */
 export const hdfsClusterSettings = {
@@ -38,6 +41,20 @@ export const hdfsClusterSettings = {
   replication: setting(z.number().int().min(1).max(512), { default: hdfsSiteDefaults.replication as number }),
   /** Hadoop's Prometheus endpoint: every daemon serves its metrics at /prom on its HTTP port (hadoop.prometheus.endpoint.enabled), found through a headless Service per role (`<role name>-metrics`). */
   prometheusEndpoint: setting(z.boolean(), { default: true }),
+  /**
+   * A prometheus-operator ServiceMonitor per role (needs its CRD and `prometheusEndpoint`): `/prom` on the role's web
+   * port through its metrics Service, each series labelled with its node (`instance`, `node`).
+   */
+  serviceMonitor: setting(z.boolean(), { default: false }),
+  /** Scrape interval of the ServiceMonitors. */
+  scrapeInterval: setting(scrapeInterval, { default: "30s" }),
+  /** Labels added to the ServiceMonitors, e.g. the release a Prometheus selects monitors by. */
+  serviceMonitorLabels: setting(labels, { default: {} }),
+  /**
+   * Kerberos (HTTPS): the PEM certificate of the CA that signed the roles' certificates, which the ServiceMonitors
+   * verify them with (kept in the ConfigMap `<cluster name>-metrics-ca`, e.g. `hdfs-metrics-ca`; not a secret).
+   */
+  serviceMonitorCa: setting(pemCertificate),
   /** Extra core-site.xml properties (override the rendered ones). */
   coreSite: setting(hadoopProperties),
   /** Extra hdfs-site.xml properties (override the rendered ones). */
@@ -256,8 +273,26 @@ export function hdfsClusterArgsIssues(a: HdfsClusterResolvedValue): ArgsIssue[] 
     }
   });
   issues.push(...hdfsSecurityIssues(a));
+  issues.push(...serviceMonitorIssues(a));
   for (const { port, path, first } of hostPortConflicts(hdfsHostPorts(a))) {
     issues.push({ path, message: (name) => hostPortMessage(port, first.owner, name(first.path)) });
+  }
+  return issues;
+}
+
+/** ServiceMonitors without what they scrape or verify: `/prom` off; in Kerberos mode (HTTPS), no CA; a CA without them. */
+function serviceMonitorIssues(a: HdfsClusterResolvedValue): ArgsIssue[] {
+  if (!a.serviceMonitor) {
+    return a.serviceMonitorCa !== undefined ? [{ path: ["serviceMonitorCa"], message: (name) => `is for the ServiceMonitors, which ${name(["serviceMonitor"])} leaves off` }] : [];
+  }
+  const issues: ArgsIssue[] = [];
+  if (!a.prometheusEndpoint) {
+    issues.push({ path: ["serviceMonitor"], message: (name) => `scrapes Hadoop's /prom, which ${name(["prometheusEndpoint"])}: false turns off: leave it on` });
+  }
+  if (a.security.mode === "kerberos" && a.serviceMonitorCa === undefined) {
+    issues.push({ path: ["serviceMonitorCa"], message: (name) => `${name(["security", "mode"])} is kerberos, so the roles serve /prom over HTTPS only: give the PEM certificate of the CA that signed their certificates, for the ServiceMonitors to verify them` });
+  } else if (a.security.mode !== "kerberos" && a.serviceMonitorCa !== undefined) {
+    issues.push({ path: ["serviceMonitorCa"], message: (name) => `is for HTTPS, but ${name(["security", "mode"])} is simple (plain HTTP)` });
   }
   return issues;
 }
@@ -412,6 +447,8 @@ export class HdfsCluster extends pulumi.ComponentResource {
   /** HA only. */
   public readonly journalNode?: HdfsJournalNodeDaemonSet;
   public readonly dataNode?: HdfsDataNodeDaemonSet;
+  /** With `serviceMonitor`: one per running role, named as the role. */
+  public readonly serviceMonitors: k8s.apiextensions.CustomResource[];
 
   /**
    * The roles are `<name>-namenode`, `<name>-journalnode` and `<name>-datanode`, the namespace `<name>-namespace`.
@@ -446,8 +483,11 @@ export class HdfsCluster extends pulumi.ComponentResource {
       this.dataNode = new HdfsDataNodeDaemonSet(roleName("datanode"), brandResolved("HdfsDataNodeDaemonSet", { ...a.dataNode, ...shared }), child);
     }
 
+    this.serviceMonitors = a.serviceMonitor ? this.createServiceMonitors(name, a) : [];
+
     this.registerOutputs({
       namespace: this.namespace,
+      serviceMonitors: this.serviceMonitors,
       coreSiteXml: this.site.coreSiteXml,
       hdfsSiteXml: this.site.hdfsSiteXml,
       formatHost: this.nameNode.formatHost,
@@ -458,4 +498,44 @@ export class HdfsCluster extends pulumi.ComponentResource {
       dataNode: this.dataNode,
     });
   }
+
+  /**
+   * A ServiceMonitor per running role: its metrics Service's pods (selected as the DaemonSet selects them), `/prom`
+   * on the web port, `job` the role's `app.kubernetes.io/name`; with Kerberos over HTTPS, verified against the CA
+   * (`serviceMonitorCa`, in a ConfigMap of its own).
+   */
+  private createServiceMonitors(name: string, a: HdfsClusterResolvedArgs): k8s.apiextensions.CustomResource[] {
+    const roles: [HdfsRole, HdfsNameNodeDaemonSet | HdfsJournalNodeDaemonSet | HdfsDataNodeDaemonSet | undefined, string][] = [
+      ["namenode", this.nameNode, a.nameNode.name],
+      ["journalnode", this.journalNode, a.journalNode.name],
+      ["datanode", this.dataNode, a.dataNode?.name ?? ""],
+    ];
+    const ca = this.site.kerberos
+      ? new k8s.core.v1.ConfigMap(`${name}-metrics-ca`, {
+          metadata: { name: `${name}-metrics-ca`, namespace: this.namespace },
+          data: { [hdfsMetricsCaKey]: a.serviceMonitorCa! },
+        }, { parent: this })
+      : undefined;
+    return roles.filter(([, role]) => role?.metricsService).map(([role, component, roleName]) => {
+      const web = webEndpoint(this.site, role);
+      return new k8s.apiextensions.CustomResource(`${name}-${role}-servicemonitor`, {
+        ...serviceMonitorType,
+        metadata: { name: roleName, namespace: this.namespace, labels: component!.metricsService!.metadata.labels.apply((l) => ({ ...l, ...a.serviceMonitorLabels })) },
+        spec: {
+          jobLabel: "app.kubernetes.io/name",
+          selector: { matchLabels: component!.daemonSet.spec.selector.matchLabels },
+          endpoints: [{
+            port: web.name,
+            path: "/prom",
+            interval: a.scrapeInterval,
+            ...(ca ? { scheme: "https", tlsConfig: { ca: { configMap: { name: ca.metadata.name, key: hdfsMetricsCaKey } } } } : {}),
+            relabelings: nodeRelabelings,
+          }],
+        },
+      }, { parent: this, dependsOn: [component!.metricsService!, ...(ca ? [ca] : [])] });
+    });
+  }
 }
+
+/** The key of the CA certificate in the ConfigMap `<cluster name>-metrics-ca` the ServiceMonitors verify HTTPS with. */
+export const hdfsMetricsCaKey = "ca.crt";

@@ -20,6 +20,7 @@ import { ArgsIssue, Branded, ComponentArgsError, brandResolved, isResolved } fro
 import { affinity, hostPath, image, labels, port, pullPolicy, resourceName, resources, toleration, updateStrategy } from "./kubernetesSyntax";
 import { SettingsArgs, passThrough, resolveSettings, setting, settingsDefaults } from "./settings";
 import { ClusterObjectRef, createdByStackAnnotations, imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
+import { nodeRelabelings, scrapeInterval, serviceMonitorType } from "./monitoring";
 import { componentTypes } from "./project";
 
 import Input = k8s.types.input.core.v1;
@@ -186,7 +187,7 @@ export const nodeExporterSettings = {
   /** A prometheus-operator ServiceMonitor (needs its CRD and the Service). */
   serviceMonitor: setting(z.boolean(), { default: false }),
   /** Scrape interval of the ServiceMonitor. */
-  scrapeInterval: passThrough(setting(z.string().regex(/^\d+(ms|s|m|h)$/, "must be a duration like 30s"), { default: "30s" })),
+  scrapeInterval: passThrough(setting(scrapeInterval, { default: "30s" })),
   /** Labels added to the ServiceMonitor, e.g. the release a Prometheus selects monitors by. */
   serviceMonitorLabels: setting(labels, { default: {} }),
   /** Put the metrics behind kube-rbac-proxy: TLS, and only callers whose token may get /metrics (TokenReviews and SubjectAccessReviews, allowed by a ClusterRole created here). */
@@ -255,11 +256,6 @@ export const nodeExporterConstants = {
   uid: 65534,
   /** Where the textfile directory is mounted in the container. */
   textfileMountPath: "/host/textfile",
-  /** The ServiceMonitor's relabelings: `instance` and `node` are the node's name. */
-  nodeRelabelings: [
-    { action: "replace", sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "instance" },
-    { action: "replace", sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "node" },
-  ],
 } as const;
 
 /** `--collector.<name>` / `--no-collector.<name>` for each collector switched on or off, by name. */
@@ -545,8 +541,7 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
     if (a.serviceMonitor) {
       const scraperToken = a.rbacProxy ? this.scraperToken(name, a.name, namespace, objectLabels) : undefined;
       this.serviceMonitor = new k8s.apiextensions.CustomResource(`${name}-servicemonitor`, {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "ServiceMonitor",
+        ...serviceMonitorType,
         metadata: { name: a.name, namespace, labels: { ...objectLabels, ...a.serviceMonitorLabels } },
         spec: {
           // job="node-exporter" (the Service's app.kubernetes.io/name), whatever the Service is called.
@@ -565,9 +560,7 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
                   tlsConfig: { insecureSkipVerify: true },
                 }
               : {}),
-            // One series per node, named by the node rather than by the host-network pod IP, and labelled with it
-            // (the operator adds namespace and pod): the labels the documented scrape config gives too.
-            relabelings: nodeExporterConstants.nodeRelabelings,
+            relabelings: nodeRelabelings,
           }],
         },
       }, { ...child, dependsOn: this.service ? [this.service] : [] });

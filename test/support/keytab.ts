@@ -1,4 +1,5 @@
-// Keytabs for the unit tier: MIT's file format (0x0502), written for the principals a test names.
+// Keytabs for the unit tier: MIT's file format (0x0502), written for the principals a test names; and a CA
+// certificate's PEM form (its syntax only: nothing here verifies with it).
 
 /** A keytab in MIT's format (0x0502) with one AES key per principal, and a deleted entry's hole: base64. */
 export function keytabBase64(principals: string[]): string {
@@ -12,3 +13,6 @@ export function keytabBase64(principals: string[]): string {
   });
   return Buffer.concat([Buffer.from([5, 2]), int(-7, 4), Buffer.alloc(7), ...entries]).toString("base64");
 }
+
+/** A CA certificate as PEM text, for settings that take one (syntax only). */
+export const testCaPem = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUTESTTESTTESTTESTTESTTESTTESTTEswCgYIKoZIzj0EAwIw\n-----END CERTIFICATE-----\n";

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { serviceMonitorSchema } from "../support/crd";
+import { testCaPem } from "../support/keytab";
 import { kubernetesSchema } from "../support/openapi";
 import { devStackRun, find, kubernetesObjects, promiseOf, RegisteredResource, runProgram, stackFileConfig } from "../support/mocks";
 import { simpleHdfs } from "../support/devStack";
@@ -54,9 +55,11 @@ describe("the program with the dev stack", () => {
     }
   });
 
-  it("renders the optional objects schema-valid too (the ServiceMonitor against its CRD)", async () => {
+  it("renders the optional objects schema-valid too (the ServiceMonitors against their CRD)", async () => {
+    const dev = stackFileConfig("dev");
     const run = await runProgram({
-      ...stackFileConfig("dev"),
+      ...dev,
+      hdfs: { ...(dev.hdfs as object), serviceMonitor: true, serviceMonitorLabels: { release: "prometheus" }, serviceMonitorCa: testCaPem },
       nodeExporter: {
         rbacProxy: true,
         serviceMonitor: true,
@@ -78,6 +81,8 @@ describe("the program with the dev stack", () => {
       assert.deepEqual(errors, [], `${object.kind} ${object.metadata?.name}`);
     }
     for (const kind of ["ClusterRole", "ClusterRoleBinding", "NetworkPolicy", "ResourceQuota", "Secret", "ServiceMonitor"]) assert.ok(kinds.has(kind), kind);
+    assert.deepEqual(kubernetesObjects(run.registered).filter((o) => o.kind === "ServiceMonitor").map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort(),
+      ["hdfs/hdfs-datanode", "hdfs/hdfs-journalnode", "hdfs/hdfs-namenode", "monitoring/node-exporter"]);
   });
 
   it("the schema check catches a misspelt field and a wrong type", () => {

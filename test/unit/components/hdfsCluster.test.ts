@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HdfsCluster, HdfsClusterArgs, hdfsClusterObjects, resolveHdfsClusterArgs } from "../../../components/hdfsCluster";
+import { testCaPem } from "../../support/keytab";
 import { find, promiseOf, refusedArgs, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
 const hosts = ["node-2", "node-5", "node-8"];
@@ -55,6 +56,44 @@ describe("HdfsCluster", () => {
     const off = await render({ nameNodeHosts: hosts, prometheusEndpoint: false });
     assert.equal(off.cluster.site.coreSite["hadoop.prometheus.endpoint.enabled"], undefined);
     assert.equal(off.registered.filter((r) => r.type === "kubernetes:core/v1:Service").length, 0);
+  });
+
+  it("with serviceMonitor, a ServiceMonitor per running role: /prom on its web port through its metrics Service, job and node labels as node-exporter's; none by default", async () => {
+    const { cluster, registered } = await render({ nameNodeHosts: hosts, serviceMonitor: true, scrapeInterval: "15s", serviceMonitorLabels: { release: "prometheus" } });
+    const monitors = registered.filter((r) => r.type === "kubernetes:monitoring.coreos.com/v1:ServiceMonitor");
+    assert.deepEqual(monitors.map((m) => m.inputs.metadata.name).sort(), ["hdfs-datanode", "hdfs-journalnode", "hdfs-namenode"]);
+    assert.equal(cluster.serviceMonitors.length, 3);
+    for (const role of ["namenode", "journalnode", "datanode"]) {
+      const m = find(registered, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", `hdfs-${role}-servicemonitor`).inputs;
+      assert.equal(m.metadata.namespace, "hdfs");
+      assert.equal(m.metadata.labels.release, "prometheus");
+      assert.equal(m.spec.jobLabel, "app.kubernetes.io/name");
+      // the metrics Service carries the role's selector labels; nothing else in the namespace does
+      assert.deepEqual(m.spec.selector.matchLabels, ds(registered, `hdfs-${role}`).spec.selector.matchLabels);
+      assert.deepEqual(m.spec.endpoints, [{
+        port: "http", path: "/prom", interval: "15s",
+        relabelings: [
+          { action: "replace", sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "instance" },
+          { action: "replace", sourceLabels: ["__meta_kubernetes_pod_node_name"], targetLabel: "node" },
+        ],
+      }]);
+    }
+    // Standalone without DataNodes: the NameNode's only; off by default.
+    const standalone = await render({ nameNodeHosts: ["node-2"], serviceMonitor: true, dataNode: { enabled: false } });
+    assert.deepEqual(standalone.registered.filter((r) => r.type.endsWith(":ServiceMonitor")).map((r) => r.inputs.metadata.name), ["hdfs-namenode"]);
+    assert.equal((await render()).registered.filter((r) => r.type.endsWith(":ServiceMonitor")).length, 0);
+  });
+
+  it("refuses a ServiceMonitor without /prom, and its CA where nothing is served over HTTPS", () => {
+    const refused = (args: HdfsClusterArgs) => refusedArgs(() => new HdfsCluster("hdfs", simple(args)));
+    assert.deepEqual(refused({ nameNodeHosts: hosts, serviceMonitor: true, prometheusEndpoint: false }), [
+      "serviceMonitor: scrapes Hadoop's /prom, which prometheusEndpoint: false turns off: leave it on",
+    ]);
+    assert.deepEqual(refused({ nameNodeHosts: hosts, serviceMonitor: true, serviceMonitorCa: testCaPem }), [
+      "serviceMonitorCa: is for HTTPS, but security.mode is simple (plain HTTP)",
+    ]);
+    assert.deepEqual(refused({ nameNodeHosts: hosts, serviceMonitorCa: testCaPem }), ["serviceMonitorCa: is for the ServiceMonitors, which serviceMonitor leaves off"]);
+    assert.match(refused({ nameNodeHosts: hosts, serviceMonitor: true, scrapeInterval: "soon" })[0], /^scrapeInterval: "soon" must be a duration like 30s$/);
   });
 
   it("creates the namespace once and every role in it, as its children, with the one site", async () => {

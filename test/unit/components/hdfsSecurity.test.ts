@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HdfsCluster, HdfsClusterArgs } from "../../../components/hdfsCluster";
 import { keytabPrincipals, principalsInKeytab } from "../../../components/hdfsSecurity";
-import { keytabBase64 } from "../../support/keytab";
+import { keytabBase64, testCaPem } from "../../support/keytab";
 import { find, refusedArgs, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
 const hosts = ["node-2", "node-5", "node-8"];
@@ -186,6 +186,23 @@ describe("HDFS in Kerberos mode", () => {
     // Without ZooKeeper, or in simple mode, none of it.
     assert.equal((await render(kerberos())).cluster.site.securityFiles["zkfc-jaas.conf"], undefined);
     assert.equal((await render({ nameNodeHosts: hosts, security: { mode: "simple" }, zookeeperQuorum: ["zk:2181"] })).cluster.site.coreSite["ha.zookeeper.acl"], undefined);
+  });
+
+  it("with serviceMonitor, the ServiceMonitors scrape /prom over HTTPS, verifying the roles' certificates with the CA given (in a ConfigMap: not a secret); without the CA refused", async () => {
+    const { registered } = await render(kerberos({ serviceMonitor: true, serviceMonitorCa: testCaPem }));
+    const ca = find(registered, "kubernetes:core/v1:ConfigMap", "hdfs-metrics-ca").inputs;
+    assert.deepEqual(ca.data, { "ca.crt": testCaPem });
+    for (const role of ["namenode", "journalnode", "datanode"]) {
+      const [endpoint] = find(registered, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", `hdfs-${role}-servicemonitor`).inputs.spec.endpoints;
+      assert.equal(endpoint.port, "https");
+      assert.equal(endpoint.scheme, "https");
+      assert.equal(endpoint.path, "/prom");
+      assert.deepEqual(endpoint.tlsConfig, { ca: { configMap: { name: "hdfs-metrics-ca", key: "ca.crt" } } });
+    }
+    assert.deepEqual(refusedArgs(() => new HdfsCluster("hdfs", kerberos({ serviceMonitor: true }))), [
+      "serviceMonitorCa: security.mode is kerberos, so the roles serve /prom over HTTPS only: give the PEM certificate of the CA that signed their certificates, for the ServiceMonitors to verify them",
+    ]);
+    assert.match(refusedArgs(() => new HdfsCluster("hdfs", kerberos({ serviceMonitor: true, serviceMonitorCa: "not a certificate" })))[0], /^serviceMonitorCa: "not a certificate" must be a PEM certificate/);
   });
 
   it("the NameNode's audit log goes to its container's output unless turned off", async () => {

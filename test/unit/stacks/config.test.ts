@@ -90,6 +90,8 @@ describe("stack config", () => {
     { name: "latest image", config: { ...valid, nodeExporter: { image: "quay.io/prometheus/node-exporter:latest" } }, expect: [/nodeExporter\.image: .*must not use the mutable tag 'latest'/] },
     { name: "bad update strategy", config: { ...valid, nodeExporter: { updateStrategy: { type: "Recreate" } } }, expect: [/nodeExporter\.updateStrategy\.type: must be one of "RollingUpdate", "OnDelete", got string "Recreate"/] },
     { name: "bad maxUnavailable", config: { ...valid, nodeExporter: { updateStrategy: { type: "RollingUpdate", maxUnavailable: "ten" } } }, expect: [/nodeExporter\.updateStrategy\.maxUnavailable/] },
+    { name: "HDFS ServiceMonitors without /prom", config: { ...valid, hdfs: { serviceMonitor: true, prometheusEndpoint: false } }, expect: [/^k8s-daemonsets:hdfs\.serviceMonitor: scrapes Hadoop's \/prom, which k8s-daemonsets:hdfs\.prometheusEndpoint: false turns off/] },
+    { name: "HDFS scrape interval that is no duration", config: { ...valid, hdfs: { serviceMonitor: true, scrapeInterval: "-5s" } }, expect: [/^k8s-daemonsets:hdfs\.scrapeInterval: "-5s" must be a duration like 30s$/] },
     { name: "NameNode in kube-system", config: { ...valid, hdfs: { namespace: "kube-system" } }, expect: [/hdfs\.namespace: .*does not belong in kube-system/] },
     { name: "relative name directory", config: { ...valid, hdfs: { nameNode: { nameDirHostPath: "var/lib/hdfs" } } }, expect: [/hdfs\.nameNode\.nameDirHostPath: .*absolute path/] },
     { name: "toleration with a typo", config: { ...valid, nodeExporter: { tolerations: [{ operater: "Exists" }] } }, expect: [/^k8s-daemonsets:nodeExporter\.tolerations\[0\]\.operater: unknown config key$/] },
