@@ -199,13 +199,17 @@ describe("pulumi preview of the project", () => {
     const { TestStack, assertSucceeded } = await import("../support/pulumi");
     const { mkdtempSync, readFileSync: read, rmSync } = await import("node:fs");
     const os = await import("node:os");
-    const { parse } = await import("yaml");
     const stack = new TestStack("smoke");
     const traceDir = mkdtempSync(path.join(os.tmpdir(), "preview-connects-"));
     try {
       await stack.init();
-      const dev = parse(read(path.join(repoRoot, "Pulumi.dev.yaml"), "utf8")).config as Record<string, unknown>;
-      stack.setConfig(Object.fromEntries(Object.entries(dev).map(([k, v]) => [k.replace(/^k8s-daemonsets:/, ""), v])));
+      // The dev stack as make up deploys it: its file, and the HDFS roles' material as Pulumi secrets (stand-ins
+      // here: keytabs with the right principals, no real keys; a preview needs no more).
+      const { stackFile, standInMaterial } = await import("../support/mocks");
+      const { materialSettings } = await import("../support/devStack");
+      const dev = stackFile("dev");
+      stack.setConfig(dev);
+      await stack.setSecrets(Object.fromEntries(materialSettings(standInMaterial(dev) ?? {})));
       // Every connect() of pulumi, the language host, node and the provider, recorded by strace.
       const trace = path.join(traceDir, "connect");
       const r = await stack.pulumi(

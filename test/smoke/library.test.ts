@@ -34,8 +34,9 @@ export const exporter = new NodeExporterDaemonSet("platform-node-exporter", args
 export const daemonSet = exporter.daemonSet.metadata.name;
 export const defaultImage: string = nodeExporterDefaults.image;
 
-// One NameNode, no DataNodes: its ConfigMap carries the format script shipped with the package.
-export const hdfs = new HdfsCluster("platform-hdfs", { nameNodeHosts: ["node-a"], dataNode: { enabled: false } });
+// One NameNode, no DataNodes: its ConfigMap carries the format script shipped with the package (a throwaway
+// cluster: simple mode, chosen; Kerberos, the default, would need a realm and keytabs).
+export const hdfs = new HdfsCluster("platform-hdfs", { nameNodeHosts: ["node-a"], dataNode: { enabled: false }, security: { mode: "simple" } });
 `;
 
 /** Runs the compiled program under mocks; prints what was registered on import and in all. */

@@ -103,12 +103,18 @@ export function stackFile(stack: string): Record<string, unknown> {
  */
 export function stackFileConfig(stack: string): Record<string, unknown> {
   const config = stackFile(stack);
+  const material = standInMaterial(config);
+  return material ? withMaterial(config, material) : config;
+}
+
+/** The stand-ins of `stackFileConfig` for a stack config that leaves the roles' keytabs to the environment. */
+export function standInMaterial(config: Record<string, unknown>): Record<HdfsRole, RoleMaterial> | undefined {
   const k = environmentKerberos(config);
-  if (!k) return config;
+  if (!k) return undefined;
   const nodes = Array.from({ length: 10 }, (_, i) => `node-${i + 1}`);
   const principals = environmentPrincipals(k, nodes);
   const tls = { keystore: Buffer.from("keystore").toString("base64"), truststore: Buffer.from("truststore").toString("base64"), password: "stand-in" };
-  return withMaterial(config, Object.fromEntries(Object.entries(principals).map(([r, p]) => [r, { keytab: keytabBase64(p), tls }])) as Record<HdfsRole, RoleMaterial>);
+  return Object.fromEntries(Object.entries(principals).map(([r, p]) => [r, { keytab: keytabBase64(p), tls }])) as Record<HdfsRole, RoleMaterial>;
 }
 
 /** The Kubernetes objects among the registered resources, as `kubectl get -o yaml` would show their spec. */
