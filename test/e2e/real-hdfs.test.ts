@@ -33,6 +33,7 @@ import {
 } from "../support/localCluster";
 import { materialSettings, simpleHdfs } from "../support/devStack";
 import { kdcAddress, kdcState, localRealm, principalKeytab, serviceKeytabs, serviceTicket, tlsMaterial, userTicket } from "../support/kerberos";
+import { docsYamlBlock, startPrometheus } from "../support/prometheus";
 import { assertSucceeded, TestStack } from "../support/pulumi";
 
 const namespace = "hdfs";
@@ -714,6 +715,34 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
     const { bytes, hits } = await wireCapture(marker, "/e2e/kerberos/wire");
     assert.ok(bytes > 3_000_000, `the capture saw the transfers (${bytes} bytes)`);
     assert.equal(hits, 0, "the marker in the clear");
+  });
+
+  test("K7. a real Prometheus with the docs' HDFS scrape config (HTTPS, the CA's file) scrapes /prom of every role on every host: up == 1, each series named by its node, the role as job", async () => {
+    const config = docsYamlBlock("hdfs.md", "hdfs-scrape-config");
+    for (const job of config.scrape_configs) job.tls_config.ca_file = path.join(dir, "ca.crt");
+    const prom = await startPrometheus(config);
+    const expected = [
+      ...nameNodeHosts.map((h) => ["hdfs-namenode", h]),
+      ...suite.hosts.map((h) => ["hdfs-journalnode", h]),
+      ...suite.hosts.map((h) => ["hdfs-datanode", h]),
+    ].map(([job, node]) => `${job} ${node}`).sort();
+    try {
+      const up = await waitFor(async () => {
+        const result = await prom.query('up{job=~"hdfs-.+"}');
+        const ok = result.filter((s) => s.value[1] === "1").map((s) => `${s.metric.job} ${s.metric.node}`).sort();
+        return JSON.stringify(ok) === JSON.stringify(expected) && result.length === expected.length ? result : false;
+      }, 90_000, { what: "up == 1 for every HDFS role on every host", describe: () => prom.describe() });
+      for (const s of up) {
+        assert.equal(s.metric.instance, s.metric.node);
+        assert.equal(s.metric.namespace, namespace);
+        assert.match(s.metric.pod, new RegExp(`^${s.metric.job}-`));
+      }
+      // Hadoop's own records, from every role (not only Prometheus' up)
+      const jobs = (await prom.query('count by (job) ({job=~"hdfs-.+", __name__!~"up|scrape_.+"})')).map((s) => s.metric.job).sort();
+      assert.deepEqual(jobs, ["hdfs-datanode", "hdfs-journalnode", "hdfs-namenode"]);
+    } finally {
+      await prom.stop();
+    }
   });
 
   test("K5. the Node authorizer: node-8's kubelet (no NameNode there) is refused the NameNode's keytab Secret, node-2's is not; node-8 reads its DataNode's", async () => {

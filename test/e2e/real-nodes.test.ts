@@ -4,13 +4,10 @@
 // HDFS is disabled in this file's stack: its image is not built for real nodes yet.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import * as https from "node:https";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { parse as parseYaml, stringify } from "yaml";
+import { docsYamlBlock, get, startPrometheus, toolBin } from "../support/prometheus";
 import {
   clusterScript,
   getDaemonSet,
@@ -59,38 +56,6 @@ function parseMetrics(text: string): Sample[] {
     out.push({ name: m[1], labels, value: Number(m[3]) });
   }
   return out;
-}
-
-function get(url: string, options: https.RequestOptions = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const lib = url.startsWith("https:") ? https : http;
-    const req = lib.get(url, { timeout: 5000, ...options }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("timeout", () => req.destroy(new Error(`timeout: ${url}`)));
-    req.on("error", reject);
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-async function toolBin(family: string, name: string): Promise<string> {
-  const dir = (await runOk("bash", ["-c", `source "${repoRoot}/tools/lib.sh" && tool_bin_dir ${family}`])).trim();
-  const p = path.join(dir, name);
-  assert.ok(fs.existsSync(p), `${name} not built (${p}): run tools/build.sh ${family}`);
-  return p;
 }
 
 /** A mount table line (/proc/<pid>/mountinfo): mount point (octal escapes undone), fs type, source. */
@@ -438,7 +403,6 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
   });
 
   test("3. a real Prometheus finds every real node through the headless Service (endpointslice role) and scrapes it: up == 1", async () => {
-    const prometheus = await toolBin("prometheus", "prometheus");
     // Pods on kwok nodes have the nodes' loopback addresses (127.0.1.x), which the apiserver refuses in an
     // EndpointSlice, and one refused endpoint makes the controller fail the whole slice: the Service would list
     // no endpoint at all. So here node-exporter runs on the real nodes only (as on a cluster of real nodes).
@@ -449,40 +413,14 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
       const addresses = slices.items.flatMap((s) => (s.endpoints ?? []).flatMap((e: any) => e.addresses));
       return addresses.length === nodes.length && nodes.every((n) => addresses.includes(n.ip));
     }, 60_000, { what: "the Service's EndpointSlices to list every real node" });
-    // The scrape config of the configuration reference, pointed at the local API server (in a cluster, Prometheus
-    // uses its in-cluster credentials instead).
-    const reference = fs.readFileSync(path.join(repoRoot, "docs", "configuration.md"), "utf8");
-    const block = /<!-- scrape-config -->\s*```yaml\n([\s\S]*?)```/.exec(reference);
-    assert.ok(block, "docs/configuration.md has no scrape-config example");
-    const config = parseYaml(block[1]);
-    const server = (await kubectl(["config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}"])).trim();
-    const pki = path.join(stateDir, "kwok", "clusters", "daemonsets", "pki");
-    for (const job of config.scrape_configs) {
-      for (const sd of job.kubernetes_sd_configs) {
-        sd.api_server = server;
-        sd.tls_config = { ca_file: path.join(pki, "ca.crt"), cert_file: path.join(pki, "admin.crt"), key_file: path.join(pki, "admin.key") };
-      }
-    }
-    config.global = { scrape_interval: "5s", scrape_timeout: "4s" };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-daemonsets-prometheus-"));
-    fs.writeFileSync(path.join(dir, "prometheus.yml"), stringify(config));
-    const port = await freePort();
-    const { execa } = await import("execa");
-    const proc = execa(prometheus, [
-      `--config.file=${path.join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${path.join(dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn",
-    ], { reject: false, all: true });
+    // The scrape config of the configuration reference (test/support/prometheus.ts points it at this cluster).
+    const prom = await startPrometheus(docsYamlBlock("configuration.md", "scrape-config"));
     try {
       const up = await waitFor(async () => {
-        const r = await get(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('up{job="node-exporter"}')}`);
-        if (r.status !== 200) return false;
-        const result = JSON.parse(r.body).data.result as { metric: Record<string, string>; value: [number, string] }[];
+        const result = await prom.query('up{job="node-exporter"}');
         const byNode = new Map(result.map((s) => [s.metric.node, s.value[1]]));
         return nodes.every((n) => byNode.get(n.name) === "1") && result.length === nodes.length ? result : false;
-      }, 90_000, {
-        what: "up == 1 for every real node",
-        describe: async () => (await get(`http://127.0.0.1:${port}/api/v1/targets`)).body.slice(0, 3000) + `\n${proc.all ?? ""}`,
-      });
+      }, 90_000, { what: "up == 1 for every real node", describe: () => prom.describe() });
       // Each series named and labelled by its node, with its pod (the labels a ServiceMonitor's series get).
       const pods = await kubectlJson<{ items: any[] }>(["get", "pods", "-n", nodeExporter.namespace, "-l", "app.kubernetes.io/name=node-exporter"]);
       const podOn = new Map(pods.items.map((p) => [p.spec.nodeName, p.metadata.name]));
@@ -491,13 +429,10 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
         nodes.map((n) => [n.name, n.name, nodeExporter.namespace, podOn.get(n.name)]).sort(),
       );
       // and the scraped data is the node's
-      const r = await get(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent('node_uname_info{job="node-exporter"}')}`);
-      const names = JSON.parse(r.body).data.result.map((s: any) => s.metric.nodename).sort();
+      const names = (await prom.query('node_uname_info{job="node-exporter"}')).map((s) => s.metric.nodename).sort();
       assert.deepEqual(names, nodes.map((n) => n.name).sort());
     } finally {
-      proc.kill("SIGTERM");
-      await proc;
-      fs.rmSync(dir, { recursive: true, force: true });
+      await prom.stop();
     }
   });
 

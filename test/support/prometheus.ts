@@ -1,0 +1,103 @@
+// A real Prometheus for the e2e suites: the pinned build (tools family `prometheus`), run on this machine with a
+// scrape config from the docs whose Kubernetes service discovery is pointed at the local API server (with its
+// admin certificates: in a cluster Prometheus uses its in-cluster credentials), queried over its HTTP API.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse as parseYaml, stringify } from "yaml";
+import { kubectl, repoRoot, runOk, stateDir } from "./localCluster";
+
+/** A GET over HTTP(S): status and body. */
+export function get(url: string, options: https.RequestOptions = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const lib = url.startsWith("https:") ? https : http;
+    const req = lib.get(url, { timeout: 5000, ...options }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error(`timeout: ${url}`)));
+    req.on("error", reject);
+  });
+}
+
+/** A TCP port free on 127.0.0.1 now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+/** A binary of a tool family built by tools/build.sh. */
+export async function toolBin(family: string, name: string): Promise<string> {
+  const dir = (await runOk("bash", ["-c", `source "${repoRoot}/tools/lib.sh" && tool_bin_dir ${family}`])).trim();
+  const p = path.join(dir, name);
+  assert.ok(fs.existsSync(p), `${name} not built (${p}): run tools/build.sh ${family}`);
+  return p;
+}
+
+/** The YAML block after `<!-- marker -->` in a docs file, parsed. */
+export function docsYamlBlock(file: string, marker: string): any {
+  const text = fs.readFileSync(path.join(repoRoot, "docs", file), "utf8");
+  const block = new RegExp(`<!-- ${marker} -->\\s*\`\`\`yaml\\n([\\s\\S]*?)\`\`\``).exec(text);
+  assert.ok(block, `docs/${file} has no ${marker} example`);
+  return parseYaml(block[1]);
+}
+
+export interface Series {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+export interface RunningPrometheus {
+  /** An instant query's series (none while Prometheus does not answer). */
+  query(q: string): Promise<Series[]>;
+  /** Its targets page and output, for a failure's message. */
+  describe(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts Prometheus with `config` (scrape_configs as documented), every 5 s, its service discovery on this cluster. */
+export async function startPrometheus(config: { scrape_configs: any[] }): Promise<RunningPrometheus> {
+  const prometheus = await toolBin("prometheus", "prometheus");
+  const server = (await kubectl(["config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}"])).trim();
+  const pki = path.join(stateDir, "kwok", "clusters", "daemonsets", "pki");
+  for (const job of config.scrape_configs) {
+    for (const sd of job.kubernetes_sd_configs) {
+      sd.api_server = server;
+      sd.tls_config = { ca_file: path.join(pki, "ca.crt"), cert_file: path.join(pki, "admin.crt"), key_file: path.join(pki, "admin.key") };
+    }
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-daemonsets-prometheus-"));
+  fs.writeFileSync(path.join(dir, "prometheus.yml"), stringify({ ...config, global: { scrape_interval: "5s", scrape_timeout: "4s" } }));
+  const port = await freePort();
+  const { execa } = await import("execa");
+  const proc = execa(prometheus, [
+    `--config.file=${path.join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${path.join(dir, "data")}`,
+    `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn",
+  ], { reject: false, all: true });
+  return {
+    async query(q) {
+      const r = await get(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(q)}`).catch(() => undefined);
+      return r?.status === 200 ? (JSON.parse(r.body).data.result as Series[]) : [];
+    },
+    async describe() {
+      return (await get(`http://127.0.0.1:${port}/api/v1/targets`).catch((e) => ({ body: String(e) }))).body.slice(0, 3000) + `\n${proc.all ?? ""}`;
+    },
+    async stop() {
+      proc.kill("SIGTERM");
+      await proc;
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
