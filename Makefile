@@ -72,6 +72,15 @@ bench: deps tools ## benchmarks against kubectl at 10/100/1000 nodes (BENCH_SIZE
 hdfs-config: deps ## write a stack's core-site.xml/hdfs-site.xml to .state/hdfs-config/ (program under Pulumi mocks; STACK=dev)
 	node --import tsx scripts/render-hdfs-config.ts $(or $(STACK),dev)
 
+.PHONY: rules
+rules: deps ## write a stack's Prometheus rule files to .state/rules/<stack>/ (for a Prometheus without the operator; STACK=dev)
+	node --import tsx scripts/render-rules.ts $(or $(STACK),dev)
+
+.PHONY: node-mixin
+node-mixin: deps ## re-render components/nodeMixin.generated.ts from the pinned node_exporter module's node-mixin (go-jsonnet)
+	tools/build.sh node-mixin
+	node --import tsx scripts/render-node-mixin.ts
+
 .PHONY: docs
 docs: deps ## regenerate the settings tables of docs/configuration.md from the components' declarations
 	node --import tsx scripts/config-reference.ts

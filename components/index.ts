@@ -8,6 +8,8 @@ export {
   nodeExporterFilesystemExclusions,
   filesystemExclusionArgs,
   nodeExporterSettings,
+  nodeExporterRuleGroups,
+  nodeMixinConfig,
   resolveNodeExporterArgs,
   rbacProxyTlsCipherSuites,
 } from "./nodeExporter";
@@ -34,4 +36,6 @@ export type { NodeLabelsArgs } from "./nodeLabels";
 export { tolerateEverything } from "./hostDaemonSet";
 export type { HostWorkloadArgs, Placement, UpdateStrategy } from "./hostDaemonSet";
 export { mergeDefaults } from "./defaults";
+export { ruleFile } from "./monitoring";
+export type { Rule, RuleGroup } from "./monitoring";
 export { componentTypes } from "./project";

@@ -20,7 +20,8 @@ import { ArgsIssue, Branded, ComponentArgsError, brandResolved, isResolved } fro
 import { affinity, hostPath, image, labels, port, pullPolicy, resourceName, resources, toleration, updateStrategy } from "./kubernetesSyntax";
 import { SettingsArgs, passThrough, resolveSettings, setting, settingsDefaults } from "./settings";
 import { ClusterObjectRef, createdByStackAnnotations, imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
-import { nodeRelabelings, scrapeInterval, serviceMonitorType } from "./monitoring";
+import { RuleGroup, adjustRules, nodeRelabelings, prometheusRuleType, ruleFile, ruleSettings, ruleSettingsIssues, scrapeInterval, serviceMonitorType } from "./monitoring";
+import { nodeMixin } from "./nodeMixin.generated";
 import { componentTypes } from "./project";
 
 import Input = k8s.types.input.core.v1;
@@ -76,6 +77,26 @@ export function filesystemExclusionArgs(e = nodeExporterFilesystemExclusions): s
     `--collector.filesystem.fs-types-exclude=^(${[...e.fsTypes.upstream, ...e.fsTypes.kubernetes].join("|")})$`,
   ];
 }
+
+/** The pods' `app.kubernetes.io/name`: the `job` of their series (the ServiceMonitor's jobLabel, the documented scrape config). */
+export const nodeExporterAppName = "node-exporter";
+
+/**
+ * The node-mixin's `_config` this project renders its rules with (scripts/render-node-mixin.ts, `make node-mixin`),
+ * over the mixin's own defaults: the job its ServiceMonitor and the documented scrape config give; the filesystem
+ * exclusions of `nodeExporterFilesystemExclusions`, so that the rules ignore what the collector is told to ignore
+ * even where a stack passes collector flags of its own; the disk devices and the critical fill threshold of
+ * kube-prometheus (15 %: the kubelet's image garbage collection starts at 85 % used, so 20 % would fire on
+ * healthy nodes).
+ */
+export const nodeMixinConfig = {
+  nodeExporterSelector: `job="${nodeExporterAppName}"`,
+  fsSelector: `fstype!="",fstype!~"${[...nodeExporterFilesystemExclusions.fsTypes.upstream, ...nodeExporterFilesystemExclusions.fsTypes.kubernetes].join("|")}"`,
+  // PromQL's regexes are anchored: `^/(…)($|/)` becomes `/(…)(/.*)?`.
+  fsMountpointSelector: `mountpoint!="",mountpoint!~"/(${[...nodeExporterFilesystemExclusions.mountPoints.upstream, ...nodeExporterFilesystemExclusions.mountPoints.kubernetes].join("|")})(/.*)?"`,
+  diskDeviceSelector: 'device=~"(/dev/)?(mmcblk.p.+|nvme.+|rbd.+|sd.+|vd.+|xvd.+|dm-.+|md.+|dasd.+)"',
+  fsSpaceFillingUpCriticalThreshold: 15,
+};
 
 /**
  * Keeps the pods off nodes that cannot run them (as the prometheus-community chart does): EKS Fargate
@@ -190,6 +211,8 @@ export const nodeExporterSettings = {
   scrapeInterval: passThrough(setting(scrapeInterval, { default: "30s" })),
   /** Labels added to the ServiceMonitor, e.g. the release a Prometheus selects monitors by. */
   serviceMonitorLabels: setting(labels, { default: {} }),
+  // The node-mixin's alerts and recording rules (nodeExporterRuleGroups): how they are delivered and adjusted.
+  ...ruleSettings,
   /** Put the metrics behind kube-rbac-proxy: TLS, and only callers whose token may get /metrics (TokenReviews and SubjectAccessReviews, allowed by a ClusterRole created here). */
   rbacProxy: setting(z.boolean(), { default: false }),
   /** The kube-rbac-proxy image. */
@@ -297,7 +320,7 @@ export type NodeExporterResolvedArgs = Branded<"NodeExporterDaemonSet", ReturnTy
 
 function mergeNodeExporterArgs(args: NodeExporterArgs) {
   const a = resolveSettings("NodeExporterDaemonSet", nodeExporterSettings, args);
-  const selectorLabels = a.selectorLabels ?? selectorLabelsFor("node-exporter", a.name);
+  const selectorLabels = a.selectorLabels ?? selectorLabelsFor(nodeExporterAppName, a.name);
   const labels = a.labels ?? objectLabelsFor("metrics-exporter");
   return {
     ...a,
@@ -343,7 +366,40 @@ export function nodeExporterArgsIssues(a: ReturnType<typeof mergeNodeExporterArg
       message: "a ServiceMonitor finds the pods through the component's Service, which service: false leaves out: leave service on",
     });
   }
+  if (a.prometheusRule && !a.serviceMonitor) {
+    issues.push({
+      path: ["prometheusRule"],
+      message: "the rules read the series the component's ServiceMonitor scrapes (job node-exporter), which serviceMonitor: false leaves out: set serviceMonitor too, or use rulesConfigMap with the documented scrape config",
+    });
+  }
+  if (a.rulesConfigMap && !a.service) {
+    issues.push({
+      path: ["rulesConfigMap"],
+      message: "the rules read the series the documented scrape config finds through the component's Service, which service: false leaves out: leave service on",
+    });
+  }
+  issues.push(...ruleSettingsIssues(nodeMixinGroups(a), a));
   return issues;
+}
+
+/** The node-mixin's groups (alerts, then recording rules) for the job the component's series get. */
+function nodeMixinGroups(a: { selectorLabels: Record<string, string>; name: string }): RuleGroup[] {
+  const job = a.selectorLabels["app.kubernetes.io/name"] ?? a.name;
+  const rendered = nodeMixin.config.nodeExporterSelector as string;
+  const selector = `job="${job}"`;
+  return [...nodeMixin.alerts, ...nodeMixin.rules].map((g) => ({
+    name: g.name,
+    rules: g.rules.map((r) => ({ ...r, expr: r.expr.split(rendered).join(selector) })),
+  }));
+}
+
+/**
+ * The component's alerting and recording rules: the node-mixin of the node_exporter version the default image
+ * runs (components/nodeMixin.generated.ts, rendered from upstream with `nodeMixinConfig`), for the job the
+ * component's series get, with `disabledAlerts` left out and `alertFor` applied.
+ */
+export function nodeExporterRuleGroups(a: NodeExporterResolvedArgs): RuleGroup[] {
+  return adjustRules(nodeMixinGroups(a), a);
 }
 
 /**
@@ -380,6 +436,12 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
   public readonly service?: k8s.core.v1.Service;
   public readonly serviceAccount?: k8s.core.v1.ServiceAccount;
   public readonly serviceMonitor?: k8s.apiextensions.CustomResource;
+  /** With prometheusRule: the rules as a prometheus-operator PrometheusRule. */
+  public readonly prometheusRule?: k8s.apiextensions.CustomResource;
+  /** With rulesConfigMap: the rules as a Prometheus rule file. */
+  public readonly rulesConfigMap?: k8s.core.v1.ConfigMap;
+  /** The alerting and recording rules (`nodeExporterRuleGroups`), whether or not an object delivers them. */
+  public readonly ruleGroups: RuleGroup[];
   public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
   /** With a system-* priority class: the quota that lets the namespace run pods of that class. */
   public readonly criticalPodsQuota?: k8s.core.v1.ResourceQuota;
@@ -566,6 +628,21 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       }, { ...child, dependsOn: this.service ? [this.service] : [] });
     }
 
+    this.ruleGroups = nodeExporterRuleGroups(a);
+    if (a.prometheusRule) {
+      this.prometheusRule = new k8s.apiextensions.CustomResource(`${name}-prometheusrule`, {
+        ...prometheusRuleType,
+        metadata: { name: `${a.name}-rules`, namespace, labels: { ...objectLabels, ...a.prometheusRuleLabels } },
+        spec: { groups: this.ruleGroups },
+      }, child);
+    }
+    if (a.rulesConfigMap) {
+      this.rulesConfigMap = new k8s.core.v1.ConfigMap(`${name}-rules`, {
+        metadata: { name: `${a.name}-rules`, namespace, labels: objectLabels },
+        data: { [`${a.name}.rules.yaml`]: ruleFile(this.ruleGroups) },
+      }, child);
+    }
+
     if (a.networkPolicyFrom) {
       this.networkPolicy = new k8s.networking.v1.NetworkPolicy(`${name}-networkpolicy`, {
         metadata: { name: a.name, namespace, labels: objectLabels },
@@ -583,6 +660,9 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       service: this.service,
       serviceAccount: this.serviceAccount,
       serviceMonitor: this.serviceMonitor,
+      prometheusRule: this.prometheusRule,
+      rulesConfigMap: this.rulesConfigMap,
+      ruleGroups: this.ruleGroups,
       networkPolicy: this.networkPolicy,
       criticalPodsQuota: this.criticalPodsQuota,
       placement: this.placement,

@@ -3,7 +3,7 @@
 # Kubernetes provider) from Go modules into a cache outside the checkout. Idempotent: a family whose key
 # (go.mod, go.sum, recipe, Go version) already has a finished build is skipped.
 #   tools/build.sh [family ...]     default: the families of TOOL_FAMILIES (tools/lib.sh), and with REAL_NODES > 0
-#                                   those of the real nodes (REAL_NODE_FAMILIES, SCRAPE_FAMILIES) too
+#                                   those of the real nodes (REAL_NODE_FAMILIES) too
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -14,7 +14,7 @@ families=("$@")
 if [ ${#families[@]} -eq 0 ]; then
   families=("${TOOL_FAMILIES[@]}")
   # Real nodes (REAL_NODES > 0): their kubelet, runtime, CNI plugins, images, and the scrape test's Prometheus.
-  if [ "${REAL_NODES:-0}" != 0 ]; then families+=("${REAL_NODE_FAMILIES[@]}" "${SCRAPE_FAMILIES[@]}"); fi
+  if [ "${REAL_NODES:-0}" != 0 ]; then families+=("${REAL_NODE_FAMILIES[@]}"); fi
 fi
 mkdir -p "$TOOLS_CACHE"
 

@@ -8,8 +8,9 @@
 TOOLS_DIR=${TOOLS_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 TOOLS_CACHE=${TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-daemonsets/tools}
 
-# The families, in build order (the cluster's first: they are needed soonest).
-TOOL_FAMILIES=(kubernetes etcd kwok pulumi pulumi-kubernetes)
+# The families, in build order (the cluster's first: they are needed soonest). node-mixin and prometheus render
+# and check the alerting rules (make rules, the smoke tier) and run the local Prometheus.
+TOOL_FAMILIES=(kubernetes etcd kwok pulumi pulumi-kubernetes node-mixin prometheus)
 
 # The Go modules a family is built from (default: tools/<family>). The Pulumi CLI takes its language host
 # from its own directory (and warns about one found on PATH), so both are built into one family.
@@ -19,14 +20,14 @@ family_modules() {
     kubelet) echo "kubernetes" ;;
     images) echo "images node-exporter kube-rbac-proxy kubernetes" ;;
     hadoop) echo "hadoop images" ;;
+    node-mixin) echo "jsonnet node-exporter" ;;
     *) echo "$1" ;;
   esac
 }
 
-# Families of the real nodes (scripts/cluster.sh with REAL_NODES > 0) and of the scrape test; built when
-# asked for (tools/build.sh FAMILY..., or REAL_NODES > 0), not part of the default list above.
+# Families of the real nodes (scripts/cluster.sh with REAL_NODES > 0); built when asked for
+# (tools/build.sh FAMILY..., or REAL_NODES > 0), not part of the default list above.
 REAL_NODE_FAMILIES=(kubelet containerd runc cni nodebridge images hadoop krb5)
-SCRAPE_FAMILIES=(prometheus)
 
 # Versions stamped into the binaries; each must match what the family's go.mod pins.
 KUBERNETES_VERSION=v1.36.3
@@ -320,5 +321,17 @@ build_prometheus() {
   local ver=github.com/prometheus/common/version
   CGO_ENABLED=0 go build -trimpath -tags netgo,remove_all_sd,enable_kubernetes_sd \
     -ldflags "-s -w -X $ver.Version=3.16.0 -X $ver.Revision=$PROMETHEUS_VERSION -X $ver.Branch=HEAD -X $ver.BuildUser=k8s-daemonsets@local -X $ver.BuildDate=20261105-15:06:51" \
-    -o "$1/prometheus" github.com/prometheus/prometheus/cmd/prometheus
+    -o "$1/" github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool
+}
+
+build_node-mixin() {
+  # go-jsonnet's command, and beside it the node-mixin's jsonnet sources from the node_exporter module the image
+  # is built from (its docs/node-mixin), so scripts/render-rules.ts renders the rules of exactly that version.
+  local mod
+  go build -trimpath -ldflags "-s -w" -o "$1/jsonnet" github.com/google/go-jsonnet/cmd/jsonnet
+  (cd ../node-exporter && go mod download github.com/prometheus/node_exporter)
+  mod=$(cd ../node-exporter && go list -m -f '{{.Dir}}' github.com/prometheus/node_exporter)
+  [ -n "$mod" ] && [ -d "$mod/docs/node-mixin" ] || { echo "node_exporter module has no docs/node-mixin ($mod)" >&2; return 1; }
+  cp -r "$mod/docs/node-mixin" "$1/../node-mixin"
+  chmod -R u+w "$1/../node-mixin"
 }

@@ -10,13 +10,21 @@ type Schema = Record<string, unknown>;
 
 const fixtures = path.resolve(__dirname, "..", "fixtures", "crds");
 
-/** Every object schema with properties closed, unless it says x-kubernetes-preserve-unknown-fields. */
+/**
+ * Every object schema with properties closed, unless it says x-kubernetes-preserve-unknown-fields. A pattern's
+ * leading `(?i)` (Go's case-insensitive flag, which JavaScript's RegExp lacks) is dropped: the check is then
+ * stricter than the API server's, never looser.
+ */
 function strict(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(strict);
   if (!node || typeof node !== "object") return node;
   const s = node as Schema;
   const out: Schema = {};
   for (const [k, v] of Object.entries(s)) {
+    if (k === "pattern" && typeof v === "string") {
+      out[k] = v.replace(/^\^\(\?i\)/, "^");
+      continue;
+    }
     out[k] = k === "properties" ? Object.fromEntries(Object.entries(v as Schema).map(([p, d]) => [p, strict(d)])) : strict(v);
   }
   if (out.properties && out.additionalProperties === undefined && s["x-kubernetes-preserve-unknown-fields"] !== true) {
@@ -53,3 +61,6 @@ export class CustomResourceSchema {
 
 /** prometheus-operator's ServiceMonitor, at the version the fixture names. */
 export const serviceMonitorSchema = () => new CustomResourceSchema("monitoring.coreos.com_servicemonitors.v0.87.0.yaml", "v1");
+
+/** prometheus-operator's PrometheusRule, at the version the fixture names. */
+export const prometheusRuleSchema = () => new CustomResourceSchema("monitoring.coreos.com_prometheusrules.v0.82.2.yaml", "v1");
