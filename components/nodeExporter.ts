@@ -211,8 +211,10 @@ export const nodeExporterSettings = {
   scrapeInterval: passThrough(setting(scrapeInterval, { default: "30s" })),
   /** Labels added to the ServiceMonitor, e.g. the release a Prometheus selects monitors by. */
   serviceMonitorLabels: setting(labels, { default: {} }),
-  // The node-mixin's alerts and recording rules (nodeExporterRuleGroups): how they are delivered and adjusted.
+  // The node-mixin's alerts and recording rules and the coverage alert (nodeExporterRuleGroups): how they are delivered and adjusted.
   ...ruleSettings,
+  /** The job of kube-state-metrics' series, which list the nodes the coverage alert (NodeExporterMissing) expects a target on. */
+  kubeStateMetricsJob: setting(z.string().min(1), { default: "kube-state-metrics" }),
   /** Put the metrics behind kube-rbac-proxy: TLS, and only callers whose token may get /metrics (TokenReviews and SubjectAccessReviews, allowed by a ClusterRole created here). */
   rbacProxy: setting(z.boolean(), { default: false }),
   /** The kube-rbac-proxy image. */
@@ -378,28 +380,91 @@ export function nodeExporterArgsIssues(a: ReturnType<typeof mergeNodeExporterArg
       message: "the rules read the series the documented scrape config finds through the component's Service, which service: false leaves out: leave service on",
     });
   }
-  issues.push(...ruleSettingsIssues(nodeMixinGroups(a), a));
+  issues.push(...ruleSettingsIssues(nodeExporterOwnGroups(a), a));
   return issues;
 }
 
-/** The node-mixin's groups (alerts, then recording rules) for the job the component's series get. */
-function nodeMixinGroups(a: { selectorLabels: Record<string, string>; name: string }): RuleGroup[] {
-  const job = a.selectorLabels["app.kubernetes.io/name"] ?? a.name;
+/** The job of the component's series: its pods' app.kubernetes.io/name. */
+function nodeExporterJob(a: { selectorLabels: Record<string, string>; name: string }): string {
+  return a.selectorLabels["app.kubernetes.io/name"] ?? a.name;
+}
+
+/**
+ * The nodes that should run node-exporter, in the labels kube-state-metrics gives `kube_node_labels`: Linux nodes
+ * (the default node selector) other than those the default affinity keeps the pods off (EKS Fargate,
+ * virtual-kubelet), whatever a stack's own placement says, so that a placement that misses nodes is caught.
+ * kube-state-metrics exports a node label only when allowed (`--metric-labels-allowlist=nodes=[…]`, `nodeLabels`).
+ */
+export const nodeExporterCoverage = (() => {
+  const ksmLabel = (key: string) => `label_${key.replace(/[^a-zA-Z0-9_]/g, "_")}`;
+  const selector = Object.entries(nodeExporterDefaults.nodeSelector).map(([k, v]) => `${ksmLabel(k)}="${v}"`);
+  const expressions = nodeExporterDefaultAffinity.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms[0].matchExpressions!;
+  const excluded = expressions.map((e) => `${ksmLabel(e.key)}!~"${(e.values ?? []).join("|")}"`);
+  return {
+    nodeLabels: [...Object.keys(nodeExporterDefaults.nodeSelector), ...expressions.map((e) => e.key)],
+    matchers: [...selector, ...excluded].join(","),
+    osMatcher: `${ksmLabel("kubernetes.io/os")}!=""`,
+  };
+})();
+
+/**
+ * The coverage alert this project adds (no anchor has one): a node that should run node-exporter (see
+ * `nodeExporterCoverage`) without a target of the component's job that is up, by kube-state-metrics' node list;
+ * and the alert that says the list cannot be read, without which the first could never fire unnoticed.
+ */
+function coverageGroup(a: { selectorLabels: Record<string, string>; name: string; kubeStateMetricsJob: string }): RuleGroup {
+  const ksm = `job="${a.kubeStateMetricsJob}"`;
+  return {
+    name: "node-exporter-coverage",
+    rules: [
+      {
+        alert: "NodeExporterMissing",
+        expr: `max by (node) (kube_node_labels{${ksm},${nodeExporterCoverage.matchers}})\nunless on (node)\nmax by (node) (up{job="${nodeExporterJob(a)}"} == 1)\n`,
+        for: "15m",
+        labels: { severity: "warning" },
+        annotations: {
+          summary: "A Linux node has no node-exporter target that is up.",
+          description:
+            "Node {{ $labels.node }} should run node-exporter but Prometheus scrapes none there: no pod (the DaemonSet's node selector, " +
+            "affinity or tolerations leave the node out, or the pod cannot start) or its target is down. Its disks, memory and clock are not watched.",
+        },
+      },
+      {
+        alert: "NodeExporterCoverageUnknown",
+        expr: `absent(kube_node_labels{${ksm},${nodeExporterCoverage.osMatcher}})\n`,
+        for: "15m",
+        labels: { severity: "warning" },
+        annotations: {
+          summary: "kube-state-metrics gives no node's labels: NodeExporterMissing cannot fire.",
+          description:
+            `No kube_node_labels series of ${a.kubeStateMetricsJob} carries a node's kubernetes.io/os label: kube-state-metrics is not scraped, or ` +
+            `runs without --metric-labels-allowlist=nodes=[${nodeExporterCoverage.nodeLabels.join(",")}].`,
+        },
+      },
+    ],
+  };
+}
+
+/** The node-mixin's groups (alerts, then recording rules) for the job the component's series get, and the coverage group. */
+function nodeExporterOwnGroups(a: { selectorLabels: Record<string, string>; name: string; kubeStateMetricsJob: string }): RuleGroup[] {
   const rendered = nodeMixin.config.nodeExporterSelector as string;
-  const selector = `job="${job}"`;
-  return [...nodeMixin.alerts, ...nodeMixin.rules].map((g) => ({
-    name: g.name,
-    rules: g.rules.map((r) => ({ ...r, expr: r.expr.split(rendered).join(selector) })),
-  }));
+  const selector = `job="${nodeExporterJob(a)}"`;
+  return [
+    ...[...nodeMixin.alerts, ...nodeMixin.rules].map((g) => ({
+      name: g.name,
+      rules: g.rules.map((r) => ({ ...r, expr: r.expr.split(rendered).join(selector) })),
+    })),
+    coverageGroup(a),
+  ];
 }
 
 /**
  * The component's alerting and recording rules: the node-mixin of the node_exporter version the default image
  * runs (components/nodeMixin.generated.ts, rendered from upstream with `nodeMixinConfig`), for the job the
- * component's series get, with `disabledAlerts` left out and `alertFor` applied.
+ * component's series get, and the coverage alerts; with `disabledAlerts` left out and `alertFor` applied.
  */
 export function nodeExporterRuleGroups(a: NodeExporterResolvedArgs): RuleGroup[] {
-  return adjustRules(nodeMixinGroups(a), a);
+  return adjustRules(nodeExporterOwnGroups(a), a);
 }
 
 /**

@@ -9,8 +9,9 @@ TOOLS_DIR=${TOOLS_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 TOOLS_CACHE=${TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-daemonsets/tools}
 
 # The families, in build order (the cluster's first: they are needed soonest). node-mixin and prometheus render
-# and check the alerting rules (make rules, the smoke tier) and run the local Prometheus.
-TOOL_FAMILIES=(kubernetes etcd kwok pulumi pulumi-kubernetes node-mixin prometheus)
+# and check the alerting rules (make node-mixin, the smoke tier) and run the local Prometheus; kube-state-metrics
+# gives it the nodes the coverage alert counts.
+TOOL_FAMILIES=(kubernetes etcd kwok pulumi pulumi-kubernetes node-mixin prometheus kube-state-metrics)
 
 # The Go modules a family is built from (default: tools/<family>). The Pulumi CLI takes its language host
 # from its own directory (and warns about one found on PATH), so both are built into one family.
@@ -43,6 +44,7 @@ CNI_PLUGINS_VERSION=v1.10.0
 NODE_EXPORTER_VERSION=v1.12.1
 KUBE_RBAC_PROXY_VERSION=v0.22.1
 PROMETHEUS_VERSION=v0.316.0      # the module version of Prometheus 3.16.0
+KUBE_STATE_METRICS_VERSION=v2.20.0
 # The images the real nodes' containerd gets (tools/images): references exactly as the stack names them.
 PAUSE_IMAGE=registry.k8s.io/pause:3.10.2
 NODE_EXPORTER_IMAGE=quay.io/prometheus/node-exporter:$NODE_EXPORTER_VERSION
@@ -322,6 +324,13 @@ build_prometheus() {
   CGO_ENABLED=0 go build -trimpath -tags netgo,remove_all_sd,enable_kubernetes_sd \
     -ldflags "-s -w -X $ver.Version=3.16.0 -X $ver.Revision=$PROMETHEUS_VERSION -X $ver.Branch=HEAD -X $ver.BuildUser=k8s-daemonsets@local -X $ver.BuildDate=20261105-15:06:51" \
     -o "$1/" github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool
+}
+
+build_kube-state-metrics() {
+  local ver=github.com/prometheus/common/version
+  CGO_ENABLED=0 go build -trimpath \
+    -ldflags "-s -w -X $ver.Version=$KUBE_STATE_METRICS_VERSION -X $ver.Branch=HEAD -X $ver.BuildUser=k8s-daemonsets@local" \
+    -o "$1/kube-state-metrics" k8s.io/kube-state-metrics/v2
 }
 
 build_node-mixin() {

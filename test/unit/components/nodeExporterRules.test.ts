@@ -30,8 +30,8 @@ describe("node-exporter's rules: the node-mixin rendered from upstream", () => {
 
   it("hold upstream's 26 alerts and 15 recording rules, every one selecting the component's job", () => {
     const groups = nodeExporterRuleGroups(resolveNodeExporterArgs());
-    assert.deepEqual(groups.map((g) => [g.name, g.rules.length]), [["node-exporter", 26], ["node-exporter.rules", 15]]);
-    for (const rule of groups.flatMap((g) => g.rules)) {
+    assert.deepEqual(groups.map((g) => [g.name, g.rules.length]), [["node-exporter", 26], ["node-exporter.rules", 15], ["node-exporter-coverage", 2]]);
+    for (const rule of groups.slice(0, 2).flatMap((g) => g.rules)) {
       assert.match(rule.expr, /job="node-exporter"/, `${rule.alert ?? rule.record}`);
     }
     const filling = groups[0].rules.find((r) => r.alert === "NodeFilesystemSpaceFillingUp" && r.labels?.severity === "critical")!;
@@ -42,14 +42,28 @@ describe("node-exporter's rules: the node-mixin rendered from upstream", () => {
 
   it("follow a program's own selector labels: the job is its app.kubernetes.io/name", () => {
     const a = resolveNodeExporterArgs({ selectorLabels: { "app.kubernetes.io/name": "host-metrics", "app.kubernetes.io/instance": "x" } });
-    const exprs = nodeExporterRuleGroups(a).flatMap((g) => g.rules.map((r) => r.expr));
+    const exprs = nodeExporterRuleGroups(a).slice(0, 2).flatMap((g) => g.rules.map((r) => r.expr));
     assert.ok(exprs.every((e) => e.includes('job="host-metrics"') && !e.includes('job="node-exporter"')));
+  });
+
+  it("add the coverage alert: a Linux node the default placement would run on, with no up target of the job", () => {
+    const a = resolveNodeExporterArgs({ kubeStateMetricsJob: "ksm", selectorLabels: { "app.kubernetes.io/name": "host-metrics", "app.kubernetes.io/instance": "x" } });
+    const [missing, unknown] = nodeExporterRuleGroups(a)[2].rules;
+    assert.equal(missing.alert, "NodeExporterMissing");
+    assert.equal(
+      missing.expr,
+      'max by (node) (kube_node_labels{job="ksm",label_kubernetes_io_os="linux",label_eks_amazonaws_com_compute_type!~"fargate",label_type!~"virtual-kubelet"})\n' +
+        'unless on (node)\nmax by (node) (up{job="host-metrics"} == 1)\n',
+    );
+    assert.equal(unknown.alert, "NodeExporterCoverageUnknown");
+    assert.equal(unknown.expr, 'absent(kube_node_labels{job="ksm",label_kubernetes_io_os!=""})\n');
+    assert.match(unknown.annotations!.description, /--metric-labels-allowlist=nodes=\[kubernetes\.io\/os,eks\.amazonaws\.com\/compute-type,type\]/);
   });
 
   it("leave out disabled alerts and take a `for` per alert name", () => {
     const groups = nodeExporterRuleGroups(resolveNodeExporterArgs({ disabledAlerts: ["NodeClockNotSynchronising"], alertFor: { NodeFilesystemAlmostOutOfSpace: "1h" } }));
     const names = alertNames(groups);
-    assert.equal(names.length, 25);
+    assert.equal(names.length, 27);
     assert.ok(!names.includes("NodeClockNotSynchronising"));
     const out = groups[0].rules.filter((r) => r.alert === "NodeFilesystemAlmostOutOfSpace");
     assert.deepEqual(out.map((r) => r.for), ["1h", "1h"]); // both severities
