@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { docsYamlBlock, get, startPrometheus, toolBin } from "../support/prometheus";
+import { docsYamlBlock, get, startKubeStateMetrics, startPrometheus, toolBin } from "../support/prometheus";
 import {
   clusterScript,
   getDaemonSet,
@@ -29,7 +29,15 @@ import {
   type RealNode,
 } from "../support/localCluster";
 import { assertSucceeded, TestStack } from "../support/pulumi";
-import { filesystemExclusionArgs, nodeExporterDefaultAffinity, nodeExporterFilesystemExclusions } from "../../components/nodeExporter";
+import { ruleFile } from "../../components/monitoring";
+import {
+  filesystemExclusionArgs,
+  nodeExporterCoverage,
+  nodeExporterDefaultAffinity,
+  nodeExporterFilesystemExclusions,
+  nodeExporterRuleGroups,
+  resolveNodeExporterArgs,
+} from "../../components/nodeExporter";
 
 const highCpu = { host: "high-cpu" };
 const devLabels = { "node-2": highCpu, "node-5": highCpu, "node-8": highCpu };
@@ -649,6 +657,98 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
       const secret = await asKubelet(["get", "secrets", "-n", "kube-system"]);
       assert.notEqual(secret.exitCode, 0);
       assert.match(String(secret.all), /forbidden/i);
+    }
+  });
+
+  test("9. node-exporter's rules on a real Prometheus: every group loads, each recording rule has a series per real node, a full ext4 raises the filesystem alert and an erofs does not, a node kept off raises the coverage alert; nothing else is active but the sandbox's own", async () => {
+    stack.setConfig(stackConfig());
+    assertSucceeded(await stack.up(), "pulumi up (defaults)");
+    const keptOff = nodes.at(-1)!.name;
+    const groups = nodeExporterRuleGroups(resolveNodeExporterArgs());
+    const ksm = await startKubeStateMetrics(nodeExporterCoverage.nodeLabels);
+    const scrape = docsYamlBlock("configuration.md", "scrape-config");
+    const prom = await startPrometheus({ scrape_configs: [...scrape.scrape_configs, ksm.scrapeConfig] }, { "node-exporter.rules.yaml": ruleFile(groups) });
+    const mounts = new TestMounts();
+    /** Active alerts (pending or firing) by name, each with its labels. */
+    const alerts = async (name?: string) => (await prom.query(name ? `ALERTS{alertname="${name}"}` : "ALERTS")).map((s) => s.metric);
+    try {
+      // Every group loaded, every rule evaluated without error.
+      const loaded = await waitFor(async () => {
+        const g = await prom.ruleGroups();
+        return g.length === groups.length && g.every((x) => x.rules.every((r) => r.health === "ok")) ? g : false;
+      }, 60_000, { what: "every rule group loaded and healthy", describe: async () => JSON.stringify(await prom.ruleGroups()).slice(0, 3000) });
+      assert.deepEqual(loaded.map((g) => [g.name, g.rules.length]), groups.map((g) => [g.name, g.rules.length]));
+
+      // Each recording rule returns a series for every real node (per device for the per-device ones).
+      const records = groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : [])));
+      const missing = async () => {
+        const out: string[] = [];
+        for (const record of records) {
+          const instances = new Set((await prom.query(record)).map((s) => s.metric.instance));
+          for (const n of nodes) if (!instances.has(n.name)) out.push(`${record} on ${n.name}`);
+        }
+        return out;
+      };
+      await waitFor(async () => (await missing()).length === 0, 90_000, { what: "a series of every recording rule for every real node", describe: async () => (await missing()).join("\n") });
+      for (const record of records.filter((r) => r.startsWith("instance_device:"))) {
+        for (const s of await prom.query(record)) assert.ok(s.metric.device, `${record} on ${s.metric.instance} has no device`);
+      }
+
+      // A 16 MiB ext4 (no reserved blocks) filled to the last block, and an erofs image, mounted on the machine:
+      // the real nodes share its mount table (test 2), so each node's exporter reports both.
+      const fixture = "/run/k8s-daemonsets-e2e-alerts";
+      const full = `${fixture}/full`;
+      mounts.mkdirs(fixture);
+      await runOk("truncate", ["-s", "16M", `${fixture}/ext4.img`]);
+      await runOk("mkfs.ext4", ["-q", "-F", "-m", "0", `${fixture}/ext4.img`]);
+      await mounts.mount(full, ["-t", "ext4", "-o", "loop", `${fixture}/ext4.img`]);
+      await run("dd", ["if=/dev/zero", `of=${full}/fill`, "bs=1M"]); // ends at ENOSPC
+      const erofs = fs.readFileSync("/proc/filesystems", "utf8").split("\n").some((l) => l.trim().split(/\s+/).at(-1) === "erofs");
+      if (erofs) {
+        fs.writeFileSync(`${fixture}/erofs.img`, minimalErofsImage());
+        await mounts.mount(`${fixture}/erofs`, ["-t", "erofs", "-o", "ro,loop", `${fixture}/erofs.img`]);
+      }
+      const outOfSpace = await waitFor(async () => {
+        const a = (await alerts("NodeFilesystemAlmostOutOfSpace")).filter((m) => m.mountpoint === full);
+        return nodes.every((n) => a.some((m) => m.instance === n.name && m.severity === "critical")) ? a : false;
+      }, 60_000, { what: `NodeFilesystemAlmostOutOfSpace (critical) for ${full} on every real node`, describe: async () => JSON.stringify(await alerts()) });
+      assert.ok(outOfSpace.every((m) => m.alertstate === "pending" || m.alertstate === "firing"));
+      assert.deepEqual((await alerts()).filter((m) => m.mountpoint?.startsWith(`${fixture}/erofs`)), [], "an alert for the erofs image");
+
+      // node-exporter kept off one real node by the stack's placement: the coverage alert names that node, and only it
+      // among the real nodes.
+      stack.setConfig(stackConfig({
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "NotIn", values: [keptOff] }] }] } } },
+      }));
+      assertSucceeded(await stack.up(), `pulumi up (node-exporter kept off ${keptOff})`);
+      await waitFor(async () => ((await podsByNode()).get(keptOff) ?? []).length === 0, 60_000, { what: `no node-exporter pod on ${keptOff}` });
+      const realNames = nodes.map((n) => n.name);
+      const missingOn = await waitFor(async () => {
+        const on = (await alerts("NodeExporterMissing")).map((m) => m.node);
+        return on.includes(keptOff) ? on : false;
+      }, 60_000, { what: `NodeExporterMissing for ${keptOff}`, describe: async () => JSON.stringify(await alerts()) });
+      assert.deepEqual(missingOn.filter((n) => realNames.includes(n)), [keptOff]);
+      assert.deepEqual(await alerts("NodeExporterCoverageUnknown"), []);
+
+      // Nothing else is active but what the test caused and what the sandbox raises of its own, each explained.
+      const kwokNodes = (await kubectlJson<{ items: any[] }>(["get", "nodes"])).items.map((n) => n.metadata.name).filter((n: string) => !realNames.includes(n));
+      const explained = (m: Record<string, string>): string | undefined => {
+        if (m.alertname === "NodeExporterMissing" && m.node === keptOff) return "caused: the node the test keeps node-exporter off";
+        if (m.alertname === "NodeExporterMissing" && kwokNodes.includes(m.node)) return "sandbox: a kwok node, whose simulated pod has no address to scrape";
+        if (/^NodeFilesystem(AlmostOutOfSpace|SpaceFillingUp)$/.test(m.alertname) && m.mountpoint === full) return "caused: the ext4 the test filled";
+        if (m.alertname === "NodeClockNotSynchronising" && realNames.includes(m.instance)) return "sandbox: the machine's kernel clock is not synchronised (adjtimex reports no sync; no NTP here)";
+        return undefined;
+      };
+      const active = await alerts();
+      const unexplained = active.filter((m) => !explained(m));
+      assert.deepEqual(unexplained, [], `active alerts without a reason: ${JSON.stringify(unexplained)}`);
+      const reasons = [...new Set(active.map((m) => `${m.alertname} (${m.alertstate}): ${explained(m)}`))].sort();
+      console.log(`active alerts, each explained:\n  ${reasons.join("\n  ")}`);
+    } finally {
+      await mounts.cleanup();
+      await prom.stop();
+      await ksm.stop();
+      stack.setConfig(stackConfig());
     }
   });
 });

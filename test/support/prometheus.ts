@@ -9,7 +9,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
-import { kubectl, repoRoot, runOk, stateDir } from "./localCluster";
+import { kubeconfig, kubectl, repoRoot, runOk, stateDir } from "./localCluster";
 
 /** A GET over HTTP(S): status and body. */
 export function get(url: string, options: https.RequestOptions = {}): Promise<{ status: number; body: string }> {
@@ -62,24 +62,31 @@ export interface Series {
 export interface RunningPrometheus {
   /** An instant query's series (none while Prometheus does not answer). */
   query(q: string): Promise<Series[]>;
+  /** The rule groups it loaded (its /api/v1/rules), each with its rules' names, health and last error. */
+  ruleGroups(): Promise<{ name: string; file: string; rules: { name: string; type: string; health: string; lastError?: string }[] }[]>;
   /** Its targets page and output, for a failure's message. */
   describe(): Promise<string>;
   stop(): Promise<void>;
 }
 
-/** Starts Prometheus with `config` (scrape_configs as documented), every 5 s, its service discovery on this cluster. */
-export async function startPrometheus(config: { scrape_configs: any[] }): Promise<RunningPrometheus> {
+/**
+ * Starts Prometheus with `config` (scrape_configs as documented), scraping and evaluating every 5 s, its
+ * Kubernetes service discovery on this cluster; `ruleFiles` (file name -> rule file) are loaded as `rule_files`.
+ */
+export async function startPrometheus(config: { scrape_configs: any[] }, ruleFiles: Record<string, string> = {}): Promise<RunningPrometheus> {
   const prometheus = await toolBin("prometheus", "prometheus");
   const server = (await kubectl(["config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}"])).trim();
   const pki = path.join(stateDir, "kwok", "clusters", "daemonsets", "pki");
   for (const job of config.scrape_configs) {
-    for (const sd of job.kubernetes_sd_configs) {
+    for (const sd of job.kubernetes_sd_configs ?? []) {
       sd.api_server = server;
       sd.tls_config = { ca_file: path.join(pki, "ca.crt"), cert_file: path.join(pki, "admin.crt"), key_file: path.join(pki, "admin.key") };
     }
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-daemonsets-prometheus-"));
-  fs.writeFileSync(path.join(dir, "prometheus.yml"), stringify({ ...config, global: { scrape_interval: "5s", scrape_timeout: "4s" } }));
+  for (const [name, text] of Object.entries(ruleFiles)) fs.writeFileSync(path.join(dir, name), text);
+  const global = { scrape_interval: "5s", scrape_timeout: "4s", evaluation_interval: "5s" };
+  fs.writeFileSync(path.join(dir, "prometheus.yml"), stringify({ ...config, global, rule_files: Object.keys(ruleFiles).map((f) => path.join(dir, f)) }));
   const port = await freePort();
   const { execa } = await import("execa");
   const proc = execa(prometheus, [
@@ -91,6 +98,10 @@ export async function startPrometheus(config: { scrape_configs: any[] }): Promis
       const r = await get(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(q)}`).catch(() => undefined);
       return r?.status === 200 ? (JSON.parse(r.body).data.result as Series[]) : [];
     },
+    async ruleGroups() {
+      const r = await get(`http://127.0.0.1:${port}/api/v1/rules`).catch(() => undefined);
+      return r?.status === 200 ? JSON.parse(r.body).data.groups : [];
+    },
     async describe() {
       return (await get(`http://127.0.0.1:${port}/api/v1/targets`).catch((e) => ({ body: String(e) }))).body.slice(0, 3000) + `\n${proc.all ?? ""}`;
     },
@@ -98,6 +109,28 @@ export async function startPrometheus(config: { scrape_configs: any[] }): Promis
       proc.kill("SIGTERM");
       await proc;
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * kube-state-metrics (the pinned build), run on this machine against the local API server with the admin
+ * kubeconfig (in a cluster: its own ServiceAccount), listing nodes only, with the node labels `allowLabels`
+ * exported; and the static scrape job that reads it, as `job="kube-state-metrics"`.
+ */
+export async function startKubeStateMetrics(allowLabels: readonly string[]): Promise<{ scrapeConfig: any; stop(): Promise<void> }> {
+  const binary = await toolBin("kube-state-metrics", "kube-state-metrics");
+  const [port, telemetryPort] = [await freePort(), await freePort()];
+  const { execa } = await import("execa");
+  const proc = execa(binary, [
+    `--kubeconfig=${kubeconfig}`, "--host=127.0.0.1", `--port=${port}`, "--telemetry-host=127.0.0.1", `--telemetry-port=${telemetryPort}`,
+    "--resources=nodes", `--metric-labels-allowlist=nodes=[${allowLabels.join(",")}]`,
+  ], { reject: false, all: true });
+  return {
+    scrapeConfig: { job_name: "kube-state-metrics", honor_labels: true, static_configs: [{ targets: [`127.0.0.1:${port}`] }] },
+    async stop() {
+      proc.kill("SIGTERM");
+      await proc;
     },
   };
 }
