@@ -22,6 +22,8 @@ import { SettingsArgs, passThrough, resolveSettings, setting, settingsDefaults }
 import { ClusterObjectRef, createdByStackAnnotations, imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 import { RuleGroup, adjustRules, nodeRelabelings, prometheusRuleType, ruleFile, ruleSettings, ruleSettingsIssues, scrapeInterval, serviceMonitorType } from "./monitoring";
 import { nodeMixin } from "./nodeMixin.generated";
+import { buildDashboard, dashboardSettings } from "./dashboards";
+import { nodeExporterDashboard } from "./nodeExporterDashboard";
 import { componentTypes } from "./project";
 
 import Input = k8s.types.input.core.v1;
@@ -213,6 +215,8 @@ export const nodeExporterSettings = {
   serviceMonitorLabels: setting(labels, { default: {} }),
   // The node-mixin's alerts and recording rules and the coverage alert (nodeExporterRuleGroups): how they are delivered and adjusted.
   ...ruleSettings,
+  // Its Grafana dashboard (nodeExporterDashboard).
+  ...dashboardSettings,
   /** The job of kube-state-metrics' series, which list the nodes the coverage alert (NodeExporterMissing) expects a target on. */
   kubeStateMetricsJob: setting(z.string().min(1), { default: "kube-state-metrics" }),
   /** Put the metrics behind kube-rbac-proxy: TLS, and only callers whose token may get /metrics (TokenReviews and SubjectAccessReviews, allowed by a ClusterRole created here). */
@@ -380,6 +384,12 @@ export function nodeExporterArgsIssues(a: ReturnType<typeof mergeNodeExporterArg
       message: "the rules read the series the documented scrape config finds through the component's Service, which service: false leaves out: leave service on",
     });
   }
+  if (a.dashboards && !a.prometheusRule && !a.rulesConfigMap) {
+    issues.push({
+      path: ["dashboards"],
+      message: "the dashboard's panels read the node-mixin's recording rules, which neither prometheusRule nor rulesConfigMap delivers: set one of them too",
+    });
+  }
   issues.push(...ruleSettingsIssues(nodeExporterOwnGroups(a), a));
   return issues;
 }
@@ -507,6 +517,8 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
   public readonly rulesConfigMap?: k8s.core.v1.ConfigMap;
   /** The alerting and recording rules (`nodeExporterRuleGroups`), whether or not an object delivers them. */
   public readonly ruleGroups: RuleGroup[];
+  /** With dashboards: the Grafana dashboard's ConfigMap. */
+  public readonly dashboardsConfigMap?: k8s.core.v1.ConfigMap;
   public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
   /** With a system-* priority class: the quota that lets the namespace run pods of that class. */
   public readonly criticalPodsQuota?: k8s.core.v1.ResourceQuota;
@@ -708,6 +720,13 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       }, child);
     }
 
+    if (a.dashboards) {
+      this.dashboardsConfigMap = new k8s.core.v1.ConfigMap(`${name}-dashboards`, {
+        metadata: { name: `${a.name}-dashboards`, namespace, labels: { ...objectLabels, ...a.dashboardLabels } },
+        data: { "nodes-use.json": JSON.stringify(buildDashboard(nodeExporterDashboard(nodeExporterJob(a)))) },
+      }, child);
+    }
+
     if (a.networkPolicyFrom) {
       this.networkPolicy = new k8s.networking.v1.NetworkPolicy(`${name}-networkpolicy`, {
         metadata: { name: a.name, namespace, labels: objectLabels },
@@ -728,6 +747,7 @@ export class NodeExporterDaemonSet extends pulumi.ComponentResource {
       prometheusRule: this.prometheusRule,
       rulesConfigMap: this.rulesConfigMap,
       ruleGroups: this.ruleGroups,
+      dashboardsConfigMap: this.dashboardsConfigMap,
       networkPolicy: this.networkPolicy,
       criticalPodsQuota: this.criticalPodsQuota,
       placement: this.placement,

@@ -8,6 +8,8 @@ import { ruleDuration } from "../../../components/monitoring";
 import { NodeExporterArgs, NodeExporterDaemonSet, nodeExporterDefaults, nodeExporterRuleGroups, nodeMixinConfig, resolveNodeExporterArgs } from "../../../components/nodeExporter";
 import { nodeMixin } from "../../../components/nodeMixin.generated";
 import { prometheusRuleSchema } from "../../support/crd";
+import { dashboardQueries } from "../../../components/dashboards";
+import { nodeExporterDashboard } from "../../../components/nodeExporterDashboard";
 import { find, refusedArgs, settled, useMocks } from "../../support/mocks";
 
 const root = path.resolve(__dirname, "..", "..", "..");
@@ -101,5 +103,44 @@ describe("node-exporter's rules: the node-mixin rendered from upstream", () => {
   it("create no rule object by default", async () => {
     const { registered } = await render({});
     assert.equal(registered.filter((r) => /PrometheusRule|ConfigMap/.test(r.type)).length, 0);
+  });
+});
+
+describe("node-exporter's dashboard", () => {
+  it("reads only recording rules the component's rules define, and only the component's job", () => {
+    const a = resolveNodeExporterArgs();
+    const records = new Set(nodeExporterRuleGroups(a).flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : []))));
+    const queries = dashboardQueries(nodeExporterDashboard("node-exporter"));
+    assert.ok(queries.length >= 20, `${queries.length} queries`);
+    const used = new Set(queries.flatMap((q) => q.match(/\binstance(?:_device)?:[a-z0-9_]+:[a-z0-9_]+/g) ?? []));
+    assert.ok(used.size >= 10, [...used].join(", "));
+    for (const name of used) assert.ok(records.has(name), `${name} is no recording rule of the component`);
+    for (const q of queries) {
+      for (const selector of q.match(/\{[^}]*\}/g) ?? []) assert.match(selector, /job="node-exporter"/, q);
+    }
+  });
+
+  it("is shipped in a ConfigMap the Grafana sidecar loads, as a Grafana dashboard on a data source variable", async () => {
+    const { component, registered } = await render({ serviceMonitor: true, prometheusRule: true, dashboards: true });
+    assert.ok(component.dashboardsConfigMap);
+    const cm = find(registered, "kubernetes:core/v1:ConfigMap").inputs;
+    assert.equal(cm.metadata.name, "node-exporter-dashboards");
+    assert.equal(cm.metadata.labels.grafana_dashboard, "1");
+    const board = JSON.parse(cm.data["nodes-use.json"]);
+    assert.equal(board.uid, "k8s-daemonsets-node-use");
+    assert.deepEqual(board.templating.list.map((v: any) => [v.name, v.type]), [["datasource", "datasource"], ["instance", "query"]]);
+    const panels = board.panels.filter((p: any) => p.type !== "row");
+    assert.equal(panels.length, 18);
+    for (const p of panels) {
+      assert.deepEqual(p.datasource, { type: "prometheus", uid: "${datasource}" }, p.title);
+      assert.ok(p.targets.length > 0 && p.targets.every((t: any) => t.expr), p.title);
+    }
+    const relabelled = await render({ serviceMonitor: true, prometheusRule: true, dashboards: true, dashboardLabels: { "grafana.example.com/dashboard": "yes" } });
+    assert.deepEqual(Object.keys(find(relabelled.registered, "kubernetes:core/v1:ConfigMap").inputs.metadata.labels).filter((k) => k.includes("grafana")), ["grafana.example.com/dashboard"]);
+  });
+
+  it("is refused without the rules it reads", () => {
+    const refused = refusedArgs(() => new NodeExporterDaemonSet("node-exporter", { dashboards: true }));
+    assert.match(refused[0], /^dashboards: the dashboard's panels read the node-mixin's recording rules, which neither prometheusRule nor rulesConfigMap delivers/);
   });
 });
