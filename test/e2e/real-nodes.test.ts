@@ -29,7 +29,9 @@ import {
   type RealNode,
 } from "../support/localCluster";
 import { assertSucceeded, TestStack } from "../support/pulumi";
+import { dashboardQueries } from "../../components/dashboards";
 import { ruleFile } from "../../components/monitoring";
+import { nodeExporterDashboard } from "../../components/nodeExporterDashboard";
 import {
   filesystemExclusionArgs,
   nodeExporterCoverage,
@@ -660,7 +662,7 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
     }
   });
 
-  test("9. node-exporter's rules on a real Prometheus: every group loads, each recording rule has a series per real node, a full ext4 raises the filesystem alert and an erofs does not, a node kept off raises the coverage alert; nothing else is active but the sandbox's own", async () => {
+  test("9. node-exporter's rules on a real Prometheus: every group loads, each recording rule has a series per real node and each dashboard query a series, a full ext4 raises the filesystem alert and an erofs does not, a node kept off raises the coverage alert; nothing else is active but the sandbox's own", async () => {
     stack.setConfig(stackConfig());
     assertSucceeded(await stack.up(), "pulumi up (defaults)");
     const keptOff = nodes.at(-1)!.name;
@@ -693,6 +695,11 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
       for (const record of records.filter((r) => r.startsWith("instance_device:"))) {
         for (const s of await prom.query(record)) assert.ok(s.metric.device, `${record} on ${s.metric.instance} has no device`);
       }
+
+      // Every query of the dashboard returns a series (for one real node where it is per node).
+      const queries = dashboardQueries(nodeExporterDashboard("node-exporter")).map((q) => q.replaceAll("$instance", nodes[0].name));
+      const empty = async () => (await Promise.all(queries.map(async (q) => ((await prom.query(q)).length > 0 ? [] : [q])))).flat();
+      await waitFor(async () => (await empty()).length === 0, 60_000, { what: "a series for every dashboard query", describe: async () => (await empty()).join("\n") });
 
       // A 16 MiB ext4 (no reserved blocks) filled to the last block, and an erofs image, mounted on the machine:
       // the real nodes share its mount table (test 2), so each node's exporter reports both.
