@@ -13,9 +13,10 @@ import { HdfsKerberos, HdfsRole, hdfsSecuritySettings, keytabPrincipals, keytabP
 import { definedOnly, hostAgentNamespace } from "./hostDaemonSet";
 import * as k8s from "@pulumi/kubernetes";
 import { labels, nodeName, port, resourceName } from "./kubernetesSyntax";
-import { nodeRelabelings, scrapeInterval, serviceMonitorType } from "./monitoring";
+import { RuleGroup, adjustRules, nodeRelabelings, prometheusRuleType, ruleFile, ruleSettings, ruleSettingsIssues, scrapeInterval, serviceMonitorType } from "./monitoring";
+import { hdfsChurningLabels, hdfsRuleGroups, hdfsRuleSettings } from "./hdfsRules";
 import { Settings, SettingsArgs, SettingsResolved, resolveSettings, setting, settingsDefaults, withDefaultDocs } from "./settings";
-import type { ClusterObjectRef } from "./labels";
+import { objectLabelsFor, type ClusterObjectRef } from "./labels";
 import { componentTypes } from "./project";
 
 // host:port of a ZooKeeper server (host: a DNS name or an IPv4 address).
@@ -55,6 +56,9 @@ export const hdfsClusterSettings = {
    * verify them with (kept in the ConfigMap `<cluster name>-metrics-ca`, e.g. `hdfs-metrics-ca`; not a secret).
    */
   serviceMonitorCa: setting(pemCertificate),
+  // The cluster's alerting rules (components/hdfsRules.ts): how they are delivered, adjusted and their thresholds.
+  ...ruleSettings,
+  ...hdfsRuleSettings,
   /** Extra core-site.xml properties (override the rendered ones). */
   coreSite: setting(hadoopProperties),
   /** Extra hdfs-site.xml properties (override the rendered ones). */
@@ -274,10 +278,25 @@ export function hdfsClusterArgsIssues(a: HdfsClusterResolvedValue): ArgsIssue[] 
   });
   issues.push(...hdfsSecurityIssues(a));
   issues.push(...serviceMonitorIssues(a));
+  issues.push(...ruleIssues(a));
   for (const { port, path, first } of hostPortConflicts(hdfsHostPorts(a))) {
     issues.push({ path, message: (name) => hostPortMessage(port, first.owner, name(first.path)) });
   }
   return issues;
+}
+
+/** Rules without the series they read, and adjustments of alerts the cluster does not have. */
+function ruleIssues(a: HdfsClusterResolvedValue): ArgsIssue[] {
+  const issues: ArgsIssue[] = [];
+  if (a.prometheusRule && !a.serviceMonitor) {
+    issues.push({ path: ["prometheusRule"], message: (name) => `the rules read the series the ServiceMonitors scrape, which ${name(["serviceMonitor"])}: false leaves out: set it too, or use rulesConfigMap with the documented scrape config` });
+  }
+  if (a.rulesConfigMap && !a.prometheusEndpoint) {
+    issues.push({ path: ["rulesConfigMap"], message: (name) => `the rules read Hadoop's /prom, which ${name(["prometheusEndpoint"])}: false turns off: leave it on` });
+  }
+  // Every alert the cluster can have (a cluster with JournalNodes and DataNodes), whatever its hosts.
+  const all = hdfsRuleGroups({ ...a, namespace: a.namespace, nameNodes: 2, journalNodes: 3, dataNodes: true });
+  return [...issues, ...ruleSettingsIssues(all, a)];
 }
 
 /** ServiceMonitors without what they scrape or verify: `/prom` off; in Kerberos mode (HTTPS), no CA; a CA without them. */
@@ -449,6 +468,12 @@ export class HdfsCluster extends pulumi.ComponentResource {
   public readonly dataNode?: HdfsDataNodeDaemonSet;
   /** With `serviceMonitor`: one per running role, named as the role. */
   public readonly serviceMonitors: k8s.apiextensions.CustomResource[];
+  /** The alerting rules (`hdfsClusterRuleGroups`), whether or not an object delivers them. */
+  public readonly ruleGroups: RuleGroup[];
+  /** With prometheusRule: the rules as a prometheus-operator PrometheusRule `<name>-rules`. */
+  public readonly prometheusRule?: k8s.apiextensions.CustomResource;
+  /** With rulesConfigMap: the rules as a Prometheus rule file in the ConfigMap `<name>-rules`. */
+  public readonly rulesConfigMap?: k8s.core.v1.ConfigMap;
 
   /**
    * The roles are `<name>-namenode`, `<name>-journalnode` and `<name>-datanode`, the namespace `<name>-namespace`.
@@ -484,10 +509,25 @@ export class HdfsCluster extends pulumi.ComponentResource {
     }
 
     this.serviceMonitors = a.serviceMonitor ? this.createServiceMonitors(name, a) : [];
+    this.ruleGroups = hdfsClusterRuleGroups(a);
+    const rulesMeta = { name: `${name}-rules`, namespace: this.namespace, labels: { ...objectLabelsFor("hdfs") } };
+    if (a.prometheusRule) {
+      this.prometheusRule = new k8s.apiextensions.CustomResource(`${name}-prometheusrule`, {
+        ...prometheusRuleType,
+        metadata: { ...rulesMeta, labels: { ...rulesMeta.labels, ...a.prometheusRuleLabels } },
+        spec: { groups: this.ruleGroups },
+      }, { parent: this });
+    }
+    if (a.rulesConfigMap) {
+      this.rulesConfigMap = new k8s.core.v1.ConfigMap(`${name}-rules`, { metadata: rulesMeta, data: { [`${name}.rules.yaml`]: ruleFile(this.ruleGroups) } }, { parent: this });
+    }
 
     this.registerOutputs({
       namespace: this.namespace,
       serviceMonitors: this.serviceMonitors,
+      ruleGroups: this.ruleGroups,
+      prometheusRule: this.prometheusRule,
+      rulesConfigMap: this.rulesConfigMap,
       coreSiteXml: this.site.coreSiteXml,
       hdfsSiteXml: this.site.hdfsSiteXml,
       formatHost: this.nameNode.formatHost,
@@ -530,6 +570,7 @@ export class HdfsCluster extends pulumi.ComponentResource {
             interval: a.scrapeInterval,
             ...(ca ? { scheme: "https", tlsConfig: { ca: { configMap: { name: ca.metadata.name, key: hdfsMetricsCaKey } } } } : {}),
             relabelings: nodeRelabelings,
+            metricRelabelings: hdfsChurningLabels.map((label) => ({ action: "labeldrop", regex: label })),
           }],
         },
       }, { parent: this, dependsOn: [component!.metricsService!, ...(ca ? [ca] : [])] });
@@ -539,3 +580,17 @@ export class HdfsCluster extends pulumi.ComponentResource {
 
 /** The key of the CA certificate in the ConfigMap `<cluster name>-metrics-ca` the ServiceMonitors verify HTTPS with. */
 export const hdfsMetricsCaKey = "ca.crt";
+
+/**
+ * The cluster's alerting rules (components/hdfsRules.ts) for its namespace, NameNode and JournalNode counts and
+ * thresholds, with `disabledAlerts` left out and `alertFor` applied.
+ */
+export function hdfsClusterRuleGroups(a: HdfsClusterResolvedArgs): RuleGroup[] {
+  const groups = hdfsRuleGroups({
+    ...a,
+    nameNodes: a.nameNodeHosts.length,
+    journalNodes: a.ha ? (a.journalNodeHosts ?? a.nameNodeHosts).length : 0,
+    dataNodes: a.dataNode !== null,
+  });
+  return adjustRules(groups, a);
+}

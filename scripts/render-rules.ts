@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ruleFile, RuleGroup } from "../components/monitoring";
+import { hdfsClusterRuleGroups } from "../components/hdfsCluster";
 import { nodeExporterRuleGroups } from "../components/nodeExporter";
 import { parseStackConfig } from "../stacks/config";
 import { StackConfigError } from "../stacks/configErrors";
@@ -30,6 +31,8 @@ function main(): number {
   }
   const files: Record<string, RuleGroup[]> = {};
   if (plan.nodeExporter) files[`${plan.nodeExporter.name}.rules.yaml`] = nodeExporterRuleGroups(plan.nodeExporter);
+  if (plan.hdfs && plan.hdfs.nameNodeHosts.length > 0) files["hdfs.rules.yaml"] = hdfsClusterRuleGroups(plan.hdfs);
+  else if (plan.hdfs) console.log(`render-rules: stack ${stack} places HDFS on the cluster's labelled nodes at preflight: its rules depend on them and are not written`);
   const out = path.join(root, ".state", "rules", stack);
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });

@@ -10,8 +10,8 @@ TOOLS_CACHE=${TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-daemonsets/tools}
 
 # The families, in build order (the cluster's first: they are needed soonest). node-mixin and prometheus render
 # and check the alerting rules (make node-mixin, the smoke tier) and run the local Prometheus; kube-state-metrics
-# gives it the nodes the coverage alert counts.
-TOOL_FAMILIES=(kubernetes etcd kwok pulumi pulumi-kubernetes node-mixin prometheus kube-state-metrics)
+# gives it the nodes the coverage alert counts; alertmanager receives its alerts.
+TOOL_FAMILIES=(kubernetes etcd kwok pulumi pulumi-kubernetes node-mixin prometheus kube-state-metrics alertmanager)
 
 # The Go modules a family is built from (default: tools/<family>). The Pulumi CLI takes its language host
 # from its own directory (and warns about one found on PATH), so both are built into one family.
@@ -45,6 +45,7 @@ NODE_EXPORTER_VERSION=v1.12.1
 KUBE_RBAC_PROXY_VERSION=v0.22.1
 PROMETHEUS_VERSION=v0.316.0      # the module version of Prometheus 3.16.0
 KUBE_STATE_METRICS_VERSION=v2.20.0
+ALERTMANAGER_VERSION=v0.35.0
 # The images the real nodes' containerd gets (tools/images): references exactly as the stack names them.
 PAUSE_IMAGE=registry.k8s.io/pause:3.10.2
 NODE_EXPORTER_IMAGE=quay.io/prometheus/node-exporter:$NODE_EXPORTER_VERSION
@@ -331,6 +332,34 @@ build_kube-state-metrics() {
   CGO_ENABLED=0 go build -trimpath \
     -ldflags "-s -w -X $ver.Version=$KUBE_STATE_METRICS_VERSION -X $ver.Branch=HEAD -X $ver.BuildUser=k8s-daemonsets@local" \
     -o "$1/kube-state-metrics" k8s.io/kube-state-metrics/v2
+}
+
+build_alertmanager() {
+  # The module embeds its web UI's built assets (ui/app/dist), which are not in it: built from a scratch copy with
+  # a page in their place that says so (the HTTP API, which Prometheus and the tests use, is complete).
+  local out=$1 scratch mod ver=github.com/prometheus/common/version
+  go mod download github.com/prometheus/alertmanager
+  mod=$(go list -m -f '{{.Dir}}' github.com/prometheus/alertmanager)
+  [ -n "$mod" ] && [ -d "$mod" ] || { echo "alertmanager module directory not found (go mod download)" >&2; return 1; }
+  scratch=$(mktemp -d "${TMPDIR:-/tmp}/alertmanager-build.XXXXXX")
+  cp -r . "$scratch/tools"
+  cp -r "$mod" "$scratch/alertmanager"
+  chmod -R u+w "$scratch"
+  (
+    set -e
+    for ui in elm mantine; do
+      mkdir -p "$scratch/alertmanager/ui/app/dist/$ui"
+      echo "<p>This Alertmanager was built without its web UI; its API is at /api/v2.</p>" > "$scratch/alertmanager/ui/app/dist/$ui/index.html"
+    done
+    cd "$scratch/tools"
+    go mod edit -replace "github.com/prometheus/alertmanager=../alertmanager"
+    CGO_ENABLED=0 go build -trimpath \
+      -ldflags "-s -w -X $ver.Version=${ALERTMANAGER_VERSION#v} -X $ver.Branch=HEAD -X $ver.BuildUser=k8s-daemonsets@local" \
+      -o "$out/alertmanager" github.com/prometheus/alertmanager/cmd/alertmanager
+  )
+  local rc=$?
+  rm -rf "$scratch"
+  return $rc
 }
 
 build_node-mixin() {

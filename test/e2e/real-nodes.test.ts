@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { docsYamlBlock, get, startKubeStateMetrics, startPrometheus, toolBin } from "../support/prometheus";
+import { docsYamlBlock, get, startAlertmanager, startKubeStateMetrics, startPrometheus, toolBin } from "../support/prometheus";
 import {
   clusterScript,
   getDaemonSet,
@@ -662,14 +662,19 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
     }
   });
 
-  test("9. node-exporter's rules on a real Prometheus: every group loads, each recording rule has a series per real node and each dashboard query a series, a full ext4 raises the filesystem alert and an erofs does not, a node kept off raises the coverage alert; nothing else is active but the sandbox's own", async () => {
+  test("9. node-exporter's rules on a real Prometheus: every group loads, each recording rule has a series per real node and each dashboard query a series, a full ext4 raises the filesystem alert and an erofs does not, a node kept off raises the coverage alert, which a real Alertmanager delivers to a webhook; nothing else is active but the sandbox's own", async () => {
     stack.setConfig(stackConfig());
     assertSucceeded(await stack.up(), "pulumi up (defaults)");
     const keptOff = nodes.at(-1)!.name;
-    const groups = nodeExporterRuleGroups(resolveNodeExporterArgs());
+    // The coverage alert fires at once (not after 15 minutes), so that Alertmanager gets it.
+    const groups = nodeExporterRuleGroups(resolveNodeExporterArgs({ alertFor: { NodeExporterMissing: "0" } }));
     const ksm = await startKubeStateMetrics(nodeExporterCoverage.nodeLabels);
+    const alertmanager = await startAlertmanager();
     const scrape = docsYamlBlock("configuration.md", "scrape-config");
-    const prom = await startPrometheus({ scrape_configs: [...scrape.scrape_configs, ksm.scrapeConfig] }, { "node-exporter.rules.yaml": ruleFile(groups) });
+    const prom = await startPrometheus(
+      { scrape_configs: [...scrape.scrape_configs, ksm.scrapeConfig], alerting: alertmanager.alerting } as any,
+      { "node-exporter.rules.yaml": ruleFile(groups) },
+    );
     const mounts = new TestMounts();
     /** Active alerts (pending or firing) by name, each with its labels. */
     const alerts = async (name?: string) => (await prom.query(name ? `ALERTS{alertname="${name}"}` : "ALERTS")).map((s) => s.metric);
@@ -735,6 +740,14 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
         return on.includes(keptOff) ? on : false;
       }, 60_000, { what: `NodeExporterMissing for ${keptOff}`, describe: async () => JSON.stringify(await alerts()) });
       assert.deepEqual(missingOn.filter((n) => realNames.includes(n)), [keptOff]);
+      // ... and reaches a webhook receiver through a real Alertmanager.
+      const delivered = await waitFor(
+        () => alertmanager.received.find((a) => a.labels.alertname === "NodeExporterMissing" && a.labels.node === keptOff),
+        60_000, { what: `Alertmanager to deliver NodeExporterMissing for ${keptOff}`, describe: () => JSON.stringify(alertmanager.received.map((a) => a.labels)) },
+      );
+      assert.equal(delivered.status, "firing");
+      assert.equal(delivered.labels.severity, "warning");
+      assert.match(delivered.annotations.description, new RegExp(`^Node ${keptOff} should run node-exporter`));
       assert.deepEqual(await alerts("NodeExporterCoverageUnknown"), []);
 
       // Nothing else is active but what the test caused and what the sandbox raises of its own, each explained.
@@ -754,6 +767,7 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
     } finally {
       await mounts.cleanup();
       await prom.stop();
+      await alertmanager.stop();
       await ksm.stop();
       stack.setConfig(stackConfig());
     }

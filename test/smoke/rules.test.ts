@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { ruleFile, RuleGroup } from "../../components/monitoring";
+import { hdfsClusterRuleGroups, resolveHdfsClusterArgs } from "../../components/hdfsCluster";
 import { nodeExporterRuleGroups, resolveNodeExporterArgs } from "../../components/nodeExporter";
 import { generatedFile, renderNodeMixin } from "../../scripts/render-node-mixin";
 import { repoRoot } from "../support/localCluster";
@@ -17,6 +18,8 @@ import { toolBin } from "../support/prometheus";
 /** Each component's default rule file, by the name the promtool cases load it by. */
 const ruleFiles: Record<string, RuleGroup[]> = {
   "node-exporter.rules.yaml": nodeExporterRuleGroups(resolveNodeExporterArgs()),
+  // an HA cluster of three NameNode (and JournalNode) hosts with DataNodes, as the dev stack's
+  "hdfs.rules.yaml": hdfsClusterRuleGroups(resolveHdfsClusterArgs({ nameNodeHosts: ["node-2", "node-5", "node-8"], security: { mode: "simple" } })),
 };
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-daemonsets-rules-"));

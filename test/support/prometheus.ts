@@ -134,3 +134,50 @@ export async function startKubeStateMetrics(allowLabels: readonly string[]): Pro
     },
   };
 }
+
+/** An alert as Alertmanager's webhook receiver gets it. */
+export interface WebhookAlert {
+  status: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/**
+ * Alertmanager (the pinned build) on loopback without its cluster port (no gossip), routing every alert at once to
+ * a webhook receiver run here; and the `alerting` section that points Prometheus at it.
+ */
+export async function startAlertmanager(): Promise<{ alerting: any; received: WebhookAlert[]; stop(): Promise<void> }> {
+  const binary = await toolBin("alertmanager", "alertmanager");
+  const received: WebhookAlert[] = [];
+  const receiver = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push(...(JSON.parse(body).alerts as WebhookAlert[]));
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const webhook = `http://127.0.0.1:${(receiver.address() as net.AddressInfo).port}/alerts`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-daemonsets-alertmanager-"));
+  fs.writeFileSync(path.join(dir, "alertmanager.yml"), stringify({
+    route: { receiver: "webhook", group_by: ["alertname", "node"], group_wait: "1s", group_interval: "1s", repeat_interval: "1h" },
+    receivers: [{ name: "webhook", webhook_configs: [{ url: webhook, send_resolved: false }] }],
+  }));
+  const port = await freePort();
+  const { execa } = await import("execa");
+  const proc = execa(binary, [
+    `--config.file=${path.join(dir, "alertmanager.yml")}`, `--storage.path=${path.join(dir, "data")}`,
+    `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address=", "--log.level=warn",
+  ], { reject: false, all: true });
+  return {
+    alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${port}`] }] }] },
+    received,
+    async stop() {
+      proc.kill("SIGTERM");
+      await proc;
+      await new Promise((resolve) => receiver.close(resolve));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
