@@ -147,7 +147,7 @@ export function hdfsRuleGroups(f: HdfsRuleFacts): RuleGroup[] {
               // rate() drops the metric's name, which alone tells one NameNode's counter from another's: it is copied
               // into a label first (label_replace keeps names; rate then runs over that as a subquery).
               `(up{${dn}} == 1)\nunless on (instance)\n(count by (instance) (rate(label_replace({__name__=~"datanode_heartbeats_for.+_num_ops",__name__!~"datanode_heartbeats_total_.+",${dn}}, ` +
-              `"namenode", "$1", "__name__", "datanode_heartbeats_for(.+)_num_ops")[5m:1m]) > 0) >= ${f.nameNodes})\n`,
+              `"namenode", "$1", "__name__", "datanode_heartbeats_for(.+)_num_ops")[5m:30s]) > 0) >= ${f.nameNodes})\n`,
             for: "10m",
             labels: labels("warning"),
             annotations: {

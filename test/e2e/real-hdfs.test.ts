@@ -13,6 +13,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { hdfsSiteDefaults } from "../../components/hadoopConfig";
+import { hdfsClusterRuleGroups, resolveHdfsClusterArgs } from "../../components/hdfsCluster";
+import { ruleFile } from "../../components/monitoring";
 import {
   clusterScript,
   getPods,
@@ -25,6 +27,7 @@ import {
   realBridge,
   realNodeCount,
   run,
+  runOk,
   realNodesDir,
   stateDir,
   waitFor,
@@ -598,6 +601,8 @@ realHdfsSuite("HDFS on real nodes: standalone, then HA (Kerberos)", "e2e-real-hd
 // Kerberos: the NameNodes on node-2 and node-5, the JournalNodes on all three real nodes (so node-8's kubelet runs
 // no NameNode), every keytab and keystore given inline as Pulumi secrets, principals and keytabs from the local KDC.
 const journalNodeLabel = "e2e-journalnode";
+const deadDataNodeRecheckMs = 15_000;
+
 realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, (suite) => {
   const { stack } = suite;
   let real: RealNode[];
@@ -617,7 +622,8 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
     real = suite.real;
     suite.kerberos = await kerberosMaterial(real, { namenode: nameNodeHosts, journalnode: suite.hosts, datanode: suite.hosts });
     dir = suite.kerberos.dir;
-    const config = hdfsConfig(nameNodeHosts);
+    // A DataNode is dead after 2 rechecks and 10 heartbeats without one: 60 s instead of Hadoop's 10.5 minutes (K8).
+    const config = hdfsConfig(nameNodeHosts, { hdfsSite: { "dfs.namenode.heartbeat.recheck-interval": String(deadDataNodeRecheckMs) } });
     const nodeLabels = Object.fromEntries(suite.hosts.map((h) => [h, { ...(nameNodeHosts.includes(h) ? { host: "high-cpu" } : {}), [journalNodeLabel]: "yes" }]));
     await suite.configure({ ...config, nodeLabels, hdfs: { ...config.hdfs, journalNode: { ...config.hdfs.journalNode, nodeSelector: { [journalNodeLabel]: "yes" } } } });
   });
@@ -741,6 +747,61 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
       const jobs = (await prom.query('count by (job) ({job=~"hdfs-.+", __name__!~"up|scrape_.+"})')).map((s) => s.metric.job).sort();
       assert.deepEqual(jobs, ["hdfs-datanode", "hdfs-journalnode", "hdfs-namenode"]);
     } finally {
+      await prom.stop();
+    }
+  });
+
+  test("K8. the cluster's alerting rules on a real Prometheus: all healthy and none active on a healthy cluster; a stopped DataNode raises HdfsDeadDataNodes; the active NameNode's pod deleted raises HdfsNoActiveNameNode until the runbook's step", async () => {
+    const config = docsYamlBlock("hdfs.md", "hdfs-scrape-config");
+    for (const job of config.scrape_configs) job.tls_config.ca_file = path.join(dir, "ca.crt");
+    // The suite's cluster as its stack config gives it; the two alerts under test fire at once rather than after 1 m.
+    const groups = hdfsClusterRuleGroups(resolveHdfsClusterArgs({
+      nameNodeHosts, journalNodeHosts: suite.hosts, namespace, security: { mode: "simple" },
+      alertFor: { HdfsDeadDataNodes: "0", HdfsNoActiveNameNode: "0" },
+    }));
+    const prom = await startPrometheus(config, { "hdfs.rules.yaml": ruleFile(groups) });
+    const active = async (name?: string) => (await prom.query(`ALERTS{namespace="${namespace}"${name ? `,alertname="${name}"` : ""}}`)).map((s) => s.metric);
+    const describe = async () => JSON.stringify(await active());
+    let stopped: string[] = [];
+    try {
+      const loaded = await waitFor(async () => {
+        const g = await prom.ruleGroups();
+        return g.length === 1 && g[0].rules.length === groups[0].rules.length && g[0].rules.every((r) => r.health === "ok") ? g : false;
+      }, 60_000, { what: "the HDFS rules loaded and healthy", describe: async () => JSON.stringify(await prom.ruleGroups()).slice(0, 3000) });
+      assert.equal(loaded[0].name, `hdfs-${namespace}`);
+      // A healthy cluster raises nothing once each rule has data for its windows.
+      await waitFor(async () => (await prom.query('up{job=~"hdfs-.+"} == 1')).length === 8 && (await active()).length === 0, 180_000, { what: "no active HDFS alert on the healthy cluster", describe });
+
+      // node-8's DataNode stopped (SIGSTOP: its TCP probes still pass, so the kubelet leaves it) until the NameNode
+      // declares it dead.
+      const node8 = real.find((n) => n.name === "node-8")!;
+      const pids = (await runOk("ip", ["netns", "pids", node8.netns])).split("\n").filter(Boolean);
+      stopped = pids.filter((p) => { try { return /org\.apache\.hadoop\.hdfs\.server\.datanode\.DataNode/.test(fs.readFileSync(`/proc/${p}/cmdline`, "utf8")); } catch { return false; } });
+      assert.equal(stopped.length, 1, `node-8's DataNode process: ${stopped}`);
+      await runOk("kill", ["-STOP", ...stopped]);
+      const dead = await waitFor(async () => (await active("HdfsDeadDataNodes")).find((m) => m.alertstate === "firing"), 150_000, { what: "HdfsDeadDataNodes firing", describe });
+      assert.deepEqual([dead.severity, dead.hastate], ["warning", "active"]);
+      await runOk("kill", ["-CONT", ...stopped]);
+      stopped = [];
+      await waitFor(async () => (await liveDataNodes(nameNodeHosts[0])).length === 3, 120_000, { what: "three live DataNodes again", intervalMs: 3000 });
+      await waitFor(async () => (await active("HdfsDeadDataNodes")).length === 0, 60_000, { what: "HdfsDeadDataNodes resolved", describe });
+
+      // Manual failover: the active role moved to the host that does not format (whose NameNode nothing activates at
+      // its start), then that pod deleted: it comes back standby and no NameNode is active until the runbook's step.
+      const [formatting, other] = nameNodeHosts;
+      await hdfs("namenode", formatting, ["haadmin", "-failover", `nn-${formatting}`, `nn-${other}`]);
+      assert.equal(await oneActive(formatting, nameNodeHosts), other);
+      await kubectl(["delete", "pod", "-n", namespace, (await podsByNode("namenode")).get(other)!.metadata.name, "--wait=false"]);
+      const none = await waitFor(async () => (await active("HdfsNoActiveNameNode")).find((m) => m.alertstate === "firing"), 120_000, { what: "HdfsNoActiveNameNode firing", describe });
+      assert.equal(none.severity, "critical");
+      await rolesReady(["namenode"], nameNodeHosts);
+      // still none active with both NameNodes back: the alert stays until someone acts
+      assert.equal((await active("HdfsNoActiveNameNode")).length, 1);
+      await waitFor(() => hdfs("namenode", formatting, ["haadmin", "-transitionToActive", "--forceactive", `nn-${formatting}`]).then(() => true), 120_000, { what: `nn-${formatting} active`, intervalMs: 3000 });
+      await waitFor(async () => (await active("HdfsNoActiveNameNode")).length === 0, 60_000, { what: "HdfsNoActiveNameNode resolved by the step", describe });
+      assert.equal(await oneActive(formatting, nameNodeHosts), formatting);
+    } finally {
+      if (stopped.length > 0) await run("kill", ["-CONT", ...stopped]);
       await prom.stop();
     }
   });
