@@ -33,7 +33,7 @@ export interface DashboardSpec {
 
 /** The settings every component with dashboards has, spread into its settings. */
 export const dashboardSettings = {
-  /** A ConfigMap `<name>-dashboards` with the component's Grafana dashboards (needs its rules: prometheusRule or rulesConfigMap, whose recording rules some panels read). */
+  /** A ConfigMap `<name>-dashboards` with the component's Grafana dashboards (needs what its panels read: node-exporter's, its rules; HDFS's, /prom). */
   dashboards: setting(z.boolean(), { default: false }),
   /** Labels of the dashboards' ConfigMap: kube-prometheus-stack's Grafana sidecar loads those labelled grafana_dashboard. */
   dashboardLabels: setting(labels, { default: { grafana_dashboard: "1" }, merge: "replace" }),

@@ -15,6 +15,8 @@ import * as k8s from "@pulumi/kubernetes";
 import { labels, nodeName, port, resourceName } from "./kubernetesSyntax";
 import { RuleGroup, adjustRules, nodeRelabelings, prometheusRuleType, ruleFile, ruleSettings, ruleSettingsIssues, scrapeInterval, serviceMonitorType } from "./monitoring";
 import { hdfsChurningLabels, hdfsRuleGroups, hdfsRuleSettings } from "./hdfsRules";
+import { buildDashboard, dashboardSettings } from "./dashboards";
+import { hdfsDashboard } from "./hdfsDashboard";
 import { Settings, SettingsArgs, SettingsResolved, resolveSettings, setting, settingsDefaults, withDefaultDocs } from "./settings";
 import { objectLabelsFor, type ClusterObjectRef } from "./labels";
 import { componentTypes } from "./project";
@@ -59,6 +61,8 @@ export const hdfsClusterSettings = {
   // The cluster's alerting rules (components/hdfsRules.ts): how they are delivered, adjusted and their thresholds.
   ...ruleSettings,
   ...hdfsRuleSettings,
+  // Its Grafana dashboard (components/hdfsDashboard.ts).
+  ...dashboardSettings,
   /** Extra core-site.xml properties (override the rendered ones). */
   coreSite: setting(hadoopProperties),
   /** Extra hdfs-site.xml properties (override the rendered ones). */
@@ -294,6 +298,9 @@ function ruleIssues(a: HdfsClusterResolvedValue): ArgsIssue[] {
   if (a.rulesConfigMap && !a.prometheusEndpoint) {
     issues.push({ path: ["rulesConfigMap"], message: (name) => `the rules read Hadoop's /prom, which ${name(["prometheusEndpoint"])}: false turns off: leave it on` });
   }
+  if (a.dashboards && !a.prometheusEndpoint) {
+    issues.push({ path: ["dashboards"], message: (name) => `the dashboard reads Hadoop's /prom, which ${name(["prometheusEndpoint"])}: false turns off: leave it on` });
+  }
   // Every alert the cluster can have (a cluster with JournalNodes and DataNodes), whatever its hosts.
   const all = hdfsRuleGroups({ ...a, namespace: a.namespace, nameNodes: 2, journalNodes: 3, dataNodes: true });
   return [...issues, ...ruleSettingsIssues(all, a)];
@@ -474,6 +481,8 @@ export class HdfsCluster extends pulumi.ComponentResource {
   public readonly prometheusRule?: k8s.apiextensions.CustomResource;
   /** With rulesConfigMap: the rules as a Prometheus rule file in the ConfigMap `<name>-rules`. */
   public readonly rulesConfigMap?: k8s.core.v1.ConfigMap;
+  /** With dashboards: the Grafana dashboard's ConfigMap `<name>-dashboards`. */
+  public readonly dashboardsConfigMap?: k8s.core.v1.ConfigMap;
 
   /**
    * The roles are `<name>-namenode`, `<name>-journalnode` and `<name>-datanode`, the namespace `<name>-namespace`.
@@ -521,6 +530,12 @@ export class HdfsCluster extends pulumi.ComponentResource {
     if (a.rulesConfigMap) {
       this.rulesConfigMap = new k8s.core.v1.ConfigMap(`${name}-rules`, { metadata: rulesMeta, data: { [`${name}.rules.yaml`]: ruleFile(this.ruleGroups) } }, { parent: this });
     }
+    if (a.dashboards) {
+      this.dashboardsConfigMap = new k8s.core.v1.ConfigMap(`${name}-dashboards`, {
+        metadata: { ...rulesMeta, name: `${name}-dashboards`, labels: { ...rulesMeta.labels, ...a.dashboardLabels } },
+        data: { "hdfs.json": JSON.stringify(buildDashboard(hdfsDashboard())) },
+      }, { parent: this });
+    }
 
     this.registerOutputs({
       namespace: this.namespace,
@@ -528,6 +543,7 @@ export class HdfsCluster extends pulumi.ComponentResource {
       ruleGroups: this.ruleGroups,
       prometheusRule: this.prometheusRule,
       rulesConfigMap: this.rulesConfigMap,
+      dashboardsConfigMap: this.dashboardsConfigMap,
       coreSiteXml: this.site.coreSiteXml,
       hdfsSiteXml: this.site.hdfsSiteXml,
       formatHost: this.nameNode.formatHost,

@@ -15,6 +15,8 @@ import { after, before, describe, test } from "node:test";
 import { hdfsSiteDefaults } from "../../components/hadoopConfig";
 import { hdfsClusterRuleGroups, resolveHdfsClusterArgs } from "../../components/hdfsCluster";
 import { ruleFile } from "../../components/monitoring";
+import { dashboardQueries } from "../../components/dashboards";
+import { hdfsDashboard } from "../../components/hdfsDashboard";
 import {
   clusterScript,
   getPods,
@@ -751,7 +753,7 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
     }
   });
 
-  test("K8. the cluster's alerting rules on a real Prometheus: all healthy and none active on a healthy cluster; a stopped DataNode raises HdfsDeadDataNodes; the active NameNode's pod deleted raises HdfsNoActiveNameNode until the runbook's step", async () => {
+  test("K8. the cluster's alerting rules on a real Prometheus: all healthy and none active on a healthy cluster, each dashboard query a series; a stopped DataNode raises HdfsDeadDataNodes; the active NameNode's pod deleted raises HdfsNoActiveNameNode until the runbook's step", async () => {
     const config = docsYamlBlock("hdfs.md", "hdfs-scrape-config");
     for (const job of config.scrape_configs) job.tls_config.ca_file = path.join(dir, "ca.crt");
     // The suite's cluster as its stack config gives it; the two alerts under test fire at once rather than after 1 m.
@@ -771,6 +773,11 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
       assert.equal(loaded[0].name, `hdfs-${namespace}`);
       // A healthy cluster raises nothing once each rule has data for its windows.
       await waitFor(async () => (await prom.query('up{job=~"hdfs-.+"} == 1')).length === 8 && (await active()).length === 0, 180_000, { what: "no active HDFS alert on the healthy cluster", describe });
+
+      // Every query of the HDFS dashboard returns a series for this cluster.
+      const queries = dashboardQueries(hdfsDashboard()).map((q) => q.replaceAll("$namespace", namespace));
+      const empty = async () => (await Promise.all(queries.map(async (q) => ((await prom.query(q)).length > 0 ? [] : [q])))).flat();
+      await waitFor(async () => (await empty()).length === 0, 60_000, { what: "a series for every HDFS dashboard query", describe: async () => (await empty()).join("\n") });
 
       // node-8's DataNode stopped (SIGSTOP: its TCP probes still pass, so the kubelet leaves it) until the NameNode
       // declares it dead.

@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { HdfsCluster, HdfsClusterArgs, hdfsClusterRuleGroups, resolveHdfsClusterArgs } from "../../../components/hdfsCluster";
 import { hdfsChurningLabels, hdfsJobs } from "../../../components/hdfsRules";
+import { dashboardQueries } from "../../../components/dashboards";
+import { hdfsDashboard } from "../../../components/hdfsDashboard";
 import { prometheusRuleSchema } from "../../support/crd";
 import { find, refusedArgs, settled, useMocks } from "../../support/mocks";
 import { docsYamlBlock } from "../../support/prometheus";
@@ -91,5 +95,72 @@ describe("HDFS alerting rules", () => {
     const config = docsYamlBlock("hdfs.md", "hdfs-scrape-config");
     const drops = config.scrape_configs[0].metric_relabel_configs.filter((c: any) => c.action === "labeldrop").map((c: any) => c.regex);
     assert.deepEqual(drops, hdfsChurningLabels);
+  });
+});
+
+/** Hadoop 3.4.1's /prom metric names by role (test/fixtures/hadoop-3.4.1-prom-metrics.txt). */
+function servedMetrics(): Record<string, Set<string>> {
+  const out: Record<string, Set<string>> = {};
+  let role = "";
+  for (const line of fs.readFileSync(path.join(__dirname, "..", "..", "fixtures", "hadoop-3.4.1-prom-metrics.txt"), "utf8").split("\n")) {
+    const section = /^\[(\w+)\]$/.exec(line);
+    if (section) out[(role = section[1])] = new Set();
+    else if (role && line && !line.startsWith("#")) out[role].add(line);
+  }
+  return out;
+}
+
+/** Each metric a PromQL expression selects by name, with the job it selects. */
+function selectedMetrics(expr: string): { metric: string; job?: string }[] {
+  return [...expr.matchAll(/\b([a-z_][a-z0-9_]*)\{([^}]*)\}/g)].map((m) => ({ metric: m[1], job: /job="([^"]+)"/.exec(m[2])?.[1] }));
+}
+
+describe("what the HDFS rules and dashboard read", () => {
+  const served = servedMetrics();
+  const roleOf = Object.fromEntries(Object.entries(hdfsJobs).map(([role, job]) => [job, role]));
+  const exprs = [
+    ...alerts({ nameNodeHosts: hosts }).map((r) => r.expr),
+    ...dashboardQueries(hdfsDashboard()),
+  ];
+
+  it("is a metric Hadoop 3.4.1 serves at /prom, on the role whose job selects it", () => {
+    const checked = new Set<string>();
+    for (const expr of exprs) {
+      for (const { metric, job } of selectedMetrics(expr)) {
+        if (metric === "up" || metric === "absent") continue;
+        assert.ok(job && roleOf[job], `${metric} in ${expr}: no single HDFS job`);
+        assert.ok(served[roleOf[job]].has(metric), `${metric} is not served by a ${roleOf[job]} (${expr})`);
+        checked.add(metric);
+      }
+    }
+    assert.ok(checked.size >= 15, [...checked].join(", "));
+  });
+
+  it("counts a DataNode's per-NameNode heartbeat counters, not their totals", () => {
+    const rule = alerts({ nameNodeHosts: hosts }).find((r) => r.alert === "HdfsDataNodeNotRegistered")!;
+    const include = new RegExp(`^${/__name__=~"([^"]+)"/.exec(rule.expr)![1]}$`);
+    const exclude = new RegExp(`^${/__name__!~"([^"]+)"/.exec(rule.expr)![1]}$`);
+    const counted = [...served.datanode].filter((m) => include.test(m) && !exclude.test(m)).sort();
+    assert.deepEqual(counted, ["datanode_heartbeats_forns_nn0_num_ops", "datanode_heartbeats_forns_nn1_num_ops"]);
+  });
+
+  it("the dashboard filters every query by an HDFS job and the chosen namespace", () => {
+    for (const q of dashboardQueries(hdfsDashboard())) assert.match(q, /namespace="\$namespace"/, q);
+  });
+});
+
+describe("HDFS dashboard", () => {
+  it("is shipped in a ConfigMap the Grafana sidecar loads; refused without /prom", async () => {
+    const registered = useMocks();
+    const cluster = new HdfsCluster("hdfs", simple({ nameNodeHosts: hosts, dashboards: true }));
+    await settled();
+    assert.ok(cluster.dashboardsConfigMap);
+    const cm = find(registered, "kubernetes:core/v1:ConfigMap", "hdfs-dashboards").inputs;
+    assert.equal(cm.metadata.labels.grafana_dashboard, "1");
+    const board = JSON.parse(cm.data["hdfs.json"]);
+    assert.equal(board.uid, "k8s-daemonsets-hdfs");
+    assert.deepEqual(board.templating.list.map((v: any) => v.name), ["datasource", "namespace"]);
+    assert.equal(board.panels.filter((p: any) => p.type !== "row").length, 10);
+    assert.match(refusedArgs(() => new HdfsCluster("hdfs", simple({ nameNodeHosts: hosts, dashboards: true, prometheusEndpoint: false })))[0], /^dashboards: the dashboard reads Hadoop's \/prom, which prometheusEndpoint: false turns off/);
   });
 });
