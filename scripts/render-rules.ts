@@ -12,6 +12,16 @@ import { StackConfigError } from "../stacks/configErrors";
 import { checkedPlan } from "../stacks/program";
 import { rawConfig, stackFileConfig } from "../test/support/mocks";
 
+/** A stack's rule files (file name -> groups), from its stack file as make up deploys it; throws StackConfigError. */
+export function stackRuleFiles(stack: string, log: (line: string) => void = () => undefined): Record<string, RuleGroup[]> {
+  const plan = checkedPlan(parseStackConfig(rawConfig(stackFileConfig(stack))));
+  const files: Record<string, RuleGroup[]> = {};
+  if (plan.nodeExporter) files[`${plan.nodeExporter.name}.rules.yaml`] = nodeExporterRuleGroups(plan.nodeExporter);
+  if (plan.hdfs && plan.hdfs.nameNodeHosts.length > 0) files["hdfs.rules.yaml"] = hdfsClusterRuleGroups(plan.hdfs);
+  else if (plan.hdfs) log(`render-rules: stack ${stack} places HDFS on the cluster's labelled nodes at preflight: its rules depend on them and are not written`);
+  return files;
+}
+
 function main(): number {
   const stack = process.argv[2] ?? "dev";
   const root = path.resolve(__dirname, "..");
@@ -19,9 +29,9 @@ function main(): number {
     console.error(`render-rules: no Pulumi.${stack}.yaml in ${root}`);
     return 2;
   }
-  let plan;
+  let files: Record<string, RuleGroup[]>;
   try {
-    plan = checkedPlan(parseStackConfig(rawConfig(stackFileConfig(stack))));
+    files = stackRuleFiles(stack, console.log);
   } catch (e) {
     if (e instanceof StackConfigError) {
       console.error(e.message);
@@ -29,10 +39,6 @@ function main(): number {
     }
     throw e;
   }
-  const files: Record<string, RuleGroup[]> = {};
-  if (plan.nodeExporter) files[`${plan.nodeExporter.name}.rules.yaml`] = nodeExporterRuleGroups(plan.nodeExporter);
-  if (plan.hdfs && plan.hdfs.nameNodeHosts.length > 0) files["hdfs.rules.yaml"] = hdfsClusterRuleGroups(plan.hdfs);
-  else if (plan.hdfs) console.log(`render-rules: stack ${stack} places HDFS on the cluster's labelled nodes at preflight: its rules depend on them and are not written`);
   const out = path.join(root, ".state", "rules", stack);
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
@@ -46,4 +52,4 @@ function main(): number {
   return 0;
 }
 
-process.exit(main());
+if (require.main === module) process.exit(main());

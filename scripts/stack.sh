@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The dev stack on the local cluster (the main job): always the project's own cluster and state directory.
 #   scripts/stack.sh up      pulumi up of the dev stack (Pulumi.dev.yaml with the local realm's keys for HDFS:
-#                            .state/stack-config/Pulumi.dev.yaml), then a table of node -> labels -> pods
-#   scripts/stack.sh down    pulumi destroy of the dev stack (if it exists)
+#                            .state/stack-config/Pulumi.dev.yaml), then a table of node -> labels -> pods, then
+#                            the local Prometheus, Alertmanager and kube-state-metrics (scripts/local-monitoring.ts)
+#   scripts/stack.sh down    stops those, then pulumi destroy of the dev stack (if it exists)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$REPO_ROOT"
@@ -15,8 +16,10 @@ case ${1:-} in
     config=$(node --import tsx scripts/dev-stack-security.ts "$stack")
     pulumi up --stack "$stack" ${config:+--config-file "$config"} --yes --non-interactive --diff=false
     node --import tsx scripts/placement-table.ts "$stack"
+    node --import tsx scripts/local-monitoring.ts up "$stack"
     ;;
   down)
+    node --import tsx scripts/local-monitoring.ts down
     if ! pulumi stack ls --json 2>/dev/null | grep -q "\"name\": \"$stack\""; then
       echo "stack: no $stack stack in $PULUMI_BACKEND_URL: nothing to destroy"
       exit 0

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { docsYamlBlock, get, startAlertmanager, startKubeStateMetrics, startPrometheus, toolBin } from "../support/prometheus";
+import { docsYamlBlock, get, sandboxAlertReason, startAlertmanager, startKubeStateMetrics, startPrometheus, toolBin } from "../support/prometheus";
 import {
   clusterScript,
   getDaemonSet,
@@ -754,10 +754,9 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
       const kwokNodes = (await kubectlJson<{ items: any[] }>(["get", "nodes"])).items.map((n) => n.metadata.name).filter((n: string) => !realNames.includes(n));
       const explained = (m: Record<string, string>): string | undefined => {
         if (m.alertname === "NodeExporterMissing" && m.node === keptOff) return "caused: the node the test keeps node-exporter off";
-        if (m.alertname === "NodeExporterMissing" && kwokNodes.includes(m.node)) return "sandbox: a kwok node, whose simulated pod has no address to scrape";
         if (/^NodeFilesystem(AlmostOutOfSpace|SpaceFillingUp)$/.test(m.alertname) && m.mountpoint === full) return "caused: the ext4 the test filled";
-        if (m.alertname === "NodeClockNotSynchronising" && realNames.includes(m.instance)) return "sandbox: the machine's kernel clock is not synchronised (adjtimex reports no sync; no NTP here)";
-        return undefined;
+        const sandbox = sandboxAlertReason(m, { real: realNames, kwok: kwokNodes });
+        return sandbox && `sandbox: ${sandbox}`;
       };
       const active = await alerts();
       const unexplained = active.filter((m) => !explained(m));
