@@ -771,6 +771,7 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
         return g.length === 1 && g[0].rules.length === groups[0].rules.length && g[0].rules.every((r) => r.health === "ok") ? g : false;
       }, 60_000, { what: "the HDFS rules loaded and healthy", describe: async () => JSON.stringify(await prom.ruleGroups()).slice(0, 3000) });
       assert.equal(loaded[0].name, `hdfs-${namespace}`);
+      console.log(`rule evaluation time of ${loaded[0].name} (Prometheus' last evaluation): ${(loaded[0].evaluationTime * 1000).toFixed(2)} ms`);
       // A healthy cluster raises nothing once each rule has data for its windows.
       await waitFor(async () => (await prom.query('up{job=~"hdfs-.+"} == 1')).length === 8 && (await active()).length === 0, 180_000, { what: "no active HDFS alert on the healthy cluster", describe });
 

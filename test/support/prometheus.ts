@@ -63,7 +63,7 @@ export interface RunningPrometheus {
   /** An instant query's series (none while Prometheus does not answer). */
   query(q: string): Promise<Series[]>;
   /** The rule groups it loaded (its /api/v1/rules), each with its rules' names, health and last error. */
-  ruleGroups(): Promise<{ name: string; file: string; rules: { name: string; type: string; health: string; lastError?: string }[] }[]>;
+  ruleGroups(): Promise<{ name: string; file: string; evaluationTime: number; rules: { name: string; type: string; health: string; lastError?: string }[] }[]>;
   /** Its targets page and output, for a failure's message. */
   describe(): Promise<string>;
   stop(): Promise<void>;
