@@ -161,13 +161,12 @@ async function kubeletProbeCounts(node: string): Promise<Sample[]> {
 }
 
 const probeTypes = { startupProbe: "Startup", livenessProbe: "Liveness", readinessProbe: "Readiness" } as const;
-/** Failed startup probes tolerated per container: the server listening within ~3 s of the container's start. */
-const startupTriesAllowed = 2;
 
 /**
  * The kubelet ran every probe of the pod's containers (startup, liveness, readiness, as its spec has them) with
- * success, counts no failed liveness or readiness probe and at most startupTriesAllowed failed startup tries per
- * container, and reported no other Warning event for the pod; every container Ready, never restarted.
+ * success, counts no failed liveness or readiness probe, and startup tries that failed only while the server was
+ * starting (fewer than the probe's failureThreshold, so no restart); it reported no other Warning event for the pod;
+ * every container Ready, never restarted.
  */
 async function assertProbesPassed(node: string, podName: string): Promise<void> {
   const pod = await kubectlJson<any>(["get", "pod", "-n", nodeExporter.namespace, podName]);
@@ -182,11 +181,14 @@ async function assertProbesPassed(node: string, podName: string): Promise<void> 
     what: `${node}: the kubelet's successful ${expected.map((e: any) => `${e.container} ${e.type}`).join(", ")} probes of ${podName}`,
     describe: async () => JSON.stringify((await kubeletProbeCounts(node)).filter((s) => s.labels.pod_uid === pod.metadata.uid)),
   });
-  // A startup probe may fail before the server in its container listens (that is what it is for: no restart, the
-  // other probes wait for it); on this loaded 2-core machine kube-rbac-proxy once took a second try. More than
-  // startupTriesAllowed failures would mean a server seconds late; any liveness or readiness failure is a finding.
+  // A startup probe may fail before the server in its container listens: that is what it is for (the other probes
+  // wait for it, nothing restarts until its failureThreshold). How many tries a start takes is a matter of the
+  // machine's load (one or two here when idle; three for kube-rbac-proxy while Go builds ran beside the tests), so it
+  // is reported, not bounded; any liveness or readiness failure is a finding.
+  const threshold = (container: string) => pod.spec.containers.find((c: any) => c.name === container)?.startupProbe?.failureThreshold ?? 0;
   const failed = counts.filter((s) => s.labels.result !== "successful" && s.value > 0);
-  const failures = failed.filter((s) => !(s.labels.probe_type === "Startup" && s.value <= startupTriesAllowed))
+  for (const s of failed.filter((s) => s.labels.probe_type === "Startup")) console.log(`${node}: ${s.labels.container}'s start took ${s.value} failed startup tries`);
+  const failures = failed.filter((s) => !(s.labels.probe_type === "Startup" && s.value < threshold(s.labels.container)))
     .map((s) => `${s.labels.container} ${s.labels.probe_type} ${s.labels.result}: ${s.value}`);
   assert.deepEqual(failures, [], `${node}: the kubelet counts probes of ${podName} that did not succeed`);
   const status = (await kubectlJson<any>(["get", "pod", "-n", nodeExporter.namespace, podName])).status;
@@ -467,7 +469,7 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
       }, 120_000, { what: "node-exporter with kube-rbac-proxy on every real node" });
 
       // The probes, as the kubelet runs them: node-exporter on the node's 127.0.0.1:9101, the proxy's /healthz over
-      // HTTPS (startup, then liveness and readiness), each passed (startup after at most startupTriesAllowed tries),
+      // HTTPS (startup, then liveness and readiness), each passed (startup after the tries its start takes, without a restart),
       // no restart.
       const health = 8888;
       const template = (await kubectlJson<any>(["get", "daemonset", "-n", nodeExporter.namespace, nodeExporter.name])).spec.template.spec;
