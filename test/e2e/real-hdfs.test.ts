@@ -753,7 +753,7 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
     }
   });
 
-  test("K8. the cluster's alerting rules on a real Prometheus: all healthy and none active on a healthy cluster, each dashboard query a series; a stopped DataNode raises HdfsDeadDataNodes; the active NameNode's pod deleted raises HdfsNoActiveNameNode until the runbook's step", async () => {
+  test("K8. the cluster's alerting rules on a real Prometheus: all healthy and none active on a healthy cluster, each dashboard query a series; a stopped DataNode raises HdfsDeadDataNodes; the active NameNode's pod deleted raises HdfsNoActiveNameNode until the runbook's step", async (t) => {
     const config = docsYamlBlock("hdfs.md", "hdfs-scrape-config");
     for (const job of config.scrape_configs) job.tls_config.ca_file = path.join(dir, "ca.crt");
     // The suite's cluster as its stack config gives it; the two alerts under test fire at once rather than after 1 m.
@@ -771,7 +771,7 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
         return g.length === 1 && g[0].rules.length === groups[0].rules.length && g[0].rules.every((r) => r.health === "ok") ? g : false;
       }, 60_000, { what: "the HDFS rules loaded and healthy", describe: async () => JSON.stringify(await prom.ruleGroups()).slice(0, 3000) });
       assert.equal(loaded[0].name, `hdfs-${namespace}`);
-      console.log(`rule evaluation time of ${loaded[0].name} (Prometheus' last evaluation): ${(loaded[0].evaluationTime * 1000).toFixed(2)} ms`);
+      t.diagnostic(`rule evaluation time of ${loaded[0].name} (Prometheus' last evaluation): ${(loaded[0].evaluationTime * 1000).toFixed(2)} ms`);
       // A healthy cluster raises nothing once each rule has data for its windows.
       await waitFor(async () => (await prom.query('up{job=~"hdfs-.+"} == 1')).length === 8 && (await active()).length === 0, 180_000, { what: "no active HDFS alert on the healthy cluster", describe });
 

@@ -168,7 +168,7 @@ const probeTypes = { startupProbe: "Startup", livenessProbe: "Liveness", readine
  * starting (fewer than the probe's failureThreshold, so no restart); it reported no other Warning event for the pod;
  * every container Ready, never restarted.
  */
-async function assertProbesPassed(node: string, podName: string): Promise<void> {
+async function assertProbesPassed(node: string, podName: string, note: (line: string) => void): Promise<void> {
   const pod = await kubectlJson<any>(["get", "pod", "-n", nodeExporter.namespace, podName]);
   const expected = pod.spec.containers.flatMap((c: any) =>
     Object.entries(probeTypes).filter(([field]) => c[field]).map(([, type]) => ({ container: c.name as string, type })));
@@ -187,7 +187,7 @@ async function assertProbesPassed(node: string, podName: string): Promise<void> 
   // is reported, not bounded; any liveness or readiness failure is a finding.
   const threshold = (container: string) => pod.spec.containers.find((c: any) => c.name === container)?.startupProbe?.failureThreshold ?? 0;
   const failed = counts.filter((s) => s.labels.result !== "successful" && s.value > 0);
-  for (const s of failed.filter((s) => s.labels.probe_type === "Startup")) console.log(`${node}: ${s.labels.container}'s start took ${s.value} failed startup tries`);
+  for (const s of failed.filter((s) => s.labels.probe_type === "Startup")) note(`${node}: ${s.labels.container}'s start took ${s.value} failed startup tries`);
   const failures = failed.filter((s) => !(s.labels.probe_type === "Startup" && s.value < threshold(s.labels.container)))
     .map((s) => `${s.labels.container} ${s.labels.probe_type} ${s.labels.result}: ${s.value}`);
   assert.deepEqual(failures, [], `${node}: the kubelet counts probes of ${podName} that did not succeed`);
@@ -261,11 +261,11 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
     await stack.remove();
   });
 
-  test("1. pulumi up: one node-exporter pod per real node, Running and Ready by the kubelet's probes (no liveness or readiness failure), as rendered", async () => {
+  test("1. pulumi up: one node-exporter pod per real node, Running and Ready by the kubelet's probes (no liveness or readiness failure), as rendered", async (t) => {
     stack.setConfig(stackConfig());
     assertSucceeded(await stack.up(), "pulumi up");
     const pods = await onePodPerRealNode(nodes, 60_000);
-    for (const n of nodes) await assertProbesPassed(n.name, pods.get(n.name).metadata.name);
+    for (const n of nodes) await assertProbesPassed(n.name, pods.get(n.name).metadata.name, (line) => t.diagnostic(line));
     const ds = await kubectlJson<any>(["get", "daemonset", "-n", nodeExporter.namespace, nodeExporter.name]);
     const template = ds.spec.template.spec;
     for (const n of nodes) {
@@ -448,7 +448,7 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
     }
   });
 
-  test("4. rbacProxy: probes pass on the kubelet; 9101 closed from outside; /healthz over HTTPS; 401 without a token, 403 without the role, metrics with the scraper's token", async () => {
+  test("4. rbacProxy: probes pass on the kubelet; 9101 closed from outside; /healthz over HTTPS; 401 without a token, 403 without the role, metrics with the scraper's token", async (t) => {
     // the default kube-rbac-proxy image, which the real nodes have (tools/images); the ServiceMonitor (its CRD from
     // the fixtures) makes the component create the scraper's ServiceAccount, ClusterRole and token
     const crd = path.join(repoRoot, "test", "fixtures", "crds", "monitoring.coreos.com_servicemonitors.v0.87.0.yaml");
@@ -479,7 +479,7 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
         assert.deepEqual(proxy[field]?.httpGet, { path: "/healthz", port: "proxy-health", scheme: "HTTPS" }, `kube-rbac-proxy ${field}`);
       }
       assert.equal(proxy.ports.find((p: any) => p.name === "proxy-health")?.containerPort, health);
-      for (const n of nodes) await assertProbesPassed(n.name, pods.get(n.name).metadata.name);
+      for (const n of nodes) await assertProbesPassed(n.name, pods.get(n.name).metadata.name, (line) => t.diagnostic(line));
   
       await kubectl(["create", "namespace", "rbac-test"]);
       try {
@@ -664,7 +664,7 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
     }
   });
 
-  test("9. node-exporter's rules on a real Prometheus: every group loads, each recording rule has a series per real node and each dashboard query a series, a full ext4 raises the filesystem alert and an erofs does not, a node kept off raises the coverage alert, which a real Alertmanager delivers to a webhook; nothing else is active but the sandbox's own", async () => {
+  test("9. node-exporter's rules on a real Prometheus: every group loads, each recording rule has a series per real node and each dashboard query a series, a full ext4 raises the filesystem alert and an erofs does not, a node kept off raises the coverage alert, which a real Alertmanager delivers to a webhook; nothing else is active but the sandbox's own", async (t) => {
     stack.setConfig(stackConfig());
     assertSucceeded(await stack.up(), "pulumi up (defaults)");
     const keptOff = nodes.at(-1)!.name;
@@ -686,8 +686,9 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
         const g = await prom.ruleGroups();
         return g.length === groups.length && g.every((x) => x.rules.every((r) => r.health === "ok")) ? g : false;
       }, 60_000, { what: "every rule group loaded and healthy", describe: async () => JSON.stringify(await prom.ruleGroups()).slice(0, 3000) });
-      assert.deepEqual(loaded.map((g) => [g.name, g.rules.length]), groups.map((g) => [g.name, g.rules.length]));
-      console.log(`rule evaluation time per group (Prometheus' last evaluation, ${nodes.length} real nodes): ${loaded.map((g) => `${g.name} ${(g.evaluationTime * 1000).toFixed(2)} ms`).join(", ")}`);
+      const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+      assert.deepEqual([...loaded].sort(byName).map((g) => [g.name, g.rules.length]), [...groups].sort(byName).map((g) => [g.name, g.rules.length]));
+      t.diagnostic(`rule evaluation time per group (Prometheus' last evaluation, ${nodes.length} real nodes): ${loaded.map((g) => `${g.name} ${(g.evaluationTime * 1000).toFixed(2)} ms`).join(", ")}`);
 
       // Each recording rule returns a series for every real node (per device for the per-device ones).
       const records = groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : [])));
@@ -765,7 +766,7 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
       const unexplained = active.filter((m) => !explained(m));
       assert.deepEqual(unexplained, [], `active alerts without a reason: ${JSON.stringify(unexplained)}`);
       const reasons = [...new Set(active.map((m) => `${m.alertname} (${m.alertstate}): ${explained(m)}`))].sort();
-      console.log(`active alerts, each explained:\n  ${reasons.join("\n  ")}`);
+      for (const r of reasons) t.diagnostic(`active alert, explained: ${r}`);
     } finally {
       await mounts.cleanup();
       await prom.stop();
