@@ -146,7 +146,8 @@ export function hdfsRuleGroups(f: HdfsRuleFacts): RuleGroup[] {
             expr:
               // rate() drops the metric's name, which alone tells one NameNode's counter from another's: it is copied
               // into a label first (label_replace keeps names; rate then runs over that as a subquery).
-              `(up{${dn}} == 1)\nunless on (instance)\n(count by (instance) (rate(label_replace({__name__=~"datanode_heartbeats_for.+_num_ops",__name__!~"datanode_heartbeats_total_.+",${dn}}, ` +
+              // A DataNode up for less than the window has too few samples to rate: not judged before it is full.
+              `(up{${dn}} == 1 and on (instance) count_over_time(up{${dn}}[5m:30s]) >= 10)\nunless on (instance)\n(count by (instance) (rate(label_replace({__name__=~"datanode_heartbeats_for.+_num_ops",__name__!~"datanode_heartbeats_total_.+",${dn}}, ` +
               `"namenode", "$1", "__name__", "datanode_heartbeats_for(.+)_num_ops")[5m:30s]) > 0) >= ${f.nameNodes})\n`,
             for: "10m",
             labels: labels("warning"),

@@ -40,6 +40,25 @@ function start(name: string, binary: string, args: string[]): void {
   child.unref();
 }
 
+/**
+ * A documented scrape config (EndpointSlices of the components' Services) as the local cluster needs it: the pods
+ * found directly, those of the simulated nodes left out. Pods on kwok nodes carry their node's loopback address,
+ * which the apiserver refuses in an EndpointSlice, and one refused endpoint fails the whole slice
+ * (docs/local-cluster.md, "Services on a mixed cluster"): the Services of node-exporter and the DataNodes, which run
+ * on every node, list nothing here. Same jobs, same labels (instance, node, namespace, pod) as documented.
+ */
+function podDiscovery(job: any): any {
+  const text = JSON.stringify(job)
+    .replaceAll('"role":"endpointslice"', '"role":"pod"')
+    .replaceAll("__meta_kubernetes_service_name", "__meta_kubernetes_pod_label_app_kubernetes_io_name")
+    .replaceAll("__meta_kubernetes_endpointslice_port_name", "__meta_kubernetes_pod_container_port_name")
+    .replaceAll("__meta_kubernetes_service_label_", "__meta_kubernetes_pod_label_")
+    .replaceAll("-metrics;", ";"); // the HDFS metrics Services are named <role>-metrics, their pods' app <role>
+  const converted = JSON.parse(text);
+  converted.relabel_configs.unshift({ source_labels: ["__meta_kubernetes_pod_ip"], regex: "127\\..*", action: "drop" });
+  return converted;
+}
+
 async function up(stack: string): Promise<number> {
   down();
   fs.mkdirSync(path.join(dir, "rules"), { recursive: true });
@@ -61,7 +80,7 @@ async function up(stack: string): Promise<number> {
     }
   }
   const kubeStateMetrics = { job_name: "kube-state-metrics", honor_labels: true, static_configs: [{ targets: [`127.0.0.1:${ports.kubeStateMetrics}`] }] };
-  const scrapeConfigs = [...nodeExporter, ...hdfs, kubeStateMetrics];
+  const scrapeConfigs = [...[...nodeExporter, ...hdfs].map(podDiscovery), kubeStateMetrics];
   await pointAtLocalCluster(scrapeConfigs);
   fs.writeFileSync(path.join(dir, "prometheus.yml"), stringify({
     global: { scrape_interval: "15s", evaluation_interval: "15s" },
@@ -85,14 +104,16 @@ async function up(stack: string): Promise<number> {
     `--web.listen-address=127.0.0.1:${ports.prometheus}`,
   ]);
 
-  // Every target scraped once and every rule evaluated once: then what is up and what is active is known.
+  // Every target scraped once, then every rule evaluated on what was scraped: then what is up and active is known.
   const api = async (p: string) => JSON.parse((await get(`${prometheusUrl}/api/v1/${p}`)).body).data;
-  await waitFor(async () => {
+  const scraped = await waitFor(async () => {
     const targets = (await api("targets").catch(() => undefined))?.activeTargets as any[] | undefined;
+    return targets && targets.length > 0 && targets.every((t) => t.health !== "unknown") && Math.max(...targets.map((t) => Date.parse(t.lastScrape)));
+  }, 120_000, { what: "Prometheus to scrape every target", intervalMs: 1000, describe: () => `logs in ${dir}` });
+  await waitFor(async () => {
     const groups = (await api("rules").catch(() => undefined))?.groups as any[] | undefined;
-    return targets && targets.length > 0 && targets.every((t) => t.health !== "unknown") &&
-      groups && groups.length > 0 && groups.every((g) => g.lastEvaluation && !g.lastEvaluation.startsWith("0001"));
-  }, 120_000, { what: "Prometheus to scrape every target and evaluate every rule", intervalMs: 1000, describe: () => `logs in ${dir}` });
+    return groups && groups.length > 0 && groups.every((g) => Date.parse(g.lastEvaluation) > scraped);
+  }, 60_000, { what: "Prometheus to evaluate every rule after the scrapes", intervalMs: 1000, describe: () => `logs in ${dir}` });
 
   const targets = (await api("targets")).activeTargets as any[];
   const byJob = new Map<string, { up: number; total: number }>();
