@@ -726,10 +726,18 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
         fs.writeFileSync(`${fixture}/erofs.img`, minimalErofsImage());
         await mounts.mount(`${fixture}/erofs`, ["-t", "erofs", "-o", "ro,loop", `${fixture}/erofs.img`]);
       }
+      // ext4 keeps some clusters of its own (about 3 % of so small a filesystem: free 746, available 419 of 14,073
+      // blocks, measured), so "available" ends near the critical 3 %: the warning (below 5 %) is what must fire.
       const outOfSpace = await waitFor(async () => {
         const a = (await alerts("NodeFilesystemAlmostOutOfSpace")).filter((m) => m.mountpoint === full);
-        return nodes.every((n) => a.some((m) => m.instance === n.name && m.severity === "critical")) ? a : false;
-      }, 60_000, { what: `NodeFilesystemAlmostOutOfSpace (critical) for ${full} on every real node`, describe: async () => JSON.stringify(await alerts()) });
+        return nodes.every((n) => a.some((m) => m.instance === n.name && m.severity === "warning")) ? a : false;
+      }, 60_000, {
+        what: `NodeFilesystemAlmostOutOfSpace (warning) for ${full} on every real node`,
+        describe: async () => JSON.stringify({
+          alerts: (await alerts()).filter((m) => m.alertname.startsWith("NodeFilesystem")),
+          available: (await prom.query(`node_filesystem_avail_bytes{mountpoint="${full}"} / node_filesystem_size_bytes{mountpoint="${full}"}`)).map((x) => [x.metric.instance, x.value[1]]),
+        }),
+      });
       assert.ok(outOfSpace.every((m) => m.alertstate === "pending" || m.alertstate === "firing"));
       assert.deepEqual((await alerts()).filter((m) => m.mountpoint?.startsWith(`${fixture}/erofs`)), [], "an alert for the erofs image");
 
