@@ -665,10 +665,34 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
   });
 
   test("9. node-exporter's rules on a real Prometheus: every group loads, each recording rule has a series per real node and each dashboard query a series, a full ext4 raises the filesystem alert and an erofs does not, a node kept off raises the coverage alert, which a real Alertmanager delivers to a webhook; nothing else is active but the sandbox's own", async (t) => {
-    // On the real nodes only, as in test 3: kwok pods' loopback addresses would fail the Service's EndpointSlice.
+    // A 16 MiB ext4 (no reserved blocks) filled to the last block, and an erofs image, mounted on the machine before
+    // the pods below start: the real nodes share its mount table (test 2), so each node's exporter reports both. A
+    // mount made later would be in the table but not under the pods' /host/root: this machine's / is not a shared
+    // mount, so HostToContainer propagation brings none (on systemd hosts / is shared and it would).
+    const mounts = new TestMounts();
+    const fixture = "/run/k8s-daemonsets-e2e-alerts";
+    const full = `${fixture}/full`;
+    try {
+      mounts.mkdirs(fixture);
+      await runOk("truncate", ["-s", "16M", `${fixture}/ext4.img`]);
+      await runOk("mkfs.ext4", ["-q", "-F", "-m", "0", `${fixture}/ext4.img`]);
+      await mounts.mount(full, ["-t", "ext4", "-o", "loop", `${fixture}/ext4.img`]);
+      await run("dd", ["if=/dev/zero", `of=${full}/fill`, "bs=1M"]); // ends at ENOSPC
+      if (fs.readFileSync("/proc/filesystems", "utf8").split("\n").some((l) => l.trim().split(/\s+/).at(-1) === "erofs")) {
+        fs.writeFileSync(`${fixture}/erofs.img`, minimalErofsImage());
+        await mounts.mount(`${fixture}/erofs`, ["-t", "erofs", "-o", "ro,loop", `${fixture}/erofs.img`]);
+      }
+    } catch (e) {
+      await mounts.cleanup();
+      throw e;
+    }
+    // On the real nodes only, as in test 3: kwok pods' loopback addresses would fail the Service's EndpointSlice. The
+    // new node selector rolls the pods, which then see the mounts above.
     const realOnly = { "kubernetes.io/os": "linux", type: "real" };
     stack.setConfig(stackConfig({ nodeSelector: realOnly }));
-    assertSucceeded(await stack.up(), "pulumi up (node-exporter on the real nodes only)");
+    const up = await stack.up().catch(async (e) => { await mounts.cleanup(); throw e; });
+    if (up.exitCode !== 0) await mounts.cleanup();
+    assertSucceeded(up, "pulumi up (node-exporter on the real nodes only)");
     const keptOff = nodes.at(-1)!.name;
     // The coverage alert fires at once (not after 15 minutes), so that Alertmanager gets it.
     const groups = nodeExporterRuleGroups(resolveNodeExporterArgs({ alertFor: { NodeExporterMissing: "0" } }));
@@ -679,7 +703,6 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
       { scrape_configs: [...scrape.scrape_configs, ksm.scrapeConfig], alerting: alertmanager.alerting } as any,
       { "node-exporter.rules.yaml": ruleFile(groups) },
     );
-    const mounts = new TestMounts();
     /** Active alerts (pending or firing) by name, each with its labels. */
     const alerts = async (name?: string) => (await prom.query(name ? `ALERTS{alertname="${name}"}` : "ALERTS")).map((s) => s.metric);
     try {
@@ -712,20 +735,6 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
       const empty = async () => (await Promise.all(queries.map(async (q) => ((await prom.query(q)).length > 0 ? [] : [q])))).flat();
       await waitFor(async () => (await empty()).length === 0, 60_000, { what: "a series for every dashboard query", describe: async () => (await empty()).join("\n") });
 
-      // A 16 MiB ext4 (no reserved blocks) filled to the last block, and an erofs image, mounted on the machine:
-      // the real nodes share its mount table (test 2), so each node's exporter reports both.
-      const fixture = "/run/k8s-daemonsets-e2e-alerts";
-      const full = `${fixture}/full`;
-      mounts.mkdirs(fixture);
-      await runOk("truncate", ["-s", "16M", `${fixture}/ext4.img`]);
-      await runOk("mkfs.ext4", ["-q", "-F", "-m", "0", `${fixture}/ext4.img`]);
-      await mounts.mount(full, ["-t", "ext4", "-o", "loop", `${fixture}/ext4.img`]);
-      await run("dd", ["if=/dev/zero", `of=${full}/fill`, "bs=1M"]); // ends at ENOSPC
-      const erofs = fs.readFileSync("/proc/filesystems", "utf8").split("\n").some((l) => l.trim().split(/\s+/).at(-1) === "erofs");
-      if (erofs) {
-        fs.writeFileSync(`${fixture}/erofs.img`, minimalErofsImage());
-        await mounts.mount(`${fixture}/erofs`, ["-t", "erofs", "-o", "ro,loop", `${fixture}/erofs.img`]);
-      }
       // ext4 keeps some clusters of its own (about 3 % of so small a filesystem: free 746, available 419 of 14,073
       // blocks, measured), so "available" ends near the critical 3 %: the warning (below 5 %) is what must fire.
       const outOfSpace = await waitFor(async () => {
