@@ -143,7 +143,23 @@ class TestMounts {
     await runOk("mount", [...args, dir]);
     this.mounts.push(dir);
   }
+  private nodeMounts: { node: RealNode; dir: string }[] = [];
+  /**
+   * The filesystem mounted on the machine at `dir`, mounted at the same path in each real node's mount namespace
+   * too (the same device, so the same superblock): node-exporter reads the machine's mount table (PID 1's, hostPID)
+   * but measures paths in its node's view, whose mount namespace is private (scripts/real-nodes.sh) and gets no
+   * mount made on the machine after the node started.
+   */
+  async mountInNodes(nodes: RealNode[], dir: string): Promise<void> {
+    const source = (await runOk("findmnt", ["-n", "-o", "SOURCE", "--mountpoint", dir])).trim();
+    for (const node of nodes) {
+      await inRealNode(node, "mount", [source, dir]);
+      this.nodeMounts.push({ node, dir });
+    }
+  }
   async cleanup(): Promise<void> {
+    for (const { node, dir } of this.nodeMounts.reverse()) await inRealNode(node, "umount", [dir]).catch(() => inRealNode(node, "umount", ["-l", dir]));
+    this.nodeMounts = [];
     const left: string[] = [];
     for (const m of this.mounts.reverse()) {
       if ((await run("umount", [m])).exitCode !== 0 && (await run("umount", ["-l", m])).exitCode !== 0) left.push(m);
@@ -665,10 +681,9 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
   });
 
   test("9. node-exporter's rules on a real Prometheus: every group loads, each recording rule has a series per real node and each dashboard query a series, a full ext4 raises the filesystem alert and an erofs does not, a node kept off raises the coverage alert, which a real Alertmanager delivers to a webhook; nothing else is active but the sandbox's own", async (t) => {
-    // A 16 MiB ext4 (no reserved blocks) filled to the last block, and an erofs image, mounted on the machine before
-    // the pods below start: the real nodes share its mount table (test 2), so each node's exporter reports both. A
-    // mount made later would be in the table but not under the pods' /host/root: this machine's / is not a shared
-    // mount, so HostToContainer propagation brings none (on systemd hosts / is shared and it would).
+    // A 16 MiB ext4 (no reserved blocks) filled to the last block, and an erofs image, mounted on the machine (whose
+    // mount table every node's exporter reads, test 2) and in each real node's view (mountInNodes), so each node's
+    // exporter reports and measures both.
     const mounts = new TestMounts();
     const fixture = "/run/k8s-daemonsets-e2e-alerts";
     const full = `${fixture}/full`;
@@ -678,9 +693,11 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
       await runOk("mkfs.ext4", ["-q", "-F", "-m", "0", `${fixture}/ext4.img`]);
       await mounts.mount(full, ["-t", "ext4", "-o", "loop", `${fixture}/ext4.img`]);
       await run("dd", ["if=/dev/zero", `of=${full}/fill`, "bs=1M"]); // ends at ENOSPC
+      await mounts.mountInNodes(nodes, full);
       if (fs.readFileSync("/proc/filesystems", "utf8").split("\n").some((l) => l.trim().split(/\s+/).at(-1) === "erofs")) {
         fs.writeFileSync(`${fixture}/erofs.img`, minimalErofsImage());
         await mounts.mount(`${fixture}/erofs`, ["-t", "erofs", "-o", "ro,loop", `${fixture}/erofs.img`]);
+        await mounts.mountInNodes(nodes, `${fixture}/erofs`);
       }
     } catch (e) {
       await mounts.cleanup();
