@@ -220,6 +220,9 @@ async function assertProbesPassed(node: string, podName: string, note: (line: st
   const startupFailed = failed.some((s) => s.labels.probe_type === "Startup");
   const warnings = events.items
     .filter((e) => e.type !== "Normal" && e.reason !== "MissingClusterDNS" && !(startupFailed && e.reason === "Unhealthy" && /^Startup probe failed/.test(e.message)))
+    // The kubelet's ConfigMap informer not yet synced when it first set up the API token volume: retried, the pod
+    // started (asserted above); seen once on this loaded 2-core machine.
+    .filter((e) => !(e.reason === "FailedMount" && /failed to sync configmap cache: timed out waiting for the condition$/.test(e.message)))
     .map((e) => `${e.reason}: ${e.message}`);
   assert.deepEqual(warnings, [], `${node}: Warning events of ${podName}`);
 }
@@ -696,8 +699,9 @@ describe("node-exporter on real nodes", { skip: realNodeCount === 0 ? "no real n
       await mounts.mountInNodes(nodes, full);
       if (fs.readFileSync("/proc/filesystems", "utf8").split("\n").some((l) => l.trim().split(/\s+/).at(-1) === "erofs")) {
         fs.writeFileSync(`${fixture}/erofs.img`, minimalErofsImage());
+        // on the machine only: its type alone keeps it out of the metrics (and the kernel refuses this loop device a
+        // second mount)
         await mounts.mount(`${fixture}/erofs`, ["-t", "erofs", "-o", "ro,loop", `${fixture}/erofs.img`]);
-        await mounts.mountInNodes(nodes, `${fixture}/erofs`);
       }
     } catch (e) {
       await mounts.cleanup();
