@@ -63,6 +63,8 @@ export interface HdfsSiteArgs {
   zkfcPort?: number;
   /** How many data directories each DataNode has (mounted at `<dataDirRoot>/0`, `/1`, …). Default: 1. */
   dataDirCount?: number;
+  /** `dfs.datanode.failed.volumes.tolerated`. Default: 0 with one data directory, -1 (serve while one works) with several. */
+  failedVolumesTolerated?: number;
   dataNodeDataPort?: number;
   dataNodeHttpPort?: number;
   dataNodeHttpsPort?: number;
@@ -227,6 +229,8 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
 
   const dataNode: HadoopProperties = {
     "dfs.datanode.data.dir": dataDirs.map((dir) => `file://${dir}`).join(","),
+    // One failed disk of several does not take the others' replicas offline with it (Hadoop's default 0 would).
+    "dfs.datanode.failed.volumes.tolerated": String(args.failedVolumesTolerated ?? (dataDirs.length > 1 ? -1 : 0)),
     "dfs.datanode.address": `0.0.0.0:${ports.dataNodeData}`,
     "dfs.datanode.http.address": `0.0.0.0:${ports.dataNodeHttp}`,
     "dfs.datanode.ipc.address": `0.0.0.0:${ports.dataNodeIpc}`,

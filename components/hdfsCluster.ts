@@ -280,6 +280,14 @@ export function hdfsClusterArgsIssues(a: HdfsClusterResolvedValue): ArgsIssue[] 
       issues.push({ path: d.path, message: (name) => `${d.dir} is (inside) ${dirs[other].dir}, already used by ${name(dirs[other].path)}; each HDFS directory needs its own host path` });
     }
   });
+  const tolerated = a.dataNode?.failedVolumesTolerated;
+  if (a.dataNode && tolerated !== undefined && tolerated >= a.dataNode.dataDirHostPaths.length) {
+    const count = a.dataNode.dataDirHostPaths.length;
+    issues.push({
+      path: ["dataNode", "failedVolumesTolerated"],
+      message: (name) => `${tolerated} of ${count} data director${count === 1 ? "y" : "ies"} (${name(["dataNode", "dataDirHostPaths"])}): must be fewer (Hadoop refuses to start the DataNode), or -1 to serve while one works`,
+    });
+  }
   issues.push(...hdfsSecurityIssues(a));
   issues.push(...serviceMonitorIssues(a));
   issues.push(...ruleIssues(a));
@@ -450,6 +458,7 @@ export function hdfsClusterSite(a: HdfsClusterResolvedArgs): HdfsSite {
     dataNodeHttpsPort: p.dataNodeHttps,
     dataNodeIpcPort: p.dataNodeIpc,
     dataDirCount: a.dataNode ? a.dataNode.dataDirHostPaths.length : 1,
+    failedVolumesTolerated: a.dataNode?.failedVolumesTolerated,
   });
 }
 

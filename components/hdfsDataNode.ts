@@ -14,6 +14,7 @@ import {
   HdfsRoleComponent,
   hostPorts,
   ownDataDirectories,
+  servingProbe,
 } from "./hdfsShared";
 import { Branded, brandResolved, isResolved } from "./defaults";
 import { HostMount } from "./hostDaemonSet";
@@ -42,6 +43,13 @@ export const hdfsDataNodeSettings = {
     z.array(hostPath).min(1, "must name at least one data directory").refine((paths) => new Set(paths).size === paths.length, { message: "lists a directory twice" }),
     { default: ["/var/lib/hdfs/data"] },
   ),
+  /**
+   * How many data directories may fail before the DataNode stops (`dfs.datanode.failed.volumes.tolerated`; -1:
+   * it serves while one works). Fewer than `dataDirHostPaths` (Hadoop refuses to start otherwise).
+   */
+  failedVolumesTolerated: setting(z.number().int().min(-1, "must be -1 (serve while one directory works) or more"), {
+    defaultDoc: "0 with one data directory (Hadoop's), -1 with several: serve from the others, HdfsFailedVolumes alerts",
+  }),
 };
 
 /** The DataNode's arguments: `hdfsDataNodeSettings`, each optional, and the cluster's rendered configuration. */
@@ -112,7 +120,7 @@ export class HdfsDataNodeDaemonSet extends HdfsRoleComponent {
           resources: a.resources,
           startupProbe: { tcpSocket: { port: "ipc" }, periodSeconds: 5, failureThreshold: 60 },
           livenessProbe: { tcpSocket: { port: web.name }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-          readinessProbe: { tcpSocket: { port: "data" }, periodSeconds: 10, timeoutSeconds: 5 },
+          readinessProbe: servingProbe(a.site, "datanode"),
         }),
       ],
     });

@@ -13,6 +13,7 @@ import {
   someNodesSelector,
   hostPorts,
   ownDataDirectories,
+  servingProbe,
 } from "./hdfsShared";
 import { Branded, brandResolved, isResolved } from "./defaults";
 import { HostMount } from "./hostDaemonSet";
@@ -92,14 +93,15 @@ export class HdfsJournalNodeDaemonSet extends HdfsRoleComponent {
         hdfsContainer(a, "journalnode", {
           name: "journalnode",
           command: ["hdfs", "journalnode"],
-          env: hdfsEnv("HDFS_JOURNALNODE_OPTS", a.javaHeap),
+          // The journal id its readiness probe looks for: the nameservice (the qjournal:// URI's last part).
+          env: hdfsEnv("HDFS_JOURNALNODE_OPTS", a.javaHeap, [{ name: "HDFS_JOURNAL", value: a.site.nameservice ?? hdfsSiteDefaults.nameservice }]),
           hostMounts: ["edits-dir"],
           // The site's ports (the addresses in its qjournal:// URI and dfs.journalnode.*-address).
           ports: hostPorts({ rpc: a.site.ports.journalNodeRpc, [web.name]: web.port }),
           resources: a.resources,
           startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 36 },
           livenessProbe: { tcpSocket: { port: web.name }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-          readinessProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 10, timeoutSeconds: 5 },
+          readinessProbe: servingProbe(a.site, "journalnode"),
         }),
       ],
     });

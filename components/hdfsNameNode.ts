@@ -10,7 +10,7 @@ import { hdfsSiteDefaults, nameNodeId, webEndpoint } from "./hadoopConfig";
 import { z } from "zod";
 import {
   HdfsSite,
-  configVolume,
+  hdfsScriptsDir,
   hdfsCommonDefaults,
   hdfsContainer,
   hdfsEnv,
@@ -21,6 +21,7 @@ import {
   hostPorts,
   nodeNameEnv,
   ownDataDirectories,
+  servingProbe,
 } from "./hdfsShared";
 import { Branded, brandResolved, isResolved } from "./defaults";
 import { zookeeperClientJvmOptions } from "./hdfsSecurity";
@@ -95,8 +96,7 @@ const formatScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-fo
 const activateScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-activate.sh"), "utf8");
 const zkfcPreStopScript = fs.readFileSync(path.join(__dirname, "assets", "zkfc-prestop.sh"), "utf8");
 /** Where the NameNode pod's containers find those scripts: the role's ConfigMap (its `files`), read-only. */
-const scriptsDir = "/etc/namenode-init";
-const scriptsMount: Input.VolumeMount = { name: configVolume, mountPath: scriptsDir, readOnly: true };
+const scriptsDir = hdfsScriptsDir;
 
 /** The annotation and ConfigMap keys of the membership record (see `HdfsNameNodeDaemonSet.membership`). */
 export const membershipKeys = { hosts: "hosts", formatHost: "formatHost" } as const;
@@ -202,7 +202,6 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
         command: ["sh", `${scriptsDir}/namenode-format.sh`],
         env: formatEnv,
         hostMounts: ["name-dir"],
-        volumeMounts: [scriptsMount],
         resources: a.resources,
       }),
     ];
@@ -217,14 +216,13 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
         // HA without ZooKeeper: the formatting host's NameNode makes itself active when none is (assets/namenode-activate.sh).
         ...(manualHa ? { lifecycle: { postStart: { exec: { command: ["sh", `${scriptsDir}/namenode-activate.sh`] } } } } : {}),
         hostMounts: ["name-dir"],
-        ...(manualHa ? { volumeMounts: [scriptsMount] } : {}),
         ports: hostPorts({ rpc: ports.nameNodeRpc, [web.name]: web.port }),
         resources: a.resources,
         startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 60 },
         // With Kerberos every web path asks for SPNEGO (a kubelet's GET would be 401): the HTTPS port must accept.
         livenessProbe: { ...(this.site.kerberos ? { tcpSocket: { port: web.name } } : { httpGet: { path: "/", port: web.name } }), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-        // A standby NameNode answers on its RPC port too: readiness means "serving", not "active".
-        readinessProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 10, timeoutSeconds: 5 },
+        // Serving, not "active": a standby out of start-up safe mode is ready.
+        readinessProbe: servingProbe(this.site, "namenode"),
       }),
     ];
     if (this.site.automaticFailover) {
@@ -239,7 +237,6 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
         ], zookeeperJvm),
         // Outlives the NameNode on a pod's deletion, so that it frees the active lock at once (assets/zkfc-prestop.sh).
         lifecycle: { preStop: { exec: { command: ["bash", `${scriptsDir}/zkfc-prestop.sh`] } } },
-        volumeMounts: [scriptsMount],
         ports: hostPorts({ zkfc: ports.zkfc }),
         resources: a.zkfcResources,
         livenessProbe: { tcpSocket: { port: "zkfc" }, initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },

@@ -84,6 +84,22 @@ export function servicePrincipal(k: Pick<HdfsKerberos, "realm" | "principalInsta
   return `${hdfsRoleServices[role]}/${k.principalInstance}@${k.realm}`;
 }
 
+/**
+ * The name a client of the role's web endpoint puts in its URL when it has no host of its own to name (the
+ * readiness probe): the host, for the NameNodes and JournalNodes (their keytabs hold `HTTP/<host>`; undefined:
+ * the pod's node), the principal instance for the DataNodes (their keytab's only `HTTP/` key). So the DataNodes'
+ * certificate names the instance too (`certificateExtraNames`).
+ */
+export function webServerName(k: Pick<HdfsKerberos, "principalInstance">, role: HdfsRole): string | undefined {
+  return role === "datanode" ? k.principalInstance : undefined;
+}
+
+/** The names a role's certificate carries besides its hosts' names and addresses (`webServerName`). */
+export function certificateExtraNames(k: Pick<HdfsKerberos, "principalInstance">, role: HdfsRole): string[] {
+  const name = webServerName(k, role);
+  return name === undefined ? [] : [name];
+}
+
 /** The principals a role's keytab must hold: its RPC principal and the HTTP principals of its web endpoints. */
 export function keytabPrincipals(k: Pick<HdfsKerberos, "realm" | "principalInstance">, role: HdfsRole, hosts: string[]): string[] {
   const http = role === "datanode" ? [k.principalInstance] : hosts;

@@ -4,10 +4,12 @@
 // PriorityClass each role brings, the arguments every role takes and the component they all are
 // (`HdfsRoleComponent`, whose DaemonSet `hdfsRoleDaemonSet` builds). The roles differ only in what they run and where.
 import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HdfsSiteArgs, HdfsSiteFacts, hdfsSiteConfig, renderHadoopXml, webEndpoint } from "./hadoopConfig";
-import { HdfsRole, hdfsSecretKeys, hdfsSecurityPaths, servicePrincipal, tlsPasswordEnv, zookeeperClientJaas, zookeeperJaasFile } from "./hdfsSecurity";
+import { HdfsRole, hdfsSecretKeys, hdfsSecurityPaths, servicePrincipal, tlsPasswordEnv, webServerName, zookeeperClientJaas, zookeeperJaasFile } from "./hdfsSecurity";
 import {
   HostContainer,
   HostMount,
@@ -70,6 +72,34 @@ export function configHash(...parts: string[]): string {
 /** Volume name of a role's ConfigMap inside its pods. */
 export const configVolume = "config";
 
+/**
+ * Where every HDFS container finds its role's scripts: the role's ConfigMap mounted whole, read-only (a whole
+ * mount follows the ConfigMap's updates; the site's files are `subPath` mounts, which never do).
+ */
+export const hdfsScriptsDir = "/etc/hdfs-scripts";
+const scriptsMount: Input.VolumeMount = { name: configVolume, mountPath: hdfsScriptsDir, readOnly: true };
+/** Every role's readiness probe (assets/hdfs-ready.sh), in every role's ConfigMap. */
+const readinessScript = { name: "hdfs-ready.sh", text: fs.readFileSync(path.join(__dirname, "assets", "hdfs-ready.sh"), "utf8") };
+
+/**
+ * Readiness that means serving, from the daemon's own /jmx (assets/hdfs-ready.sh; curl and jq, no JVM per probe):
+ * a NameNode that answers its HA state and has left start-up safe mode (a standby is ready), a DataNode
+ * registered and heartbeating with the active NameNode, a JournalNode holding the nameservice's journal. In
+ * Kerberos mode over HTTPS with SPNEGO as the role's principal, the server checked against the truststore's CA.
+ * A DaemonSet's rollout, and so `pulumi up`, waits for it.
+ */
+export function servingProbe(site: Pick<HdfsSiteFacts, "kerberos" | "ports">, role: HdfsRole): Input.Probe {
+  const web = webEndpoint(site, role);
+  const server = site.kerberos ? webServerName(site.kerberos, role) : undefined;
+  return {
+    exec: { command: ["bash", `${hdfsScriptsDir}/${readinessScript.name}`, role, web.name, String(web.port), ...(server ? [server] : [])] },
+    // kinit when the probe's ticket expired and two HTTPS requests: well within the timeout.
+    periodSeconds: 10,
+    timeoutSeconds: 10,
+    failureThreshold: 3,
+  };
+}
+
 /** A role's ConfigMap: the cluster's core-site.xml and hdfs-site.xml, and any files of the role's own (scripts). */
 export function hdfsConfigMap(
   resourceName: string,
@@ -116,8 +146,9 @@ export function hdfsVolumes(configMap: k8s.core.v1.ConfigMap, secrets?: HdfsRole
 }
 
 /**
- * core-site.xml and hdfs-site.xml over the image's own, read-only, and the scratch /tmp; in Kerberos mode also
- * ssl-server.xml and ssl-client.xml beside them, the realm's krb5.conf, the role's keytab and TLS material.
+ * core-site.xml and hdfs-site.xml over the image's own, read-only, the role's scripts (`hdfsScriptsDir`) and the
+ * scratch /tmp; in Kerberos mode also ssl-server.xml and ssl-client.xml beside them, the realm's krb5.conf, the
+ * role's keytab and TLS material.
  */
 export function hdfsVolumeMounts(site: Pick<HdfsSite, "securityFiles">): Input.VolumeMount[] {
   const conf = (file: string, mountPath = `${hdfsCommonDefaults.confDir}/${file}`) => ({ name: configVolume, mountPath, subPath: file, readOnly: true });
@@ -126,6 +157,7 @@ export function hdfsVolumeMounts(site: Pick<HdfsSite, "securityFiles">): Input.V
   return [
     conf("core-site.xml"),
     conf("hdfs-site.xml"),
+    scriptsMount,
     { name: "tmp", mountPath: "/tmp" },
     // krb5.conf where MIT's tools and Java look for it; the others beside the site.
     ...Object.keys(site.securityFiles).map((file) => (file === "krb5.conf" ? conf(file, p.krb5Conf) : conf(file))),
@@ -153,10 +185,12 @@ export function hostPorts(ports: Record<string, number>): Input.ContainerPort[] 
 
 /** The pod's node name, from the downward API. */
 export const nodeNameEnv: Input.EnvVar = { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } };
+/** The node's address (the daemons listen on it: host network), from the downward API. */
+const hostIpEnv: Input.EnvVar = { name: "HDFS_HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } };
 
 /**
- * What an HDFS daemon container has in common: image, config and scratch mounts, the restricted security context;
- * in Kerberos mode the role's keytab and TLS material, the TLS password (from its Secret) for the site's ssl-*.xml,
+ * What an HDFS daemon container has in common: image, config, scripts and scratch mounts, the restricted security
+ * context, the node's name and address (`NODE_NAME`, `HDFS_HOST_IP`: the readiness probe's); in Kerberos mode the role's keytab and TLS material, the TLS password (from its Secret) for the site's ssl-*.xml,
  * and `HDFS_PRINCIPAL`/`HDFS_KEYTAB`, with which a hook (or an operator) runs HDFS commands as the role
  * (`kinit -k -t "$HDFS_KEYTAB" "$HDFS_PRINCIPAL"`).
  */
@@ -166,19 +200,25 @@ export function hdfsContainer(
   container: HostContainer,
 ): HostContainer {
   const k = c.site.kerberos;
-  const env: Input.EnvVar[] = k
-    ? [
-        { name: "HDFS_PRINCIPAL", value: servicePrincipal(k, role) },
-        { name: "HDFS_KEYTAB", value: hdfsSecurityPaths.keytab },
-        { name: tlsPasswordEnv, valueFrom: { secretKeyRef: { name: hdfsRoleSecretNames(c).tls, key: hdfsSecretKeys.password } } },
-      ]
-    : [];
+  const given = (container.env as Input.EnvVar[] | undefined) ?? [];
+  // What the readiness probe reads (assets/hdfs-ready.sh), and in Kerberos mode the role's identity and TLS password.
+  const env: Input.EnvVar[] = [
+    hostIpEnv,
+    ...(given.some((e) => e.name === nodeNameEnv.name) ? [] : [nodeNameEnv]),
+    ...(k
+      ? [
+          { name: "HDFS_PRINCIPAL", value: servicePrincipal(k, role) },
+          { name: "HDFS_KEYTAB", value: hdfsSecurityPaths.keytab },
+          { name: tlsPasswordEnv, valueFrom: { secretKeyRef: { name: hdfsRoleSecretNames(c).tls, key: hdfsSecretKeys.password } } },
+        ]
+      : []),
+  ];
   return {
     image: c.image,
     imagePullPolicy: c.imagePullPolicy,
     securityContext: restrictedContainerSecurityContext,
     ...container,
-    ...(k ? { env: [...((container.env as Input.EnvVar[] | undefined) ?? []), ...env] } : {}),
+    env: [...given, ...env],
     volumeMounts: [...hdfsVolumeMounts(c.site), ...((container.volumeMounts as Input.VolumeMount[] | undefined) ?? [])],
   };
 }
@@ -403,7 +443,7 @@ function hdfsRoleDaemonSet(
 } {
   const a = s.args;
   const namespace = s.namespace ?? a.namespace;
-  const files = s.files ?? {};
+  const files = { ...(s.files ?? {}), [readinessScript.name]: readinessScript.text };
   const selectorLabels = selectorLabelsFor(`hdfs-${role}`, a.name);
   const labels = objectLabelsFor(role);
   const web = webEndpoint(s.site, role);

@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { HdfsRole } from "../components/hdfsSecurity";
+import { certificateExtraNames, type HdfsRole } from "../components/hdfsSecurity";
 import { environmentKerberos, environmentPrincipals, materialSettings, type RoleMaterial } from "../test/support/devStack";
 import { kdcState, localRealm, serviceKeytabs, tlsMaterial } from "../test/support/kerberos";
 import { keytabBase64 } from "../test/support/keytab";
@@ -42,7 +42,10 @@ async function main(): Promise<number> {
   const saved = path.join(dir, "material.json");
   let material: Record<HdfsRole, RoleMaterial>;
   const kept = fs.existsSync(saved) ? JSON.parse(fs.readFileSync(saved, "utf8")) : undefined;
-  if (kept && JSON.stringify(kept.nodes) === JSON.stringify(names) && kept.instance === k.principalInstance && kept.kdc === kdc) {
+  // Made again when what the certificates name changes (the nodes, the instance, or the names a role's certificate carries besides).
+  const extraNames = Object.fromEntries(roles.map((r) => [r, certificateExtraNames(k, r)]));
+  if (kept && JSON.stringify(kept.nodes) === JSON.stringify(names) && kept.instance === k.principalInstance && kept.kdc === kdc &&
+      JSON.stringify(kept.extraNames) === JSON.stringify(extraNames)) {
     material = kept.material;
   } else {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -51,9 +54,9 @@ async function main(): Promise<number> {
     const keytabs = kdc
       ? await serviceKeytabs(k.principalInstance, hosts)
       : Object.fromEntries(Object.entries(environmentPrincipals(k, names)).map(([r, p]) => [r, keytabBase64(p)]));
-    const tls = await tlsMaterial(dir, Object.fromEntries(roles.map((r) => [r, nodes])));
+    const tls = await tlsMaterial(dir, Object.fromEntries(roles.map((r) => [r, nodes])), k.principalInstance);
     material = Object.fromEntries(roles.map((r) => [r, { keytab: keytabs[r], tls: tls[r] }])) as Record<HdfsRole, RoleMaterial>;
-    fs.writeFileSync(saved, JSON.stringify({ nodes: names, instance: k.principalInstance, kdc, material }), { mode: 0o600 });
+    fs.writeFileSync(saved, JSON.stringify({ nodes: names, instance: k.principalInstance, kdc, extraNames, material }), { mode: 0o600 });
     if (!kdc) console.error("dev-stack-security: no local KDC (no real node): the HDFS roles get stand-in keytabs; simulated nodes run no Hadoop");
   }
 

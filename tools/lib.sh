@@ -243,8 +243,9 @@ debian_rootfs() { # debian_rootfs ROOT PACKAGES WHAT
 
 build_hadoop() {
   # The HDFS image the stacks name (apache/hadoop:3.4.1), built here, never pulled: a Debian root filesystem
-  # (debootstrap, minbase) with Debian's headless OpenJDK 17 and its Kerberos client (krb5-user: kinit, klist for
-  # the pods' hooks and the tests), every package at the version
+  # (debootstrap, minbase) with Debian's headless OpenJDK 17, its Kerberos client (krb5-user: kinit, klist for
+  # the pods' hooks and the tests), curl and jq (the readiness probes read the daemons' /jmx without starting a
+  # JVM: components/assets/hdfs-ready.sh), every package at the version
   # tools/hadoop/debian-packages.txt pins; Hadoop's jars and their dependencies from Maven Central (pom.xml;
   # Maven checks Central's checksums, then each jar is checked against jars.sha256); the daemons' web UI
   # resources from hadoop-hdfs's tests jar; the hdfs launcher and etc/hadoop from tools/hadoop. Upstream's layout:
@@ -257,7 +258,7 @@ build_hadoop() {
     local root=$work/rootfs home=$work/rootfs/opt/hadoop lib
     lib=$home/share/hadoop/hdfs/lib
     CGO_ENABLED=0 go -C ../images build -trimpath -ldflags "-s -w" -o "$work/imagebuild" .
-    debian_rootfs "$root" openjdk-17-jre-headless,krb5-user "the HDFS image" || exit 1
+    debian_rootfs "$root" openjdk-17-jre-headless,krb5-user,curl,jq "the HDFS image" || exit 1
     # The hadoop user and group, as upstream's image has them; what a container does not need goes.
     chroot "$root" groupadd --gid 1000 hadoop
     chroot "$root" useradd --uid 1000 --gid 1000 --home-dir /opt/hadoop --no-create-home --shell /bin/bash hadoop

@@ -87,7 +87,7 @@ async function keytabsAndTls(): Promise<Record<string, string>> {
   const keytabs = await serviceKeytabs(instance, hosts);
   const addresses = JSON.parse((await kubectl(["get", "nodes", "-l", "type=real", "-o", "json"])).stdout).items
     .map((n: any) => ({ name: n.metadata.name, ip: n.status.addresses.find((a: any) => a.type === "InternalIP")?.address }));
-  const tls = await tlsMaterial(dir, { namenode: addresses.filter((a: any) => a.name === "node-2"), datanode: addresses });
+  const tls = await tlsMaterial(dir, { namenode: addresses.filter((a: any) => a.name === "node-2"), datanode: addresses }, instance);
   return Object.fromEntries(materialSettings({ namenode: { keytab: keytabs.namenode, tls: tls.namenode }, datanode: { keytab: keytabs.datanode, tls: tls.datanode } }));
 }
 

@@ -123,6 +123,28 @@ async function rolesReady(roles: string[], nodes: string[], timeoutMs = 300_000)
   } });
 }
 
+/**
+ * Waits until `role`'s pods on `nodes` are NotReady with a readiness probe failure whose message matches `reason`
+ * (the kubelet's Unhealthy event: the probe's own output, assets/hdfs-ready.sh); returns the messages by node.
+ */
+async function notServing(role: string, nodes: string[], reason: RegExp, timeoutMs = 90_000): Promise<Record<string, string>> {
+  return waitFor(async () => {
+    const byNode = await podsByNode(role);
+    const found: Record<string, string> = {};
+    for (const n of nodes) {
+      const pod = byNode.get(n);
+      if (!pod || pod.status.conditions?.some((c) => c.type === "Ready" && c.status === "True")) return false;
+      const events = JSON.parse(await kubectl(["get", "events", "-n", namespace, "--field-selector", `involvedObject.name=${pod.metadata.name},reason=Unhealthy`, "-o", "json"])) as
+        { items: { message: string; lastTimestamp?: string; eventTime?: string }[] };
+      const message = events.items.map((e) => e.message).reverse().find((m) => m.startsWith("Readiness probe failed") && reason.test(m));
+      if (!message) return false;
+      found[n] = message;
+    }
+    return found;
+  }, timeoutMs, { what: `${role} NotReady on ${nodes.join(", ")} with a readiness failure matching ${reason}`, intervalMs: 2000,
+    describe: async () => kubectl(["get", "events", "-n", namespace, "--field-selector", "reason=Unhealthy"]) });
+}
+
 /** Writes `bytes` random bytes to `path` through the nameservice from one pod; returns their sha256. */
 async function writeFile(role: string, node: string, path: string, bytes: number): Promise<string> {
   const out = await sh(role, node,
@@ -261,7 +283,7 @@ async function kerberosMaterial(real: RealNode[], hosts: { namenode: string[]; j
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-kerberos-"));
   const byName = (names: string[]) => real.filter((n) => names.includes(n.name)).map((n) => ({ name: n.name, ip: n.ip }));
   const keytabs = await serviceKeytabs("hdfs-k8s.hdfs", hosts);
-  const tls = await tlsMaterial(dir, { namenode: byName(hosts.namenode), journalnode: byName(hosts.journalnode), datanode: byName(hosts.datanode) });
+  const tls = await tlsMaterial(dir, { namenode: byName(hosts.namenode), journalnode: byName(hosts.journalnode), datanode: byName(hosts.datanode) }, "hdfs-k8s.hdfs");
   const roles = ["namenode", "journalnode", "datanode"] as const;
   return { dir, secrets: Object.fromEntries(materialSettings(Object.fromEntries(roles.map((r) => [r, { keytab: keytabs[r], tls: tls[r] }])))) };
 }
@@ -322,8 +344,12 @@ realHdfsSuite("HDFS on real nodes (Kerberos)", "e2e-real-hdfs", { kerberos: true
   test("1. HA on the dev stack's three hosts: formatted once, standbys bootstrapped, one active NameNode, every DataNode live, a file round-trips", async () => {
     await suite.configure(hdfsConfig(hosts));
     assertSucceeded(await stack.up(), "pulumi up");
-    await rolesReady(["journalnode", "namenode", "datanode"], hosts);
+    // pulumi up returns when HDFS serves (the readiness probes, assets/hdfs-ready.sh): every DataNode is live and
+    // a NameNode active already, with no wait.
     const [formatHost, ...standbys] = hosts;
+    assert.deepEqual(await liveDataNodes(formatHost), hosts, "the DataNodes dfsadmin -report lists live when pulumi up returned");
+    assert.equal(await oneActive(formatHost, hosts, 1), formatHost);
+    await rolesReady(["journalnode", "namenode", "datanode"], hosts, 1);
     assert.match(await formatLog(formatHost), /formatting the nameservice/);
     for (const n of standbys) assert.match(await formatLog(n), /bootstrapping a standby/);
 
@@ -331,12 +357,6 @@ realHdfsSuite("HDFS on real nodes (Kerberos)", "e2e-real-hdfs", { kerberos: true
     assert.equal(await oneActive(formatHost, hosts), formatHost);
     assert.match(await kubectl(["logs", "-n", namespace, (await podsByNode("namenode")).get(formatHost)!.metadata.name, "-c", "namenode"]),
       /namenode-activate: no NameNode of the nameservice is active: hdfs haadmin -transitionToActive nn-node-2/);
-
-    const live = await waitFor(async () => {
-      const l = await liveDataNodes(formatHost);
-      return l.length === 3 && l;
-    }, 120_000, { what: "three live DataNodes", intervalMs: 3000 });
-    assert.deepEqual(live, hosts);
 
     fileSum = await writeFile("namenode", standbys[0], file, 3 * 1024 * 1024 + 17);
     assert.equal(await readFile("datanode", standbys[1], file), fileSum);
@@ -780,18 +800,21 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
       const empty = async () => (await Promise.all(queries.map(async (q) => ((await prom.query(q)).length > 0 ? [] : [q])))).flat();
       await waitFor(async () => (await empty()).length === 0, 60_000, { what: "a series for every HDFS dashboard query", describe: async () => (await empty()).join("\n") });
 
-      // node-8's DataNode stopped (SIGSTOP: its TCP probes still pass, so the kubelet leaves it) until the NameNode
-      // declares it dead.
+      // node-8's DataNode stopped (SIGSTOP: its TCP liveness probe still passes, so the kubelet leaves it running;
+      // its /jmx no longer answers, so it is NotReady) until the NameNode declares it dead.
       const node8 = real.find((n) => n.name === "node-8")!;
       const pids = (await runOk("ip", ["netns", "pids", node8.netns])).split("\n").filter(Boolean);
       stopped = pids.filter((p) => { try { return /org\.apache\.hadoop\.hdfs\.server\.datanode\.DataNode/.test(fs.readFileSync(`/proc/${p}/cmdline`, "utf8")); } catch { return false; } });
       assert.equal(stopped.length, 1, `node-8's DataNode process: ${stopped}`);
       await runOk("kill", ["-STOP", ...stopped]);
+      const silent = await notServing("datanode", ["node-8"], /not ready: datanode web endpoint: .*time(d out|out)/);
+      t.diagnostic(`node-8's DataNode stopped: ${silent["node-8"]}`);
       const dead = await waitFor(async () => (await active("HdfsDeadDataNodes")).find((m) => m.alertstate === "firing"), 150_000, { what: "HdfsDeadDataNodes firing", describe });
       assert.deepEqual([dead.severity, dead.hastate], ["warning", "active"]);
       await runOk("kill", ["-CONT", ...stopped]);
       stopped = [];
       await waitFor(async () => (await liveDataNodes(nameNodeHosts[0])).length === 3, 120_000, { what: "three live DataNodes again", intervalMs: 3000 });
+      await rolesReady(["datanode"], real.map((n) => n.name), 60_000);
       await waitFor(async () => (await active("HdfsDeadDataNodes")).length === 0, 60_000, { what: "HdfsDeadDataNodes resolved", describe });
 
       // Manual failover: the active role moved to the host that does not format (whose NameNode nothing activates at
@@ -802,12 +825,16 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
       await kubectl(["delete", "pod", "-n", namespace, (await podsByNode("namenode")).get(other)!.metadata.name, "--wait=false"]);
       const none = await waitFor(async () => (await active("HdfsNoActiveNameNode")).find((m) => m.alertstate === "firing"), 120_000, { what: "HdfsNoActiveNameNode firing", describe });
       assert.equal(none.severity, "critical");
+      // With no active NameNode no DataNode serves: every real one NotReady, saying why.
+      const idle = await notServing("datanode", real.map((n) => n.name), /not ready: no running actor heartbeating with an active NameNode within 30s \(.*standby RUNNING/);
+      t.diagnostic(`no active NameNode: ${idle["node-2"]}`);
       await rolesReady(["namenode"], nameNodeHosts);
       // still none active with both NameNodes back: the alert stays until someone acts
       assert.equal((await active("HdfsNoActiveNameNode")).length, 1);
       await waitFor(() => hdfs("namenode", formatting, ["haadmin", "-transitionToActive", "--forceactive", `nn-${formatting}`]).then(() => true), 120_000, { what: `nn-${formatting} active`, intervalMs: 3000 });
       await waitFor(async () => (await active("HdfsNoActiveNameNode")).length === 0, 60_000, { what: "HdfsNoActiveNameNode resolved by the step", describe });
       assert.equal(await oneActive(formatting, nameNodeHosts), formatting);
+      await rolesReady(["datanode"], real.map((n) => n.name), 60_000);
     } finally {
       if (stopped.length > 0) await run("kill", ["-CONT", ...stopped]);
       await prom.stop();

@@ -4,7 +4,7 @@
 // PKCS12 keystores whose certificates cover the hosts the role runs on.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { keytabPrincipals, servicePrincipal, type HdfsRole } from "../../components/hdfsSecurity";
+import { certificateExtraNames, keytabPrincipals, servicePrincipal, type HdfsRole } from "../../components/hdfsSecurity";
 import { realNodesDir, repoRoot, runOk } from "./localCluster";
 
 /** The local realm (scripts/kdc.sh) and where its state is. */
@@ -71,10 +71,11 @@ export interface TlsMaterial {
 }
 
 /**
- * A CA in `dir` (ca.crt) and, per role, a server certificate from it for the role's hosts (names and addresses),
- * in a PKCS12 keystore with the CA's truststore; and a second CA (other-ca.crt) that signed none of them.
+ * A CA in `dir` (ca.crt) and, per role, a server certificate from it for the role's hosts (names and addresses)
+ * and the names the role's certificate carries besides (`certificateExtraNames` of the principal instance), in a
+ * PKCS12 keystore with the CA's truststore; and a second CA (other-ca.crt) that signed none of them.
  */
-export async function tlsMaterial(dir: string, hosts: Record<string, { name: string; ip: string }[]>): Promise<Record<string, TlsMaterial>> {
+export async function tlsMaterial(dir: string, hosts: Partial<Record<HdfsRole, { name: string; ip: string }[]>>, principalInstance: string): Promise<Record<string, TlsMaterial>> {
   fs.mkdirSync(dir, { recursive: true });
   const f = (name: string) => path.join(dir, name);
   const password = (await runOk("openssl", ["rand", "-hex", "12"])).trim();
@@ -85,7 +86,8 @@ export async function tlsMaterial(dir: string, hosts: Record<string, { name: str
   await runOk("keytool", ["-importcert", "-noprompt", "-alias", "ca", "-file", f("ca.crt"), "-keystore", f("truststore.p12"), "-storetype", "PKCS12", "-storepass", password]);
   const out: Record<string, TlsMaterial> = {};
   for (const [role, roleHosts] of Object.entries(hosts)) {
-    const san = roleHosts.flatMap((h) => [`DNS:${h.name}`, `IP:${h.ip}`]).join(",");
+    const extra = certificateExtraNames({ principalInstance }, role as HdfsRole).map((name) => `DNS:${name}`);
+    const san = [...roleHosts!.flatMap((h) => [`DNS:${h.name}`, `IP:${h.ip}`]), ...extra].join(",");
     fs.writeFileSync(f(`${role}.ext`), `subjectAltName=${san}\nextendedKeyUsage=serverAuth,clientAuth\n`);
     await runOk("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", f(`${role}.key`), "-out", f(`${role}.csr`), "-subj", `/CN=hdfs-${role}`]);
     await runOk("openssl", ["x509", "-req", "-in", f(`${role}.csr`), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f(`${role}.crt`), "-days", "2", "-extfile", f(`${role}.ext`)]);

@@ -129,6 +129,23 @@ describe("HdfsCluster", () => {
     assert.equal(cluster.site.hdfsSite["dfs.datanode.ipc.address"], "0.0.0.0:19867");
   });
 
+  it("each role is ready when it serves, as its own /jmx says (assets/hdfs-ready.sh from its ConfigMap), not when a port opens", async () => {
+    const { registered } = await render({ nameNodeHosts: hosts, nameservice: "ns1", nameNode: { httpPort: 19870 } });
+    for (const [role, port] of [["namenode", 19870], ["journalnode", 8480], ["datanode", 9864]] as const) {
+      const c = container(registered, `hdfs-${role}`, role);
+      assert.deepEqual(c.readinessProbe.exec.command, ["bash", "/etc/hdfs-scripts/hdfs-ready.sh", role, "http", String(port)], role);
+      assert.equal(c.readinessProbe.tcpSocket, undefined, role);
+      // The probe's server address and the script, mounted whole from the role's ConfigMap.
+      assert.deepEqual(c.env.find((e: any) => e.name === "HDFS_HOST_IP"), { name: "HDFS_HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }, role);
+      assert.deepEqual(c.volumeMounts.find((m: any) => m.mountPath === "/etc/hdfs-scripts"), { name: "config", mountPath: "/etc/hdfs-scripts", readOnly: true }, role);
+      const data = find(registered, "kubernetes:core/v1:ConfigMap", `hdfs-${role}-config`).inputs.data;
+      assert.match(data["hdfs-ready.sh"], /^#!\/bin\/bash\n# Readiness probe of an HDFS daemon/, role);
+      assert.equal(c.env.filter((e: any) => e.name === "NODE_NAME").length, 1, `${role}: NODE_NAME once`);
+    }
+    // The JournalNode looks for the nameservice's journal.
+    assert.ok(container(registered, "hdfs-journalnode", "journalnode").env.some((e: any) => e.name === "HDFS_JOURNAL" && e.value === "ns1"));
+  });
+
   it("a DataNode with two directories gets a site with two (no mismatch to throw on)", async () => {
     const { cluster, registered } = await render({ nameNodeHosts: ["node-2"], dataNode: { dataDirHostPaths: ["/disk1/hdfs", "/disk2/hdfs"] } });
     assert.equal(cluster.site.hdfsSite["dfs.datanode.data.dir"], "file:///hadoop/dfs/data/0,file:///hadoop/dfs/data/1");
@@ -136,6 +153,19 @@ describe("HdfsCluster", () => {
     assert.deepEqual(mounts.map((m: any) => m.mountPath), ["/hadoop/dfs/data/0", "/hadoop/dfs/data/1"]);
     const volumes = ds(registered, "hdfs-datanode").spec.template.spec.volumes.filter((v: any) => v.name.startsWith("data-"));
     assert.deepEqual(volumes.map((v: any) => v.hostPath.path), ["/disk1/hdfs", "/disk2/hdfs"]);
+  });
+
+  it("a failed data directory stops a DataNode with one (Hadoop's 0), not one with several (-1); the setting overrides, at most one fewer than the directories", async () => {
+    const tolerated = async (dataNode: Record<string, unknown>) =>
+      (await render({ nameNodeHosts: ["node-2"], dataNode })).cluster.site.hdfsSite["dfs.datanode.failed.volumes.tolerated"];
+    assert.equal(await tolerated({}), "0");
+    assert.equal(await tolerated({ dataDirHostPaths: ["/disk1/hdfs", "/disk2/hdfs"] }), "-1");
+    assert.equal(await tolerated({ dataDirHostPaths: ["/disk1/hdfs", "/disk2/hdfs", "/disk3/hdfs"], failedVolumesTolerated: 1 }), "1");
+    const refused = (dataNode: Record<string, unknown>) => refusedArgs(() => new HdfsCluster("hdfs", simple({ nameNodeHosts: ["a"], dataNode })));
+    assert.deepEqual(refused({ dataDirHostPaths: ["/disk1/hdfs", "/disk2/hdfs"], failedVolumesTolerated: 2 }), [
+      "dataNode.failedVolumesTolerated: 2 of 2 data directories (dataNode.dataDirHostPaths): must be fewer (Hadoop refuses to start the DataNode), or -1 to serve while one works",
+    ]);
+    assert.deepEqual(refused({ failedVolumesTolerated: -2 }), ["dataNode.failedVolumesTolerated: -2 must be -1 (serve while one directory works) or more"]);
   });
 
   it("one NameNode host: no JournalNodes; dataNode.enabled false: no DataNodes; the NameNode's image for every role", async () => {
@@ -185,12 +215,12 @@ describe("HdfsCluster", () => {
   it("HA without ZooKeeper: the NameNode container activates the formatting host's NameNode at start; not with ZooKeeper, not standalone", async () => {
     const { registered } = await render();
     const nn = container(registered, "hdfs-namenode", "namenode");
-    assert.deepEqual(nn.lifecycle.postStart.exec.command, ["sh", "/etc/namenode-init/namenode-activate.sh"]);
+    assert.deepEqual(nn.lifecycle.postStart.exec.command, ["sh", "/etc/hdfs-scripts/namenode-activate.sh"]);
     const env = Object.fromEntries(nn.env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
     assert.equal(env.FORMAT_HOST, "node-2");
     assert.equal(env.NAMENODE_ID, "nn-node-2");
     assert.ok(nn.env.some((e: any) => e.name === "NODE_NAME" && e.valueFrom.fieldRef.fieldPath === "spec.nodeName"));
-    assert.ok(nn.volumeMounts.some((m: any) => m.mountPath === "/etc/namenode-init" && m.readOnly));
+    assert.ok(nn.volumeMounts.some((m: any) => m.mountPath === "/etc/hdfs-scripts" && m.readOnly));
     assert.match(find(registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-config").inputs.data["namenode-activate.sh"], /transitionToActive/);
     const zk = await render({ nameNodeHosts: hosts, zookeeperQuorum: ["zk-1:2181"] });
     assert.equal(container(zk.registered, "hdfs-namenode", "namenode").lifecycle, undefined);

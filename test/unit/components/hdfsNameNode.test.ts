@@ -85,7 +85,7 @@ describe("HdfsNameNodeDaemonSet", () => {
     assert.equal(own.name, "own-name-dir");
     assert.deepEqual(own.securityContext.capabilities, { drop: ["ALL"], add: ["CHOWN"] });
     assert.equal(format.name, "format");
-    assert.deepEqual(format.command, ["sh", "/etc/namenode-init/namenode-format.sh"]);
+    assert.deepEqual(format.command, ["sh", "/etc/hdfs-scripts/namenode-format.sh"]);
     const script: string = configMap(registered).data["namenode-format.sh"];
     assert.match(script, /current\/VERSION/);
     assert.match(script, /-nonInteractive/);
@@ -177,9 +177,9 @@ describe("HdfsNameNodeDaemonSet", () => {
     assert.equal(properties(data["hdfs-site.xml"])["dfs.ha.automatic-failover.enabled"], "true");
     assert.equal(properties(data["core-site.xml"])["ipc.client.connect.timeout"], undefined, "the other clients keep Hadoop's connect timeout");
     // On a pod's deletion the ZKFC outlives its NameNode (the hook waits for the RPC port to close), within the grace period.
-    assert.deepEqual(zkfc.lifecycle.preStop.exec.command, ["bash", "/etc/namenode-init/zkfc-prestop.sh"]);
+    assert.deepEqual(zkfc.lifecycle.preStop.exec.command, ["bash", "/etc/hdfs-scripts/zkfc-prestop.sh"]);
     assert.ok(data["zkfc-prestop.sh"].includes("/dev/tcp/127.0.0.1/$port"));
-    assert.deepEqual(zkfc.volumeMounts.find((m: any) => m.mountPath === "/etc/namenode-init"), { name: "config", mountPath: "/etc/namenode-init", readOnly: true });
+    assert.deepEqual(zkfc.volumeMounts.find((m: any) => m.mountPath === "/etc/hdfs-scripts"), { name: "config", mountPath: "/etc/hdfs-scripts", readOnly: true });
     assert.equal(byName(zkfc.env, "NAMENODE_RPC_PORT").value, "8020");
     assert.ok(Number(byName(zkfc.env, "WAIT_SECONDS").value) + 10 < spec.terminationGracePeriodSeconds);
     assert.equal(configMap((await render()).registered).data["zkfc-prestop.sh"], undefined, "manual HA: no ZKFC, no hook");

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HdfsCluster, HdfsClusterArgs } from "../../../components/hdfsCluster";
-import { keytabPrincipals, principalsInKeytab } from "../../../components/hdfsSecurity";
+import { certificateExtraNames, keytabPrincipals, principalsInKeytab } from "../../../components/hdfsSecurity";
 import { keytabBase64, testCaPem } from "../../support/keytab";
 import { find, refusedArgs, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
@@ -107,6 +107,20 @@ describe("HDFS in Kerberos mode", () => {
     assert.deepEqual(container(registered, "namenode").livenessProbe.tcpSocket, { port: "https" });
     const svc = find(registered, "kubernetes:core/v1:Service", "hdfs-namenode-metrics").inputs;
     assert.deepEqual(svc.spec.ports, [{ name: "https", port: 9871, targetPort: "https", protocol: "TCP" }]);
+  });
+
+  it("readiness over HTTPS with SPNEGO: the NameNodes and JournalNodes by their node's name, the DataNodes by the principal instance", async () => {
+    const { registered } = await render(kerberos());
+    const probe = (role: string) => container(registered, role).readinessProbe.exec.command;
+    assert.deepEqual(probe("namenode"), ["bash", "/etc/hdfs-scripts/hdfs-ready.sh", "namenode", "https", "9871"]);
+    assert.deepEqual(probe("journalnode"), ["bash", "/etc/hdfs-scripts/hdfs-ready.sh", "journalnode", "https", "8481"]);
+    // The DataNodes' keytab holds HTTP/<instance> alone: the URL names it (and so does their certificate).
+    assert.deepEqual(probe("datanode"), ["bash", "/etc/hdfs-scripts/hdfs-ready.sh", "datanode", "https", "9865", "hdfs-k8s.hdfs"]);
+    assert.deepEqual(certificateExtraNames({ principalInstance: "hdfs-k8s.hdfs" }, "datanode"), ["hdfs-k8s.hdfs"]);
+    assert.deepEqual(certificateExtraNames({ principalInstance: "hdfs-k8s.hdfs" }, "namenode"), []);
+    for (const role of ["namenode", "journalnode", "datanode"]) {
+      assert.deepEqual(env(container(registered, role)).NODE_NAME, { fieldRef: { fieldPath: "spec.nodeName" } }, role);
+    }
   });
 
   it("keeps a keytab or TLS material given inline in a Secret of the role's own, as secrets", async () => {

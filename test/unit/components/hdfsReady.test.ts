@@ -1,0 +1,112 @@
+// The HDFS readiness probe (components/assets/hdfs-ready.sh), run for real with bash, curl and jq against an HTTP
+// server answering /jmx with beans Hadoop 3.4.1 itself returned (test/fixtures/hadoop-3.4.1-jmx.json), then with
+// each field the probe reads changed to a value that must make it fail. Simple mode's plain HTTP: the Kerberos
+// path (SPNEGO, the truststore's CA) runs on the real nodes (test/e2e/real-hdfs.test.ts).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as net from "node:net";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+
+const root = path.join(__dirname, "..", "..", "..");
+const script = path.join(root, "components", "assets", "hdfs-ready.sh");
+type Bean = Record<string, unknown>;
+const captured = JSON.parse(fs.readFileSync(path.join(root, "test", "fixtures", "hadoop-3.4.1-jmx.json"), "utf8")) as Record<string, Bean>;
+const bean = (key: string): Bean => structuredClone(captured[key]);
+
+/** An HTTP server answering `/jmx?qry=<name>` with the bean of that name (404 for any other). */
+async function jmxServer(beans: Bean[]): Promise<{ port: number; close: () => void }> {
+  const server = http.createServer((req, res) => {
+    const qry = new URL(req.url ?? "/", "http://x").searchParams.get("qry");
+    const found = beans.filter((b) => b.name === qry);
+    res.writeHead(found.length > 0 ? 200 : 404, { "content-type": "application/json" });
+    res.end(JSON.stringify({ beans: found }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return { port: (server.address() as net.AddressInfo).port, close: () => server.close() };
+}
+
+async function probe(role: string, beans: Bean[], env: Record<string, string> = {}): Promise<{ status: number | null; output: string }> {
+  const server = await jmxServer(beans);
+  try {
+    const child = spawn("bash", [script, role, "http", String(server.port)], {
+      env: { PATH: "/usr/bin:/bin", HDFS_HOST_IP: "127.0.0.1", HDFS_JOURNAL: "ns", ...env },
+    });
+    let output = "";
+    child.stdout.on("data", (b) => (output += b));
+    child.stderr.on("data", (b) => (output += b));
+    return await new Promise((resolve) => child.on("exit", (status) => resolve({ status, output })));
+  } finally {
+    server.close();
+  }
+}
+
+const status = "Hadoop:service=NameNode,name=NameNodeStatus";
+const progress = "Hadoop:service=NameNode,name=StartupProgress";
+const dataNodeInfo = "Hadoop:service=DataNode,name=DataNodeInfo";
+const journalNodeInfo = "Hadoop:service=JournalNode,name=JournalNodeInfo";
+
+/** The DataNode's bean with its BPServiceActorInfo (a JSON string inside the JSON) changed by `change`. */
+function dataNodeWith(change: (actors: Record<string, string>[]) => Record<string, string>[]): Bean {
+  const b = bean(`dn/${dataNodeInfo}`);
+  b.BPServiceActorInfo = JSON.stringify(change(JSON.parse(b.BPServiceActorInfo as string) as Record<string, string>[]));
+  return b;
+}
+
+describe("hdfs-ready.sh", { concurrency: true }, () => {
+  it("NameNode: the captured active and standby, both out of start-up safe mode, are ready", async () => {
+    for (const nn of ["nn-active", "nn-standby"]) {
+      const r = await probe("namenode", [bean(`${nn}/${status}`), bean(`${nn}/${progress}`)]);
+      assert.equal(r.status, 0, `${nn}: ${r.output}`);
+    }
+  });
+
+  it("NameNode: not ready in start-up safe mode, while initializing, or without its web endpoint", async () => {
+    const inSafeMode = { ...bean(`nn-standby/${progress}`), SafeModePercentComplete: 0.42 };
+    let r = await probe("namenode", [bean(`nn-standby/${status}`), inSafeMode]);
+    assert.equal(r.status, 1);
+    assert.match(r.output, /not ready: standby NameNode still in start-up safe mode \(SafeModePercentComplete 0\.42\)/);
+
+    r = await probe("namenode", [{ ...bean(`nn-active/${status}`), State: "initializing" }, bean(`nn-active/${progress}`)]);
+    assert.equal(r.status, 1);
+    assert.match(r.output, /not ready: NameNode state initializing/);
+
+    r = await probe("namenode", []);
+    assert.equal(r.status, 1);
+    assert.match(r.output, /not ready: namenode web endpoint: .*404/);
+  });
+
+  it("DataNode: ready when an actor runs against the active NameNode and heard from it lately", async () => {
+    const r = await probe("datanode", [bean(`dn/${dataNodeInfo}`)]);
+    assert.equal(r.status, 0, r.output);
+  });
+
+  it("DataNode: not ready with only standbys, a stopped actor, or an active silent past MAX_SILENCE", async () => {
+    const cases: [string, Bean, Record<string, string>][] = [
+      ["no active", dataNodeWith((actors) => actors.map((a) => ({ ...a, NamenodeHaState: "standby" }))), {}],
+      ["actor not running", dataNodeWith((actors) => actors.map((a) => (a.NamenodeHaState === "active" ? { ...a, ActorState: "CONNECTING" } : a))), {}],
+      ["silent active", dataNodeWith((actors) => actors.map((a) => (a.NamenodeHaState === "active" ? { ...a, LastHeartbeatResponseTime: "31" } : a))), {}],
+      ["captured, stricter bound", bean(`dn/${dataNodeInfo}`), { MAX_SILENCE: "1" }],
+      ["no actors", dataNodeWith(() => []), {}],
+    ];
+    for (const [what, b, env] of cases) {
+      const r = await probe("datanode", [b], env);
+      assert.equal(r.status, 1, `${what}: ${r.output}`);
+      assert.match(r.output, /not ready: no running actor heartbeating with an active NameNode within \d+s/, what);
+    }
+    const r = await probe("datanode", [dataNodeWith((actors) => actors.map((a) => ({ ...a, NamenodeHaState: "standby" })))]);
+    assert.match(r.output, /localhost:28020 standby RUNNING 2; localhost:28021 standby RUNNING 2/, "names each actor it saw");
+  });
+
+  it("JournalNode: ready once it holds the nameservice's journal formatted, not for another journal", async () => {
+    let r = await probe("journalnode", [bean(`jn/${journalNodeInfo}`)]);
+    assert.equal(r.status, 0, r.output);
+    r = await probe("journalnode", [bean(`jn/${journalNodeInfo}`)], { HDFS_JOURNAL: "other" });
+    assert.equal(r.status, 1);
+    assert.match(r.output, /not ready: journal other not formatted here yet/);
+    r = await probe("journalnode", [{ ...bean(`jn/${journalNodeInfo}`), JournalsStatus: "{}" }]);
+    assert.equal(r.status, 1);
+  });
+});
