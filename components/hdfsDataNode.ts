@@ -14,6 +14,7 @@ import {
   HdfsRoleComponent,
   hostPorts,
   ownDataDirectories,
+  hostDirectoryType,
   servingProbe,
 } from "./hdfsShared";
 import { Branded, brandResolved, isResolved } from "./defaults";
@@ -98,7 +99,7 @@ export class HdfsDataNodeDaemonSet extends HdfsRoleComponent {
       hostPath,
       mountPath: a.site.dataDirs[i],
       dataDirectory: true,
-      type: "DirectoryOrCreate",
+      type: hostDirectoryType(a.hostDirectories),
     }));
     const web = webEndpoint(a.site, "datanode");
     this.createRole("datanode", {

@@ -13,6 +13,7 @@ import {
   someNodesSelector,
   hostPorts,
   ownDataDirectories,
+  hostDirectoryType,
   servingProbe,
 } from "./hdfsShared";
 import { Branded, brandResolved, isResolved } from "./defaults";
@@ -77,7 +78,7 @@ export class HdfsJournalNodeDaemonSet extends HdfsRoleComponent {
       hostPath: a.editsDirHostPath,
       mountPath: hdfsSiteDefaults.journalDir,
       dataDirectory: true,
-      type: "DirectoryOrCreate",
+      type: hostDirectoryType(a.hostDirectories),
     };
     const web = webEndpoint(a.site, "journalnode");
     this.createRole("journalnode", {

@@ -21,6 +21,7 @@ import {
   hostPorts,
   nodeNameEnv,
   ownDataDirectories,
+  hostDirectoryType,
   servingProbe,
 } from "./hdfsShared";
 import { Branded, brandResolved, isResolved } from "./defaults";
@@ -102,6 +103,12 @@ const scriptsDir = hdfsScriptsDir;
 export const membershipKeys = { hosts: "hosts", formatHost: "formatHost" } as const;
 
 /**
+ * The format record (see `HdfsNameNodeDaemonSet.formatRecord`): its ConfigMap key, and where the format step finds
+ * it (an optional ConfigMap volume: absent until the first rollout has served).
+ */
+export const formatRecord = { key: "cluster-id", volume: "format-record", mountPath: "/etc/hdfs-format-record" } as const;
+
+/**
  * The arguments the component runs with: `args` checked against `hdfsNameNodeSettings` and laid over their
  * defaults (components/settings.ts; ComponentArgsError), with the site as given.
  */
@@ -127,6 +134,13 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
   public readonly membership: k8s.core.v1.ConfigMap;
   /** The host that formats a new filesystem (HA: the others bootstrap from a running NameNode). */
   public readonly formatHost: pulumi.Output<string>;
+  /**
+   * The record that the filesystem exists: `<name>-format-record`, written by Pulumi once the NameNode DaemonSet's
+   * rollout has served (it depends on the DaemonSet; the pods have no API token to write it). From then on a
+   * name directory found empty is never formatted (assets/namenode-format.sh): a standalone NameNode refuses with
+   * the recovery steps, an HA one bootstraps from a running NameNode.
+   */
+  public readonly formatRecord: k8s.core.v1.ConfigMap;
   /** The cluster's configuration (shared with the JournalNodes and DataNodes). */
   public readonly site: HdfsSite;
   /** The rendered core-site.xml and hdfs-site.xml. */
@@ -176,7 +190,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       hostPath: a.nameDirHostPath,
       mountPath: d.nameDir,
       dataDirectory: true,
-      type: "DirectoryOrCreate",
+      type: hostDirectoryType(a.hostDirectories),
     };
     const env = hdfsEnv("HDFS_NAMENODE_OPTS", a.javaHeap, [
       { name: "NAME_DIR", value: d.nameDir },
@@ -192,6 +206,8 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       { name: "HA", value: String(this.site.ha) },
       { name: "FORMAT_HOST", value: this.formatHost },
       { name: "ZKFC_FORMAT", value: String(this.site.automaticFailover) },
+      { name: "FORMAT_RECORD", value: `${formatRecord.mountPath}/${formatRecord.key}` },
+      { name: "FORMAT_RECORD_CONFIGMAP", value: pulumi.interpolate`${a.namespace}/${a.name}-format-record` },
     ];
 
     const initContainers: HostContainer[] = [
@@ -202,6 +218,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
         command: ["sh", `${scriptsDir}/namenode-format.sh`],
         env: formatEnv,
         hostMounts: ["name-dir"],
+        volumeMounts: [{ name: formatRecord.volume, mountPath: formatRecord.mountPath, readOnly: true }],
         resources: a.resources,
       }),
     ];
@@ -269,13 +286,25 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       terminationGracePeriodSeconds: d.terminationGracePeriodSeconds,
       updateStrategy,
       hostMounts: [nameDir],
+      volumes: [{ name: formatRecord.volume, configMap: { name: `${a.name}-format-record`, optional: true, defaultMode: 0o444 } }],
       initContainers,
       containers,
     });
 
+    this.formatRecord = new k8s.core.v1.ConfigMap(`${name}-format-record`, {
+      metadata: {
+        name: `${a.name}-format-record`,
+        namespace: a.namespace,
+        labels: { ...selectorLabelsFor("hdfs-namenode", a.name), ...objectLabelsFor("namenode") },
+        annotations: { "k8s-daemonsets/note": "Written once the NameNodes served: an empty name directory is not formatted while it exists (docs/runbooks.md)." },
+      },
+      data: { [formatRecord.key]: a.clusterId },
+    }, { parent: this, dependsOn: [this.daemonSet] });
+
     this.registerRoleOutputs({
       formatHost: this.formatHost,
       membership: this.membership,
+      formatRecord: this.formatRecord,
       coreSiteXml: this.coreSiteXml,
       hdfsSiteXml: this.hdfsSiteXml,
     });

@@ -78,8 +78,18 @@ export const configVolume = "config";
  */
 export const hdfsScriptsDir = "/etc/hdfs-scripts";
 const scriptsMount: Input.VolumeMount = { name: configVolume, mountPath: hdfsScriptsDir, readOnly: true };
-/** Every role's readiness probe (assets/hdfs-ready.sh), in every role's ConfigMap. */
-const readinessScript = { name: "hdfs-ready.sh", text: fs.readFileSync(path.join(__dirname, "assets", "hdfs-ready.sh"), "utf8") };
+/** Scripts every role's ConfigMap carries: its readiness probe, the check of its host directories. */
+const asset = (name: string) => ({ name, text: fs.readFileSync(path.join(__dirname, "assets", name), "utf8") });
+const readinessScript = asset("hdfs-ready.sh");
+const hostDirectoriesScript = asset("host-directories.sh");
+
+/** What a role's host directories must be (`hostDirectories`): see assets/host-directories.sh. */
+export const hostDirectoriesModes = z.enum(["create", "mountPoint", "marker"]);
+
+/** The hostPath type of a role's directories: made by the kubelet only when the role lets any directory do. */
+export function hostDirectoryType(mode: z.output<typeof hostDirectoriesModes>): "DirectoryOrCreate" | "Directory" {
+  return mode === "create" ? "DirectoryOrCreate" : "Directory";
+}
 
 /**
  * Readiness that means serving, from the daemon's own /jmx (assets/hdfs-ready.sh; curl and jq, no JVM per probe):
@@ -224,22 +234,24 @@ export function hdfsContainer(
 }
 
 /**
- * A hostPath created by the kubelet belongs to root: an init container hands the role's data directories to
- * the hadoop user, as root with CHOWN and nothing else (declared to the policy pack by `hostDaemonSet`).
+ * The pod's first init container: checks the role's host directories as its `hostDirectories` says and hands
+ * them to the hadoop user (a hostPath the kubelet creates belongs to root), as root with CHOWN and nothing else
+ * (declared to the policy pack by `hostDaemonSet`): assets/host-directories.sh.
  */
 export function ownDataDirectories(
-  c: { image: string; imagePullPolicy: pulumi.Input<string> },
+  c: { image: string; imagePullPolicy: pulumi.Input<string>; name: string; hostDirectories: z.output<typeof hostDirectoriesModes> },
   mounts: HostMount[],
   name = "own-data-dirs",
 ): HostContainer {
-  const dirs = mounts.map((m) => `"${m.mountPath}"`).join(" ");
   const uid = hdfsCommonDefaults.uid;
   return {
     name,
     image: c.image,
     imagePullPolicy: c.imagePullPolicy,
-    command: ["sh", "-c", `chown ${uid}:${uid} ${dirs}`],
+    command: ["sh", `${hdfsScriptsDir}/${hostDirectoriesScript.name}`, c.hostDirectories, `${c.name} hostDirectories`, String(uid),
+      ...mounts.flatMap((m) => [m.mountPath, m.hostPath])],
     hostMounts: mounts.map((m) => m.name),
+    volumeMounts: [scriptsMount],
     securityContext: {
       ...restrictedContainerSecurityContext,
       runAsNonRoot: false,
@@ -332,6 +344,12 @@ export function hdfsRoleSettings(d: HdfsRoleDefaults, nodeSelectorSchema: z.ZodT
     javaHeap: setting(javaHeap, { default: d.javaHeap }),
     /** How a new pod template rolls out. */
     updateStrategy: setting(updateStrategy, { default: d.updateStrategy }),
+    /**
+     * What the role's host directories must be before its daemon starts: `create` (a missing one is made: on the
+     * node's root filesystem when its disk is not mounted), `mountPoint` (it exists and is the root of a mounted
+     * filesystem), `marker` (it exists and holds `.k8s-daemonsets-volume`, made when the disk was prepared).
+     */
+    hostDirectories: setting(hostDirectoriesModes, { default: "create" as z.output<typeof hostDirectoriesModes> }),
     /** How long `pulumi up` waits for the rollout before failing (a stack sets it for every DaemonSet at once). */
     rolloutTimeoutSeconds: setting(z.number().int().min(1), { programOnly: true, defaultDoc: "the provider's 600 s" }),
     /** Kerberos: an existing Secret holding the role's keytab (key `keytab`); only this role's pods reference it. */
@@ -419,6 +437,8 @@ export interface HdfsRoleSettings {
   /** The DaemonSet's update strategy when the role derives it from more than its argument. Default: `args.updateStrategy`. */
   updateStrategy?: UpdateStrategy;
   hostMounts: HostMount[];
+  /** Volumes of the role's own besides its ConfigMap, scratch and Secrets (not host paths). Default: none. */
+  volumes?: Input.Volume[];
   initContainers: HostContainer[];
   containers: HostContainer[];
 }
@@ -443,7 +463,7 @@ function hdfsRoleDaemonSet(
 } {
   const a = s.args;
   const namespace = s.namespace ?? a.namespace;
-  const files = { ...(s.files ?? {}), [readinessScript.name]: readinessScript.text };
+  const files = { ...(s.files ?? {}), [readinessScript.name]: readinessScript.text, [hostDirectoriesScript.name]: hostDirectoriesScript.text };
   const selectorLabels = selectorLabelsFor(`hdfs-${role}`, a.name);
   const labels = objectLabelsFor(role);
   const web = webEndpoint(s.site, role);
@@ -511,7 +531,7 @@ function hdfsRoleDaemonSet(
     podSecurityContext: nonRootPodSecurityContext(hdfsCommonDefaults.uid),
     terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
     hostMounts: s.hostMounts,
-    volumes: hdfsVolumes(configMap, secrets),
+    volumes: [...hdfsVolumes(configMap, secrets), ...(s.volumes ?? [])],
     initContainers: s.initContainers,
     containers: s.containers,
   }, { parent, dependsOn: dependsOnWith(s.dependsOn) });

@@ -6,12 +6,18 @@
 #   NODE_NAME    HA: the node this pod runs on (spec.nodeName)
 #   FORMAT_HOST  HA: the one host that may format a new filesystem; every other host bootstraps a standby
 #   ZKFC_FORMAT  HA: "true" when automatic failover is on: the formatting host initialises ZooKeeper once
+#   FORMAT_RECORD            the file of the format record (a key of an optional ConfigMap volume): present once
+#                            the cluster's NameNodes have served, so its filesystem exists; then nothing formats
+#   FORMAT_RECORD_CONFIGMAP  that ConfigMap, namespace/name (for the recovery steps)
 #
-# Standalone: an empty directory is formatted; current/VERSION present: kept.
+# Standalone: an empty directory is formatted, unless the format record exists: then the cluster's namespace is
+#   somewhere else (a disk not mounted, a directory lost), and a format would make a new, empty one that the
+#   DataNodes' blocks do not belong to: refuse, with the recovery steps. current/VERSION present: kept.
 # HA, empty directory:
 #   on FORMAT_HOST:  hdfs namenode -format -nonInteractive   (formats the JournalNodes' shared edits too, so
 #                    they must be running); when Hadoop refuses because the JournalNodes already hold the
-#                    nameservice's edits, this host lost its metadata: it bootstraps like the others instead
+#                    nameservice's edits, or the format record exists, this host lost its metadata: it
+#                    bootstraps like the others instead
 #   elsewhere:       hdfs namenode -bootstrapStandby -nonInteractive   (copies the metadata from a running
 #                    NameNode of the nameservice; until one runs it fails and the kubelet retries)
 # "Empty" allows lost+found (a fresh filesystem): Hadoop refuses, non-interactively, any directory with something
@@ -33,6 +39,10 @@ zkfc_marker="$name_dir/.k8s-daemonsets-zkfc-formatted"
 staging="$name_dir/.k8s-daemonsets-staging"
 
 say() { echo "namenode-format: $*"; }
+
+# The format record: the filesystem exists (see FORMAT_RECORD above).
+formatted=false
+if [ -n "${FORMAT_RECORD:-}" ] && [ -s "$FORMAT_RECORD" ]; then formatted=true; fi
 
 role=standalone
 if [ "$ha" = "true" ]; then
@@ -105,10 +115,23 @@ fi
 
 case $role in
   standalone)
+    if [ "$formatted" = true ]; then
+      record=${FORMAT_RECORD_CONFIGMAP:-the format record}
+      echo "namenode-format: $name_dir is empty, but cluster $(cat "$FORMAT_RECORD") was formatted and served before (ConfigMap $record): refusing to format a new, empty namespace over it (the DataNodes' blocks belong to the old one)." >&2
+      echo "namenode-format: recover: if the name directory's disk is not mounted, mount it; if the directory was lost, restore its copy (current/ with VERSION, fsimage and edits: docs/runbooks.md, Recover a standalone NameNode); then delete this pod. Only to start over with an empty filesystem, every file lost: kubectl delete configmap -n ${record%%/*} ${record#*/}, then delete this pod." >&2
+      exit 1
+    fi
     say "$name_dir is empty: formatting (cluster id $cluster_id)"
     create -format -nonInteractive -clusterId "$cluster_id" || exit 1
     ;;
   format)
+    if [ "$formatted" = true ]; then
+      say "$name_dir is empty, and the nameservice was formatted and served before (the format record): this host lost its metadata; bootstrapping from a running NameNode (never a format)"
+      create -bootstrapStandby -nonInteractive || exit 1
+      touch "$ha_marker"
+      format_zk
+      exit 0
+    fi
     say "$name_dir is empty and this host ($node) is the formatting host: formatting the nameservice (cluster id $cluster_id); the JournalNodes must be running"
     if ! create -format -nonInteractive -clusterId "$cluster_id"; then
       # Hadoop's refusal to format JournalNodes that hold edits: the nameservice exists, this host lost its disk.

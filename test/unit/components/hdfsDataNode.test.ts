@@ -53,8 +53,21 @@ describe("HdfsDataNodeDaemonSet defaults", () => {
       assert.deepEqual(byName(c.volumeMounts, `data-${i}`), { name: `data-${i}`, mountPath: `/hadoop/dfs/data/${i}`, readOnly: false });
     }
     assert.equal(ds.metadata.annotations["k8s-daemonsets/data-directories"], "data-0,data-1,data-2");
-    assert.deepEqual(spec.initContainers[0].command, ["sh", "-c", `chown 1000:1000 "/hadoop/dfs/data/0" "/hadoop/dfs/data/1" "/hadoop/dfs/data/2"`]);
+    // Checked (any directory: hostDirectories create) and handed to the hadoop user by assets/host-directories.sh.
+    assert.deepEqual(spec.initContainers[0].command, ["sh", "/etc/hdfs-scripts/host-directories.sh", "create", "hdfs-datanode hostDirectories", "1000",
+      "/hadoop/dfs/data/0", "/disk1/hdfs", "/hadoop/dfs/data/1", "/disk2/hdfs", "/hadoop/dfs/data/2", "/disk3/hdfs"]);
+    assert.deepEqual(byName(spec.initContainers[0].volumeMounts, "config"), { name: "config", mountPath: "/etc/hdfs-scripts", readOnly: true });
     assert.match(find(registered, "kubernetes:core/v1:ConfigMap").inputs.data["hdfs-site.xml"], /file:\/\/\/hadoop\/dfs\/data\/2/);
+  });
+
+  it("hostDirectories mountPoint or marker: the directories must exist (hostPath Directory) and pass the init step's check", async () => {
+    for (const mode of ["mountPoint", "marker"] as const) {
+      const spec = podSpec((await render({ hostDirectories: mode })).ds);
+      assert.deepEqual(byName(spec.volumes, "data-0").hostPath, { path: "/var/lib/hdfs/data", type: "Directory" }, mode);
+      assert.deepEqual(spec.initContainers[0].command.slice(2, 4), [mode, "hdfs-datanode hostDirectories"]);
+    }
+    useMocks();
+    assert.throws(() => new HdfsDataNodeDaemonSet("dn", { site, hostDirectories: "mounted" as never }), /hostDirectories: must be one of "create", "mountPoint", "marker", got string "mounted"/);
   });
 
   it("refuses data directories the site does not configure", () => {

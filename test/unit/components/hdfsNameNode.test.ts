@@ -91,6 +91,24 @@ describe("HdfsNameNodeDaemonSet", () => {
     assert.match(script, /-nonInteractive/);
   });
 
+  it("records that the filesystem exists in <name>-format-record (after the rollout), which the format step reads from an optional volume", async () => {
+    const { registered, ds, component } = await render();
+    const record = find(registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-format-record").inputs;
+    assert.equal(record.metadata.name, "hdfs-namenode-format-record");
+    assert.deepEqual(record.data, { "cluster-id": "k8s-daemonsets" });
+    assert.ok(component.formatRecord);
+    const spec = podSpec(ds);
+    assert.deepEqual(spec.volumes.find((v: any) => v.name === "format-record"),
+      { name: "format-record", configMap: { name: "hdfs-namenode-format-record", optional: true, defaultMode: 0o444 } });
+    const format = spec.initContainers.find((c: any) => c.name === "format");
+    assert.deepEqual(format.volumeMounts.find((m: any) => m.name === "format-record"), { name: "format-record", mountPath: "/etc/hdfs-format-record", readOnly: true });
+    const env = Object.fromEntries(format.env.map((e: any) => [e.name, e.value]));
+    assert.equal(env.FORMAT_RECORD, "/etc/hdfs-format-record/cluster-id");
+    assert.equal(env.FORMAT_RECORD_CONFIGMAP, "hdfs/hdfs-namenode-format-record");
+    // Not part of the pods' config hash: writing it restarts nothing.
+    assert.equal(configMap(registered).data["cluster-id"], undefined);
+  });
+
   it("renders core-site.xml and hdfs-site.xml into a ConfigMap, from typed inputs, escaped (one host: standalone)", async () => {
     const { registered, component } = await render({ hosts: ["node-2"], hdfsSite: { "dfs.blocksize": "268435456" }, coreSite: { "hadoop.tmp.dir": "/tmp/<&>" } });
     const data = configMap(registered).data;

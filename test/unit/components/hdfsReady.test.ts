@@ -37,7 +37,8 @@ async function probe(role: string, beans: Bean[], env: Record<string, string> = 
     let output = "";
     child.stdout.on("data", (b) => (output += b));
     child.stderr.on("data", (b) => (output += b));
-    return await new Promise((resolve) => child.on("exit", (status) => resolve({ status, output })));
+    // "close", not "exit": the output streams may still hold data when the process exits.
+    return await new Promise((resolve) => child.on("close", (status) => resolve({ status, output })));
   } finally {
     server.close();
   }

@@ -51,6 +51,30 @@ describe("namenode-format.sh", () => {
     assert.match(r.output, /refusing to format/);
   });
 
+  it("with the format record (the filesystem exists): an empty directory is refused with the recovery steps, never formatted; existing metadata is kept", () => {
+    const record = (content: string) => {
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "format-record-")), "cluster-id");
+      fs.writeFileSync(file, content);
+      return { FORMAT_RECORD: file, FORMAT_RECORD_CONFIGMAP: "hdfs/hdfs-namenode-format-record" };
+    };
+    let r = runScript(record("cid-1"));
+    assert.equal(r.status, 1);
+    assert.deepEqual(r.hdfsCalls, []);
+    assert.deepEqual(r.after, r.before);
+    assert.match(r.output, /is empty, but cluster cid-1 was formatted and served before \(ConfigMap hdfs\/hdfs-namenode-format-record\): refusing to format a new, empty namespace/);
+    assert.match(r.output, /recover: if the name directory's disk is not mounted, mount it; .* kubectl delete configmap -n hdfs hdfs-namenode-format-record, then delete this pod/);
+    r = runScript(record("cid-1"), (dir) => fs.mkdirSync(path.join(dir, "lost+found")));
+    assert.equal(r.status, 1, "a fresh disk mounted in place of the lost one is empty too");
+    r = runScript(record("cid-1"), (dir) => withMetadata(dir));
+    assert.equal(r.status, 0, r.output);
+    assert.deepEqual(r.hdfsCalls, []);
+    // Absent or empty (the optional volume before the first rollout served): a first start formats.
+    r = runScript({ FORMAT_RECORD: "/nonexistent/cluster-id" });
+    assert.deepEqual([r.status, r.hdfsCalls], [0, ["namenode -format -nonInteractive -clusterId cid-1"]]);
+    r = runScript(record(""));
+    assert.deepEqual([r.status, r.hdfsCalls], [0, ["namenode -format -nonInteractive -clusterId cid-1"]]);
+  });
+
   it("fails without NAME_DIR or CLUSTER_ID", () => {
     const result = spawnSync("sh", [script], { env: { PATH: "/usr/bin:/bin" }, encoding: "utf8" });
     assert.notEqual(result.status, 0);
@@ -121,6 +145,16 @@ const ZK_MARKER = ".k8s-daemonsets-zkfc-formatted";
 
 describe("namenode-format.sh in an HA nameservice", () => {
   describe("on the formatting host", () => {
+    it("with the format record, an empty directory is bootstrapped from a running NameNode, never formatted", () => {
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "format-record-")), "cluster-id");
+      fs.writeFileSync(file, "cid-1");
+      const r = runHa({ node: "node-2", stub: { FORMAT_RECORD: file } });
+      assert.equal(r.status, 0, r.output);
+      assert.deepEqual(r.hdfsCalls, ["namenode -bootstrapStandby -nonInteractive"]);
+      assert.ok(r.after.includes(HA_MARKER));
+      assert.match(r.output, /the nameservice was formatted and served before \(the format record\): this host lost its metadata; bootstrapping/);
+    });
+
     it("formats an empty directory (which formats the JournalNodes too) and marks it HA; no -initializeSharedEdits", () => {
       const r = runHa({ node: "node-2" });
       assert.equal(r.status, 0, r.output);
