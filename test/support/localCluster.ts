@@ -43,9 +43,22 @@ export interface Pod {
     phase?: string;
     conditions?: Condition[];
     podIP?: string;
-    initContainerStatuses?: { name: string; ready: boolean; restartCount: number }[];
-    containerStatuses?: { name: string; state?: { running?: { startedAt: string } } }[];
+    initContainerStatuses?: ContainerStatus[];
+    containerStatuses?: ContainerStatus[];
   };
+}
+/** A container's state, as the kubelet reports it. */
+export interface ContainerState {
+  running?: { startedAt: string };
+  terminated?: { exitCode: number; reason?: string; message?: string };
+  waiting?: { reason?: string; message?: string };
+}
+export interface ContainerStatus {
+  name: string;
+  ready: boolean;
+  restartCount: number;
+  state?: ContainerState;
+  lastState?: ContainerState;
 }
 export interface DaemonSet {
   metadata: Metadata;
