@@ -38,6 +38,8 @@ export const hdfsSiteDefaults = {
   nameDir: "/hadoop/dfs/name",
   journalDir: "/hadoop/dfs/journal",
   dataDirRoot: "/hadoop/dfs/data",
+  /** The NameNodes' exclude file (`dfs.hosts.exclude`): the DataNodes to decommission (components/hdfsDecommission.ts). */
+  excludeFile: "/etc/hdfs-exclude/exclude",
   /** Hadoop's HA guide: at least 2 NameNodes, not more than 5. */
   maxNameNodes: 5,
 } as const;
@@ -244,6 +246,8 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
     ...(kerberos ? { "dfs.namenode.https-bind-host": "0.0.0.0" } : {}),
     // DataNodes on the host network register by IP; the name check would reject them (kubernetes-HDFS).
     "dfs.namenode.datanode.registration.ip-hostname-check": "false",
+    // Read by the NameNodes at start and at every `dfsadmin -refreshNodes` (components/hdfsDecommission.ts).
+    "dfs.hosts.exclude": d.excludeFile,
     "dfs.replication": String(a.replication),
     "dfs.permissions.enabled": "true",
     ...secureHdfs,

@@ -81,6 +81,14 @@ export const hdfsClusterSettings = {
   hostAddresses: setting(z.record(nodeName, z.string()), { programOnly: true }),
   /** How long `pulumi up` waits for each role's rollout before failing. */
   rolloutTimeoutSeconds: setting(z.number().int().min(1), { programOnly: true, defaultDoc: "the provider's 600 s" }),
+  /**
+   * DataNode hosts to decommission: `pulumi up` drains them (every block re-replicated elsewhere; docs/runbooks.md,
+   * Drain a host) and returns when each reports Decommissioned. Only then may a host leave the DataNodes'
+   * placement. Removed from the list, a host is recommissioned the same way.
+   */
+  decommission: setting(z.array(nodeName).refine((n) => new Set(n).size === n.length, { message: "lists a node twice" }), { default: [] as string[] }),
+  /** The InternalIP of each `decommission` host (the address its DataNode registers with): the stack reads them from the cluster. */
+  decommissionAddresses: setting(z.record(nodeName, z.string()), { programOnly: true }),
 };
 
 /** A role's settings as the cluster takes them: without the namespace and rollout timeout (the cluster's). */
@@ -231,6 +239,14 @@ export function hdfsClusterKerberos(a: Pick<HdfsClusterResolvedValue, "security"
  */
 export function hdfsClusterOnHosts(a: HdfsClusterResolvedArgs, hosts: { nameNodeHosts: string[]; journalNodeHosts?: string[] }): HdfsClusterResolvedArgs {
   return placed({ ...a, nameNodeHosts: hosts.nameNodeHosts, journalNodeHosts: hosts.journalNodeHosts });
+}
+
+/**
+ * A resolved cluster with the addresses of its `decommission` hosts and the exclude list its NameNodes run with
+ * now (undefined: none deployed), as the stack read them from the cluster.
+ */
+export function hdfsClusterWithDecommission(a: HdfsClusterResolvedArgs, addresses: Record<string, string>, deployed: string[] | undefined): HdfsClusterResolvedArgs {
+  return brandResolved("HdfsCluster", { ...a, decommissionAddresses: addresses, nameNode: { ...a.nameNode, deployedDecommissionAddresses: deployed } });
 }
 
 /** A resolved cluster whose pods get `hostAddresses` as hostAliases (see `hdfsClusterSettings.hostAddresses`). */
@@ -505,6 +521,14 @@ export class HdfsCluster extends pulumi.ComponentResource {
       // Rendered anyway, every role would look for the NameNode on localhost.
       throw new ComponentArgsError("HdfsCluster", [{ path: ["nameNodeHosts"], message: "names no host: the NameNode would run nowhere" }]);
     }
+    // The addresses come later than the other arguments (the stack reads them from the cluster at preflight).
+    const unaddressed = a.decommission.filter((host) => a.decommissionAddresses?.[host] === undefined);
+    if (unaddressed.length > 0) {
+      throw new ComponentArgsError("HdfsCluster", [{
+        path: ["decommission"],
+        message: `${unaddressed.join(", ")}: no address known (decommissionAddresses): the NameNodes exclude a DataNode by the address it registers with`,
+      }]);
+    }
     super(componentTypes.hdfsCluster, name, {}, opts);
     this.site = hdfsClusterSite(a);
     const roleName = (role: string) => `${name}-${role}`;
@@ -518,7 +542,9 @@ export class HdfsCluster extends pulumi.ComponentResource {
     // Each role's DaemonSet waits for what the cluster was given to wait for (its `dependsOn` option).
     const child = { parent: this, ...topLevel, ...(opts?.dependsOn !== undefined ? { dependsOn: opts.dependsOn } : {}) };
 
-    this.nameNode = new HdfsNameNodeDaemonSet(roleName("namenode"), brandResolved("HdfsNameNodeDaemonSet", { ...a.nameNode, ...shared }), child);
+    this.nameNode = new HdfsNameNodeDaemonSet(roleName("namenode"), brandResolved("HdfsNameNodeDaemonSet", {
+      ...a.nameNode, ...shared, decommissionAddresses: a.decommission.map((host) => a.decommissionAddresses![host]),
+    }), child);
     if (this.site.ha) {
       this.journalNode = new HdfsJournalNodeDaemonSet(roleName("journalnode"), brandResolved("HdfsJournalNodeDaemonSet", { ...a.journalNode, ...shared }), child);
     }

@@ -26,6 +26,7 @@ import {
 } from "./hdfsShared";
 import { Branded, brandResolved, isResolved } from "./defaults";
 import { zookeeperClientJvmOptions } from "./hdfsSecurity";
+import { decommissionChanges, decommissionFiles, decommissionJob, decommissionSettings, excludeFileContent, excludeVolume } from "./hdfsDecommission";
 import { affinity, hostPath, resources } from "./kubernetesSyntax";
 import { SettingsArgs, SettingsResolved, passThrough, resolveSettings, setting, settingsDefaults } from "./settings";
 import { HostContainer, HostMount, UpdateStrategy } from "./hostDaemonSet";
@@ -56,6 +57,8 @@ export const hdfsNameNodeSettings = {
   affinity: setting(affinity, { programOnly: true }),
   /** The audit log on the NameNode container's output: one line per operation with its user (`ugi=`), `allowed=` and `cmd=`. */
   auditLog: setting(z.boolean(), { default: true }),
+  // DataNodes to decommission (components/hdfsDecommission.ts).
+  ...decommissionSettings,
 };
 
 /** The NameNode's arguments: `hdfsNameNodeSettings`, each optional, and the cluster's rendered configuration. */
@@ -141,6 +144,10 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
    * the recovery steps, an HA one bootstraps from a running NameNode.
    */
   public readonly formatRecord: k8s.core.v1.ConfigMap;
+  /** The NameNodes' exclude file (`<name>-exclude`): the DataNodes to decommission, by address. */
+  public readonly excludeFile: k8s.core.v1.ConfigMap;
+  /** While the exclude list changes: the Job that drains (or recommissions) the DataNodes; `pulumi up` waits for it. */
+  public readonly decommissionJob?: k8s.batch.v1.Job;
   /** The cluster's configuration (shared with the JournalNodes and DataNodes). */
   public readonly site: HdfsSite;
   /** The rendered core-site.xml and hdfs-site.xml. */
@@ -223,6 +230,13 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       }),
     ];
 
+    // The exclude file: its own ConfigMap, out of the config hash (a drain restarts no pod).
+    this.excludeFile = new k8s.core.v1.ConfigMap(`${name}-exclude`, {
+      metadata: { name: `${a.name}-exclude`, namespace: a.namespace, labels: { ...selectorLabelsFor("hdfs-namenode", a.name), ...objectLabelsFor("namenode") } },
+      data: { exclude: excludeFileContent(a.decommissionAddresses) },
+    }, { parent: this });
+    const exclude = excludeVolume(`${a.name}-exclude`);
+
     const manualHa = this.site.ha && !this.site.automaticFailover;
     const web = webEndpoint(this.site, "namenode");
     const containers: HostContainer[] = [
@@ -234,6 +248,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
         ...(manualHa ? { lifecycle: { postStart: { exec: { command: ["sh", `${scriptsDir}/namenode-activate.sh`] } } } } : {}),
         hostMounts: ["name-dir"],
         ports: hostPorts({ rpc: ports.nameNodeRpc, [web.name]: web.port }),
+        volumeMounts: [exclude.mount],
         resources: a.resources,
         startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 60 },
         // With Kerberos every web path asks for SPNEGO (a kubelet's GET would be 401): the HTTPS port must accept.
@@ -278,6 +293,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       description: "HDFS NameNode: preempts ordinary workloads on the hosts labelled for it.",
       // The format script is part of the config hash: the NameNode restarts when it changes too.
       files: {
+        ...decommissionFiles,
         "namenode-format.sh": formatScript,
         ...(manualHa ? { "namenode-activate.sh": activateScript } : {}),
         ...(this.site.automaticFailover ? { "zkfc-prestop.sh": zkfcPreStopScript } : {}),
@@ -286,7 +302,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       terminationGracePeriodSeconds: d.terminationGracePeriodSeconds,
       updateStrategy,
       hostMounts: [nameDir],
-      volumes: [{ name: formatRecord.volume, configMap: { name: `${a.name}-format-record`, optional: true, defaultMode: 0o444 } }],
+      volumes: [{ name: formatRecord.volume, configMap: { name: `${a.name}-format-record`, optional: true, defaultMode: 0o444 } }, exclude.volume],
       initContainers,
       containers,
     });
@@ -301,10 +317,20 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       data: { [formatRecord.key]: a.clusterId },
     }, { parent: this, dependsOn: [this.daemonSet] });
 
+    // A drain (or recommission) while the list differs from the deployed one; after the NameNodes serve.
+    if (decommissionChanges(a.decommissionAddresses, a.deployedDecommissionAddresses)) {
+      this.decommissionJob = decommissionJob(`${name}-decommission`, {
+        ...a, addresses: a.decommissionAddresses, timeoutSeconds: a.decommissionTimeoutSeconds, placement: this.placement,
+        labels: { ...selectorLabelsFor("hdfs-namenode-decommission", a.name), ...objectLabelsFor("namenode") },
+      }, this.configMap, { parent: this, dependsOn: [this.daemonSet, this.excludeFile] });
+    }
+
     this.registerRoleOutputs({
       formatHost: this.formatHost,
       membership: this.membership,
       formatRecord: this.formatRecord,
+      excludeFile: this.excludeFile,
+      decommissionJob: this.decommissionJob,
       coreSiteXml: this.coreSiteXml,
       hdfsSiteXml: this.hdfsSiteXml,
     });

@@ -8,7 +8,7 @@
 // Every problem is reported at once, each with the config key to change.
 import * as pulumi from "@pulumi/pulumi";
 import { hdfsNamedHosts } from "../components/hadoopConfig";
-import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterWithHostAddresses, hdfsRunningRoles } from "../components/hdfsCluster";
+import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterWithDecommission, hdfsClusterWithHostAddresses, hdfsRunningRoles } from "../components/hdfsCluster";
 import { hdfsSecretKeys, keytabProblem } from "../components/hdfsSecurity";
 import { ClusterObjectRef, createdByStackAnnotation, partOf } from "../components/labels";
 import { labelFieldManagerAnnotation } from "../components/nodeLabels";
@@ -216,7 +216,36 @@ export async function preflightProblems(
   }
   problems.push(...(await hdfsSecretProblems(hdfs, config, cluster)));
   problems.push(...(await hdfsModeSwitchProblems(hdfs, config, cluster)));
-  return { problems, facts, hdfs };
+  const decommission = await hdfsDecommissionFacts(hdfs, config, cluster);
+  problems.push(...decommission.problems);
+  return { problems, facts, hdfs: decommission.hdfs };
+}
+
+/**
+ * `hdfs.decommission`: the address each listed host's DataNode registers with (its node's InternalIP), and the
+ * exclude list as deployed (the NameNodes' `<name>-exclude` ConfigMap), from which a change runs the drain.
+ */
+async function hdfsDecommissionFacts(hdfs: HdfsClusterResolvedArgs | undefined, config: StackConfig, cluster: ApiReader): Promise<{ hdfs?: HdfsClusterResolvedArgs; problems: string[] }> {
+  if (!hdfs) return { hdfs, problems: [] };
+  const [nodes, deployed] = await Promise.all([
+    Promise.all(hdfs.decommission.map((name) => cluster.read({ apiVersion: "v1", kind: "Node", name }))),
+    cluster.read({ apiVersion: "v1", kind: "ConfigMap", name: `${hdfs.nameNode.name}-exclude`, namespace: hdfs.namespace }),
+  ]);
+  const key = configKey(hdfsKeyPath(config, ["decommission"]));
+  const problems: string[] = [];
+  const addresses: Record<string, string> = {};
+  hdfs.decommission.forEach((name, i) => {
+    const address = nodes[i]?.status?.addresses?.find((a) => a.type === "InternalIP")?.address;
+    if (address) {
+      addresses[name] = address;
+    } else {
+      problems.push(nodes[i]
+        ? `${key}: node ${name} reports no InternalIP address, the address its DataNode registers with and the NameNodes exclude it by`
+        : `${key}: node ${name} is not in the cluster (${cluster.description}): a DataNode host that is gone has nothing left to drain; remove it from the list`);
+    }
+  });
+  const deployedAddresses = deployed ? (deployed.data?.exclude ?? "").split("\n").filter((l) => l.trim() !== "") : undefined;
+  return { hdfs: hdfsClusterWithDecommission(hdfs, addresses, deployedAddresses), problems };
 }
 
 /** The security mode an HDFS role's ConfigMap (as deployed) runs with: its core-site.xml's authentication. */

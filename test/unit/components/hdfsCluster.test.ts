@@ -168,6 +168,17 @@ describe("HdfsCluster", () => {
     assert.deepEqual(refused({ failedVolumesTolerated: -2 }), ["dataNode.failedVolumesTolerated: -2 must be -1 (serve while one directory works) or more"]);
   });
 
+  it("decommission: the NameNodes exclude each listed host by its address, and a Job drains them; a host without an address is refused", async () => {
+    const { registered } = await render({ nameNodeHosts: hosts, decommission: ["node-3"], decommissionAddresses: { "node-3": "10.213.0.3" } });
+    assert.deepEqual(find(registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-exclude").inputs.data, { exclude: "10.213.0.3\n" });
+    const job = registered.find((r) => r.type === "kubernetes:batch/v1:Job")!.inputs;
+    assert.deepEqual(job.spec.template.spec.containers[0].command.slice(2), ["10.213.0.3"]);
+    assert.deepEqual(job.spec.template.spec.nodeSelector, { host: "high-cpu" }, "on a NameNode host");
+    assert.deepEqual(refusedArgs(() => new HdfsCluster("hdfs", simple({ nameNodeHosts: hosts, decommission: ["node-3"] }))), [
+      "decommission: node-3: no address known (decommissionAddresses): the NameNodes exclude a DataNode by the address it registers with",
+    ]);
+  });
+
   it("one NameNode host: no JournalNodes; dataNode.enabled false: no DataNodes; the NameNode's image for every role", async () => {
     const { cluster, registered } = await render({ nameNodeHosts: ["node-2"], dataNode: { enabled: false }, nameNode: { image: "apache/hadoop:3.4.0" } });
     assert.equal(cluster.journalNode, undefined);

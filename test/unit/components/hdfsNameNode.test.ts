@@ -279,3 +279,56 @@ describe("NameNode membership changes", () => {
     assert.ok(warnings.some((w) => /membership change/.test(w) && /removed: \[node-8\]/.test(w)), warnings.join("\n"));
   });
 });
+
+describe("HdfsNameNodeDaemonSet: decommissioning DataNodes", () => {
+  const jobs = (r: RegisteredResource[]) => r.filter((x) => x.type === "kubernetes:batch/v1:Job").map((x) => x.inputs);
+
+  it("always reads the exclude file from a ConfigMap of its own, mounted whole and out of the config hash; no drain Job by default", async () => {
+    const { registered, ds } = await render();
+    assert.equal(properties(configMap(registered).data["hdfs-site.xml"])["dfs.hosts.exclude"], "/etc/hdfs-exclude/exclude");
+    const exclude = find(registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-exclude").inputs;
+    assert.deepEqual(exclude.data, { exclude: "" });
+    const spec = podSpec(ds);
+    assert.deepEqual(spec.volumes.find((v: any) => v.name === "exclude"), { name: "exclude", configMap: { name: "hdfs-namenode-exclude", defaultMode: 0o444 } });
+    const nn = spec.containers.find((c: any) => c.name === "namenode");
+    assert.deepEqual(nn.volumeMounts.find((m: any) => m.name === "exclude"), { name: "exclude", mountPath: "/etc/hdfs-exclude", readOnly: true });
+    assert.deepEqual(jobs(registered), []);
+    // The list is not part of the pods' config hash: a drain restarts nothing.
+    const draining = await render({ decommissionAddresses: ["10.213.0.3"] });
+    assert.equal(draining.ds.spec.template.metadata.annotations["k8s-daemonsets/config-hash"], ds.spec.template.metadata.annotations["k8s-daemonsets/config-hash"]);
+    assert.deepEqual(find(draining.registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-exclude").inputs.data, { exclude: "10.213.0.3\n" });
+  });
+
+  it("drains with a Job named after the list, on a NameNode host as the NameNode, while the list differs from the deployed one", async () => {
+    const { registered, ds } = await render({ decommissionAddresses: ["10.213.0.3", "10.213.0.9"], decommissionTimeoutSeconds: 600 });
+    const [job] = jobs(registered);
+    assert.match(job.metadata.name, /^hdfs-namenode-decommission-[0-9a-f]{8}$/);
+    assert.equal(job.metadata.annotations["pulumi.com/timeoutSeconds"], "900");
+    assert.equal(job.metadata.annotations["k8s-daemonsets/host-access"], "network");
+    assert.equal(job.spec.backoffLimit, 0);
+    const pod = job.spec.template.spec;
+    assert.equal(pod.restartPolicy, "Never");
+    assert.equal(pod.hostNetwork, true);
+    assert.equal(pod.automountServiceAccountToken, false);
+    assert.deepEqual(pod.nodeSelector, podSpec(ds).nodeSelector);
+    const [c] = pod.containers;
+    assert.deepEqual(c.command, ["bash", "/etc/hdfs-scripts/datanode-decommission.sh", "10.213.0.3", "10.213.0.9"]);
+    assert.ok(c.env.some((e: any) => e.name === "TIMEOUT_SECONDS" && e.value === "600"));
+    assert.match(configMap(registered).data["datanode-decommission.sh"], /dfsadmin -refreshNodes/);
+    // The same list in another order: the same Job.
+    const reordered = jobs((await render({ decommissionAddresses: ["10.213.0.9", "10.213.0.3"] })).registered);
+    assert.equal(reordered[0].metadata.name, job.metadata.name);
+    // Already deployed as it is: nothing to run. Emptied after a drain: a Job recommissions (no address).
+    assert.deepEqual(jobs((await render({ decommissionAddresses: ["10.213.0.3"], deployedDecommissionAddresses: ["10.213.0.3"] })).registered), []);
+    const back = jobs((await render({ decommissionAddresses: [], deployedDecommissionAddresses: ["10.213.0.3"] })).registered);
+    assert.deepEqual(back[0].spec.template.spec.containers[0].command, ["bash", "/etc/hdfs-scripts/datanode-decommission.sh"]);
+  });
+
+  it("refuses what is not a list of addresses, and a timeout under a minute", () => {
+    useMocks();
+    const site = hdfsSite({ nameNodeHosts: ["node-2"] });
+    assert.throws(() => new HdfsNameNodeDaemonSet("nn", { site, decommissionAddresses: ["node-3"] }), /decommissionAddresses\.0: "node-3" must be an IP address \(the DataNode node's InternalIP\)/);
+    assert.throws(() => new HdfsNameNodeDaemonSet("nn", { site, decommissionAddresses: ["10.0.0.1", "10.0.0.1"] }), /decommissionAddresses: lists an address twice/);
+    assert.throws(() => new HdfsNameNodeDaemonSet("nn", { site, decommissionTimeoutSeconds: 5 }), /decommissionTimeoutSeconds: 5 must be at least 60/);
+  });
+});

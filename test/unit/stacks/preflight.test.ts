@@ -45,10 +45,28 @@ describe("preflight", () => {
     const cluster = fakeApi(devNodes);
     assert.deepEqual((await check(dev, cluster)).problems, []);
     const read = cluster.reads.map((r) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ""}${r.name}`).sort();
-    // (not the NameNode's ConfigMap: the dev stack chooses its security mode)
+    // (not the NameNode's ConfigMap: the dev stack chooses its security mode; its exclude file: what it runs with now)
     assert.deepEqual(read, [
-      "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
+      "ConfigMap/hdfs/hdfs-namenode-exclude", "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
       "PriorityClass/hdfs-datanode-critical", "PriorityClass/hdfs-journalnode-critical", "PriorityClass/hdfs-namenode-critical",
+    ]);
+  });
+
+  it("hdfs.decommission: the hosts' InternalIPs and the deployed exclude list go to the NameNodes; a host not in the cluster is refused by the key", async () => {
+    const config = { ...dev, "hdfs": { ...(dev.hdfs as object), decommission: ["node-8", "node-5"] } };
+    const withNodes = [...devNodes, "node-3"];
+    let r = await check(config, fakeApi(withNodes));
+    assert.deepEqual(r.problems, []);
+    // node-5 and node-8 are the fake cluster's 2nd and 3rd nodes; nothing deployed yet
+    assert.deepEqual(r.hdfs!.decommissionAddresses, { "node-8": "10.0.0.3", "node-5": "10.0.0.2" });
+    assert.equal(r.hdfs!.nameNode.deployedDecommissionAddresses, undefined);
+    const exclude: FakeObject = { apiVersion: "v1", kind: "ConfigMap", name: "hdfs-namenode-exclude", namespace: "hdfs", data: { exclude: "10.0.0.3\n" } };
+    r = await check(config, fakeApi(withNodes, [exclude]));
+    assert.deepEqual(r.hdfs!.nameNode.deployedDecommissionAddresses, ["10.0.0.3"]);
+
+    const problems = await problemsWith({ ...dev, "hdfs": { ...(dev.hdfs as object), decommission: ["node-9"] } }, devNodes);
+    assert.deepEqual(problems, [
+      "k8s-daemonsets:hdfs.decommission: node node-9 is not in the cluster (https://fake.cluster): a DataNode host that is gone has nothing left to drain; remove it from the list",
     ]);
   });
 
