@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs a test tier against a fresh local cluster, which is always stopped afterwards.
 #   scripts/run-tests.sh smoke|e2e        (NODES=N sets the cluster's node count, default 10)
-# e2e runs in two rounds, each on a fresh cluster: the files that need no real node (test/e2e/*.test.ts) on an
+# e2e runs in rounds, each on a fresh cluster: the files that need no real node (test/e2e/*.test.ts) on an
 # all-kwok cluster, then the real-node files (test/e2e/real-*.test.ts) on a cluster with REAL_NODES real nodes
-# (default 3; REAL_NODES=0 skips that round, for a machine that cannot run real nodes). E2E_FILES=pattern runs
+# (default 3; REAL_NODES=0 skips the real-node rounds, for a machine that cannot run real nodes), then those that
+# need four real nodes on a cluster with four. E2E_FILES=pattern runs
 # only the files whose name matches it (e.g. E2E_FILES=real-nodes).
 # Exit code: the tests' exit code (non-zero as well if a cluster cannot be started or stopped).
 set -euo pipefail
@@ -26,13 +27,18 @@ if [ -n "${E2E_FILES:-}" ]; then
 fi
 # e2e: 3 real nodes for the real-node files (the dev stack's labelled hosts); smoke: none.
 if [ "$tier" = e2e ]; then export REAL_NODES=${REAL_NODES:-3}; else export REAL_NODES=${REAL_NODES:-0}; fi
-kwok_files=() real_files=()
+# A real-node file that needs four real nodes says so in a line "// e2e-real-nodes: 4" (replication 3 beside a host
+# to drain): it runs in a round of its own, on a fresh cluster with one more real node (node-3).
+kwok_files=() real_files=() real4_files=()
 for f in "${files[@]}"; do
-  case $(basename "$f") in real-*) real_files+=("$f") ;; *) kwok_files+=("$f") ;; esac
+  case $(basename "$f") in
+    real-*) if grep -qx '// e2e-real-nodes: 4' "$f"; then real4_files+=("$f"); else real_files+=("$f"); fi ;;
+    *) kwok_files+=("$f") ;;
+  esac
 done
-if [ "$REAL_NODES" -eq 0 ] && [ ${#real_files[@]} -gt 0 ]; then
-  echo "run-tests: REAL_NODES=0: not running ${real_files[*]#"$REPO_ROOT/"} (they need real nodes: REAL_NODES=3)"
-  real_files=()
+if [ "$REAL_NODES" -eq 0 ] && [ $((${#real_files[@]} + ${#real4_files[@]})) -gt 0 ]; then
+  echo "run-tests: REAL_NODES=0: not running ${real_files[*]#"$REPO_ROOT/"} ${real4_files[*]#"$REPO_ROOT/"} (they need real nodes: REAL_NODES=3)"
+  real_files=() real4_files=()
 fi
 [ -x "$REPO_ROOT/node_modules/.bin/tsx" ] ||
   { echo "run-tests: npm dependencies missing: run 'make deps' (npm ci --ignore-scripts)" >&2; exit 1; }
@@ -91,5 +97,6 @@ run_round() { # run_round REAL_NODES FILE...: a fresh cluster with that many rea
 }
 run_round 0 "${kwok_files[@]}"
 run_round "$REAL_NODES" "${real_files[@]}"
+run_round "$((REAL_NODES > 4 ? REAL_NODES : 4))" "${real4_files[@]}"
 echo "run-tests: $tier tests exited with $rc"
 exit $rc

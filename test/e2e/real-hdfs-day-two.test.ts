@@ -1,9 +1,12 @@
+// e2e-real-nodes: 4
 // End-to-end on real nodes: HDFS's day two (docs/runbooks.md) with Hadoop 3.4.1 under real kubelets on node-2,
-// node-5 and node-8. A standalone NameNode on node-2 and a DataNode on every real node with two data directories,
+// node-3, node-5 and node-8 (four: replication 3 beside a host being drained; scripts/run-tests.sh gives this file
+// a cluster of its own). A standalone NameNode on node-2 and a DataNode on every real node with two data directories,
 // each a real ext4 filesystem (a loop device) mounted in the node's own mount namespace, `hostDirectories:
 // mountPoint`: a disk that is not mounted stops its DataNode, naming its path; a data directory failing under a
 // running DataNode leaves it serving from the other; the NameNode's name directory emptied is refused (never
-// formatted) until it is restored, and every file is then read back. Simple mode: what is checked here does not
+// formatted) until it is restored, and every file is then read back; node-3 drained (decommissioned: every block
+// replicated elsewhere, no pod restarted), then out of the DataNodes' placement. Simple mode: what is checked here does not
 // depend on Kerberos (real-hdfs.test.ts runs the same pods with it). Skipped without real nodes.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -47,7 +50,7 @@ async function datasetState(node: RealNode): Promise<{ NumFailedVolumes: number;
   return ((await r.json()) as { beans: { NumFailedVolumes: number; FailedStorageLocations: string[] }[] }).beans[0];
 }
 
-describe("HDFS day two on real nodes: disks that must exist, a failed volume, a standalone NameNode's lost name directory", { skip: realNodeCount < 3 ? "needs 3 real nodes (REAL_NODES=3)" : false }, () => {
+describe("HDFS day two on real nodes: disks that must exist, a failed volume, a drained host, a standalone NameNode's lost name directory", { skip: realNodeCount < 4 ? "needs 4 real nodes (REAL_NODES=4)" : false }, () => {
   const stack = new TestStack("e2e-real-hdfs-day-two");
   let real: RealNode[];
   const files = Array.from({ length: 5 }, (_, i) => `hdfs://node-2:8020/e2e/day-two/f${i}`);
@@ -68,11 +71,33 @@ describe("HDFS day two on real nodes: disks that must exist, a failed volume, a 
     assertSucceeded(destroyed, "pulumi destroy");
   });
 
-  test("1. two mounted data disks per DataNode (hostDirectories: mountPoint): every DataNode serves when pulumi up returns; the format record is written", async () => {
+  /**
+   * The suite's stack config: the DataNodes on the nodes labelled `hdfs-datanode=yes` (every real node but those in
+   * `leaving`, which lose the label), two disks each; `decommission` as given.
+   */
+  function configure(decommission: string[] = [], leaving: string[] = []): void {
     const config = hdfsConfig(["node-2"]);
-    config.hdfs.dataNode = { ...config.hdfs.dataNode, dataDirHostPaths: disks, hostDirectories: "mountPoint" } as typeof config.hdfs.dataNode;
-    // A failed volume is checked at once (Hadoop waits 15 minutes between two disk checks).
-    stack.setConfig(simpleHdfs({ ...config, hdfs: { ...config.hdfs, hdfsSite: { "dfs.datanode.disk.check.min.gap": "0" } } }));
+    const dataNodeHosts = real.map((n) => n.name).filter((n) => !leaving.includes(n));
+    const nodeLabels = Object.fromEntries(real.map((n) => [n.name, {
+      ...(n.name === "node-2" ? { host: "high-cpu" } : {}),
+      ...(dataNodeHosts.includes(n.name) ? { "hdfs-datanode": "yes" } : {}),
+    }]));
+    stack.setConfig(simpleHdfs({
+      ...config,
+      nodeLabels,
+      hdfs: {
+        ...config.hdfs,
+        decommission,
+        dataNode: { ...config.hdfs.dataNode, nodeSelector: { "hdfs-datanode": "yes" }, dataDirHostPaths: disks, hostDirectories: "mountPoint" },
+        // A failed volume is checked at once (Hadoop waits 15 minutes between two disk checks); the NameNode checks
+        // a decommission's progress every 3 s (Hadoop: 30 s).
+        hdfsSite: { "dfs.datanode.disk.check.min.gap": "0", "dfs.namenode.decommission.interval": "3" },
+      },
+    }));
+  }
+
+  test("1. two mounted data disks per DataNode (hostDirectories: mountPoint): every DataNode serves when pulumi up returns; the format record is written", async () => {
+    configure();
     assertSucceeded(await stack.up(), "pulumi up");
     assert.deepEqual(await liveDataNodes("node-2"), real.map((n) => n.name), "every DataNode live when pulumi up returned");
     const record = JSON.parse(await kubectl(["get", "configmap", "-n", namespace, "hdfs-namenode-format-record", "-o", "json"]));
@@ -136,7 +161,48 @@ describe("HDFS day two on real nodes: disks that must exist, a failed volume, a 
     assert.equal((await datasetState(node)).NumFailedVolumes, 0);
   });
 
-  test("4. the standalone NameNode's name directory emptied: refused with the recovery steps, never formatted; restored, every file reads back", async () => {
+  test("4. node-3 drained: hdfs.decommission makes pulumi up return once it is Decommissioned (seen decommissioning meanwhile), fsck healthy, no pod restarted; then it leaves the DataNodes' placement", async (t) => {
+    const uids = async () => Object.fromEntries((await Promise.all(["namenode", "datanode"].map(async (r) =>
+      [...(await podsByNode(r))].map(([n, p]) => [`${r}/${n}`, p.metadata.uid])))).flat());
+    const before = await uids();
+    const node3 = real.find((n) => n.name === "node-3")!;
+    const held = (await inRealNode(node3, "sh", ["-c", `find ${disks.join(" ")} -name 'blk_*' -not -name '*.meta' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'`])).trim();
+    configure(["node-3"]);
+    const started = Date.now();
+    const up = stack.up();
+    // The NameNode's own view, polled over its web endpoint while pulumi up runs (no JVM per poll).
+    let seenDecommissioning = false;
+    let finished = false;
+    void up.finally(() => { finished = true; });
+    while (!finished) {
+      const r = await fetch("http://" + real.find((n) => n.name === "node-2")!.ip + ":9870/jmx?qry=Hadoop:service=NameNode,name=NameNodeInfo", { signal: AbortSignal.timeout(3000) }).catch(() => undefined);
+      const info = r ? ((await r.json()) as { beans: { DecomNodes?: string }[] }).beans[0] : undefined;
+      if (info?.DecomNodes && Object.keys(JSON.parse(info.DecomNodes)).some((k) => k.startsWith("node-3") || k.startsWith(node3.ip))) seenDecommissioning = true;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assertSucceeded(await up, "pulumi up (node-3 decommissioned)");
+    t.diagnostic(`decommission of node-3 (${held} bytes of blocks on it): pulumi up took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    assert.ok(seenDecommissioning, "the NameNode listed node-3 as decommissioning while pulumi up ran");
+    const report = await hdfs("namenode", "node-2", ["dfsadmin", "-report"]);
+    assert.match(report, new RegExp(`Name: ${node3.ip.replace(/\./g, "\\.")}:9866 \\(node-3\\)\\nHostname: node-3\\nDecommission Status : Decommissioned`));
+    const fsck = await hdfs("namenode", "node-2", ["fsck", "/"]);
+    assert.match(fsck, /Status: HEALTHY/);
+    assert.match(fsck, /Under-replicated blocks:\s+0 \(/);
+    assert.match(fsck, /Missing blocks:\s+0\n/);
+    assert.deepEqual(await uids(), before, "no NameNode or DataNode pod restarted by the drain");
+    const job = JSON.parse(await kubectl(["get", "jobs", "-n", namespace, "-o", "json"])).items as { metadata: { name: string }; status: { succeeded?: number } }[];
+    assert.equal(job.length, 1);
+    assert.match(job[0].metadata.name, /^hdfs-namenode-decommission-[0-9a-f]{8}$/);
+    assert.equal(job[0].status.succeeded, 1);
+
+    // Drained: the host leaves the placement (its label removed), its DataNode goes, every file stays readable.
+    configure(["node-3"], ["node-3"]);
+    assertSucceeded(await stack.up(), "pulumi up (node-3 out of the DataNodes' placement)");
+    await waitFor(async () => !(await podsByNode("datanode")).has("node-3"), 60_000, { what: "node-3's DataNode gone", intervalMs: 2000 });
+    for (const [i, f] of files.entries()) assert.equal(await readFile("datanode", "node-8", f), sums[i], f);
+  });
+
+  test("5. the standalone NameNode's name directory emptied: refused with the recovery steps, never formatted; restored, every file reads back", async () => {
     const node = real.find((n) => n.name === "node-2")!;
     const nameDir = "/var/lib/hdfs/name";
     // A copy of the directory made by the runbook's way (a saved namespace), then the directory lost.
