@@ -15,8 +15,8 @@
 #     `system` under it for the node's own processes (containerd, kubelet, shims), so stopping a node kills
 #     exactly the processes in its cgroups;
 #   - its configs and logs under $REAL_DIR/<node>/{conf,logs} (copied to $LOG_DIR/real-nodes by `down`).
-# The images the stacks name are imported into every node's containerd (tools/images, and the HDFS image of
-# tools/hadoop), so nothing is pulled.
+# The images the stacks name are imported into every node's containerd (tools/images, and the HDFS images of
+# tools/hadoop: the default version's, and the rolling upgrade's when built), so nothing is pulled.
 
 REAL_NODES=${REAL_NODES:-0}
 REAL_DIR=$STATE_DIR/real-nodes
@@ -98,8 +98,17 @@ real_bins() { # resolve every binary a real node needs (fails with how to build 
   for t in pause node-exporter kube-rbac-proxy; do
     [ -f "$IMAGES_DIR/$t.oci.tar" ] || die "image $t not built ($IMAGES_DIR/$t.oci.tar missing): run tools/build.sh images"
   done
-  HADOOP_IMAGE_TAR=$(tool_bin_dir hadoop)/hadoop.oci.tar
+  HADOOP_IMAGE_TAR=$(hadoop_image_tar "$HADOOP_VERSION")
   [ -f "$HADOOP_IMAGE_TAR" ] || die "image $HADOOP_IMAGE not built ($HADOOP_IMAGE_TAR missing): run tools/build.sh hadoop"
+  # Every other Hadoop version's image that is built (tools/build.sh hadoop-<version>) too: a rolling upgrade
+  # finds its target on every node, and a cluster without it still starts.
+  HADOOP_IMAGE_TARS=("$HADOOP_IMAGE_TAR")
+  local v
+  for v in "${HADOOP_VERSIONS[@]}"; do
+    [ "$v" != "$HADOOP_VERSION" ] || continue
+    t=$(hadoop_image_tar "$v")
+    if [ -f "$t" ]; then HADOOP_IMAGE_TARS+=("$t"); fi
+  done
 }
 
 apiserver_port() { kctl config view --minify -o jsonpath='{.clusters[0].cluster.server}' | sed 's/.*://'; }
@@ -354,7 +363,7 @@ real_node_start() { # real_node_start NAME INDEX
     sleep 0.2
   done
   local t
-  for t in "$IMAGES_DIR"/{pause,node-exporter,kube-rbac-proxy}.oci.tar "$HADOOP_IMAGE_TAR"; do
+  for t in "$IMAGES_DIR"/{pause,node-exporter,kube-rbac-proxy}.oci.tar "${HADOOP_IMAGE_TARS[@]}"; do
     "${ctr[@]}" -n k8s.io images import --local "$t" >>"$nd/logs/images.log" 2>&1 ||
       real_node_fail "$nd" "importing image $(basename "$t" .oci.tar) failed"
   done

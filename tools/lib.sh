@@ -20,15 +20,16 @@ family_modules() {
     pulumi) echo "pulumi pulumi-language-nodejs" ;;
     kubelet) echo "kubernetes" ;;
     images) echo "images node-exporter kube-rbac-proxy kubernetes" ;;
-    hadoop) echo "hadoop images" ;;
+    hadoop | hadoop-*) echo "hadoop images" ;;
     node-mixin) echo "jsonnet node-exporter" ;;
     *) echo "$1" ;;
   esac
 }
 
 # Families of the real nodes (scripts/cluster.sh with REAL_NODES > 0); built when asked for
-# (tools/build.sh FAMILY..., or REAL_NODES > 0), not part of the default list above.
-REAL_NODE_FAMILIES=(kubelet containerd runc cni nodebridge images hadoop krb5)
+# (tools/build.sh FAMILY..., or REAL_NODES > 0), not part of the default list above. hadoop-3.5.0: the image a
+# rolling upgrade of HDFS goes to, beside the default one (hadoop).
+REAL_NODE_FAMILIES=(kubelet containerd runc cni nodebridge images hadoop hadoop-3.5.0 krb5)
 
 # Versions stamped into the binaries; each must match what the family's go.mod pins.
 KUBERNETES_VERSION=v1.36.3
@@ -50,25 +51,42 @@ ALERTMANAGER_VERSION=v0.35.0
 PAUSE_IMAGE=registry.k8s.io/pause:3.10.2
 NODE_EXPORTER_IMAGE=quay.io/prometheus/node-exporter:$NODE_EXPORTER_VERSION
 KUBE_RBAC_PROXY_IMAGE=quay.io/brancz/kube-rbac-proxy:$KUBE_RBAC_PROXY_VERSION
-HADOOP_VERSION=3.4.1             # tools/hadoop/pom.xml and jars.sha256 pin the same
+HADOOP_VERSION=3.4.1             # the default HDFS image's (family hadoop); tools/hadoop/3.4.1 pins its jars
 HADOOP_IMAGE=apache/hadoop:$HADOOP_VERSION
+HADOOP_UPGRADE_VERSION=3.5.0     # the image a rolling upgrade goes to (family hadoop-3.5.0); tools/hadoop/3.5.0 pins its jars
+HADOOP_VERSIONS=("$HADOOP_VERSION" "$HADOOP_UPGRADE_VERSION")
 DEBIAN_SUITE=bookworm            # the HDFS image's root filesystem; tools/hadoop/debian-packages.txt pins its packages
 DEBIAN_MIRROR=http://deb.debian.org/debian
 
+# The family that builds Hadoop VERSION's image, and so the name of its tar (<family>.oci.tar): hadoop for the
+# default version (HADOOP_VERSION), hadoop-<version> for another.
+hadoop_family() { if [ "$1" = "$HADOOP_VERSION" ]; then echo hadoop; else echo "hadoop-$1"; fi; }
+# The image tar of Hadoop VERSION in the tools cache (there once its family is built).
+hadoop_image_tar() { local family; family=$(hadoop_family "$1"); echo "$(tool_bin_dir "$family")/$family.oci.tar"; }
+
 tool_key() {
   local family=$1
-  local module
+  local module recipe v
+  # A recipe that builds another's way (build_hadoop-3.5.0 calls build_hadoop): the other is part of it.
+  recipe=$(declare -f "build_$family")
+  if [ "$family" != hadoop ] && grep -qw build_hadoop <<<"$recipe"; then recipe+=$'\n'$(declare -f build_hadoop); fi
   {
     for module in $(family_modules "$family"); do
       for f in "$TOOLS_DIR/$module/go.mod" "$TOOLS_DIR/$module/go.sum"; do if [ -f "$f" ]; then cat "$f"; fi; done
       # the project's own Go sources of a module (tools/images, tools/nodebridge); none in the others
       for f in "$TOOLS_DIR/$module"/*.go; do if [ -f "$f" ]; then cat "$f"; fi; done
-      # a family that is not a Go module (tools/hadoop): every file of it, named
+      # a family that is not a Go module (tools/hadoop): every file of it, named; of tools/hadoop's version
+      # directories (tools/hadoop/<version>) only the family's own, so pinning one version rebuilds only its image
       find "$TOOLS_DIR/$module" -type f ! -name go.mod ! -name go.sum ! -name '*.go' | LC_ALL=C sort |
-        while read -r f; do echo "${f#"$TOOLS_DIR/"}"; cat "$f"; done
+        while read -r f; do
+          case ${f#"$TOOLS_DIR/"} in
+            hadoop/[0-9]*/*) v=${f#"$TOOLS_DIR/hadoop/"} && [ "$(hadoop_family "${v%%/*}")" = "$family" ] || continue ;;
+          esac
+          echo "${f#"$TOOLS_DIR/"}"; cat "$f"
+        done
     done
-    declare -f "build_$family"
-    if declare -f "build_$family" | grep -q debian_rootfs; then declare -f debian_rootfs; fi
+    echo "$recipe"
+    if grep -q debian_rootfs <<<"$recipe"; then declare -f debian_rootfs; fi
     go env GOVERSION
   } | sha256sum | cut -c1-16
 }
@@ -241,16 +259,21 @@ debian_rootfs() { # debian_rootfs ROOT PACKAGES WHAT
   rm -f "$log"
 }
 
-build_hadoop() {
-  # The HDFS image the stacks name (apache/hadoop:3.4.1), built here, never pulled: a Debian root filesystem
+build_hadoop() { # build_hadoop OUT [VERSION]: Hadoop VERSION's image (default HADOOP_VERSION), OUT/<family>.oci.tar
+  # The HDFS images the stacks name (apache/hadoop:3.4.1; apache/hadoop:3.5.0, family hadoop-3.5.0, for a rolling
+  # upgrade), built here, never pulled, each by this recipe: a Debian root filesystem
   # (debootstrap, minbase) with Debian's headless OpenJDK 17, its Kerberos client (krb5-user: kinit, klist for
   # the pods' hooks and the tests), curl and jq (the readiness probes read the daemons' /jmx without starting a
   # JVM: components/assets/hdfs-ready.sh), every package at the version
-  # tools/hadoop/debian-packages.txt pins; Hadoop's jars and their dependencies from Maven Central (pom.xml;
-  # Maven checks Central's checksums, then each jar is checked against jars.sha256); the daemons' web UI
-  # resources from hadoop-hdfs's tests jar; the hdfs launcher and etc/hadoop from tools/hadoop. Upstream's layout:
-  # user hadoop (uid 1000), HADOOP_HOME=/opt/hadoop, hdfs on PATH. Needs root (debootstrap) and Debian's mirror.
-  local out=$1 work
+  # tools/hadoop/debian-packages.txt pins (one list for every version); Hadoop's jars and their dependencies from
+  # Maven Central (tools/hadoop/<version>/pom.xml; Maven checks Central's checksums, then each jar is checked
+  # against that directory's jars.sha256); the daemons' web UI resources from hadoop-hdfs's tests jar; the hdfs
+  # launcher and etc/hadoop from tools/hadoop (shared by the versions). Upstream's layout: user hadoop (uid 1000),
+  # HADOOP_HOME=/opt/hadoop, hdfs on PATH. Needs root (debootstrap) and Debian's mirror.
+  local out=$1 version=${2:-$HADOOP_VERSION} work pins
+  pins=$TOOLS_DIR/hadoop/$version
+  [ -f "$pins/pom.xml" ] && [ -f "$pins/jars.sha256" ] ||
+    { echo "Hadoop $version is not pinned (tools/hadoop/$version/pom.xml and jars.sha256)" >&2; return 1; }
   work=$(mktemp -d "${TMPDIR:-/tmp}/hadoop-build.XXXXXX")
   (
     set -e
@@ -266,12 +289,12 @@ build_hadoop() {
       "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/* "$root"/dev/* "$root"/tmp/* "$root"/run/*
 
     mkdir -p "$lib" "$home/bin" "$home/etc"
-    mvn -B -q -C -f pom.xml -Dmaven.repo.local="$work/m2" \
+    mvn -B -q -C -f "$pins/pom.xml" -Dmaven.repo.local="$work/m2" \
       org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$lib"
-    (cd "$lib" && sha256sum --quiet -c "$TOOLS_DIR/hadoop/jars.sha256")
-    [ "$(ls "$lib" | LC_ALL=C sort)" = "$(awk '{print $2}' jars.sha256 | LC_ALL=C sort)" ] ||
-      { echo "the jars Maven resolved are not exactly those of tools/hadoop/jars.sha256" >&2; exit 1; }
-    (cd "$home/share/hadoop/hdfs" && unzip -q "$lib/hadoop-hdfs-${HADOOP_VERSION}-tests.jar" 'webapps/*' && rm "$lib/hadoop-hdfs-${HADOOP_VERSION}-tests.jar")
+    (cd "$lib" && sha256sum --quiet -c "$pins/jars.sha256")
+    [ "$(ls "$lib" | LC_ALL=C sort)" = "$(awk '{print $2}' "$pins/jars.sha256" | LC_ALL=C sort)" ] ||
+      { echo "the jars Maven resolved are not exactly those of tools/hadoop/$version/jars.sha256" >&2; exit 1; }
+    (cd "$home/share/hadoop/hdfs" && unzip -q "$lib/hadoop-hdfs-${version}-tests.jar" 'webapps/*' && rm "$lib/hadoop-hdfs-${version}-tests.jar")
     install -m 0755 hdfs "$home/bin/hdfs"
     cp -r etc/hadoop "$home/etc/"
     cp debian-packages.txt "$home/share/hadoop/debian-packages.txt"
@@ -279,13 +302,16 @@ build_hadoop() {
     mkdir -p "$home/logs" && chown 1000:1000 "$home/logs"
     # (build.sh runs a recipe where `set -e` does not stop it: check what the image must hold)
     local must
-    for must in "$home/bin/hdfs" "$root/usr/lib/jvm/java-17-openjdk-amd64/bin/java" "$lib/hadoop-hdfs-${HADOOP_VERSION}.jar" \
+    for must in "$home/bin/hdfs" "$root/usr/lib/jvm/java-17-openjdk-amd64/bin/java" "$lib/hadoop-hdfs-${version}.jar" \
       "$home/share/hadoop/hdfs/webapps/hdfs/index.html" "$home/etc/hadoop/log4j.properties"; do
       [ -s "$must" ] || { echo "the HDFS image would lack $must" >&2; exit 1; }
     done
     [ -x "$home/bin/hdfs" ] || { echo "the HDFS image's hdfs launcher is not executable" >&2; exit 1; }
+    # (`hdfs version` reads this: the build a pom names is the one the image reports)
+    [ "$(unzip -p "$lib/hadoop-common-${version}.jar" common-version-info.properties | sed -n 's/^version=//p')" = "$version" ] ||
+      { echo "hadoop-common-${version}.jar does not report version $version" >&2; exit 1; }
 
-    "$work/imagebuild" --ref "$HADOOP_IMAGE" --out "$out/hadoop.oci.tar" --rootfs "$root" --user hadoop \
+    "$work/imagebuild" --ref "apache/hadoop:$version" --out "$out/$(hadoop_family "$version").oci.tar" --rootfs "$root" --user hadoop \
       --workdir /opt/hadoop --env HADOOP_HOME=/opt/hadoop --env HADOOP_CONF_DIR=/opt/hadoop/etc/hadoop \
       --env JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 \
       --env PATH=/opt/hadoop/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -293,6 +319,11 @@ build_hadoop() {
   local rc=$?
   rm -rf "$work"
   return $rc
+}
+
+# Hadoop 3.5.0's image, beside the default one: the same recipe with that version's pins (tools/hadoop/3.5.0).
+build_hadoop-3.5.0() {
+  build_hadoop "$1" 3.5.0
 }
 
 # ---- the real nodes' Kerberos KDC ----

@@ -3,6 +3,7 @@
 // And the scripts' own checks of their environment, made before they read the cluster.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { hdfsCommonDefaults } from "../../components/hdfsShared";
@@ -17,6 +18,31 @@ describe("tools/lib.sh", () => {
     assert.equal(toolsVar("NODE_EXPORTER_IMAGE"), nodeExporterDefaults.image);
     assert.equal(toolsVar("KUBE_RBAC_PROXY_IMAGE"), nodeExporterDefaults.rbacProxyImage);
     assert.equal(toolsVar("HADOOP_IMAGE"), hdfsCommonDefaults.image);
+  });
+
+  it("pins each Hadoop version's jars in its own directory and has a real-node family that builds its image", () => {
+    const sh = (script: string) => execFileSync("bash", ["-c", `source "$0" && ${script}`, libSh], { encoding: "utf8" });
+    const versions = sh(`printf '%s\\n' "\${HADOOP_VERSIONS[@]}"`).trim().split("\n");
+    assert.deepEqual(versions, [toolsVar("HADOOP_VERSION"), toolsVar("HADOOP_UPGRADE_VERSION")]);
+    // The default version's family and tar are the ones scripts/real-nodes.sh has always read (hadoop/hadoop.oci.tar).
+    assert.equal(sh(`hadoop_family "$HADOOP_VERSION"`).trim(), "hadoop");
+    const realNodeFamilies = sh(`printf '%s\\n' "\${REAL_NODE_FAMILIES[@]}"`).trim().split("\n");
+    for (const version of versions) {
+      const family = sh(`hadoop_family ${version}`).trim();
+      assert.ok(realNodeFamilies.includes(family), `${family} in REAL_NODE_FAMILIES`);
+      assert.equal(sh(`declare -F build_${family}`).trim(), `build_${family}`);
+      const dir = path.join(path.dirname(libSh), "hadoop", version);
+      const pom = readFileSync(path.join(dir, "pom.xml"), "utf8");
+      const hadoopVersions = [...pom.matchAll(/<groupId>org\.apache\.hadoop<\/groupId><artifactId>[^<]+<\/artifactId><version>([^<]+)<\/version>/g)].map((m) => m[1]);
+      assert.equal(hadoopVersions.length, 5, `tools/hadoop/${version}/pom.xml: hadoop-project and the four Hadoop artifacts`);
+      assert.deepEqual(new Set(hadoopVersions), new Set([version]), `tools/hadoop/${version}/pom.xml pins ${version} only`);
+      const jars = readFileSync(path.join(dir, "jars.sha256"), "utf8").trimEnd().split("\n");
+      for (const line of jars) assert.match(line, /^[0-9a-f]{64} {2}\S+\.jar$/, `tools/hadoop/${version}/jars.sha256`);
+      const names = jars.map((l) => l.slice(66));
+      for (const jar of [`hadoop-common-${version}.jar`, `hadoop-hdfs-${version}.jar`, `hadoop-hdfs-${version}-tests.jar`]) {
+        assert.ok(names.includes(jar), `tools/hadoop/${version}/jars.sha256 pins ${jar}`);
+      }
+    }
   });
 });
 
