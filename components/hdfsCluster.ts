@@ -87,6 +87,11 @@ export const hdfsClusterSettings = {
    * placement. Removed from the list, a host is recommissioned the same way.
    */
   decommission: setting(z.array(nodeName).refine((n) => new Set(n).size === n.length, { message: "lists a node twice" }), { default: [] as string[] }),
+  /**
+   * Hosts whose DataNode may leave the placement without being decommissioned: hosts already dead (their replicas
+   * are gone with them; HDFS re-replicates from the others). Any other host must be drained first.
+   */
+  deadDataNodeHosts: setting(z.array(nodeName), { default: [] as string[] }),
   /** The InternalIP of each `decommission` host (the address its DataNode registers with): the stack reads them from the cluster. */
   decommissionAddresses: setting(z.record(nodeName, z.string()), { programOnly: true }),
 };

@@ -54,10 +54,19 @@ export function excludeFileContent(addresses: string[]): string {
   return addresses.map((a) => `${a}\n`).join("");
 }
 
-/** Whether a drain must run: the list differs from the deployed one (in any order), or nothing deployed says otherwise and it is not empty. */
-export function decommissionChanges(addresses: string[], deployed: string[] | undefined): boolean {
-  if (deployed === undefined) return addresses.length > 0;
-  return [...addresses].sort().join(",") !== [...deployed].sort().join(",");
+/**
+ * Whether the drain Job is part of the stack: while any DataNode is excluded (the succeeded Job is the record that
+ * the drain finished: preflight reads it before letting a host leave), and while the list differs from the deployed
+ * one (a recommission to an empty list refreshes the NameNodes too).
+ */
+export function decommissionJobNeeded(addresses: string[], deployed: string[] | undefined): boolean {
+  const changed = deployed !== undefined && [...addresses].sort().join(",") !== [...deployed].sort().join(",");
+  return addresses.length > 0 || changed;
+}
+
+/** The drain Job's name: the NameNode's, and a digest of the list (any order): a new list, a new Job. */
+export function decommissionJobName(nameNode: string, addresses: string[]): string {
+  return `${nameNode}-decommission-${crypto.createHash("sha256").update([...addresses].sort().join(",")).digest("hex").slice(0, 8)}`;
 }
 
 /** The NameNode pod's volume and the namenode container's mount of the exclude file. */
@@ -94,7 +103,6 @@ export function decommissionJob(
   configMap: k8s.core.v1.ConfigMap,
   opts: pulumi.CustomResourceOptions,
 ): k8s.batch.v1.Job {
-  const digest = crypto.createHash("sha256").update([...a.addresses].sort().join(",")).digest("hex").slice(0, 8);
   const { hostMounts: _none, ...built } = hdfsContainer(a, "namenode", {
     name: "decommission",
     command: ["bash", `${hdfsScriptsDir}/${decommissionScript.name}`, ...a.addresses],
@@ -109,7 +117,7 @@ export function decommissionJob(
   const { nodeSelector, tolerations, affinity } = a.placement;
   return new k8s.batch.v1.Job(resourceName, {
     metadata: {
-      name: `${a.name}-decommission-${digest}`,
+      name: decommissionJobName(a.name, a.addresses),
       namespace: a.namespace,
       labels: a.labels,
       annotations: {

@@ -26,7 +26,7 @@ import {
 } from "./hdfsShared";
 import { Branded, brandResolved, isResolved } from "./defaults";
 import { zookeeperClientJvmOptions } from "./hdfsSecurity";
-import { decommissionChanges, decommissionFiles, decommissionJob, decommissionSettings, excludeFileContent, excludeVolume } from "./hdfsDecommission";
+import { decommissionJobNeeded, decommissionFiles, decommissionJob, decommissionSettings, excludeFileContent, excludeVolume } from "./hdfsDecommission";
 import { affinity, hostPath, resources } from "./kubernetesSyntax";
 import { SettingsArgs, SettingsResolved, passThrough, resolveSettings, setting, settingsDefaults } from "./settings";
 import { HostContainer, HostMount, UpdateStrategy } from "./hostDaemonSet";
@@ -317,8 +317,8 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       data: { [formatRecord.key]: a.clusterId },
     }, { parent: this, dependsOn: [this.daemonSet] });
 
-    // A drain (or recommission) while the list differs from the deployed one; after the NameNodes serve.
-    if (decommissionChanges(a.decommissionAddresses, a.deployedDecommissionAddresses)) {
+    // The drain (or recommission) Job while any DataNode is excluded or the list changes; after the NameNodes serve.
+    if (decommissionJobNeeded(a.decommissionAddresses, a.deployedDecommissionAddresses)) {
       this.decommissionJob = decommissionJob(`${name}-decommission`, {
         ...a, addresses: a.decommissionAddresses, timeoutSeconds: a.decommissionTimeoutSeconds, placement: this.placement,
         labels: { ...selectorLabelsFor("hdfs-namenode-decommission", a.name), ...objectLabelsFor("namenode") },

@@ -33,7 +33,7 @@ export function kubernetesApiReader(kc: k8s.KubeConfig = kubeconfigFromStack()):
     const why = e instanceof k8s.ApiException ? `HTTP ${e.code}` : e instanceof Error ? e.message : String(e);
     return new pulumi.RunError(`cannot read ${what} from the cluster at ${server} (${why}); ` +
       `the stack checks the cluster before it changes anything, so it needs read access to namespaces, nodes, ` +
-      `PriorityClasses and ClusterRoles there, and to the NameNode's ConfigMap and the keytab and TLS Secrets HDFS's config names`);
+      `PriorityClasses and ClusterRoles there, and to the NameNode's ConfigMaps, the DataNodes' DaemonSet, the drain Jobs and the keytab and TLS Secrets HDFS's config names`);
   };
   return {
     description: server,

@@ -10,6 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { hdfsNamedHosts } from "../components/hadoopConfig";
 import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterWithDecommission, hdfsClusterWithHostAddresses, hdfsRunningRoles } from "../components/hdfsCluster";
 import { hdfsSecretKeys, keytabProblem } from "../components/hdfsSecurity";
+import { hdfsDataNodeDefaults } from "../components/hdfsDataNode";
+import { decommissionJobName } from "../components/hdfsDecommission";
 import { ClusterObjectRef, createdByStackAnnotation, partOf } from "../components/labels";
 import { labelFieldManagerAnnotation } from "../components/nodeLabels";
 import { nodeExporterClusterObjects } from "../components/nodeExporter";
@@ -28,10 +30,12 @@ export interface ClusterObject {
     annotations?: Record<string, string>;
     managedFields?: { manager?: string; operation?: string; fieldsV1?: any }[];
   };
-  /** A Node's addresses. */
-  status?: { addresses?: { type: string; address: string }[] };
+  /** A Node's addresses; a Job's succeeded pods. */
+  status?: { addresses?: { type: string; address: string }[]; succeeded?: number };
   /** A Secret's data (base64 values, by key). */
   data?: Record<string, string>;
+  /** A DaemonSet's pod template (its node selector). */
+  spec?: { template?: { spec?: { nodeSelector?: Record<string, string> } } };
 }
 
 /** Reads objects from the Kubernetes API the stack deploys to (stacks/kubernetesApi.ts); undefined when there is no such object. */
@@ -218,7 +222,48 @@ export async function preflightProblems(
   problems.push(...(await hdfsModeSwitchProblems(hdfs, config, cluster)));
   const decommission = await hdfsDecommissionFacts(hdfs, config, cluster);
   problems.push(...decommission.problems);
+  problems.push(...(await undrainedDataNodeProblems(plan, decommission.hdfs, config, cluster)));
   return { problems, facts, hdfs: decommission.hdfs };
+}
+
+/** A node's labels once the update has applied the plan's: the stack's own labels replaced by the plan's. */
+function plannedLabels(node: ClusterObject, plan: StackPlan): Record<string, string> {
+  const name = node.metadata.name ?? "";
+  const owned = new Set((node.metadata.managedFields ?? [])
+    .filter((e) => e.manager === plan.labelFieldManager)
+    .flatMap((e) => Object.keys(e.fieldsV1?.["f:metadata"]?.["f:labels"] ?? {}).map((k) => k.replace(/^f:/, ""))));
+  const kept = Object.fromEntries(Object.entries(node.metadata.labels ?? {}).filter(([k]) => !owned.has(k)));
+  return { ...kept, ...(plan.labelPlan[name] ?? {}) };
+}
+
+/**
+ * A DataNode host the update takes out of the DataNodes' placement (a label the stack removes, another selector,
+ * the DataNodes disabled) must have been decommissioned by an earlier update: in `hdfs.decommission`, with the
+ * drain Job of the deployed list succeeded. Else its replicas would go with it (docs/runbooks.md, Drain a host),
+ * unless `hdfs.deadDataNodeHosts` says it is dead already.
+ */
+async function undrainedDataNodeProblems(plan: StackPlan, hdfs: HdfsClusterResolvedArgs | undefined, config: StackConfig, cluster: ApiReader): Promise<string[]> {
+  if (!hdfs) return [];
+  const name = hdfs.dataNode?.name ?? hdfsDataNodeDefaults.name;
+  const deployed = await cluster.read({ apiVersion: "apps/v1", kind: "DaemonSet", name, namespace: hdfs.namespace });
+  const selector = deployed?.spec?.template?.spec?.nodeSelector;
+  if (!deployed || !selector) return [];
+  const planned = hdfs.dataNode?.nodeSelector;
+  const hosts = await cluster.listNodes(selector);
+  const leaving = hosts.filter((node) => !planned || !Object.entries(planned).every(([k, v]) => plannedLabels(node, plan)[k] === v));
+  if (leaving.length === 0) return [];
+  const addresses = hdfs.nameNode.deployedDecommissionAddresses ?? [];
+  const job = await cluster.read({ apiVersion: "batch/v1", kind: "Job", name: decommissionJobName(hdfs.nameNode.name, addresses), namespace: hdfs.namespace });
+  const drained = (job?.status?.succeeded ?? 0) > 0 ? addresses : [];
+  const key = configKey(hdfsKeyPath(config, ["decommission"]));
+  return leaving.flatMap((node) => {
+    const host = node.metadata.name ?? "";
+    const address = node.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "";
+    if (hdfs.deadDataNodeHosts.includes(host) || (hdfs.decommission.includes(host) && drained.includes(address))) return [];
+    return [`${key}: node ${host} runs a DataNode of ${hdfs.namespace}/${name} that this update takes out of its placement, but it is not decommissioned: ` +
+      `its replicas would go with it. Drain it first: add it to ${key} and run pulumi up (it returns once the host is Decommissioned), then make this change ` +
+      `(docs/runbooks.md, Drain a host); a host that is dead already: list it in ${configKey(hdfsKeyPath(config, ["deadDataNodeHosts"]))}`];
+  });
 }
 
 /**

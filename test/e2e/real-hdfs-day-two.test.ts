@@ -166,6 +166,12 @@ describe("HDFS day two on real nodes: disks that must exist, a failed volume, a 
       [...(await podsByNode(r))].map(([n, p]) => [`${r}/${n}`, p.metadata.uid])))).flat());
     const before = await uids();
     const node3 = real.find((n) => n.name === "node-3")!;
+    // Out of the placement before it is drained: refused by preview, naming the host and the key that drains it.
+    configure([], ["node-3"]);
+    const refused = await stack.preview();
+    assert.notEqual(refused.exitCode, 0, refused.all);
+    assert.match(refused.all, /k8s-daemonsets:hdfs\.decommission: node node-3 runs a DataNode of hdfs\/hdfs-datanode that this update takes out of its placement, but it is not decommissioned/);
+    assert.deepEqual(await uids(), before, "nothing changed by the refused preview");
     const held = (await inRealNode(node3, "sh", ["-c", `find ${disks.join(" ")} -name 'blk_*' -not -name '*.meta' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'`])).trim();
     configure(["node-3"]);
     const started = Date.now();

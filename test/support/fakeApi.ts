@@ -27,7 +27,7 @@ export function fakeApi(nodes: string[], objects: FakeObject[] = []): FakeApi {
     async read(ref) {
       reads.push(ref);
       const hit = all.find((o) => o.apiVersion === ref.apiVersion && o.kind === ref.kind && o.name === ref.name && o.namespace === ref.namespace);
-      return hit ? { metadata: { name: hit.name, ...hit.metadata }, ...(hit.status ? { status: hit.status } : {}), ...(hit.data ? { data: hit.data } : {}) } : undefined;
+      return hit ? { metadata: { name: hit.name, ...hit.metadata }, ...(hit.status ? { status: hit.status } : {}), ...(hit.data ? { data: hit.data } : {}), ...(hit.spec ? { spec: hit.spec } : {}) } : undefined;
     },
     async listNodes(selector) {
       return all

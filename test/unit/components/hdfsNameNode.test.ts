@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { XMLParser } from "fast-xml-parser";
 import * as pulumi from "@pulumi/pulumi";
 import type { HdfsSiteArgs } from "../../../components/hadoopConfig";
+import { decommissionJobName } from "../../../components/hdfsDecommission";
 import { HdfsNameNodeArgs, HdfsNameNodeDaemonSet, membershipChangeWarning } from "../../../components/hdfsNameNode";
 import { hdfsSite } from "../../../components/hdfsShared";
 import { find, promiseOf, RegisteredResource, settled, useMocks } from "../../support/mocks";
@@ -299,7 +300,7 @@ describe("HdfsNameNodeDaemonSet: decommissioning DataNodes", () => {
     assert.deepEqual(find(draining.registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-exclude").inputs.data, { exclude: "10.213.0.3\n" });
   });
 
-  it("drains with a Job named after the list, on a NameNode host as the NameNode, while the list differs from the deployed one", async () => {
+  it("drains with a Job named after the list, on a NameNode host as the NameNode, kept while any DataNode is excluded", async () => {
     const { registered, ds } = await render({ decommissionAddresses: ["10.213.0.3", "10.213.0.9"], decommissionTimeoutSeconds: 600 });
     const [job] = jobs(registered);
     assert.match(job.metadata.name, /^hdfs-namenode-decommission-[0-9a-f]{8}$/);
@@ -318,8 +319,11 @@ describe("HdfsNameNodeDaemonSet: decommissioning DataNodes", () => {
     // The same list in another order: the same Job.
     const reordered = jobs((await render({ decommissionAddresses: ["10.213.0.9", "10.213.0.3"] })).registered);
     assert.equal(reordered[0].metadata.name, job.metadata.name);
-    // Already deployed as it is: nothing to run. Emptied after a drain: a Job recommissions (no address).
-    assert.deepEqual(jobs((await render({ decommissionAddresses: ["10.213.0.3"], deployedDecommissionAddresses: ["10.213.0.3"] })).registered), []);
+    // Already deployed as it is: the same Job stays (its success is the record that the drain finished). Emptied
+    // after a drain: a Job recommissions (no address); emptied and deployed so: none.
+    const kept = jobs((await render({ decommissionAddresses: ["10.213.0.3"], deployedDecommissionAddresses: ["10.213.0.3"] })).registered);
+    assert.equal(kept[0].metadata.name, decommissionJobName("hdfs-namenode", ["10.213.0.3"]));
+    assert.deepEqual(jobs((await render({ decommissionAddresses: [], deployedDecommissionAddresses: [] })).registered), []);
     const back = jobs((await render({ decommissionAddresses: [], deployedDecommissionAddresses: ["10.213.0.3"] })).registered);
     assert.deepEqual(back[0].spec.template.spec.containers[0].command, ["bash", "/etc/hdfs-scripts/datanode-decommission.sh"]);
   });

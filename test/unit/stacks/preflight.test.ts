@@ -9,6 +9,7 @@ import { checkedPlan, stackPlan } from "../../../stacks/program";
 import type { ApiReader } from "../../../stacks/preflight";
 import { PreflightError, plannedClusterObjects, preflight, preflightProblems } from "../../../stacks/preflight";
 import { hdfsClusterSite } from "../../../components/hdfsCluster";
+import { decommissionJobName } from "../../../components/hdfsDecommission";
 import { fakeApi, FakeObject } from "../../support/fakeApi";
 import { apartFromSimpleMode, rawConfig as rawOf, runProgram, stackFileConfig } from "../../support/mocks";
 import { simpleHdfs } from "../../support/devStack";
@@ -47,7 +48,7 @@ describe("preflight", () => {
     const read = cluster.reads.map((r) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ""}${r.name}`).sort();
     // (not the NameNode's ConfigMap: the dev stack chooses its security mode; its exclude file: what it runs with now)
     assert.deepEqual(read, [
-      "ConfigMap/hdfs/hdfs-namenode-exclude", "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
+      "ConfigMap/hdfs/hdfs-namenode-exclude", "DaemonSet/hdfs/hdfs-datanode", "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
       "PriorityClass/hdfs-datanode-critical", "PriorityClass/hdfs-journalnode-critical", "PriorityClass/hdfs-namenode-critical",
     ]);
   });
@@ -68,6 +69,41 @@ describe("preflight", () => {
     assert.deepEqual(problems, [
       "k8s-daemonsets:hdfs.decommission: node node-9 is not in the cluster (https://fake.cluster): a DataNode host that is gone has nothing left to drain; remove it from the list",
     ]);
+  });
+
+  it("refuses an update that takes a DataNode host out of the placement before it is decommissioned, naming it; a drained or dead one may go", async () => {
+    // Deployed: DataNodes on the nodes labelled hdfs-datanode=yes (node-3 too, labelled by this stack).
+    const manager = "k8s-daemonsets-node-labels";
+    const dataNodeHost = (name: string): FakeObject => ({
+      apiVersion: "v1", kind: "Node", name,
+      metadata: { labels: { "hdfs-datanode": "yes" }, managedFields: [{ manager, operation: "Apply", fieldsV1: { "f:metadata": { "f:labels": { "f:hdfs-datanode": {} } } } }] },
+    });
+    const daemonSet: FakeObject = { apiVersion: "apps/v1", kind: "DaemonSet", name: "hdfs-datanode", namespace: "hdfs", spec: { template: { spec: { nodeSelector: { "hdfs-datanode": "yes" } } } } };
+    const objects = [dataNodeHost("node-3"), daemonSet];
+    const labels = (hosts: string[]) => Object.fromEntries([...devNodes, "node-3"].map((n) => [n, {
+      ...((dev.nodeLabels as Record<string, object>)[n] ?? {}), ...(hosts.includes(n) ? { "hdfs-datanode": "yes" } : {}),
+    }]));
+    const config = (hosts: string[], hdfs: Record<string, unknown> = {}) => ({
+      ...dev, nodeLabels: labels(hosts), labelFieldManager: manager,
+      hdfs: { ...(dev.hdfs as object), dataNode: { ...((dev.hdfs as { dataNode?: object }).dataNode ?? {}), nodeSelector: { "hdfs-datanode": "yes" } }, ...hdfs },
+    });
+    // node-3's label no longer planned: refused.
+    const refused = await problemsWith(config(devNodes), devNodes, objects);
+    assert.deepEqual(refused.filter((p) => p.includes("node-3")), [
+      "k8s-daemonsets:hdfs.decommission: node node-3 runs a DataNode of hdfs/hdfs-datanode that this update takes out of its placement, but it is not " +
+        "decommissioned: its replicas would go with it. Drain it first: add it to k8s-daemonsets:hdfs.decommission and run pulumi up (it returns once the host " +
+        "is Decommissioned), then make this change (docs/runbooks.md, Drain a host); a host that is dead already: list it in k8s-daemonsets:hdfs.deadDataNodeHosts",
+    ]);
+    // Listed but not drained by an earlier update (no deployed exclude list, no succeeded Job): still refused.
+    assert.equal((await problemsWith(config(devNodes, { decommission: ["node-3"] }), devNodes, objects)).filter((p) => p.includes("not decommissioned")).length, 1);
+    // Drained: its address (the fake cluster's 4th node, 10.0.0.4) in the deployed exclude file and that list's Job succeeded.
+    const exclude: FakeObject = { apiVersion: "v1", kind: "ConfigMap", name: "hdfs-namenode-exclude", namespace: "hdfs", data: { exclude: "10.0.0.4\n" } };
+    const job: FakeObject = { apiVersion: "batch/v1", kind: "Job", name: decommissionJobName("hdfs-namenode", ["10.0.0.4"]), namespace: "hdfs", status: { succeeded: 1 } };
+    assert.deepEqual((await problemsWith(config(devNodes, { decommission: ["node-3"] }), devNodes, [...objects, exclude, job])).filter((p) => p.includes("node-3")), []);
+    // Dead: let go on purpose.
+    assert.deepEqual((await problemsWith(config(devNodes, { deadDataNodeHosts: ["node-3"] }), devNodes, objects)).filter((p) => p.includes("node-3")), []);
+    // Staying in the placement: nothing to say.
+    assert.deepEqual((await problemsWith(config([...devNodes, "node-3"]), devNodes, objects)).filter((p) => p.includes("not decommissioned")), []);
   });
 
   it("refuses a namespace the stack did not create, naming the key to set instead", async () => {
