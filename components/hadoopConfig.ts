@@ -67,6 +67,8 @@ export interface HdfsSiteArgs {
   dataDirCount?: number;
   /** `dfs.datanode.failed.volumes.tolerated`. Default: 0 with one data directory, -1 (serve while one works) with several. */
   failedVolumesTolerated?: number;
+  /** The NameNodes' topology script, `net.topology.script.file.name` (components/hdfsRacks.ts). Default: none (Hadoop's /default-rack). */
+  topologyScript?: string;
   dataNodeDataPort?: number;
   dataNodeHttpPort?: number;
   dataNodeHttpsPort?: number;
@@ -225,6 +227,7 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
   // Hadoop's metrics2 records in Prometheus' text format, at /prom on each daemon's HTTP server.
   // With Kerberos, /prom alone is left out of SPNEGO (a Prometheus cannot do it; HADOOP-16527's whitelist): anyone
   // who reaches the HTTPS port reads the metrics, as in simple mode; every other path (WebHDFS, /jmx) still asks.
+  const racks: HadoopProperties = args.topologyScript ? { "net.topology.script.file.name": args.topologyScript } : {};
   const metrics: HadoopProperties = prometheusEndpoint
     ? { "hadoop.prometheus.endpoint.enabled": "true", ...(kerberos ? { "hadoop.http.authentication.kerberos.endpoint.whitelist": "/prom" } : {}) }
     : {};
@@ -261,7 +264,7 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
       journalNodeHosts,
       automaticFailover,
       ...facts,
-      coreSite: { "fs.defaultFS": `hdfs://${host}:${a.rpcPort}`, ...secureCore, ...metrics, ...args.coreSite },
+      coreSite: { "fs.defaultFS": `hdfs://${host}:${a.rpcPort}`, ...secureCore, ...metrics, ...racks, ...args.coreSite },
       hdfsSite: {
         ...common,
         // Where the NameNode is reached (DataNodes and clients read rpc-address before fs.defaultFS); it listens
@@ -299,6 +302,7 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
       ...(automaticFailover && kerberos ? { "ha.zookeeper.acl": `sasl:${servicePrincipal(kerberos, "namenode")}:rwcda` } : {}),
       ...secureCore,
       ...metrics,
+      ...racks,
       ...args.coreSite,
     },
     hdfsSite: {

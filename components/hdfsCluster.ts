@@ -8,7 +8,8 @@ import { ArgsIssue, ArgsPath, Branded, ComponentArgsError, brandResolved, isReso
 import { HdfsDataNodeDaemonSet, hdfsDataNodeClusterObjects, hdfsDataNodeSettings } from "./hdfsDataNode";
 import { HdfsJournalNodeDaemonSet, hdfsJournalNodeClusterObjects, hdfsJournalNodeSettings } from "./hdfsJournalNode";
 import { HdfsNameNodeDaemonSet, hdfsNameNodeClusterObjects, hdfsNameNodeSettings } from "./hdfsNameNode";
-import { HdfsSite, hdfsCommonDefaults, hdfsRoleSecurityIssues, hdfsSite } from "./hdfsShared";
+import { HdfsSite, hdfsCommonDefaults, hdfsRoleSecurityIssues, hdfsScriptsDir, hdfsSite } from "./hdfsShared";
+import { RackNode, rackMap, rackSettings, topologyScriptPath } from "./hdfsRacks";
 import { HdfsKerberos, HdfsRole, hdfsSecuritySettings, keytabPrincipals, keytabProblem } from "./hdfsSecurity";
 import { definedOnly, hostAgentNamespace } from "./hostDaemonSet";
 import * as k8s from "@pulumi/kubernetes";
@@ -63,6 +64,8 @@ export const hdfsClusterSettings = {
   ...hdfsRuleSettings,
   // Its Grafana dashboard (components/hdfsDashboard.ts).
   ...dashboardSettings,
+  // Racks from node labels (components/hdfsRacks.ts).
+  ...rackSettings,
   /** Extra core-site.xml properties (override the rendered ones). */
   coreSite: setting(hadoopProperties),
   /** Extra hdfs-site.xml properties (override the rendered ones). */
@@ -454,6 +457,24 @@ export function hostPortConflicts<C extends { port: number }>(claims: C[]): (C &
 }
 
 /** The site the cluster renders (once): hosts, ports, and as many data directories as the DataNode has. */
+/**
+ * The NameNodes' rack map: by address, each node of `clusterNodes` that the DataNodes' node selector places them on,
+ * its rack from `rackLabels` (empty without either, or without DataNodes). Only the DataNodes' hosts: a host that
+ * joins their placement in an update is unknown to a NameNode until its copy of the map has it, so its DataNode is
+ * refused and retries (assets/hdfs-topology.sh) instead of registering in a stale rack.
+ */
+export function hdfsClusterRackMap(a: Pick<HdfsClusterResolvedValue, "rackLabels" | "defaultRack" | "clusterNodes" | "dataNode">): Record<string, string> {
+  const selector = a.dataNode?.nodeSelector;
+  if (!selector) return {};
+  const hosts = (a.clusterNodes ?? []).filter((n) => Object.entries(selector).every(([k, v]) => n.labels[k] === v));
+  return rackMap(hosts, a.rackLabels, a.defaultRack);
+}
+
+/** A resolved cluster with every node of the cluster (name, InternalIP, labels), as the stack read them: its rack map's source. */
+export function hdfsClusterWithNodes(a: HdfsClusterResolvedArgs, nodes: RackNode[]): HdfsClusterResolvedArgs {
+  return brandResolved("HdfsCluster", { ...a, clusterNodes: nodes });
+}
+
 export function hdfsClusterSite(a: HdfsClusterResolvedArgs): HdfsSite {
   const p = a.ports;
   return hdfsSite({
@@ -466,6 +487,7 @@ export function hdfsClusterSite(a: HdfsClusterResolvedArgs): HdfsSite {
     hdfsSite: a.hdfsSite,
     hostAddresses: a.hostAddresses,
     prometheusEndpoint: a.prometheusEndpoint,
+    ...(Object.keys(hdfsClusterRackMap(a)).length > 0 ? { topologyScript: topologyScriptPath(hdfsScriptsDir) } : {}),
     kerberos: hdfsClusterKerberos(a),
     nameNodeRpcPort: p.nameNodeRpc,
     nameNodeHttpPort: p.nameNodeHttp,
@@ -548,7 +570,7 @@ export class HdfsCluster extends pulumi.ComponentResource {
     const child = { parent: this, ...topLevel, ...(opts?.dependsOn !== undefined ? { dependsOn: opts.dependsOn } : {}) };
 
     this.nameNode = new HdfsNameNodeDaemonSet(roleName("namenode"), brandResolved("HdfsNameNodeDaemonSet", {
-      ...a.nameNode, ...shared, decommissionAddresses: a.decommission.map((host) => a.decommissionAddresses![host]),
+      ...a.nameNode, ...shared, decommissionAddresses: a.decommission.map((host) => a.decommissionAddresses![host]), rackMap: hdfsClusterRackMap(a),
     }), child);
     if (this.site.ha) {
       this.journalNode = new HdfsJournalNodeDaemonSet(roleName("journalnode"), brandResolved("HdfsJournalNodeDaemonSet", { ...a.journalNode, ...shared }), child);

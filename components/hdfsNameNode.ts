@@ -26,6 +26,7 @@ import {
 } from "./hdfsShared";
 import { Branded, brandResolved, isResolved } from "./defaults";
 import { zookeeperClientJvmOptions } from "./hdfsSecurity";
+import { rackFiles, rackMapContent, rackMapVolume } from "./hdfsRacks";
 import { decommissionJobNeeded, decommissionFiles, decommissionJob, decommissionSettings, excludeFileContent, excludeVolume } from "./hdfsDecommission";
 import { affinity, hostPath, resources } from "./kubernetesSyntax";
 import { SettingsArgs, SettingsResolved, passThrough, resolveSettings, setting, settingsDefaults } from "./settings";
@@ -59,6 +60,11 @@ export const hdfsNameNodeSettings = {
   auditLog: setting(z.boolean(), { default: true }),
   // DataNodes to decommission (components/hdfsDecommission.ts).
   ...decommissionSettings,
+  /**
+   * The rack of each DataNode by the address it registers with (components/hdfsRacks.ts; HdfsCluster sets it from
+   * its nodes' labels, with the site's topology script). Empty: no rack awareness.
+   */
+  rackMap: setting(z.record(z.string(), z.string().regex(/^(\/[A-Za-z0-9][-A-Za-z0-9_.]*)+$/, "must be a rack path, e.g. /zone-a")), { default: {} as Record<string, string>, programOnly: true }),
 };
 
 /** The NameNode's arguments: `hdfsNameNodeSettings`, each optional, and the cluster's rendered configuration. */
@@ -144,6 +150,8 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
    * the recovery steps, an HA one bootstraps from a running NameNode.
    */
   public readonly formatRecord: k8s.core.v1.ConfigMap;
+  /** With a rack map: its ConfigMap (`<name>-topology`), which the topology script reads. */
+  public readonly rackMap?: k8s.core.v1.ConfigMap;
   /** The NameNodes' exclude file (`<name>-exclude`): the DataNodes to decommission, by address. */
   public readonly excludeFile: k8s.core.v1.ConfigMap;
   /** While the exclude list changes: the Job that drains (or recommissions) the DataNodes; `pulumi up` waits for it. */
@@ -236,6 +244,17 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       data: { exclude: excludeFileContent(a.decommissionAddresses) },
     }, { parent: this });
     const exclude = excludeVolume(`${a.name}-exclude`);
+    // The rack map: its own ConfigMap too, out of the config hash (a node mapped later restarts no NameNode).
+    const racked = Object.keys(a.rackMap).length > 0;
+    const depths = new Set(Object.values(a.rackMap).map((r) => r.split("/").length - 1));
+    if (depths.size > 1) {
+      throw new Error(`NameNode ${a.name}: the rack map's racks have different depths (${[...depths].join(", ")}): Hadoop keeps one depth for every DataNode`);
+    }
+    this.rackMap = racked ? new k8s.core.v1.ConfigMap(`${name}-topology`, {
+      metadata: { name: `${a.name}-topology`, namespace: a.namespace, labels: { ...selectorLabelsFor("hdfs-namenode", a.name), ...objectLabelsFor("namenode") } },
+      data: { racks: rackMapContent(a.rackMap) },
+    }, { parent: this }) : undefined;
+    const racks = racked ? rackMapVolume(`${a.name}-topology`, [...depths][0]) : undefined;
 
     const manualHa = this.site.ha && !this.site.automaticFailover;
     const web = webEndpoint(this.site, "namenode");
@@ -243,12 +262,15 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       hdfsContainer(a, "namenode", {
         name: "namenode",
         command: ["hdfs", "namenode"],
-        env: manualHa ? [...env, nodeNameEnv, { name: "FORMAT_HOST", value: this.formatHost }, { name: "NAMENODE_ID", value: this.formatHost.apply(nameNodeId) }] : env,
+        env: [
+          ...(manualHa ? [...env, nodeNameEnv, { name: "FORMAT_HOST", value: this.formatHost }, { name: "NAMENODE_ID", value: this.formatHost.apply(nameNodeId) }] : env),
+          ...(racks ? racks.env : []),
+        ],
         // HA without ZooKeeper: the formatting host's NameNode makes itself active when none is (assets/namenode-activate.sh).
         ...(manualHa ? { lifecycle: { postStart: { exec: { command: ["sh", `${scriptsDir}/namenode-activate.sh`] } } } } : {}),
         hostMounts: ["name-dir"],
         ports: hostPorts({ rpc: ports.nameNodeRpc, [web.name]: web.port }),
-        volumeMounts: [exclude.mount],
+        volumeMounts: [exclude.mount, ...(racks ? [racks.mount] : [])],
         resources: a.resources,
         startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 60 },
         // With Kerberos every web path asks for SPNEGO (a kubelet's GET would be 401): the HTTPS port must accept.
@@ -294,6 +316,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       // The format script is part of the config hash: the NameNode restarts when it changes too.
       files: {
         ...decommissionFiles,
+        ...(racked ? rackFiles : {}),
         "namenode-format.sh": formatScript,
         ...(manualHa ? { "namenode-activate.sh": activateScript } : {}),
         ...(this.site.automaticFailover ? { "zkfc-prestop.sh": zkfcPreStopScript } : {}),
@@ -302,7 +325,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       terminationGracePeriodSeconds: d.terminationGracePeriodSeconds,
       updateStrategy,
       hostMounts: [nameDir],
-      volumes: [{ name: formatRecord.volume, configMap: { name: `${a.name}-format-record`, optional: true, defaultMode: 0o444 } }, exclude.volume],
+      volumes: [{ name: formatRecord.volume, configMap: { name: `${a.name}-format-record`, optional: true, defaultMode: 0o444 } }, exclude.volume, ...(racks ? [racks.volume] : [])],
       initContainers,
       containers,
     });
@@ -330,6 +353,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       membership: this.membership,
       formatRecord: this.formatRecord,
       excludeFile: this.excludeFile,
+      rackMap: this.rackMap,
       decommissionJob: this.decommissionJob,
       coreSiteXml: this.coreSiteXml,
       hdfsSiteXml: this.hdfsSiteXml,

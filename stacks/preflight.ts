@@ -8,7 +8,7 @@
 // Every problem is reported at once, each with the config key to change.
 import * as pulumi from "@pulumi/pulumi";
 import { hdfsNamedHosts } from "../components/hadoopConfig";
-import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterWithDecommission, hdfsClusterWithHostAddresses, hdfsRunningRoles } from "../components/hdfsCluster";
+import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterWithDecommission, hdfsClusterWithHostAddresses, hdfsClusterWithNodes, hdfsRunningRoles } from "../components/hdfsCluster";
 import { hdfsSecretKeys, keytabProblem } from "../components/hdfsSecurity";
 import { hdfsDataNodeDefaults } from "../components/hdfsDataNode";
 import { decommissionJobName } from "../components/hdfsDecommission";
@@ -223,7 +223,21 @@ export async function preflightProblems(
   const decommission = await hdfsDecommissionFacts(hdfs, config, cluster);
   problems.push(...decommission.problems);
   problems.push(...(await undrainedDataNodeProblems(plan, decommission.hdfs, config, cluster)));
-  return { problems, facts, hdfs: decommission.hdfs };
+  return { problems, facts, hdfs: await withClusterNodes(decommission.hdfs, plan, cluster) };
+}
+
+/**
+ * With rack labels: every node of the cluster, its InternalIP and its labels once the update has applied the
+ * plan's (the NameNodes' rack map, components/hdfsRacks.ts).
+ */
+async function withClusterNodes(hdfs: HdfsClusterResolvedArgs | undefined, plan: StackPlan, cluster: ApiReader): Promise<HdfsClusterResolvedArgs | undefined> {
+  if (!hdfs || hdfs.rackLabels.length === 0) return hdfs;
+  const nodes = (await cluster.listNodes({})).map((n) => ({
+    name: n.metadata.name ?? "",
+    address: n.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "",
+    labels: plannedLabels(n, plan),
+  }));
+  return hdfsClusterWithNodes(hdfs, nodes);
 }
 
 /** A node's labels once the update has applied the plan's: the stack's own labels replaced by the plan's. */

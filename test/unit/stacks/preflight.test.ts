@@ -106,6 +106,19 @@ describe("preflight", () => {
     assert.deepEqual((await problemsWith(config([...devNodes, "node-3"]), devNodes, objects)).filter((p) => p.includes("not decommissioned")), []);
   });
 
+  it("reads every node for the NameNodes' rack map, with the labels the update gives them (a zone the stack config sets counts)", async () => {
+    const zone = "topology.kubernetes.io/zone";
+    const labels = Object.fromEntries(devNodes.map((n, i) => [n, { ...((dev.nodeLabels as Record<string, object>)[n] ?? {}), [zone]: i < 2 ? "zone-a" : "zone-b" }]));
+    const r = await check({ ...dev, nodeLabels: labels }, fakeApi([...devNodes, "node-3"]));
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.hdfs!.clusterNodes!.map((n) => [n.name, n.address, n.labels[zone] ?? "-"]), [
+      ["node-2", "10.0.0.1", "zone-a"], ["node-5", "10.0.0.2", "zone-a"], ["node-8", "10.0.0.3", "zone-b"], ["node-3", "10.0.0.4", "-"],
+    ]);
+    // No rack labels: no node read for it.
+    const off = await check({ ...dev, hdfs: { ...(dev.hdfs as object), rackLabels: [] } }, fakeApi(devNodes));
+    assert.equal(off.hdfs!.clusterNodes, undefined);
+  });
+
   it("refuses a namespace the stack did not create, naming the key to set instead", async () => {
     const problems = await problemsWith(dev, devNodes, [ns("monitoring")]);
     assert.equal(problems.length, 1);
