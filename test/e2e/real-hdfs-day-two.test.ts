@@ -5,7 +5,8 @@
 // each a real ext4 filesystem (a loop device) mounted in the node's own mount namespace, `hostDirectories:
 // mountPoint`: a disk that is not mounted stops its DataNode, naming its path; a data directory failing under a
 // running DataNode leaves it serving from the other; the NameNode's name directory emptied is refused (never
-// formatted) until it is restored, and every file is then read back; node-3 drained (decommissioned: every block
+// formatted) until it is restored, and every file is then read back; racks from a zone label (two zones), node-3
+// joining the DataNodes in its zone's rack; node-3 drained (decommissioned: every block
 // replicated elsewhere, no pod restarted), then out of the DataNodes' placement. Simple mode: what is checked here does not
 // depend on Kerberos (real-hdfs.test.ts runs the same pods with it). Skipped without real nodes.
 import assert from "node:assert/strict";
@@ -20,6 +21,9 @@ import { hdfs, hdfsConfig, liveDataNodes, namespace, podsByNode, readFile, roles
 
 /** Each real node's two data disks: ext4 images of their own, loop-mounted in the node's mount namespace. */
 const disksRoot = "/srv/k8s-daemonsets-e2e-disks";
+const zone = "topology.kubernetes.io/zone";
+/** The DataNodes' hosts at first: node-3 joins them in test 2. */
+const firstHosts = ["node-2", "node-5", "node-8"];
 const disks = [`${disksRoot}/disk0`, `${disksRoot}/disk1`];
 const images = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-disks-"));
 
@@ -72,14 +76,15 @@ describe("HDFS day two on real nodes: disks that must exist, a failed volume, a 
   });
 
   /**
-   * The suite's stack config: the DataNodes on the nodes labelled `hdfs-datanode=yes` (every real node but those in
-   * `leaving`, which lose the label), two disks each; `decommission` as given.
+   * The suite's stack config: the DataNodes on the nodes labelled `hdfs-datanode=yes` (`dataNodeHosts`), two disks
+   * each, their racks from the zone label; `decommission` as given.
    */
-  function configure(decommission: string[] = [], leaving: string[] = []): void {
+  function configure(dataNodeHosts: string[], decommission: string[] = []): void {
     const config = hdfsConfig(["node-2"]);
-    const dataNodeHosts = real.map((n) => n.name).filter((n) => !leaving.includes(n));
+    // Two zones: node-2 and node-5 in zone-a, node-3 and node-8 in zone-b (the DataNodes' racks).
     const nodeLabels = Object.fromEntries(real.map((n) => [n.name, {
       ...(n.name === "node-2" ? { host: "high-cpu" } : {}),
+      [zone]: ["node-2", "node-5"].includes(n.name) ? "zone-a" : "zone-b",
       ...(dataNodeHosts.includes(n.name) ? { "hdfs-datanode": "yes" } : {}),
     }]));
     stack.setConfig(simpleHdfs({
@@ -97,14 +102,14 @@ describe("HDFS day two on real nodes: disks that must exist, a failed volume, a 
   }
 
   test("1. two mounted data disks per DataNode (hostDirectories: mountPoint): every DataNode serves when pulumi up returns; the format record is written", async () => {
-    configure();
+    configure(firstHosts);
     assertSucceeded(await stack.up(), "pulumi up");
-    assert.deepEqual(await liveDataNodes("node-2"), real.map((n) => n.name), "every DataNode live when pulumi up returned");
+    assert.deepEqual(await liveDataNodes("node-2"), firstHosts, "every DataNode live when pulumi up returned");
     const record = JSON.parse(await kubectl(["get", "configmap", "-n", namespace, "hdfs-namenode-format-record", "-o", "json"]));
     assert.deepEqual(record.data, { "cluster-id": "k8s-daemonsets" });
     for (const f of files) sums.push(await writeFile("namenode", "node-2", f, 1_500_000));
-    // Both disks of every node hold blocks.
-    for (const node of real) {
+    // Both disks of every DataNode hold blocks.
+    for (const node of real.filter((n) => firstHosts.includes(n.name))) {
       for (const disk of disks) {
         const blocks = await inRealNode(node, "find", [disk, "-name", "blk_*", "-not", "-name", "*.meta"]);
         assert.ok(blocks.trim().length > 0, `${node.name}: no block on ${disk}`);
@@ -112,7 +117,27 @@ describe("HDFS day two on real nodes: disks that must exist, a failed volume, a 
     }
   });
 
-  test("2. a disk that is not mounted: the DataNode refuses to start on it, naming its path; mounted again, it serves", async () => {
+  test("2. racks from the zone label: two racks, every block on both; node-3 joining the DataNodes lands in its zone's rack", async () => {
+    const racks = async () => {
+      const out = await hdfs("namenode", "node-2", ["dfsadmin", "-printTopology"]);
+      return Object.fromEntries(out.split(/^Rack: /m).slice(1).map((part) => {
+        const [rack, ...lines] = part.split("\n");
+        return [rack.trim(), lines.flatMap((l) => [...l.matchAll(/\((node-\d+)\)/g)].map((m) => m[1])).sort()];
+      }));
+    };
+    assert.deepEqual(await racks(), { "/zone-a": ["node-2", "node-5"], "/zone-b": ["node-8"] });
+    const fsck = await hdfs("namenode", "node-2", ["fsck", "/e2e/day-two", "-files", "-blocks", "-racks"]);
+    const blocks = fsck.split("\n").filter((l) => /blk_\d+/.test(l));
+    assert.equal(blocks.length, files.length, fsck);
+    for (const b of blocks) assert.ok(b.includes("/zone-a/") && b.includes("/zone-b/"), `a block on one rack only: ${b}`);
+
+    configure([...firstHosts, "node-3"]);
+    assertSucceeded(await stack.up(), "pulumi up (node-3 joins the DataNodes)");
+    assert.deepEqual(await liveDataNodes("node-2"), real.map((n) => n.name).sort(), "node-3's DataNode live when pulumi up returned");
+    assert.deepEqual(await racks(), { "/zone-a": ["node-2", "node-5"], "/zone-b": ["node-3", "node-8"] });
+  });
+
+  test("3. a disk that is not mounted: the DataNode refuses to start on it, naming its path; mounted again, it serves", async () => {
     const node = real.find((n) => n.name === "node-8")!;
     // Unmounted in the node's view (the running DataNode keeps its own mount), then the pod replaced.
     await inRealNode(node, "umount", [disks[1]]);
@@ -134,7 +159,7 @@ describe("HDFS day two on real nodes: disks that must exist, a failed volume, a 
     assert.deepEqual(await liveDataNodes("node-2"), real.map((n) => n.name));
   });
 
-  test("3. one of two data directories fails under a running DataNode: it goes on serving from the other", async (t) => {
+  test("4. one of two data directories fails under a running DataNode: it goes on serving from the other", async (t) => {
     const node = real.find((n) => n.name === "node-5")!;
     assert.equal((await datasetState(node)).NumFailedVolumes, 0);
     // The DataNode (uid 1000) can no longer read or write disk1's block pool: its next write there fails, and the
@@ -161,19 +186,19 @@ describe("HDFS day two on real nodes: disks that must exist, a failed volume, a 
     assert.equal((await datasetState(node)).NumFailedVolumes, 0);
   });
 
-  test("4. node-3 drained: hdfs.decommission makes pulumi up return once it is Decommissioned (seen decommissioning meanwhile), fsck healthy, no pod restarted; then it leaves the DataNodes' placement", async (t) => {
+  test("5. node-3 drained: hdfs.decommission makes pulumi up return once it is Decommissioned (seen decommissioning meanwhile), fsck healthy, no pod restarted; then it leaves the DataNodes' placement", async (t) => {
     const uids = async () => Object.fromEntries((await Promise.all(["namenode", "datanode"].map(async (r) =>
       [...(await podsByNode(r))].map(([n, p]) => [`${r}/${n}`, p.metadata.uid])))).flat());
     const before = await uids();
     const node3 = real.find((n) => n.name === "node-3")!;
     // Out of the placement before it is drained: refused by preview, naming the host and the key that drains it.
-    configure([], ["node-3"]);
+    configure(firstHosts);
     const refused = await stack.preview();
     assert.notEqual(refused.exitCode, 0, refused.all);
     assert.match(refused.all, /k8s-daemonsets:hdfs\.decommission: node node-3 runs a DataNode of hdfs\/hdfs-datanode that this update takes out of its placement, but it is not decommissioned/);
     assert.deepEqual(await uids(), before, "nothing changed by the refused preview");
     const held = (await inRealNode(node3, "sh", ["-c", `find ${disks.join(" ")} -name 'blk_*' -not -name '*.meta' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'`])).trim();
-    configure(["node-3"]);
+    configure(real.map((n) => n.name), ["node-3"]);
     const started = Date.now();
     const up = stack.up();
     // The NameNode's own view, polled over its web endpoint while pulumi up runs (no JVM per poll).
@@ -202,13 +227,13 @@ describe("HDFS day two on real nodes: disks that must exist, a failed volume, a 
     assert.equal(job[0].status.succeeded, 1);
 
     // Drained: the host leaves the placement (its label removed), its DataNode goes, every file stays readable.
-    configure(["node-3"], ["node-3"]);
+    configure(firstHosts, ["node-3"]);
     assertSucceeded(await stack.up(), "pulumi up (node-3 out of the DataNodes' placement)");
     await waitFor(async () => !(await podsByNode("datanode")).has("node-3"), 60_000, { what: "node-3's DataNode gone", intervalMs: 2000 });
     for (const [i, f] of files.entries()) assert.equal(await readFile("datanode", "node-8", f), sums[i], f);
   });
 
-  test("5. the standalone NameNode's name directory emptied: refused with the recovery steps, never formatted; restored, every file reads back", async () => {
+  test("6. the standalone NameNode's name directory emptied: refused with the recovery steps, never formatted; restored, every file reads back", async () => {
     const node = real.find((n) => n.name === "node-2")!;
     const nameDir = "/var/lib/hdfs/name";
     // A copy of the directory made by the runbook's way (a saved namespace), then the directory lost.
