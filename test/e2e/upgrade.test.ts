@@ -84,10 +84,14 @@ describe("upgrading a stack deployed before HdfsCluster", () => {
     const bad = steps.filter((s) => ["delete", "replace", "create-replacement", "delete-replaced", "discard", "read-replacement"].includes(s.op));
     assert.deepEqual(bad.map((s) => `${s.op} ${s.urn}`), []);
     // The new resources are the grouping component itself and what the program has added since (each role's
-    // metrics Service); everything else is the same (matched by alias).
+    // metrics Service; the NameNodes' exclude file, format record and rack map); everything else is the same
+    // (matched by alias).
     const created = steps.filter((s) => s.op === "create").map((s) => `${typeOf(s.urn)} ${s.urn.split("::").at(-1)}`).sort();
     assert.deepEqual(created, [
       "k8s-daemonsets:index:HdfsCluster hdfs",
+      "kubernetes:core/v1:ConfigMap hdfs-namenode-exclude",
+      "kubernetes:core/v1:ConfigMap hdfs-namenode-format-record",
+      "kubernetes:core/v1:ConfigMap hdfs-namenode-topology",
       "kubernetes:core/v1:Service hdfs-datanode-metrics",
       "kubernetes:core/v1:Service hdfs-journalnode-metrics",
       "kubernetes:core/v1:Service hdfs-namenode-metrics",
