@@ -77,7 +77,12 @@ export const configVolume = "config";
  * mount follows the ConfigMap's updates; the site's files are `subPath` mounts, which never do).
  */
 export const hdfsScriptsDir = "/etc/hdfs-scripts";
-const scriptsMount: Input.VolumeMount = { name: configVolume, mountPath: hdfsScriptsDir, readOnly: true };
+/**
+ * The same ConfigMap again, its files executable: Hadoop runs the NameNodes' topology script itself (not through a
+ * shell), and a ConfigMap volume has one mode for all its files.
+ */
+const scriptsVolume = "scripts";
+const scriptsMount: Input.VolumeMount = { name: scriptsVolume, mountPath: hdfsScriptsDir, readOnly: true };
 /** Scripts every role's ConfigMap carries: its readiness probe, the check of its host directories. */
 const asset = (name: string) => ({ name, text: fs.readFileSync(path.join(__dirname, "assets", name), "utf8") });
 const readinessScript = asset("hdfs-ready.sh");
@@ -145,6 +150,7 @@ export function hdfsVolumes(configMap: k8s.core.v1.ConfigMap, secrets?: HdfsRole
   const k = hdfsSecretKeys;
   return [
     { name: configVolume, configMap: { name: configMap.metadata.name, defaultMode: 0o444 } },
+    { name: scriptsVolume, configMap: { name: configMap.metadata.name, defaultMode: 0o555 } },
     { name: "tmp", emptyDir: {} },
     ...(secrets
       ? [

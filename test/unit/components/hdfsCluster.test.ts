@@ -137,7 +137,7 @@ describe("HdfsCluster", () => {
       assert.equal(c.readinessProbe.tcpSocket, undefined, role);
       // The probe's server address and the script, mounted whole from the role's ConfigMap.
       assert.deepEqual(c.env.find((e: any) => e.name === "HDFS_HOST_IP"), { name: "HDFS_HOST_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } }, role);
-      assert.deepEqual(c.volumeMounts.find((m: any) => m.mountPath === "/etc/hdfs-scripts"), { name: "config", mountPath: "/etc/hdfs-scripts", readOnly: true }, role);
+      assert.deepEqual(c.volumeMounts.find((m: any) => m.mountPath === "/etc/hdfs-scripts"), { name: "scripts", mountPath: "/etc/hdfs-scripts", readOnly: true }, role);
       const data = find(registered, "kubernetes:core/v1:ConfigMap", `hdfs-${role}-config`).inputs.data;
       assert.match(data["hdfs-ready.sh"], /^#!\/bin\/bash\n# Readiness probe of an HDFS daemon/, role);
       assert.equal(c.env.filter((e: any) => e.name === "NODE_NAME").length, 1, `${role}: NODE_NAME once`);

@@ -56,7 +56,7 @@ describe("HdfsDataNodeDaemonSet defaults", () => {
     // Checked (any directory: hostDirectories create) and handed to the hadoop user by assets/host-directories.sh.
     assert.deepEqual(spec.initContainers[0].command, ["sh", "/etc/hdfs-scripts/host-directories.sh", "create", "hdfs-datanode hostDirectories", "1000",
       "/hadoop/dfs/data/0", "/disk1/hdfs", "/hadoop/dfs/data/1", "/disk2/hdfs", "/hadoop/dfs/data/2", "/disk3/hdfs"]);
-    assert.deepEqual(byName(spec.initContainers[0].volumeMounts, "config"), { name: "config", mountPath: "/etc/hdfs-scripts", readOnly: true });
+    assert.deepEqual(byName(spec.initContainers[0].volumeMounts, "scripts"), { name: "scripts", mountPath: "/etc/hdfs-scripts", readOnly: true });
     assert.match(find(registered, "kubernetes:core/v1:ConfigMap").inputs.data["hdfs-site.xml"], /file:\/\/\/hadoop\/dfs\/data\/2/);
   });
 

@@ -198,7 +198,7 @@ describe("HdfsNameNodeDaemonSet", () => {
     // On a pod's deletion the ZKFC outlives its NameNode (the hook waits for the RPC port to close), within the grace period.
     assert.deepEqual(zkfc.lifecycle.preStop.exec.command, ["bash", "/etc/hdfs-scripts/zkfc-prestop.sh"]);
     assert.ok(data["zkfc-prestop.sh"].includes("/dev/tcp/127.0.0.1/$port"));
-    assert.deepEqual(zkfc.volumeMounts.find((m: any) => m.mountPath === "/etc/hdfs-scripts"), { name: "config", mountPath: "/etc/hdfs-scripts", readOnly: true });
+    assert.deepEqual(zkfc.volumeMounts.find((m: any) => m.mountPath === "/etc/hdfs-scripts"), { name: "scripts", mountPath: "/etc/hdfs-scripts", readOnly: true });
     assert.equal(byName(zkfc.env, "NAMENODE_RPC_PORT").value, "8020");
     assert.ok(Number(byName(zkfc.env, "WAIT_SECONDS").value) + 10 < spec.terminationGracePeriodSeconds);
     assert.equal(configMap((await render()).registered).data["zkfc-prestop.sh"], undefined, "manual HA: no ZKFC, no hook");

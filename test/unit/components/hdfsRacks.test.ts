@@ -66,6 +66,8 @@ describe("HDFS racks", () => {
     assert.deepEqual(nn.volumeMounts.find((m: any) => m.name === "topology"), { name: "topology", mountPath: "/etc/hdfs-topology", readOnly: true });
     assert.deepEqual(nn.env.filter((e: any) => ["RACK_MAP", "UNRESOLVED_RACK"].includes(e.name)).map((e: any) => e.value), ["/etc/hdfs-topology/racks", "/unresolved/unresolved"]);
     assert.match(find(registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-config").inputs.data["hdfs-topology.sh"], /UNRESOLVED_RACK/);
+    // Hadoop runs the script itself: it is mounted executable.
+    assert.deepEqual(spec.volumes.find((v: any) => v.name === "scripts"), { name: "scripts", configMap: { name: "hdfs-namenode-config", defaultMode: 0o555 } });
 
     // Without the cluster's nodes (a program that does not read them) or without rack labels: Hadoop's default rack.
     const without = useMocks();
