@@ -280,6 +280,9 @@ export function krb5Conf(k: Pick<HdfsKerberos, "realm" | "kdcs">): string {
     "  dns_lookup_realm = false",
     "  dns_canonicalize_hostname = false",
     "  rdns = false",
+    // MIT's tools (kinit, curl's SPNEGO in the readiness probe) would otherwise qualify a name without dots (node-2)
+    // with the pod's first DNS search domain and ask for HTTP/node-2.<domain>, a principal no keytab holds.
+    '  qualify_shortname = ""',
     "  udp_preference_limit = 1",
     "[realms]",
     `  ${k.realm} = {`,

@@ -79,6 +79,8 @@ describe("HDFS in Kerberos mode", () => {
     assert.match(cluster.site.securityFiles["ssl-server.xml"], /<value>\$\{env\.HADOOP_TLS_PASSWORD\}<\/value>/);
     assert.match(cluster.site.securityFiles["ssl-client.xml"], /ssl\.client\.truststore\.location/);
     assert.equal(cluster.site.securityFiles["krb5.conf"].includes("kdc = kdc-2.example.test:750"), true);
+    // Host names stay as given (no DNS, no search-domain qualification: curl's SPNEGO asks for HTTP/<node>).
+    assert.match(cluster.site.securityFiles["krb5.conf"], /dns_canonicalize_hostname = false\n  rdns = false\n  qualify_shortname = ""\n/);
     assert.ok(!JSON.stringify(cluster.site).includes(dataNodeKeytab) && !JSON.stringify(cluster.site).includes("s3cret-pw"));
   });
 
