@@ -71,8 +71,9 @@ export function hdfsJournalNodeClusterObjects(a: { name: string; priorityClassNa
 export class HdfsJournalNodeDaemonSet extends HdfsRoleComponent {
   /** `args` are resolved here (`resolveHdfsJournalNodeArgs`), unless they are what that function returned (HdfsCluster passes those). */
   constructor(name: string, args: HdfsJournalNodeArgs | HdfsJournalNodeResolvedArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(componentTypes.hdfsJournalNode, name, {}, opts);
+    // Checked before anything is registered (a refusal leaves no half-made component behind).
     const a: HdfsJournalNodeResolvedArgs = isResolved("HdfsJournalNodeDaemonSet", args) ? (args as HdfsJournalNodeResolvedArgs) : resolveHdfsJournalNodeArgs(args as HdfsJournalNodeArgs);
+    super(componentTypes.hdfsJournalNode, name, {}, opts);
     const editsDir: HostMount = {
       name: "edits-dir",
       hostPath: a.editsDirHostPath,

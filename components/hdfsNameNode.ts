@@ -164,8 +164,9 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
 
   /** `args` are resolved here (`resolveHdfsNameNodeArgs`), unless they are what that function returned (HdfsCluster passes those). */
   constructor(name: string, args: HdfsNameNodeArgs | HdfsNameNodeResolvedArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(componentTypes.hdfsNameNode, name, {}, opts);
+    // Checked before anything is registered (a refusal leaves no half-made component behind).
     const a: HdfsNameNodeResolvedArgs = isResolved("HdfsNameNodeDaemonSet", args) ? (args as HdfsNameNodeResolvedArgs) : resolveHdfsNameNodeArgs(args as HdfsNameNodeArgs);
+    super(componentTypes.hdfsNameNode, name, {}, opts);
     const d = hdfsNameNodeConstants;
     const hosts = a.site.nameNodeHosts;
     const ports = a.site.ports;
