@@ -2,7 +2,7 @@
 // the commands that read HDFS's own answers from inside its pods (`hdfs haadmin`, `hdfs dfsadmin -report`,
 // `hdfs dfs`), run as the role (from its keytab in Kerberos mode).
 import assert from "node:assert/strict";
-import { getPods, inRealNode, isPodRunning, kubectl, waitFor, type Pod, type RealNode } from "./localCluster";
+import { getPods, inRealNode, isPodRunning, kubectl, runOk, waitFor, type Pod, type RealNode } from "./localCluster";
 
 export const namespace = "hdfs";
 export const selector = (role: string) => `app.kubernetes.io/name=hdfs-${role}`;
@@ -134,4 +134,16 @@ export async function wipeHdfsDirectories(nodes: RealNode[]): Promise<void> {
   for (const node of nodes) {
     await inRealNode(node, "find", ["/var/lib/hdfs", "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-rf", "{}", "+"]);
   }
+}
+
+/**
+ * The runbook's step for a JournalNode whose disk was lost (docs/runbooks.md, Replace a disk): the journal directory
+ * copied from a healthy JournalNode's host onto `to`'s (without the lock), owned by the daemons' user. Hadoop 3.4
+ * does not format a JournalNode from its peers; its sync fills in what the copy lacks.
+ */
+export async function copyJournal(from: RealNode, to: RealNode, dir = "/var/lib/hdfs/journal"): Promise<void> {
+  const inNode = (n: RealNode) => `nsenter --mount=/proc/${n.holderPid}/ns/mnt --`;
+  await inRealNode(to, "mkdir", ["-p", dir]);
+  await runOk("sh", ["-c", `${inNode(from)} tar -C ${dir} --exclude=in_use.lock -cf - . | ${inNode(to)} tar -C ${dir} -xf -`]);
+  await inRealNode(to, "chown", ["-R", "1000:1000", dir]);
 }
