@@ -726,7 +726,7 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
       const none = await waitFor(async () => (await active("HdfsNoActiveNameNode")).find((m) => m.alertstate === "firing"), 120_000, { what: "HdfsNoActiveNameNode firing", describe });
       assert.equal(none.severity, "critical");
       // With no active NameNode no DataNode serves: every real one NotReady, saying why.
-      const idle = await notServing("datanode", real.map((n) => n.name), /not ready: no running actor heartbeating with an active NameNode within 30s \(.*standby RUNNING/);
+      const idle = await notServing("datanode", real.map((n) => n.name), /not ready: no running actor heartbeating with an active NameNode within 30s \(.*standby RUNNING/, 150_000);
       t.diagnostic(`no active NameNode: ${idle["node-2"]}`);
       await rolesReady(["namenode"], nameNodeHosts);
       // still none active with both NameNodes back: the alert stays until someone acts
