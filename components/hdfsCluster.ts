@@ -19,7 +19,7 @@ import { hdfsChurningLabels, hdfsRuleGroups, hdfsRuleSettings } from "./hdfsRule
 import { buildDashboard, dashboardSettings } from "./dashboards";
 import { hdfsDashboard } from "./hdfsDashboard";
 import { Settings, SettingsArgs, SettingsResolved, resolveSettings, setting, settingsDefaults, withDefaultDocs } from "./settings";
-import { objectLabelsFor, type ClusterObjectRef } from "./labels";
+import { matchesSelector, objectLabelsFor, type ClusterObjectRef } from "./labels";
 import { componentTypes } from "./project";
 
 // host:port of a ZooKeeper server (host: a DNS name or an IPv4 address).
@@ -466,7 +466,7 @@ export function hostPortConflicts<C extends { port: number }>(claims: C[]): (C &
 export function hdfsClusterRackMap(a: Pick<HdfsClusterResolvedValue, "rackLabels" | "defaultRack" | "clusterNodes" | "dataNode">): Record<string, string> {
   const selector = a.dataNode?.nodeSelector;
   if (!selector) return {};
-  const hosts = (a.clusterNodes ?? []).filter((n) => Object.entries(selector).every(([k, v]) => n.labels[k] === v));
+  const hosts = (a.clusterNodes ?? []).filter((n) => matchesSelector(n.labels, selector));
   return rackMap(hosts, a.rackLabels, a.defaultRack);
 }
 

@@ -51,3 +51,8 @@ export function imageVersion(image: string): string {
   }
   return digest ? digest.replace(/^sha256:/, "").slice(0, 12) : "unknown";
 }
+
+/** Whether `labels` carry every label of `selector` (a node selector's match). */
+export function matchesSelector(labels: Record<string, string>, selector: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}

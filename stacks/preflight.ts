@@ -12,7 +12,7 @@ import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterWithDecommissio
 import { hdfsSecretKeys, keytabProblem } from "../components/hdfsSecurity";
 import { hdfsDataNodeDefaults } from "../components/hdfsDataNode";
 import { decommissionJobName } from "../components/hdfsDecommission";
-import { ClusterObjectRef, createdByStackAnnotation, partOf } from "../components/labels";
+import { ClusterObjectRef, createdByStackAnnotation, matchesSelector, partOf } from "../components/labels";
 import { labelFieldManagerAnnotation } from "../components/nodeLabels";
 import { nodeExporterClusterObjects } from "../components/nodeExporter";
 import { hdfsKeyPath } from "./config";
@@ -264,7 +264,7 @@ async function undrainedDataNodeProblems(plan: StackPlan, hdfs: HdfsClusterResol
   if (!deployed || !selector) return [];
   const planned = hdfs.dataNode?.nodeSelector;
   const hosts = await cluster.listNodes(selector);
-  const leaving = hosts.filter((node) => !planned || !Object.entries(planned).every(([k, v]) => plannedLabels(node, plan)[k] === v));
+  const leaving = hosts.filter((node) => !planned || !matchesSelector(plannedLabels(node, plan), planned));
   if (leaving.length === 0) return [];
   const addresses = hdfs.nameNode.deployedDecommissionAddresses ?? [];
   const job = await cluster.read({ apiVersion: "batch/v1", kind: "Job", name: decommissionJobName(hdfs.nameNode.name, addresses), namespace: hdfs.namespace });

@@ -1,5 +1,6 @@
 // Where the HDFS roles run: the nodes a role's (resolved) node selector picks, in natural order, from the
 // stack's node labels or, where the labels are managed outside the stack, from the cluster's nodes.
+import { matchesSelector } from "../components/labels";
 
 /** The HDFS roles' hosts, and where they were found (for messages). */
 export interface HdfsTopology {
@@ -30,7 +31,7 @@ export function formatSelector(selector: Record<string, string>): string {
 /** The nodes carrying every label of `selector`, sorted. */
 export function nodesSelectedBy(nodes: NodeLabelMap, selector: Record<string, string>): string[] {
   return Object.keys(nodes)
-    .filter((node) => Object.entries(selector).every(([k, v]) => nodes[node][k] === v))
+    .filter((node) => matchesSelector(nodes[node], selector))
     .sort(compareNodeNames);
 }
 
