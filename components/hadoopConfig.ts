@@ -321,11 +321,11 @@ export function hdfsSiteConfig(args: HdfsSiteArgs): HdfsSiteFacts {
       ...(automaticFailover
         ? {
             "dfs.ha.zkfc.port": String(a.zkfcPort),
-            // A NameNode in safe mode reports itself unhealthy to its ZKFC and stays out of the election: one
-            // that just restarted with blocks in its image would otherwise be as eligible as the hot standbys
-            // and, elected, be an active that refuses writes until its DataNodes have reported those blocks
-            // (safe mode lasts 30 s past the threshold).
-            "dfs.ha.nn.not-become-active-in-safemode": "true",
+            // Hadoop's default, said explicitly: with true, a NameNode in safe mode reports itself unhealthy to
+            // its ZKFC, and after a cold restart (every NameNode at once) none can become active, so none tails
+            // the in-progress edits or leaves safe mode: a deadlock (seen on real nodes; Stackable's #264). An
+            // active elected in safe mode refuses writes only until its DataNodes have reported.
+            "dfs.ha.nn.not-become-active-in-safemode": "false",
           }
         : {}),
       ...dataNode,

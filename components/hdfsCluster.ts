@@ -8,8 +8,9 @@ import { ArgsIssue, ArgsPath, Branded, ComponentArgsError, brandResolved, isReso
 import { HdfsDataNodeDaemonSet, hdfsDataNodeClusterObjects, hdfsDataNodeSettings } from "./hdfsDataNode";
 import { HdfsJournalNodeDaemonSet, hdfsJournalNodeClusterObjects, hdfsJournalNodeSettings } from "./hdfsJournalNode";
 import { HdfsNameNodeDaemonSet, hdfsNameNodeClusterObjects, hdfsNameNodeSettings } from "./hdfsNameNode";
-import { HdfsSite, hdfsCommonDefaults, hdfsRoleSecurityIssues, hdfsScriptsDir, hdfsSite } from "./hdfsShared";
+import { HdfsSite, defaultHadoopVersion, hadoopImage, hadoopVersions, hdfsCommonDefaults, hdfsRoleSecurityIssues, hdfsScriptsDir, hdfsSite } from "./hdfsShared";
 import { RackNode, rackMap, rackSettings, topologyScriptPath } from "./hdfsRacks";
+import { rollingUpgradeJob, rollingUpgradeSettings, roleVersions } from "./hdfsRollingUpgrade";
 import { HdfsKerberos, HdfsRole, hdfsSecuritySettings, keytabPrincipals, keytabProblem } from "./hdfsSecurity";
 import { definedOnly, hostAgentNamespace } from "./hostDaemonSet";
 import * as k8s from "@pulumi/kubernetes";
@@ -37,6 +38,12 @@ export const hdfsClusterSettings = {
   namespace: setting(resourceName.refine((ns) => ns !== "kube-system", { message: "HDFS does not belong in kube-system" }), { default: hdfsCommonDefaults.namespace as string }),
   /** Create the namespace (with Pod Security labels); false deploys into an existing one, which the stack then neither changes nor deletes. */
   createNamespace: setting(z.boolean(), { default: true }),
+  /**
+   * The Hadoop release every role runs: the image `apache/hadoop:<version>` unless a role's `image` is given (whose
+   * tag is then its version). A change is a rolling upgrade, or a rolling downgrade while it is not finalized
+   * (docs/runbooks.md, Upgrade Hadoop).
+   */
+  hadoopVersion: setting(z.enum(hadoopVersions), { default: defaultHadoopVersion }),
   /** HA: the nameservice id (also the journal id). */
   nameservice: setting(resourceName, { default: hdfsSiteDefaults.nameservice as string }),
   /** HA: ZooKeeper servers; turns on automatic failover (a ZKFC beside each NameNode). Unset: manual failover. */
@@ -66,6 +73,8 @@ export const hdfsClusterSettings = {
   ...dashboardSettings,
   // Racks from node labels (components/hdfsRacks.ts).
   ...rackSettings,
+  // Rolling upgrades (components/hdfsRollingUpgrade.ts).
+  ...rollingUpgradeSettings,
   /** Extra core-site.xml properties (override the rendered ones). */
   coreSite: setting(hadoopProperties),
   /** Extra hdfs-site.xml properties (override the rendered ones). */
@@ -108,7 +117,7 @@ function inCluster<D extends Settings>(role: D): Omit<D, "namespace" | "rolloutT
 /** The roles' settings in the cluster: each role's own and the ports the cluster's site renders for it. */
 export const hdfsClusterRoleSettings = {
   nameNode: {
-    ...inCluster(hdfsNameNodeSettings),
+    ...withDefaultDocs(inCluster(hdfsNameNodeSettings), { image: "apache/hadoop:<hadoopVersion>" }),
     /** NameNode RPC port (`fs.defaultFS`, clients and DataNodes), a host port. */
     rpcPort: setting(port, { default: hdfsSiteDefaults.nameNodeRpcPort as number }),
     /** NameNode HTTP port (web UI, WebHDFS), a host port; simple mode only. */
@@ -182,7 +191,8 @@ export function resolveHdfsClusterArgs(args: HdfsClusterArgs = {}): HdfsClusterR
   const issues: ArgsIssue[] = [];
   const a = collecting(issues, [], () => resolveSettings("HdfsCluster", hdfsClusterSettings, own));
   const security = collecting(issues, ["security"], () => resolveSettings("HdfsSecurity", hdfsSecuritySettings, sec));
-  const nameNode = collecting(issues, ["nameNode"], () => resolveSettings("HdfsNameNodeDaemonSet", roles.nameNode, nn));
+  const nameNode = collecting(issues, ["nameNode"], () =>
+    resolveSettings("HdfsNameNodeDaemonSet", roles.nameNode, { image: hadoopImage(a?.hadoopVersion ?? defaultHadoopVersion), ...definedOnly(nn) }));
   const hadoop = { image: nameNode?.image, imagePullPolicy: nameNode?.imagePullPolicy };
   const journalNode = collecting(issues, ["journalNode"], () =>
     resolveSettings("HdfsJournalNodeDaemonSet", roles.journalNode, { ...hadoop, nodeSelector: nameNode?.nodeSelector, tolerations: nameNode?.tolerations, ...definedOnly(jn) }));
@@ -257,6 +267,24 @@ export function hdfsClusterWithDecommission(a: HdfsClusterResolvedArgs, addresse
   return brandResolved("HdfsCluster", { ...a, decommissionAddresses: addresses, nameNode: { ...a.nameNode, deployedDecommissionAddresses: deployed } });
 }
 
+/**
+ * A resolved cluster with what the stack read about a rolling upgrade: whether one is under way and the uid of the
+ * failed upgrade Job of the same plan (see `rollingUpgradeSettings`).
+ */
+export function hdfsClusterWithUpgrade(a: HdfsClusterResolvedArgs, upgradeInProgress: boolean, upgradeRetryOf: string | undefined): HdfsClusterResolvedArgs {
+  return brandResolved("HdfsCluster", { ...a, upgradeInProgress, upgradeRetryOf });
+}
+
+/** The version each role's image runs and the role's DaemonSet name (JournalNodes in HA only, DataNodes if enabled). */
+export function hdfsClusterRoleVersions(a: HdfsClusterResolvedArgs): { role: "nameNode" | "journalNode" | "dataNode"; name: string; version: string }[] {
+  const v = roleVersions({ nameNode: a.nameNode.image, journalNode: a.ha ? a.journalNode.image : undefined, dataNode: a.dataNode?.image });
+  return [
+    { role: "nameNode" as const, name: a.nameNode.name, version: v.nameNode },
+    ...(a.ha ? [{ role: "journalNode" as const, name: a.journalNode.name, version: v.journalNode! }] : []),
+    ...(a.dataNode ? [{ role: "dataNode" as const, name: a.dataNode.name, version: v.dataNode! }] : []),
+  ];
+}
+
 /** A resolved cluster whose pods get `hostAddresses` as hostAliases (see `hdfsClusterSettings.hostAddresses`). */
 export function hdfsClusterWithHostAddresses(a: HdfsClusterResolvedArgs, hostAddresses: Record<string, string>): HdfsClusterResolvedArgs {
   return brandResolved("HdfsCluster", { ...a, hostAddresses });
@@ -310,6 +338,12 @@ export function hdfsClusterArgsIssues(a: HdfsClusterResolvedValue): ArgsIssue[] 
     issues.push({
       path: ["dataNode", "failedVolumesTolerated"],
       message: (name) => `${tolerated} of ${count} data director${count === 1 ? "y" : "ies"} (${name(["dataNode", "dataDirHostPaths"])}): must be fewer (Hadoop refuses to start the DataNode), or -1 to serve while one works`,
+    });
+  }
+  if (a.dataNode && a.upgradeDataNodesAtOnce > 1 && a.upgradeDataNodesAtOnce >= a.replication) {
+    issues.push({
+      path: ["upgradeDataNodesAtOnce"],
+      message: (name) => `${a.upgradeDataNodesAtOnce} DataNodes stopped at once during a rolling upgrade could hold every replica of a block (${name(["replication"])}: ${a.replication}): must be fewer`,
     });
   }
   issues.push(...hdfsSecurityIssues(a));
@@ -535,6 +569,8 @@ export class HdfsCluster extends pulumi.ComponentResource {
   public readonly rulesConfigMap?: k8s.core.v1.ConfigMap;
   /** With dashboards: the Grafana dashboard's ConfigMap `<name>-dashboards`. */
   public readonly dashboardsConfigMap?: k8s.core.v1.ConfigMap;
+  /** While a rolling upgrade is under way or `finalizeUpgrade` is set: the Job that drives it (components/hdfsRollingUpgrade.ts). */
+  public readonly rollingUpgradeJob?: k8s.batch.v1.Job;
 
   /**
    * The roles are `<name>-namenode`, `<name>-journalnode` and `<name>-datanode`, the namespace `<name>-namespace`.
@@ -564,7 +600,9 @@ export class HdfsCluster extends pulumi.ComponentResource {
     this.namespace = hostAgentNamespace(`${name}-namespace`, a.namespace, a.createNamespace, this, [
       { name: `${roleName("namenode")}-namespace`, parent: pulumi.createUrn(roleName("namenode"), nameNodeType) },
     ]);
-    const shared = { site: this.site, namespace: this.namespace, rolloutTimeoutSeconds: a.rolloutTimeoutSeconds };
+    // During a rolling upgrade the DaemonSets update only the pods the upgrade Job deletes, in its order.
+    const upgrading = a.upgradeInProgress ? { updateStrategy: { type: "OnDelete" as const } } : {};
+    const shared = { site: this.site, namespace: this.namespace, rolloutTimeoutSeconds: a.rolloutTimeoutSeconds, ...upgrading };
     // The roles' arguments were resolved with the cluster's: each gets them with the cluster's site and namespace.
     // Each role's DaemonSet waits for what the cluster was given to wait for (its `dependsOn` option).
     const child = { parent: this, ...topLevel, ...(opts?.dependsOn !== undefined ? { dependsOn: opts.dependsOn } : {}) };
@@ -577,6 +615,24 @@ export class HdfsCluster extends pulumi.ComponentResource {
     }
     if (a.dataNode) {
       this.dataNode = new HdfsDataNodeDaemonSet(roleName("datanode"), brandResolved("HdfsDataNodeDaemonSet", { ...a.dataNode, ...shared }), child);
+    }
+
+    if (a.upgradeInProgress || a.finalizeUpgrade) {
+      const versions = roleVersions({ nameNode: a.nameNode.image, journalNode: this.journalNode ? a.journalNode.image : undefined, dataNode: a.dataNode?.image });
+      const upgrade = rollingUpgradeJob(`${name}-rolling-upgrade`, {
+        ...a.nameNode,
+        namespace: this.namespace,
+        site: this.site,
+        roles: { nameNode: a.nameNode.name, journalNode: this.journalNode ? a.journalNode.name : undefined, dataNode: a.dataNode?.name },
+        versions,
+        nameNodeHosts: a.nameNodeHosts,
+        finalize: a.finalizeUpgrade,
+        dataNodesAtOnce: a.upgradeDataNodesAtOnce,
+        podTimeoutSeconds: a.upgradePodTimeoutSeconds,
+        retryOf: a.upgradeRetryOf,
+        placement: this.nameNode.placement,
+      }, this.nameNode.configMap, this, [this.nameNode.daemonSet, ...(this.journalNode ? [this.journalNode.daemonSet] : []), ...(this.dataNode ? [this.dataNode.daemonSet] : [])]);
+      this.rollingUpgradeJob = upgrade.job;
     }
 
     this.serviceMonitors = a.serviceMonitor ? this.createServiceMonitors(name, a) : [];
@@ -606,6 +662,7 @@ export class HdfsCluster extends pulumi.ComponentResource {
       prometheusRule: this.prometheusRule,
       rulesConfigMap: this.rulesConfigMap,
       dashboardsConfigMap: this.dashboardsConfigMap,
+      rollingUpgradeJob: this.rollingUpgradeJob,
       coreSiteXml: this.site.coreSiteXml,
       hdfsSiteXml: this.site.hdfsSiteXml,
       formatHost: this.nameNode.formatHost,

@@ -1,6 +1,8 @@
 // HDFS DataNodes, DaemonSet-style: by default on every Linux node, each data directory a hostPath, the
 // host's network (clients and NameNodes reach a DataNode at its node's address), pointing at the NameNode
 // or the HA nameservice through the same core-site.xml/hdfs-site.xml as every other role.
+import * as fs from "fs";
+import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { webEndpoint } from "./hadoopConfig";
@@ -11,6 +13,7 @@ import {
   hdfsEnv,
   hdfsRoleClusterObjects,
   hdfsRoleSettings,
+  hdfsScriptsDir,
   HdfsRoleComponent,
   hostPorts,
   ownDataDirectories,
@@ -25,6 +28,8 @@ import type { ClusterObjectRef } from "./labels";
 import { componentTypes } from "./project";
 
 import Input = k8s.types.input.core.v1;
+
+const preStopScript = { name: "datanode-prestop.sh", text: fs.readFileSync(path.join(__dirname, "assets", "datanode-prestop.sh"), "utf8") };
 
 /** The DataNode's settings (components/settings.ts): those every HDFS role has, and its own. */
 export const hdfsDataNodeSettings = {
@@ -108,6 +113,7 @@ export class HdfsDataNodeDaemonSet extends HdfsRoleComponent {
       site: a.site,
       dependsOn: opts?.dependsOn,
       description: "HDFS DataNode: block storage on every node's own disks.",
+      files: { [preStopScript.name]: preStopScript.text },
       terminationGracePeriodSeconds: 30,
       hostMounts: dataDirs,
       initContainers: [ownDataDirectories(a, dataDirs)],
@@ -115,7 +121,9 @@ export class HdfsDataNodeDaemonSet extends HdfsRoleComponent {
         hdfsContainer(a, "datanode", {
           name: "datanode",
           command: ["hdfs", "datanode"],
-          env: hdfsEnv("HDFS_DATANODE_OPTS", a.javaHeap),
+          env: hdfsEnv("HDFS_DATANODE_OPTS", a.javaHeap, [{ name: "IPC_PORT", value: String(a.site.ports.dataNodeIpc) }]),
+          // Stopped as a rolling upgrade stops it (`dfsadmin -shutdownDatanode <self> upgrade`): writers wait for it.
+          lifecycle: { preStop: { exec: { command: ["bash", `${hdfsScriptsDir}/${preStopScript.name}`] } } },
           hostMounts: dataDirs.map((m) => m.name),
           ports: hostPorts({ data: a.site.ports.dataNodeData, [web.name]: web.port, ipc: a.site.ports.dataNodeIpc }),
           resources: a.resources,

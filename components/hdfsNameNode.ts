@@ -27,6 +27,7 @@ import {
 import { Branded, brandResolved, isResolved } from "./defaults";
 import { zookeeperClientJvmOptions } from "./hdfsSecurity";
 import { rackFiles, rackMapContent, rackMapVolume } from "./hdfsRacks";
+import { rollingUpgradeFiles } from "./hdfsRollingUpgrade";
 import { decommissionJobNeeded, decommissionFiles, decommissionJob, decommissionSettings, excludeFileContent, excludeVolume } from "./hdfsDecommission";
 import { affinity, hostPath, resources } from "./kubernetesSyntax";
 import { SettingsArgs, SettingsResolved, passThrough, resolveSettings, setting, settingsDefaults } from "./settings";
@@ -105,6 +106,7 @@ export const hdfsNameNodeConstants = {
 const formatScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-format.sh"), "utf8");
 const activateScript = fs.readFileSync(path.join(__dirname, "assets", "namenode-activate.sh"), "utf8");
 const zkfcPreStopScript = fs.readFileSync(path.join(__dirname, "assets", "zkfc-prestop.sh"), "utf8");
+const nameNodeStartScript = { name: "namenode-start.sh", text: fs.readFileSync(path.join(__dirname, "assets", "namenode-start.sh"), "utf8") };
 /** Where the NameNode pod's containers find those scripts: the role's ConfigMap (its `files`), read-only. */
 const scriptsDir = hdfsScriptsDir;
 
@@ -262,7 +264,8 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
     const containers: HostContainer[] = [
       hdfsContainer(a, "namenode", {
         name: "namenode",
-        command: ["hdfs", "namenode"],
+        // `hdfs namenode`, with `-rollingUpgrade started` while a rolling upgrade is not finalized.
+        command: ["sh", `${scriptsDir}/${nameNodeStartScript.name}`, d.nameDir],
         env: [
           ...(manualHa ? [...env, nodeNameEnv, { name: "FORMAT_HOST", value: this.formatHost }, { name: "NAMENODE_ID", value: this.formatHost.apply(nameNodeId) }] : env),
           ...(racks ? racks.env : []),
@@ -317,6 +320,8 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       // The format script is part of the config hash: the NameNode restarts when it changes too.
       files: {
         ...decommissionFiles,
+        ...rollingUpgradeFiles,
+        [nameNodeStartScript.name]: nameNodeStartScript.text,
         ...(racked ? rackFiles : {}),
         "namenode-format.sh": formatScript,
         ...(manualHa ? { "namenode-activate.sh": activateScript } : {}),

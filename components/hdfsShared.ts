@@ -29,10 +29,22 @@ import { ArgsIssue, ArgsPath, ComponentArgsError } from "./defaults";
 
 import Input = k8s.types.input.core.v1;
 
+/**
+ * The Hadoop releases whose images this project builds and tests (tools/hadoop/<version>): a rolling upgrade goes
+ * between them (their NameNode and DataNode layouts are equal, so a rolling downgrade works too).
+ */
+export const hadoopVersions = ["3.4.1", "3.5.0"] as const;
+/** The release a cluster runs unless its config says another. */
+export const defaultHadoopVersion: (typeof hadoopVersions)[number] = "3.4.1";
+/** The image of a Hadoop release. */
+export function hadoopImage(version: string): string {
+  return `apache/hadoop:${version}`;
+}
+
 /** Defaults shared by every HDFS role. */
 export const hdfsCommonDefaults = {
   /** Apache Hadoop 3, pinned. */
-  image: "apache/hadoop:3.4.1",
+  image: hadoopImage(defaultHadoopVersion),
   imagePullPolicy: "IfNotPresent",
   namespace: "hdfs",
   /** The apache/hadoop image's `hadoop` user. */
@@ -87,6 +99,8 @@ const scriptsMount: Input.VolumeMount = { name: scriptsVolume, mountPath: hdfsSc
 const asset = (name: string) => ({ name, text: fs.readFileSync(path.join(__dirname, "assets", name), "utf8") });
 const readinessScript = asset("hdfs-ready.sh");
 const hostDirectoriesScript = asset("host-directories.sh");
+/** The readiness probe's JMX reader (sourced by it), also the rolling upgrade's. */
+export const jmxLibrary = asset("hdfs-jmx.sh");
 
 /** What a role's host directories must be (`hostDirectories`): see assets/host-directories.sh. */
 export const hostDirectoriesModes = z.enum(["create", "mountPoint", "marker"]);
@@ -469,7 +483,7 @@ function hdfsRoleDaemonSet(
 } {
   const a = s.args;
   const namespace = s.namespace ?? a.namespace;
-  const files = { ...(s.files ?? {}), [readinessScript.name]: readinessScript.text, [hostDirectoriesScript.name]: hostDirectoriesScript.text };
+  const files = { ...(s.files ?? {}), [readinessScript.name]: readinessScript.text, [jmxLibrary.name]: jmxLibrary.text, [hostDirectoriesScript.name]: hostDirectoriesScript.text };
   const selectorLabels = selectorLabelsFor(`hdfs-${role}`, a.name);
   const labels = objectLabelsFor(role);
   const web = webEndpoint(s.site, role);

@@ -8,10 +8,11 @@
 // Every problem is reported at once, each with the config key to change.
 import * as pulumi from "@pulumi/pulumi";
 import { hdfsNamedHosts } from "../components/hadoopConfig";
-import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterWithDecommission, hdfsClusterWithHostAddresses, hdfsClusterWithNodes, hdfsRunningRoles } from "../components/hdfsCluster";
+import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterRoleVersions, hdfsClusterWithDecommission, hdfsClusterWithHostAddresses, hdfsClusterWithNodes, hdfsClusterWithUpgrade, hdfsRunningRoles } from "../components/hdfsCluster";
 import { hdfsSecretKeys, keytabProblem } from "../components/hdfsSecurity";
 import { hdfsDataNodeDefaults } from "../components/hdfsDataNode";
 import { decommissionJobName } from "../components/hdfsDecommission";
+import { RoleVersions, daemonSetUpgrading, rollingUpgradeJobName } from "../components/hdfsRollingUpgrade";
 import { ClusterObjectRef, createdByStackAnnotation, matchesSelector, partOf } from "../components/labels";
 import { labelFieldManagerAnnotation } from "../components/nodeLabels";
 import { nodeExporterClusterObjects } from "../components/nodeExporter";
@@ -26,16 +27,17 @@ import type { NodeLabelMap } from "./topology";
 export interface ClusterObject {
   metadata: {
     name?: string;
+    uid?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
     managedFields?: { manager?: string; operation?: string; fieldsV1?: any }[];
   };
-  /** A Node's addresses; a Job's succeeded pods. */
-  status?: { addresses?: { type: string; address: string }[]; succeeded?: number };
+  /** A Node's addresses; a Job's succeeded and failed pods; a DaemonSet's pods, all and on its current template. */
+  status?: { addresses?: { type: string; address: string }[]; succeeded?: number; failed?: number; desiredNumberScheduled?: number; updatedNumberScheduled?: number };
   /** A Secret's data (base64 values, by key). */
   data?: Record<string, string>;
-  /** A DaemonSet's pod template (its node selector). */
-  spec?: { template?: { spec?: { nodeSelector?: Record<string, string> } } };
+  /** A DaemonSet's update strategy and pod template (its labels and node selector). */
+  spec?: { updateStrategy?: { type?: string }; template?: { metadata?: { labels?: Record<string, string> }; spec?: { nodeSelector?: Record<string, string> } } };
 }
 
 /** Reads objects from the Kubernetes API the stack deploys to (stacks/kubernetesApi.ts); undefined when there is no such object. */
@@ -223,7 +225,24 @@ export async function preflightProblems(
   const decommission = await hdfsDecommissionFacts(hdfs, config, cluster);
   problems.push(...decommission.problems);
   problems.push(...(await undrainedDataNodeProblems(plan, decommission.hdfs, config, cluster)));
-  return { problems, facts, hdfs: await withClusterNodes(decommission.hdfs, plan, cluster) };
+  return { problems, facts, hdfs: await withUpgradeFacts(await withClusterNodes(decommission.hdfs, plan, cluster), cluster) };
+}
+
+/**
+ * Whether a rolling upgrade is under way (a deployed DaemonSet of another version, or an OnDelete one with pods
+ * still to replace) and, if the upgrade Job of this plan failed, its uid (the retry is a new Job).
+ */
+async function withUpgradeFacts(hdfs: HdfsClusterResolvedArgs | undefined, cluster: ApiReader): Promise<HdfsClusterResolvedArgs | undefined> {
+  if (!hdfs) return hdfs;
+  const roles = hdfsClusterRoleVersions(hdfs);
+  const deployed = await Promise.all(roles.map((r) => cluster.read({ apiVersion: "apps/v1", kind: "DaemonSet", name: r.name, namespace: hdfs.namespace })));
+  const inProgress = roles.some((r, i) => daemonSetUpgrading(deployed[i], r.version));
+  const versions = Object.fromEntries(roles.map((r) => [r.role, r.version])) as unknown as RoleVersions;
+  const job = inProgress || hdfs.finalizeUpgrade
+    ? await cluster.read({ apiVersion: "batch/v1", kind: "Job", name: rollingUpgradeJobName(hdfs.nameNode.name, versions, hdfs.finalizeUpgrade), namespace: hdfs.namespace })
+    : undefined;
+  const failed = (job?.status?.failed ?? 0) > 0 ? job?.metadata.uid : undefined;
+  return hdfsClusterWithUpgrade(hdfs, inProgress, failed);
 }
 
 /**

@@ -21,28 +21,11 @@ address=${HDFS_HOST_IP:?HDFS_HOST_IP is not set}
 fail() { echo "not ready: $*" >&2; exit 1; }
 [ "$scheme" = http ] || server=${4:-${NODE_NAME:?NODE_NAME is not set}}
 
-# The beans of one JMX query, as JSON.
+# The beans of one JMX query, as JSON (assets/hdfs-jmx.sh, beside this script).
+source "$(dirname "${BASH_SOURCE[0]}")/hdfs-jmx.sh"
 jmx() {
-  local query=$1 out
-  if [ "$scheme" = http ]; then
-    out=$(curl -sS --fail --max-time 4 "http://$address:$port/jmx?qry=$query" 2>&1) || fail "$role web endpoint: $out"
-  else
-    local state=/tmp/hdfs-ready
-    mkdir -p -m 700 "$state"
-    # The CA from the role's truststore, once per container (curl reads PEM).
-    if [ ! -s "$state/ca.pem" ]; then
-      openssl pkcs12 -in /etc/hadoop-tls/truststore.p12 -nokeys -passin env:HADOOP_TLS_PASSWORD -out "$state/ca.tmp" 2>"$state/openssl.err" ||
-        fail "cannot read the truststore: $(head -c 300 "$state/openssl.err")"
-      mv "$state/ca.tmp" "$state/ca.pem"
-    fi
-    # A ticket of the probe's own, renewed from the keytab when it has expired (the daemon's cache is the JVM's).
-    export KRB5CCNAME=FILE:$state/krb5cc
-    if ! klist -s; then
-      out=$(kinit -k -t "${HDFS_KEYTAB:?}" "${HDFS_PRINCIPAL:?}" 2>&1) || fail "kinit as $HDFS_PRINCIPAL: $out"
-    fi
-    out=$(curl -sS --fail --max-time 4 --negotiate -u : --cacert "$state/ca.pem" --resolve "$server:$port:$address" \
-      "https://$server:$port/jmx?qry=$query" 2>&1) || fail "$role web endpoint: $out"
-  fi
+  local out
+  out=$(HDFS_JMX_STATE=/tmp/hdfs-ready hdfs_jmx "$scheme" "$address" "$port" "${server:-}" "$1" 2>&1) || fail "$role $out"
   printf '%s' "$out"
 }
 

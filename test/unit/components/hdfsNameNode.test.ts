@@ -49,10 +49,10 @@ describe("HdfsNameNodeDaemonSet", () => {
     assert.equal(spec.hostPID, false);
   });
 
-  it("runs `hdfs namenode` from a pinned Apache Hadoop 3 image, with rpc and http host ports", async () => {
+  it("runs `hdfs namenode` (through namenode-start.sh: `-rollingUpgrade started` during a rolling upgrade) from a pinned Apache Hadoop 3 image, with rpc and http host ports", async () => {
     const c = byName(podSpec((await render()).ds).containers, "namenode");
     assert.match(c.image, /^apache\/hadoop:3\.\d+\.\d+$/);
-    assert.deepEqual(c.command, ["hdfs", "namenode"]);
+    assert.deepEqual(c.command, ["sh", "/etc/hdfs-scripts/namenode-start.sh", "/hadoop/dfs/name"]);
     assert.deepEqual(c.ports, [
       { name: "rpc", containerPort: 8020, hostPort: 8020 },
       { name: "http", containerPort: 9870, hostPort: 9870 },

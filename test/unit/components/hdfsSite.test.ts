@@ -82,8 +82,8 @@ describe("the HDFS site configuration", () => {
     assert.equal(hdfs["dfs.ha.zkfc.port"], "8019");
   });
 
-  it("automatic failover: a NameNode in safe mode stays out of the election; manual HA leaves the choice to the operator", () => {
-    assert.equal(render(3, { zookeeperQuorum: ["zk-1:2181"] }).hdfs["dfs.ha.nn.not-become-active-in-safemode"], "true");
+  it("automatic failover: a NameNode in safe mode may be elected (Hadoop's default, said explicitly: true deadlocks a cold restart); manual HA leaves the choice to the operator", () => {
+    assert.equal(render(3, { zookeeperQuorum: ["zk-1:2181"] }).hdfs["dfs.ha.nn.not-become-active-in-safemode"], "false");
     assert.equal(render(3).hdfs["dfs.ha.nn.not-become-active-in-safemode"], undefined);
     assert.equal(render(1).hdfs["dfs.ha.nn.not-become-active-in-safemode"], undefined);
   });

@@ -10,6 +10,7 @@ import type { ApiReader } from "../../../stacks/preflight";
 import { PreflightError, plannedClusterObjects, preflight, preflightProblems } from "../../../stacks/preflight";
 import { hdfsClusterSite } from "../../../components/hdfsCluster";
 import { decommissionJobName } from "../../../components/hdfsDecommission";
+import { rollingUpgradeJobName } from "../../../components/hdfsRollingUpgrade";
 import { fakeApi, FakeObject } from "../../support/fakeApi";
 import { apartFromSimpleMode, rawConfig as rawOf, runProgram, stackFileConfig } from "../../support/mocks";
 import { simpleHdfs } from "../../support/devStack";
@@ -46,11 +47,38 @@ describe("preflight", () => {
     const cluster = fakeApi(devNodes);
     assert.deepEqual((await check(dev, cluster)).problems, []);
     const read = cluster.reads.map((r) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ""}${r.name}`).sort();
-    // (not the NameNode's ConfigMap: the dev stack chooses its security mode; its exclude file: what it runs with now)
+    // (not the NameNode's ConfigMap: the dev stack chooses its security mode; its exclude file: what it runs with now;
+    // the DaemonSets: the DataNodes' placement, each role's version)
     assert.deepEqual(read, [
-      "ConfigMap/hdfs/hdfs-namenode-exclude", "DaemonSet/hdfs/hdfs-datanode", "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
+      "ConfigMap/hdfs/hdfs-namenode-exclude", "DaemonSet/hdfs/hdfs-datanode", "DaemonSet/hdfs/hdfs-datanode", "DaemonSet/hdfs/hdfs-journalnode", "DaemonSet/hdfs/hdfs-namenode", "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
       "PriorityClass/hdfs-datanode-critical", "PriorityClass/hdfs-journalnode-critical", "PriorityClass/hdfs-namenode-critical",
     ]);
+  });
+
+  it("hdfs.hadoopVersion: a deployed DaemonSet of another version makes the update a rolling upgrade; its failed Job is retried under a new name", async () => {
+    const daemonSet = (name: string, version: string, type = "RollingUpdate", updated = 3): FakeObject => ({
+      apiVersion: "apps/v1", kind: "DaemonSet", name, namespace: "hdfs",
+      spec: { updateStrategy: { type }, template: { metadata: { labels: { "app.kubernetes.io/version": version } } } },
+      status: { desiredNumberScheduled: 3, updatedNumberScheduled: updated },
+    });
+    const roles = ["hdfs-namenode", "hdfs-journalnode", "hdfs-datanode"];
+    const upgrade = { ...dev, "hdfs": { ...(dev.hdfs as object), hadoopVersion: "3.5.0" } };
+    let r = await check(upgrade, fakeApi(devNodes));
+    assert.equal(r.hdfs!.upgradeInProgress, false, "nothing deployed: a first deploy");
+    r = await check(upgrade, fakeApi(devNodes, roles.map((n) => daemonSet(n, "3.4.1"))));
+    assert.equal(r.hdfs!.upgradeInProgress, true);
+    assert.equal(r.hdfs!.upgradeRetryOf, undefined);
+    // Its DaemonSets at the new version but OnDelete with pods still on the old: still under way (a run that failed).
+    const failedJob: FakeObject = {
+      apiVersion: "batch/v1", kind: "Job", namespace: "hdfs", metadata: { uid: "uid-7" }, status: { failed: 1 },
+      name: rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.5.0", journalNode: "3.5.0", dataNode: "3.5.0" }, false),
+    };
+    r = await check(upgrade, fakeApi(devNodes, [...roles.map((n) => daemonSet(n, "3.5.0", "OnDelete", n === "hdfs-datanode" ? 1 : 3)), failedJob]));
+    assert.equal(r.hdfs!.upgradeInProgress, true);
+    assert.equal(r.hdfs!.upgradeRetryOf, "uid-7");
+    // Done: every pod on the OnDelete DaemonSets' template, so the strategies go back.
+    r = await check(upgrade, fakeApi(devNodes, roles.map((n) => daemonSet(n, "3.5.0", "OnDelete"))));
+    assert.equal(r.hdfs!.upgradeInProgress, false);
   });
 
   it("hdfs.decommission: the hosts' InternalIPs and the deployed exclude list go to the NameNodes; a host not in the cluster is refused by the key", async () => {

@@ -1,0 +1,211 @@
+#!/bin/bash
+# Hadoop's rolling upgrade (HdfsRollingUpgrade), driven from a Job the HDFS cluster creates when its Hadoop version
+# changes: the DaemonSets then update pods only when they are deleted (OnDelete), and this deletes them in the
+# guide's order, each time waiting until the replacement serves (its readiness probe: assets/hdfs-ready.sh):
+#   upgrade    `dfsadmin -rollingUpgrade prepare` (until "Proceed with rolling upgrade"); the JournalNodes one at a
+#              time (after each, `dfsadmin -rollEdits` and a wait until it holds the new segment, so that the quorum
+#              never loses two); the standby NameNodes one at a time, `haadmin -failover` to an upgraded one, then the
+#              former active (a NameNode starts with `-rollingUpgrade started` while the upgrade is not finalized:
+#              assets/namenode-start.sh); the DataNodes DATANODES_AT_ONCE at a time (their preStop hook stops them
+#              with `dfsadmin -shutdownDatanode <self> upgrade`: assets/datanode-prestop.sh)
+#   downgrade  (a lower version, while the rolling upgrade is not finalized; the guide's rolling downgrade, for
+#              versions of the same layouts) the DataNodes first, then the NameNodes, then the JournalNodes
+#   finalize   with FINALIZE=true, once every daemon runs its version: `dfsadmin -rollingUpgrade finalize`
+# A pod already at its version is left alone, so a Job run again after a failure goes on where it stopped. Runs as
+# the NameNodes' principal (the superuser; its keytab) with a ServiceAccount that may list and delete the pods.
+#
+#   NAMESPACE                                   the pods' namespace
+#   NAMENODE_PODS JOURNALNODE_PODS DATANODE_PODS   label selectors of each role's pods (JournalNodes, DataNodes: empty if none)
+#   NAMENODE_VERSION JOURNALNODE_VERSION DATANODE_VERSION   the Hadoop version each role is to run (pod label app.kubernetes.io/version)
+#   NAMENODE_IDS    HA: "host=id ..." (the NameNode ids of hdfs-site.xml); empty: a standalone NameNode
+#   NAMESERVICE     HA: the journal id       JOURNALNODE_WEB   HA: "scheme port" of the JournalNodes' web endpoint
+#   DATANODES_AT_ONCE   default 1        FINALIZE   true|false        POD_TIMEOUT_SECONDS   default 600
+set -uo pipefail
+export HADOOP_CLIENT_OPTS=${HADOOP_CLIENT_OPTS:--Xmx128m}
+pod_timeout=${POD_TIMEOUT_SECONDS:-600} at_once=${DATANODES_AT_ONCE:-1}
+say() { echo "rolling-upgrade: $*"; }
+die() { say "FAILED: $*"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/hdfs-jmx.sh"
+if [ -n "${HDFS_PRINCIPAL:-}" ]; then
+  kinit -k -t "$HDFS_KEYTAB" "$HDFS_PRINCIPAL" || die "kinit as $HDFS_PRINCIPAL failed"
+fi
+
+# The Kubernetes API, as the Job's ServiceAccount.
+sa=${SERVICE_ACCOUNT_DIR:-/var/run/secrets/kubernetes.io/serviceaccount}
+api() {
+  curl -sS --fail-with-body --max-time 30 --cacert "$sa/ca.crt" -H "Authorization: Bearer $(cat "$sa/token")" \
+    -X "$1" "https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT$2"
+}
+# The pods of a selector that are not being deleted, one line each: name, node, version, ready (true|false), node address.
+pods() {
+  local out
+  out=$(api GET "/api/v1/namespaces/$NAMESPACE/pods?labelSelector=$(jq -rn --arg s "$1" '$s | @uri')") || { say "listing pods ($1): $out" >&2; return 1; }
+  jq -r '.items[] | select(.metadata.deletionTimestamp == null)
+    | [.metadata.name, .spec.nodeName, (.metadata.labels["app.kubernetes.io/version"] // "unknown"),
+       ((.status.containerStatuses // []) as $c | ($c | length) > 0 and all($c[]; .ready)), (.status.hostIP // "")] | @tsv' <<<"$out"
+}
+# Whether version $1 is lower than $2.
+older() { [ "$1" != "$2" ] && [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n 1)" = "$1" ]; }
+
+# Deletes pod $2 (on node $3) of role $5 (selector $1) and waits until the node's new pod runs version $4 and is ready.
+replace() {
+  local out
+  say "$5 on $3: deleting pod $2"
+  out=$(api DELETE "/api/v1/namespaces/$NAMESPACE/pods/$2") || die "deleting pod $2: $out"
+  wait_replaced "$@"
+}
+# As `replace`, for a pod deleted already.
+wait_replaced() {
+  local selector=$1 pod=$2 node=$3 version=$4 role=$5 t0=$SECONDS line
+  while :; do
+    line=$(pods "$selector" | awk -F'\t' -v n="$node" -v p="$pod" '$2 == n && $1 != p')
+    if [ -n "$line" ] && [ "$(cut -f3 <<<"$line")" = "$version" ] && [ "$(cut -f4 <<<"$line")" = true ]; then
+      say "$role on $node: $(cut -f1 <<<"$line") serving Hadoop $version, $((SECONDS - t0)) s after the deletion"
+      return 0
+    fi
+    ((SECONDS - t0 < pod_timeout)) || die "$role on $node: no pod of Hadoop $version ready ${pod_timeout} s after deleting $pod (now: ${line:-no pod})"
+    sleep 3
+  done
+}
+# The pods of role selector $1 not at version $2, one line each (as `pods`).
+outdated() { pods "$1" | awk -F'\t' -v v="$2" '$3 != v'; }
+
+nn_id() { local pair; for pair in ${NAMENODE_IDS:-}; do [ "${pair%%=*}" = "$1" ] && { echo "${pair#*=}"; return 0; }; done; return 1; }
+nn_state() { hdfs haadmin -getServiceState "$(nn_id "$1")" 2>/dev/null </dev/null; }
+
+rolling_state() {
+  local out
+  out=$(hdfs dfsadmin -rollingUpgrade query 2>&1 </dev/null) || { say "query: $out" >&2; echo failed; return; }
+  case $out in
+    *"Proceed with rolling upgrade"*) echo prepared ;;
+    *"Preparing for upgrade"*) echo preparing ;;
+    *"no rolling upgrade in progress"*) echo none ;;
+    *) say "query: $out" >&2; echo unknown ;;
+  esac
+}
+
+prepare() {
+  local state t0=$SECONDS out
+  state=$(rolling_state)
+  if [ "$state" = none ]; then
+    out=$(hdfs dfsadmin -rollingUpgrade prepare 2>&1 </dev/null) || die "dfsadmin -rollingUpgrade prepare: $out"
+    say "prepare: $(tr '\n' ' ' <<<"$out")"
+  fi
+  until [ "$(rolling_state)" = prepared ]; do
+    ((SECONDS - t0 < pod_timeout)) || die "the rollback image was not ready ${pod_timeout} s after prepare (dfsadmin -rollingUpgrade query)"
+    sleep 5
+  done
+  say "prepared: the rollback image is saved ($((SECONDS - t0)) s)"
+}
+
+journalnodes() {
+  [ -n "${JOURNALNODE_PODS:-}" ] || return 0
+  local line pod node ip txid out scheme port
+  read -r scheme port <<<"${JOURNALNODE_WEB:?}"
+  mapfile -t lines < <(outdated "$JOURNALNODE_PODS" "$JOURNALNODE_VERSION")
+  for line in "${lines[@]}"; do
+    IFS=$'\t' read -r pod node _ _ ip <<<"$line"
+    replace "$JOURNALNODE_PODS" "$pod" "$node" "$JOURNALNODE_VERSION" JournalNode
+    # A new segment, which the restarted JournalNode must hold before the next one may stop (else the writer
+    # would be left with one of three: the active NameNode stops when it loses its quorum).
+    out=$(hdfs dfsadmin -rollEdits 2>&1 </dev/null) || die "dfsadmin -rollEdits: $out"
+    txid=$(grep -o 'starts at txid [0-9]*' <<<"$out" | grep -o '[0-9]*$')
+    [ -n "$txid" ] || die "dfsadmin -rollEdits said no txid: $out"
+    local t0=$SECONDS written=0
+    ip=$(pods "$JOURNALNODE_PODS" | awk -F'\t' -v n="$node" '$2 == n { print $5 }')
+    while :; do
+      written=$(hdfs_jmx "$scheme" "$ip" "$port" "$node" "Hadoop:service=JournalNode,name=Journal-$NAMESERVICE" 2>/dev/null | jq -r '.beans[0].LastWrittenTxId // 0') || written=0
+      ((written >= txid)) && break
+      ((SECONDS - t0 < pod_timeout)) || die "JournalNode on $node: holds txid ${written:-none}, not the new segment's $txid, after ${pod_timeout} s"
+      sleep 2
+    done
+    say "JournalNode on $node: writes the new segment (txid $written >= $txid)"
+  done
+}
+
+namenodes() {
+  local line pod node version active="" standby
+  mapfile -t lines < <(pods "$NAMENODE_PODS")
+  if [ -z "${NAMENODE_IDS:-}" ]; then
+    for line in "${lines[@]}"; do
+      IFS=$'\t' read -r pod node version _ <<<"$line"
+      [ "$version" = "$NAMENODE_VERSION" ] || replace "$NAMENODE_PODS" "$pod" "$node" "$NAMENODE_VERSION" "NameNode (standalone: HDFS is unavailable until it serves again)"
+    done
+    return 0
+  fi
+  # The standbys first, then a failover to an upgraded standby, then the former active.
+  for line in "${lines[@]}"; do
+    IFS=$'\t' read -r pod node version _ <<<"$line"
+    if [ "$(nn_state "$node")" = active ]; then active=$line; continue; fi
+    [ "$version" = "$NAMENODE_VERSION" ] || replace "$NAMENODE_PODS" "$pod" "$node" "$NAMENODE_VERSION" "standby NameNode"
+  done
+  [ -n "$active" ] || die "no NameNode is active (hdfs haadmin -getServiceState): fix that first (docs/runbooks.md)"
+  IFS=$'\t' read -r pod node version _ <<<"$active"
+  [ "$version" != "$NAMENODE_VERSION" ] || return 0
+  standby=$(pods "$NAMENODE_PODS" | awk -F'\t' -v v="$NAMENODE_VERSION" -v n="$node" '$3 == v && $4 == "true" && $2 != n { print $2; exit }')
+  [ -n "$standby" ] || die "no standby NameNode of Hadoop $NAMENODE_VERSION serves, to fail over to"
+  local out t0=$SECONDS
+  out=$(hdfs haadmin -failover "$(nn_id "$node")" "$(nn_id "$standby")" 2>&1 </dev/null) || die "haadmin -failover $(nn_id "$node") $(nn_id "$standby"): $out"
+  until [ "$(nn_state "$standby")" = active ]; do
+    ((SECONDS - t0 < 120)) || die "NameNode on $standby not active 120 s after the failover"
+    sleep 2
+  done
+  say "failover: $node -> $standby ($((SECONDS - t0)) s)"
+  replace "$NAMENODE_PODS" "$pod" "$node" "$NAMENODE_VERSION" "former active NameNode"
+}
+
+datanodes() {
+  [ -n "${DATANODE_PODS:-}" ] || return 0
+  local i j pod node out
+  mapfile -t lines < <(outdated "$DATANODE_PODS" "$DATANODE_VERSION")
+  for ((i = 0; i < ${#lines[@]}; i += at_once)); do
+    # A batch at a time: delete them all (each stops through its preStop hook), then wait for every one.
+    for ((j = i; j < i + at_once && j < ${#lines[@]}; j++)); do
+      IFS=$'\t' read -r pod node _ <<<"${lines[j]}"
+      say "DataNode on $node: deleting pod $pod"
+      out=$(api DELETE "/api/v1/namespaces/$NAMESPACE/pods/$pod") || die "deleting pod $pod: $out"
+    done
+    for ((j = i; j < i + at_once && j < ${#lines[@]}; j++)); do
+      IFS=$'\t' read -r pod node _ <<<"${lines[j]}"
+      wait_replaced "$DATANODE_PODS" "$pod" "$node" "$DATANODE_VERSION" DataNode
+    done
+  done
+}
+
+start=$SECONDS
+todo=$( { outdated "$NAMENODE_PODS" "$NAMENODE_VERSION"
+  [ -z "${JOURNALNODE_PODS:-}" ] || outdated "$JOURNALNODE_PODS" "$JOURNALNODE_VERSION"
+  [ -z "${DATANODE_PODS:-}" ] || outdated "$DATANODE_PODS" "$DATANODE_VERSION"; } ) || die "cannot list the pods"
+if [ -n "$todo" ]; then
+  downgrade=false
+  while IFS=$'\t' read -r _ _ version _; do
+    older "$NAMENODE_VERSION" "$version" && downgrade=true
+  done <<<"$todo"
+  say "to replace: $(cut -f1,2,3 <<<"$todo" | tr '\t\n' ' ;')"
+  if $downgrade; then
+    # Hadoop downgrades only within a rolling upgrade that is not finalized (the same layouts on both sides).
+    state=$(rolling_state)
+    [ "$state" = prepared ] || die "a downgrade to Hadoop $NAMENODE_VERSION needs the rolling upgrade from it not finalized (dfsadmin -rollingUpgrade query: $state); a finalized upgrade cannot be rolled back this way (docs/runbooks.md, Upgrade Hadoop)"
+    say "downgrade to Hadoop $NAMENODE_VERSION: DataNodes, NameNodes, then JournalNodes"
+    datanodes; namenodes; journalnodes
+  else
+    say "upgrade to Hadoop $NAMENODE_VERSION: prepare, JournalNodes, NameNodes (standbys first), then DataNodes"
+    prepare; journalnodes; namenodes; datanodes
+  fi
+  left=$( { outdated "$NAMENODE_PODS" "$NAMENODE_VERSION"
+    [ -z "${JOURNALNODE_PODS:-}" ] || outdated "$JOURNALNODE_PODS" "$JOURNALNODE_VERSION"
+    [ -z "${DATANODE_PODS:-}" ] || outdated "$DATANODE_PODS" "$DATANODE_VERSION"; } )
+  [ -z "$left" ] || die "pods still on another version: $(cut -f1,2,3 <<<"$left" | tr '\t\n' ' ;')"
+  say "every daemon runs its version after $((SECONDS - start)) s"
+fi
+if [ "${FINALIZE:-false}" = true ]; then
+  state=$(rolling_state)
+  if [ "$state" = prepared ]; then
+    out=$(hdfs dfsadmin -rollingUpgrade finalize 2>&1 </dev/null) || die "dfsadmin -rollingUpgrade finalize: $out"
+    say "finalized: $(tr '\n' ' ' <<<"$out")"
+  else
+    say "nothing to finalize (dfsadmin -rollingUpgrade query: $state)"
+  fi
+else
+  say "not finalized (rolling upgrade state: $(rolling_state)): set finalize to finalize it, or change the version back to downgrade"
+fi

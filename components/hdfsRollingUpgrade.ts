@@ -1,0 +1,214 @@
+// Hadoop's rolling upgrade (HdfsRollingUpgrade) of a running cluster. A DaemonSet's own RollingUpdate cannot take
+// a standby NameNode before the active, fail over between them, or stop a DataNode with `-shutdownDatanode …
+// upgrade`; so while a version change is under way the cluster's DaemonSets update only deleted pods (OnDelete)
+// and a Job the cluster creates deletes them in the guide's order (assets/hdfs-rolling-upgrade.sh), each time
+// waiting until the replacement serves. `pulumi up` returns when it is done, or fails naming the step. The Job
+// runs as the NameNodes' principal (the superuser, like the decommission Job) with a ServiceAccount that may only
+// list and delete the namespace's pods. The NameNodes start with `-rollingUpgrade started` while the upgrade is
+// not finalized (assets/namenode-start.sh); the DataNodes' preStop hook stops them the upgrade's way
+// (assets/datanode-prestop.sh). Finalized only when `finalizeUpgrade` says so: until then a rolling downgrade
+// (the version set back) is possible.
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { nameNodeId, webEndpoint } from "./hadoopConfig";
+import { HdfsSite, hdfsCommonDefaults, hdfsContainer, hdfsRoleSecretNames, hdfsScriptsDir, hdfsVolumes } from "./hdfsShared";
+import { Placement, hostAccessAnnotations, nonRootPodSecurityContext } from "./hostDaemonSet";
+import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
+import { setting } from "./settings";
+
+import Input = k8s.types.input.core.v1;
+
+/** The cluster's rolling-upgrade settings (components/settings.ts). */
+export const rollingUpgradeSettings = {
+  /**
+   * Finalize the rolling upgrade once every daemon runs its version (`hdfs dfsadmin -rollingUpgrade finalize`).
+   * Until then the NameNodes keep the rollback image and a rolling downgrade (the version set back) is possible;
+   * set it after checking the new version, or together with the version to finalize in the same update.
+   */
+  finalizeUpgrade: setting(z.boolean(), { default: false }),
+  /** DataNodes restarted at once during a rolling upgrade: fewer than `replication`, so every block stays readable. */
+  upgradeDataNodesAtOnce: setting(z.number().int().min(1, "must be at least 1"), { default: 1 }),
+  /** How long a rolling upgrade waits for each replaced pod to serve before it fails. */
+  upgradePodTimeoutSeconds: setting(z.number().int().min(60, "must be at least 60"), { default: 600 }),
+  /**
+   * Whether a rolling upgrade is under way (read from the cluster before the update: a deployed DaemonSet's
+   * version differs from the plan's, or an OnDelete DaemonSet still has pods of another): the DaemonSets are then
+   * OnDelete and the upgrade Job is part of the stack.
+   */
+  upgradeInProgress: setting(z.boolean(), { default: false, programOnly: true }),
+  /** The uid of the failed upgrade Job of the same plan (read from the cluster): its retry gets a new name. */
+  upgradeRetryOf: setting(z.string(), { programOnly: true }),
+};
+
+const driverScript = { name: "hdfs-rolling-upgrade.sh", text: fs.readFileSync(path.join(__dirname, "assets", "hdfs-rolling-upgrade.sh"), "utf8") };
+/** The NameNode's files the rolling upgrade adds to its ConfigMap (the driver; the Job mounts that ConfigMap). */
+export const rollingUpgradeFiles: Record<string, string> = { [driverScript.name]: driverScript.text };
+
+/** The Hadoop version each role runs: its image's tag (the pods' `app.kubernetes.io/version` label). */
+export interface RoleVersions {
+  nameNode: string;
+  journalNode?: string;
+  dataNode?: string;
+}
+
+/** The versions of the roles' images. */
+export function roleVersions(images: { nameNode: string; journalNode?: string; dataNode?: string }): RoleVersions {
+  return {
+    nameNode: imageVersion(images.nameNode),
+    ...(images.journalNode ? { journalNode: imageVersion(images.journalNode) } : {}),
+    ...(images.dataNode ? { dataNode: imageVersion(images.dataNode) } : {}),
+  };
+}
+
+/**
+ * The upgrade Job's name: the NameNode's, and a digest of the versions, `finalize` and the failed Job it retries
+ * (a new target, a new Job; an unchanged one is not run again, except after a failure).
+ */
+export function rollingUpgradeJobName(nameNode: string, versions: RoleVersions, finalize: boolean, retryOf?: string): string {
+  const key = JSON.stringify([versions.nameNode, versions.journalNode ?? "", versions.dataNode ?? "", finalize, retryOf ?? ""]);
+  return `${nameNode}-rolling-upgrade-${crypto.createHash("sha256").update(key).digest("hex").slice(0, 8)}`;
+}
+
+/** Whether a deployed role's DaemonSet says an upgrade is under way (preflight reads it; see `upgradeInProgress`). */
+export function daemonSetUpgrading(
+  deployed: { spec?: { updateStrategy?: { type?: string }; template?: { metadata?: { labels?: Record<string, string> } } }; status?: { desiredNumberScheduled?: number; updatedNumberScheduled?: number } } | undefined,
+  version: string,
+): boolean {
+  if (!deployed) return false;
+  if ((deployed.spec?.template?.metadata?.labels?.["app.kubernetes.io/version"] ?? version) !== version) return true;
+  const { desiredNumberScheduled = 0, updatedNumberScheduled = desiredNumberScheduled } = deployed.status ?? {};
+  return deployed.spec?.updateStrategy?.type === "OnDelete" && updatedNumberScheduled < desiredNumberScheduled;
+}
+
+/** What the upgrade Job runs with. */
+export interface RollingUpgradeArgs {
+  /** The NameNode's name (the Job's, ServiceAccount's and Role's are made from it). */
+  name: string;
+  namespace: pulumi.Input<string>;
+  /** The NameNodes' image (the Job's client) and pull policy. */
+  image: string;
+  imagePullPolicy: pulumi.Input<string>;
+  site: HdfsSite;
+  keytabSecretName?: string;
+  tlsSecretName?: string;
+  /** The roles' names (their pods' selector labels) and the version each is to run; JournalNodes in HA only. */
+  roles: { nameNode: string; journalNode?: string; dataNode?: string };
+  versions: RoleVersions;
+  /** HA: the NameNode hosts (their ids come from them). */
+  nameNodeHosts: string[];
+  finalize: boolean;
+  dataNodesAtOnce: number;
+  podTimeoutSeconds: number;
+  retryOf?: string;
+  /** The NameNodes' placement: the Job runs on a NameNode host (whose kubelet may read the NameNodes' keytab). */
+  placement: Placement;
+}
+
+/** A label selector as the API's `labelSelector` parameter takes it. */
+function selectorString(labels: Record<string, string>): string {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+}
+
+/** The upgrade Job's environment (assets/hdfs-rolling-upgrade.sh). */
+export function rollingUpgradeEnv(a: RollingUpgradeArgs): Input.EnvVar[] {
+  const pods = (role: string, name?: string) => (name ? selectorString(selectorLabelsFor(`hdfs-${role}`, name)) : "");
+  const jn = webEndpoint(a.site, "journalnode");
+  const env: Record<string, string> = {
+    NAMENODE_PODS: pods("namenode", a.roles.nameNode),
+    JOURNALNODE_PODS: a.site.ha ? pods("journalnode", a.roles.journalNode) : "",
+    DATANODE_PODS: pods("datanode", a.roles.dataNode),
+    NAMENODE_VERSION: a.versions.nameNode,
+    JOURNALNODE_VERSION: a.versions.journalNode ?? "",
+    DATANODE_VERSION: a.versions.dataNode ?? "",
+    NAMENODE_IDS: a.site.ha ? a.nameNodeHosts.map((h) => `${h}=${nameNodeId(h)}`).join(" ") : "",
+    NAMESERVICE: a.site.ha ? a.site.nameservice ?? "" : "",
+    JOURNALNODE_WEB: `${jn.name} ${jn.port}`,
+    DATANODES_AT_ONCE: String(a.dataNodesAtOnce),
+    FINALIZE: String(a.finalize),
+    POD_TIMEOUT_SECONDS: String(a.podTimeoutSeconds),
+  };
+  return [{ name: "NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } }, ...Object.entries(env).map(([name, value]) => ({ name, value }))];
+}
+
+/** The Job's longest run: every pod replaced at its timeout, and the prepare. */
+function jobDeadlineSeconds(a: RollingUpgradeArgs): number {
+  return a.podTimeoutSeconds * (a.nameNodeHosts.length * 2 + 8) + 600;
+}
+
+/**
+ * The upgrade's objects: a ServiceAccount, a Role that may get, list and delete the namespace's pods, its binding,
+ * and the Job (after `dependsOn`: the DaemonSets with the new version).
+ */
+export function rollingUpgradeJob(
+  resourceName: string,
+  a: RollingUpgradeArgs,
+  configMap: k8s.core.v1.ConfigMap,
+  parent: pulumi.Resource,
+  dependsOn: pulumi.Resource[],
+): { serviceAccount: k8s.core.v1.ServiceAccount; role: k8s.rbac.v1.Role; roleBinding: k8s.rbac.v1.RoleBinding; job: k8s.batch.v1.Job } {
+  const name = `${a.name}-rolling-upgrade`;
+  const labels = { ...selectorLabelsFor("hdfs-rolling-upgrade", a.name), ...objectLabelsFor("namenode") };
+  const meta = { name, namespace: a.namespace, labels };
+  const child = { parent };
+  const serviceAccount = new k8s.core.v1.ServiceAccount(`${resourceName}-sa`, { metadata: meta, automountServiceAccountToken: false }, child);
+  const role = new k8s.rbac.v1.Role(`${resourceName}-role`, {
+    metadata: meta,
+    rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "delete"] }],
+  }, child);
+  const roleBinding = new k8s.rbac.v1.RoleBinding(`${resourceName}-rolebinding`, {
+    metadata: meta,
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+    subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: a.namespace }],
+  }, child);
+  const { hostMounts: _none, ...built } = hdfsContainer(a, "namenode", {
+    name: "rolling-upgrade",
+    command: ["bash", `${hdfsScriptsDir}/${driverScript.name}`],
+    env: rollingUpgradeEnv(a),
+    resources: { requests: { cpu: "50m", memory: "256Mi" }, limits: { memory: "256Mi" } },
+    // Its last lines (the step that failed) in the pod's status when it fails.
+    terminationMessagePolicy: "FallbackToLogsOnError",
+  });
+  const container = built as Input.Container;
+  const secrets = a.site.kerberos ? hdfsRoleSecretNames(a) : undefined;
+  const { nodeSelector, tolerations, affinity } = a.placement;
+  const deadline = jobDeadlineSeconds(a);
+  const job = new k8s.batch.v1.Job(resourceName, {
+    metadata: {
+      name: rollingUpgradeJobName(a.name, a.versions, a.finalize, a.retryOf),
+      namespace: a.namespace,
+      labels,
+      annotations: {
+        ...hostAccessAnnotations({ hostNetwork: true, hostPID: false, hostMounts: [], containers: [container], updateStrategy: { type: "RollingUpdate" } }),
+        // The script fails itself at each step's timeout; Pulumi waits a little longer for it to say why.
+        "pulumi.com/timeoutSeconds": String(deadline + 120),
+      },
+    },
+    spec: {
+      backoffLimit: 0,
+      activeDeadlineSeconds: deadline,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: "Never",
+          serviceAccountName: name,
+          // The one HDFS pod with an API token: its Role lists and deletes pods, nothing else.
+          automountServiceAccountToken: true,
+          hostNetwork: true,
+          dnsPolicy: "ClusterFirstWithHostNet",
+          ...(a.site.hostAliases.length > 0 ? { hostAliases: a.site.hostAliases } : {}),
+          securityContext: nonRootPodSecurityContext(hdfsCommonDefaults.uid),
+          ...(nodeSelector && Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
+          ...(tolerations && tolerations.length > 0 ? { tolerations } : {}),
+          ...(affinity ? { affinity } : {}),
+          containers: [container],
+          volumes: hdfsVolumes(configMap, secrets),
+        },
+      },
+    },
+  }, { parent, dependsOn: [...dependsOn, roleBinding] });
+  return { serviceAccount, role, roleBinding, job };
+}

@@ -1,0 +1,262 @@
+// The rolling upgrade's driver (components/assets/hdfs-rolling-upgrade.sh), run for real with bash and jq against a
+// simulated cluster: a stub `curl` answers the Kubernetes API from a pods file (a deleted pod comes back at once on
+// its node with the DaemonSet's version, ready) and the JournalNodes' /jmx; a stub `hdfs` answers `haadmin` and
+// `dfsadmin` from a state file. Each run's log of what it did is the order checked here.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { HdfsCluster, HdfsClusterArgs } from "../../../components/hdfsCluster";
+import { daemonSetUpgrading, rollingUpgradeJobName } from "../../../components/hdfsRollingUpgrade";
+import { refusedArgs, RegisteredResource, settled, useMocks } from "../../support/mocks";
+
+const script = path.join(__dirname, "..", "..", "..", "components", "assets", "hdfs-rolling-upgrade.sh");
+
+interface Pod { name: string; role: "namenode" | "journalnode" | "datanode"; node: string; version: string }
+
+/** A simulated cluster of `pods`, NameNode `active`, rolling upgrade `state` (none|prepared), running the driver. */
+function run(pods: Pod[], opts: { active?: string; state?: string; target?: string; env?: Record<string, string>; ha?: boolean } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rolling-upgrade-"));
+  const target = opts.target ?? "3.5.0";
+  const ha = opts.ha ?? true;
+  fs.writeFileSync(path.join(dir, "pods"), pods.map((p) => `${p.name} ${p.role} ${p.node} ${p.version}`).join("\n") + "\n");
+  fs.writeFileSync(path.join(dir, "active"), opts.active ?? "node-2");
+  fs.writeFileSync(path.join(dir, "state"), opts.state ?? "none");
+  fs.writeFileSync(path.join(dir, "txid"), "100");
+  fs.writeFileSync(path.join(dir, "log"), "");
+  // The API: GET pods?labelSelector=app.kubernetes.io/name=hdfs-<role>...; DELETE pods/<name> (its replacement
+  // takes the target version); the JournalNodes' Journal bean: the last txid written, once it restarted.
+  fs.writeFileSync(path.join(dir, "curl"), `#!/bin/bash
+url=\${@: -1}
+method=GET; prev=""
+for a in "$@"; do [ "$prev" = -X ] && method=$a; prev=$a; done
+case "$method $url" in
+  "GET "*"/pods?labelSelector="*)
+    role=$(sed -E 's/.*hdfs-([a-z]+)%2C.*/\\1/' <<<"$url")
+    awk -v r="$role" '$2 == r' "${dir}/pods" | jq -Rn '{ items: [inputs | split(" ") | { metadata: { name: .[0], labels: { "app.kubernetes.io/version": .[3] } }, spec: { nodeName: .[2] }, status: { hostIP: "10.0.0.1", containerStatuses: [{ ready: true }] } }] }' ;;
+  "DELETE "*"/pods/"*)
+    name=\${url##*/}
+    echo "delete $name" >> "${dir}/log"
+    awk -v n="$name" -v v="${target}" '$1 == n { $1 = $1 "-new"; $4 = v } { print }' "${dir}/pods" > "${dir}/pods.new" && mv "${dir}/pods.new" "${dir}/pods"
+    echo '{}' ;;
+  *"/jmx?qry=Hadoop:service=JournalNode,name=Journal-hdfs-k8s")
+    echo "{\\"beans\\": [{\\"LastWrittenTxId\\": $(cat "${dir}/txid")}]}" ;;
+  *) echo "curl stub: $method $url" >&2; exit 22 ;;
+esac
+`, { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, "hdfs"), `#!/bin/bash
+case "$*" in
+  "haadmin -getServiceState nn-"*) host=\${3#nn-}; [ "$host" = "$(cat "${dir}/active")" ] && echo active || echo standby ;;
+  "haadmin -failover nn-"*) echo "failover $3 $4" >> "${dir}/log"; echo "\${4#nn-}" > "${dir}/active"; echo "Failover to $4 successful" ;;
+  "dfsadmin -rollingUpgrade query")
+    case $(cat "${dir}/state") in
+      none) echo "There is no rolling upgrade in progress or rolling upgrade has already been finalized." ;;
+      prepared) echo "Proceed with rolling upgrade:" ;;
+    esac ;;
+  "dfsadmin -rollingUpgrade prepare") echo prepare >> "${dir}/log"; echo prepared > "${dir}/state"; echo "PREPARE rolling upgrade ..." ;;
+  "dfsadmin -rollingUpgrade finalize") echo finalize >> "${dir}/log"; echo none > "${dir}/state"; echo "FINALIZE rolling upgrade ..." ;;
+  "dfsadmin -rollEdits") t=$(( $(cat "${dir}/txid") + 10 )); echo $t > "${dir}/txid"; echo rollEdits >> "${dir}/log"; echo "Successfully rolled edit logs."; echo "New segment starts at txid $t" ;;
+  *) echo "hdfs stub: $*" >&2; exit 1 ;;
+esac
+`, { mode: 0o755 });
+  const roles = (role: string) => `app.kubernetes.io/name=hdfs-${role},app.kubernetes.io/instance=hdfs-${role}`;
+  const r = spawnSync("bash", [script], {
+    env: {
+      PATH: `${dir}:/usr/bin:/bin`, KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443", SERVICE_ACCOUNT_DIR: dir, NAMESPACE: "hdfs",
+      NAMENODE_PODS: roles("namenode"), JOURNALNODE_PODS: ha ? roles("journalnode") : "", DATANODE_PODS: roles("datanode"),
+      NAMENODE_VERSION: target, JOURNALNODE_VERSION: target, DATANODE_VERSION: target,
+      NAMENODE_IDS: ha ? "node-2=nn-node-2 node-5=nn-node-5 node-8=nn-node-8" : "", NAMESERVICE: ha ? "hdfs-k8s" : "", JOURNALNODE_WEB: "http 8480",
+      FINALIZE: "false", ...opts.env,
+    },
+    encoding: "utf8",
+  });
+  const log = fs.readFileSync(path.join(dir, "log"), "utf8").trim().split("\n").filter(Boolean);
+  const after = fs.readFileSync(path.join(dir, "pods"), "utf8");
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { status: r.status, output: r.stdout + r.stderr, log, after };
+}
+
+const cluster = (version: string): Pod[] => [
+  ...["node-2", "node-5", "node-8"].flatMap((node) => [
+    { name: `nn-${node}`, role: "namenode" as const, node, version },
+    { name: `jn-${node}`, role: "journalnode" as const, node, version },
+  ]),
+  ...["node-2", "node-3", "node-5", "node-8"].map((node) => ({ name: `dn-${node}`, role: "datanode" as const, node, version })),
+];
+
+describe("hdfs-rolling-upgrade.sh", () => {
+  it("upgrade: prepare, the JournalNodes one at a time each with a new segment, the standbys, a failover, the former active, then the DataNodes; not finalized", () => {
+    const r = run(cluster("3.4.1"), { active: "node-2" });
+    assert.equal(r.status, 0, r.output);
+    assert.deepEqual(r.log, [
+      "prepare",
+      "delete jn-node-2", "rollEdits", "delete jn-node-5", "rollEdits", "delete jn-node-8", "rollEdits",
+      "delete nn-node-5", "delete nn-node-8", "failover nn-node-2 nn-node-5", "delete nn-node-2",
+      "delete dn-node-2", "delete dn-node-3", "delete dn-node-5", "delete dn-node-8",
+    ]);
+    assert.doesNotMatch(r.after, /3\.4\.1/);
+    assert.match(r.output, /not finalized/);
+  });
+
+  it("finalizes when told to, once every daemon runs its version", () => {
+    const r = run(cluster("3.4.1"), { env: { FINALIZE: "true" } });
+    assert.equal(r.status, 0, r.output);
+    assert.equal(r.log.at(-1), "finalize");
+    assert.equal(r.log.filter((l) => l === "finalize").length, 1);
+  });
+
+  it("goes on where a failed run stopped: pods at their version are left alone, an upgrade already prepared is not prepared again", () => {
+    const pods = cluster("3.4.1").map((p) => (p.role === "journalnode" || p.node === "node-5" ? { ...p, version: "3.5.0" } : p));
+    const r = run(pods, { active: "node-2", state: "prepared" });
+    assert.equal(r.status, 0, r.output);
+    assert.deepEqual(r.log, ["delete nn-node-8", "failover nn-node-2 nn-node-5", "delete nn-node-2", "delete dn-node-2", "delete dn-node-3", "delete dn-node-8"]);
+  });
+
+  it("with nothing to replace and finalize set: only the finalize", () => {
+    const r = run(cluster("3.5.0"), { state: "prepared", env: { FINALIZE: "true" } });
+    assert.equal(r.status, 0, r.output);
+    assert.deepEqual(r.log, ["finalize"]);
+  });
+
+  it("DataNodes in batches of DATANODES_AT_ONCE", () => {
+    const r = run(cluster("3.4.1"), { env: { DATANODES_AT_ONCE: "2" } });
+    assert.equal(r.status, 0, r.output);
+    // Two deleted, then both waited for (their replacements listed), then the next two.
+    const batches = r.output.split("\n").filter((l) => /DataNode on node-\d: (deleting|dn-node-\d-new serving)/.test(l)).map((l) => l.replace(/^rolling-upgrade: DataNode on (node-\d): (deleting|dn).*/, "$2 $1"));
+    assert.deepEqual(batches, ["deleting node-2", "deleting node-3", "dn node-2", "dn node-3", "deleting node-5", "deleting node-8", "dn node-5", "dn node-8"]);
+  });
+
+  it("downgrade within the unfinalized upgrade: the DataNodes first, then the NameNodes (standbys first), then the JournalNodes; no prepare", () => {
+    const r = run(cluster("3.5.0"), { target: "3.4.1", state: "prepared", active: "node-5" });
+    assert.equal(r.status, 0, r.output);
+    assert.deepEqual(r.log, [
+      "delete dn-node-2", "delete dn-node-3", "delete dn-node-5", "delete dn-node-8",
+      "delete nn-node-2", "delete nn-node-8", "failover nn-node-5 nn-node-2", "delete nn-node-5",
+      "delete jn-node-2", "rollEdits", "delete jn-node-5", "rollEdits", "delete jn-node-8", "rollEdits",
+    ]);
+  });
+
+  it("refuses a downgrade once the upgrade is finalized, saying why, before deleting anything", () => {
+    const r = run(cluster("3.5.0"), { target: "3.4.1", state: "none" });
+    assert.equal(r.status, 1);
+    assert.deepEqual(r.log, []);
+    assert.match(r.output, /FAILED: a downgrade to Hadoop 3\.4\.1 needs the rolling upgrade from it not finalized .*docs\/runbooks\.md, Upgrade Hadoop/);
+  });
+
+  it("a standalone NameNode: prepare, then it is replaced (HDFS down meanwhile), then the DataNodes", () => {
+    const pods = cluster("3.4.1").filter((p) => p.role !== "journalnode" && (p.role !== "namenode" || p.node === "node-2"));
+    const r = run(pods, { ha: false });
+    assert.equal(r.status, 0, r.output);
+    assert.deepEqual(r.log, ["prepare", "delete nn-node-2", "delete dn-node-2", "delete dn-node-3", "delete dn-node-5", "delete dn-node-8"]);
+    assert.match(r.output, /standalone: HDFS is unavailable until it serves again/);
+  });
+});
+
+describe("namenode-start.sh", () => {
+  const start = path.join(__dirname, "..", "..", "..", "components", "assets", "namenode-start.sh");
+  /** The arguments `hdfs` is started with for a name directory holding `files` (under current/). */
+  function started(files: string[]): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "namenode-start-"));
+    fs.mkdirSync(path.join(dir, "name", "current"), { recursive: true });
+    for (const f of files) fs.writeFileSync(path.join(dir, "name", "current", f), "");
+    fs.writeFileSync(path.join(dir, "hdfs"), `#!/bin/sh\necho "hdfs $*"\n`, { mode: 0o755 });
+    const r = spawnSync("sh", [start, path.join(dir, "name")], { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
+    fs.rmSync(dir, { recursive: true, force: true });
+    return r.stdout.trim().split("\n").at(-1)!;
+  }
+  it("starts `hdfs namenode`, with `-rollingUpgrade started` while the name directory holds a rollback image (prepared, not finalized)", () => {
+    assert.equal(started(["fsimage_0000000000000000042", "VERSION"]), "hdfs namenode");
+    assert.equal(started([]), "hdfs namenode");
+    assert.equal(started(["fsimage_0000000000000000042", "fsimage_rollback_0000000000000000040"]), "hdfs namenode -rollingUpgrade started");
+  });
+});
+
+describe("HdfsCluster's rolling upgrade", () => {
+  const hosts = ["node-2", "node-5", "node-8"];
+  async function render(args: HdfsClusterArgs): Promise<RegisteredResource[]> {
+    const registered = useMocks();
+    new HdfsCluster("hdfs", { security: { mode: "simple" }, nameNodeHosts: hosts, ...args });
+    await settled();
+    return registered;
+  }
+  const daemonSets = (r: RegisteredResource[]) => r.filter((x) => x.type === "kubernetes:apps/v1:DaemonSet").map((x) => x.inputs);
+  const jobs = (r: RegisteredResource[]) => r.filter((x) => x.type === "kubernetes:batch/v1:Job" && /rolling-upgrade/.test(x.inputs.metadata.name)).map((x) => x.inputs);
+
+  it("hadoopVersion picks every role's image; a role's own image wins", async () => {
+    let r = await render({ hadoopVersion: "3.5.0" });
+    assert.deepEqual(daemonSets(r).map((d) => d.spec.template.spec.containers[0].image), ["apache/hadoop:3.5.0", "apache/hadoop:3.5.0", "apache/hadoop:3.5.0"]);
+    assert.deepEqual(daemonSets(r).map((d) => d.spec.template.metadata.labels["app.kubernetes.io/version"]), ["3.5.0", "3.5.0", "3.5.0"]);
+    r = await render({ hadoopVersion: "3.5.0", dataNode: { image: "registry.example/hadoop:3.4.1" } });
+    assert.deepEqual(Object.fromEntries(daemonSets(r).map((d) => [d.metadata.name, d.spec.template.spec.containers[0].image])),
+      { "hdfs-namenode": "apache/hadoop:3.5.0", "hdfs-journalnode": "apache/hadoop:3.5.0", "hdfs-datanode": "registry.example/hadoop:3.4.1" });
+    assert.deepEqual(refusedArgs(() => new HdfsCluster("hdfs", { security: { mode: "simple" }, nameNodeHosts: hosts, hadoopVersion: "3.3.6" as never })),
+      ['hadoopVersion: must be one of "3.4.1", "3.5.0", got string "3.3.6"']);
+  });
+
+  it("no upgrade under way, finalize not set: the roles' own update strategies, no Job", async () => {
+    const r = await render({});
+    assert.deepEqual(daemonSets(r).map((d) => d.spec.updateStrategy.type), ["RollingUpdate", "RollingUpdate", "RollingUpdate"]);
+    assert.equal(daemonSets(r).some((d) => d.metadata.annotations["pulumi.com/skipAwait"]), false);
+    assert.deepEqual(jobs(r), []);
+  });
+
+  it("under way: every DaemonSet OnDelete (Pulumi does not wait for a rollout that only the Job makes), and the Job with what it drives", async () => {
+    const r = await render({ hadoopVersion: "3.5.0", upgradeInProgress: true, upgradeDataNodesAtOnce: 2 });
+    for (const d of daemonSets(r)) {
+      assert.deepEqual(d.spec.updateStrategy, { type: "OnDelete" }, d.metadata.name);
+      assert.equal(d.metadata.annotations["pulumi.com/skipAwait"], "true");
+      assert.equal(d.metadata.annotations["k8s-daemonsets/allow-on-delete"], "true");
+    }
+    const [job] = jobs(r);
+    assert.equal(job.metadata.name, rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.5.0", journalNode: "3.5.0", dataNode: "3.5.0" }, false));
+    const spec = job.spec.template.spec;
+    assert.equal(spec.serviceAccountName, "hdfs-namenode-rolling-upgrade");
+    assert.equal(spec.automountServiceAccountToken, true);
+    assert.deepEqual(spec.containers[0].command, ["bash", "/etc/hdfs-scripts/hdfs-rolling-upgrade.sh"]);
+    const env = Object.fromEntries(spec.containers[0].env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+    assert.equal(env.NAMENODE_PODS, "app.kubernetes.io/name=hdfs-namenode,app.kubernetes.io/instance=hdfs-namenode");
+    assert.equal(env.DATANODE_VERSION, "3.5.0");
+    assert.equal(env.NAMENODE_IDS, "node-2=nn-node-2 node-5=nn-node-5 node-8=nn-node-8");
+    assert.equal(env.DATANODES_AT_ONCE, "2");
+    assert.equal(env.FINALIZE, "false");
+    // The Job's API rights: the namespace's pods, to list and delete, nothing else.
+    const role = r.find((x) => x.type === "kubernetes:rbac.authorization.k8s.io/v1:Role")!.inputs;
+    assert.deepEqual(role.rules, [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "delete"] }]);
+    // The NameNodes' ConfigMap carries the driver and its JMX reader.
+    const cm = r.find((x) => x.type === "kubernetes:core/v1:ConfigMap" && x.inputs.metadata.name === "hdfs-namenode-config")!.inputs;
+    assert.ok(cm.data["hdfs-rolling-upgrade.sh"] && cm.data["hdfs-jmx.sh"]);
+  });
+
+  it("finalize set: a Job (of another name) that finalizes; a retry of a failed Job gets a new name", async () => {
+    const r = await render({ finalizeUpgrade: true });
+    const [job] = jobs(r);
+    assert.equal(job.metadata.name, rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.4.1", journalNode: "3.4.1", dataNode: "3.4.1" }, true));
+    assert.notEqual(job.metadata.name, rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.4.1", journalNode: "3.4.1", dataNode: "3.4.1" }, false));
+    assert.notEqual(job.metadata.name, rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.4.1", journalNode: "3.4.1", dataNode: "3.4.1" }, true, "uid-1"));
+    assert.equal(job.spec.template.spec.containers[0].env.find((e: any) => e.name === "FINALIZE").value, "true");
+    assert.deepEqual(daemonSets(r).map((d) => d.spec.updateStrategy.type), ["RollingUpdate", "RollingUpdate", "RollingUpdate"]);
+  });
+
+  it("the DataNodes' preStop hook stops them the upgrade's way; more DataNodes at once than replicas is refused", async () => {
+    const r = await render({});
+    const dn = daemonSets(r).find((d) => d.metadata.name === "hdfs-datanode")!.spec.template.spec.containers[0];
+    assert.deepEqual(dn.lifecycle.preStop.exec.command, ["bash", "/etc/hdfs-scripts/datanode-prestop.sh"]);
+    assert.deepEqual(refusedArgs(() => new HdfsCluster("hdfs", { security: { mode: "simple" }, nameNodeHosts: hosts, upgradeDataNodesAtOnce: 3 })),
+      ["upgradeDataNodesAtOnce: 3 DataNodes stopped at once during a rolling upgrade could hold every replica of a block (replication: 3): must be fewer"]);
+  });
+
+  it("daemonSetUpgrading: a deployed version other than the plan's, or an OnDelete DaemonSet with pods still to replace", () => {
+    const ds = (version: string, type: string, updated: number) => ({
+      spec: { updateStrategy: { type }, template: { metadata: { labels: { "app.kubernetes.io/version": version } } } },
+      status: { desiredNumberScheduled: 3, updatedNumberScheduled: updated },
+    });
+    assert.equal(daemonSetUpgrading(undefined, "3.5.0"), false);
+    assert.equal(daemonSetUpgrading(ds("3.4.1", "RollingUpdate", 3), "3.5.0"), true);
+    assert.equal(daemonSetUpgrading(ds("3.5.0", "OnDelete", 1), "3.5.0"), true);
+    assert.equal(daemonSetUpgrading(ds("3.5.0", "OnDelete", 3), "3.5.0"), false);
+    // A RollingUpdate in progress (a changed property) is the DaemonSet's own.
+    assert.equal(daemonSetUpgrading(ds("3.5.0", "RollingUpdate", 1), "3.5.0"), false);
+  });
+});
