@@ -1013,12 +1013,25 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper (Kerberos)"
     real = await getRealNodes();
     await copyJournal(real.find((n) => n.name === next)!, real.find((n) => n.name === victim)!);
     assertSucceeded(await stack.refresh(), "pulumi refresh");
-    assertSucceeded(await stack.up(), "pulumi up (the labels of the returned node)");
+    const survivorPods = async () => Object.fromEntries([...(await podsByNode("namenode"))].filter(([n]) => n !== victim).map(([n, p]) => [n, p.metadata.uid]));
+    const before = await survivorPods();
+    const up = await stack.up();
+    assertSucceeded(up, "pulumi up (the labels of the returned node)");
     await rolesReady(["journalnode", "namenode", "datanode"], hosts);
     const log = await formatLog(victim);
     assert.match(log, /lost its metadata; bootstrapping/);
     assert.match(log, /the failover znode already exists: left as it is/);
-    assert.equal(await oneActive(next, hosts), next, "the returned NameNode is a standby");
+    const after = await survivorPods();
+    const rolled = Object.keys(before).filter((n) => after[n] !== before[n]);
+    const activeNow = await oneActive(next, hosts);
+    if (rolled.length === 0) {
+      assert.equal(activeNow, next, "the returned NameNode is a standby");
+    } else {
+      // The update replaced the survivors' NameNode pods (a rolling update): the active role may move to any
+      // NameNode that serves, the returned one included. What the update changed, for the record:
+      t.diagnostic(`the update replaced the NameNode pods of ${rolled.join(", ")}; active now: ${activeNow}\n` +
+        up.all.split("\n").filter((l) => /DaemonSet|ConfigMap/.test(l) && /[~+-]|update|replace/.test(l)).join("\n"));
+    }
     await waitFor(async () => (await liveDataNodes(next)).length === 3, 120_000, { what: "three live DataNodes again", intervalMs: 3000 });
     assert.equal(await readFile("namenode", victim, "hdfs://hdfs-k8s/e2e/zk-node-lost"), written);
   });
@@ -1084,6 +1097,164 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper (Kerberos)"
     t.diagnostic(`safe mode off on every NameNode ${((Date.now() - deletedAt) / 1000).toFixed(1)} s after the deletion`);
     const back = await sh("datanode", hosts[2],
       `set -e; rm -rf /tmp/cold; HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -get ${dir} /tmp/cold; cd /tmp/cold && sha256sum f* && rm -rf /tmp/cold`);
+    assert.equal(back, sums, "the 100 files read back byte for byte");
+  });
+});
+
+realHdfsSuite("HDFS on real nodes: rolling upgrade 3.4.1 -> 3.5.0 and back (Kerberos)", "e2e-real-hdfs-upgrade", { kerberos: true }, (suite) => {
+  const { stack } = suite;
+  let real: RealNode[];
+  let hosts: string[];
+  const dir = "hdfs://hdfs-k8s/e2e/before-upgrade";
+  let sums = "";
+  const roles = ["journalnode", "namenode", "datanode"];
+  const client = "e2e-round-trips";
+  const clientNode = "node-5";
+  /** Each `pulumi up` of a version change: what it changed to, when it ran, how long it took. */
+  const phases: { name: string; from: number; to: number }[] = [];
+
+  before(() => {
+    ({ real, hosts } = suite);
+  });
+  after(async () => {
+    await kubectl(["delete", "pod,configmap", "-n", namespace, client, "--ignore-not-found", "--wait=false"]).catch(() => "");
+  });
+
+  /** Each role's pods: node -> the version label and the image the kubelet runs. */
+  async function running(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const role of roles) {
+      for (const [node, pod] of await podsByNode(role)) {
+        const images = [...new Set((pod.status.containerStatuses ?? []).map((c) => c.image.replace(/^docker\.io\/(library\/)?/, "")))];
+        out[`${role}/${node}`] = `${pod.metadata.labels?.["app.kubernetes.io/version"]} ${images.join(",")}`;
+      }
+    }
+    return out;
+  }
+  /** What every daemon reports itself: the NameNodes' and JournalNodes' JMX, the DataNodes' getDatanodeInfo. */
+  async function reported(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    const ticket = await serviceTicket("hdfs-k8s.hdfs", "namenode");
+    const bean = async (node: RealNode, port: number, query: string, key: string) => {
+      const r = await run("curl", ["-sS", "--fail", "--max-time", "5", "--negotiate", "-u", ":", "--cacert", path.join(suite.kerberos!.dir, "ca.crt"),
+        "--resolve", `${node.name}:${port}:${node.ip}`, `https://${node.name}:${port}/jmx?qry=${query}`], { env: { ...process.env, ...ticket } });
+      return String((JSON.parse(String(r.stdout)) as { beans: Record<string, string>[] }).beans[0]?.[key] ?? `? ${r.stderr}`).split(",")[0];
+    };
+    for (const node of real) {
+      out[`namenode/${node.name}`] = await bean(node, hdfsSiteDefaults.nameNodeHttpsPort, "Hadoop:service=NameNode,name=NameNodeInfo", "SoftwareVersion");
+      out[`journalnode/${node.name}`] = await bean(node, hdfsSiteDefaults.journalNodeHttpsPort, "Hadoop:service=JournalNode,name=JournalNodeInfo", "Version");
+      const info = await hdfs("namenode", hosts[0], ["dfsadmin", "-getDatanodeInfo", `${node.ip}:${hdfsSiteDefaults.dataNodeIpcPort}`]);
+      out[`datanode/${node.name}`] = info.match(/Software version: ([^,\s]+)/)?.[1] ?? info;
+    }
+    return out;
+  }
+  const all = (value: string) => Object.fromEntries(roles.flatMap((r) => hosts.map((h) => [`${r}/${h}`, value])));
+  async function upgradeTo(version: string, name: string, extra: Record<string, unknown> = {}): Promise<{ seconds: number; log: string }> {
+    await suite.configure(hdfsConfig(hosts, { hadoopVersion: version, ...extra }));
+    const from = Date.now();
+    const up = await stack.up();
+    assertSucceeded(up, `pulumi up (${name})`);
+    phases.push({ name, from, to: Date.now() });
+    const [job] = (await kubectlJson<{ items: { metadata: { name: string; creationTimestamp: string } }[] }>(["get", "jobs", "-n", namespace, "-l", "app.kubernetes.io/name=hdfs-rolling-upgrade", "-o", "json"])).items;
+    assert.ok(job, `an upgrade Job after ${name}`);
+    const log = await kubectl(["logs", "-n", namespace, `job/${job.metadata.name}`]);
+    return { seconds: (Date.now() - from) / 1000, log };
+  }
+  /** The Job log's replacements, in order: "<role> <node>". */
+  const replaced = (log: string) => [...log.matchAll(/^rolling-upgrade: (?:[a-z]+ )*(JournalNode|NameNode|DataNode)(?: \([^)]*\))? on (node-\d+): deleting pod/gm)].map((m) => `${m[1]} ${m[2]}`);
+
+  test("U1. Hadoop 3.4.1 deployed; 100 files written; a client writes a new file and reads the previous back every second from here on", async () => {
+    await suite.configure(hdfsConfig(hosts, { hadoopVersion: "3.4.1" }));
+    assertSucceeded(await stack.up(), "pulumi up (3.4.1)");
+    assert.deepEqual(await running(), Object.fromEntries(Object.keys(all("")).map((k) => [k, "3.4.1 apache/hadoop:3.4.1"])));
+    sums = await sh("datanode", hosts[1],
+      `set -e; rm -rf /tmp/up; mkdir /tmp/up; for i in $(seq -w 0 99); do head -c $((4096 + 10#$i * 997)) /dev/urandom > /tmp/up/f$i; done; ` +
+      `HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -mkdir -p "$(dirname ${dir})"; HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -put /tmp/up ${dir}; cd /tmp/up && sha256sum f* && rm -rf /tmp/up`);
+    // The client: compiled here, run with the DataNodes' configuration and credentials (their pod template's
+    // volumes and environment) and Hadoop 3.4.1's jars throughout, as an application's client would be.
+    const classes = fs.mkdtempSync(path.join(os.tmpdir(), "round-trips-"));
+    await runOk("javac", ["--release", "17", "-d", classes, path.join(__dirname, "..", "support", "java", "HdfsRoundTrips.java")]);
+    await kubectl(["create", "configmap", client, "-n", namespace, `--from-file=HdfsRoundTrips.class=${path.join(classes, "HdfsRoundTrips.class")}`]);
+    fs.rmSync(classes, { recursive: true, force: true });
+    const template = (await kubectlJson<{ spec: { template: { spec: any } } }>(["get", "daemonset", "hdfs-datanode", "-n", namespace, "-o", "json"])).spec.template.spec;
+    const dn = template.containers[0];
+    const volumes = template.volumes.filter((v: { hostPath?: object }) => !v.hostPath);
+    const names = new Set(volumes.map((v: { name: string }) => v.name));
+    await kubectl(["apply", "-f", "-"], JSON.stringify({
+      apiVersion: "v1", kind: "Pod", metadata: { name: client, namespace },
+      spec: {
+        nodeName: clientNode, hostNetwork: true, dnsPolicy: template.dnsPolicy, hostAliases: template.hostAliases, restartPolicy: "Never",
+        automountServiceAccountToken: false, securityContext: template.securityContext,
+        volumes: [...volumes, { name: "client", configMap: { name: client } }],
+        containers: [{
+          name: "client", image: dn.image, env: dn.env, securityContext: dn.securityContext,
+          volumeMounts: [...dn.volumeMounts.filter((m: { name: string }) => names.has(m.name)), { name: "client", mountPath: "/client", readOnly: true }],
+          command: ["bash", "-c", 'exec java -Xmx128m -cp "/client:/opt/hadoop/etc/hadoop:/opt/hadoop/share/hadoop/hdfs/lib/*" HdfsRoundTrips hdfs://hdfs-k8s /e2e/round-trips "$HDFS_PRINCIPAL" "$HDFS_KEYTAB"'],
+          resources: { requests: { cpu: "50m", memory: "320Mi" }, limits: { memory: "320Mi" } },
+        }],
+      },
+    }));
+    await waitFor(async () => /^\d+ ok read /m.test(await kubectl(["logs", "-n", namespace, client]).catch(() => "")), 120_000, { what: "the client's first round trip", intervalMs: 2000 });
+  });
+
+  test("U2. hadoopVersion 3.5.0: pulumi up runs Hadoop's rolling upgrade (prepare; JournalNodes; standby NameNodes, failover, the former active; DataNodes) and returns when it is done; not finalized", async (t) => {
+    const { seconds, log } = await upgradeTo("3.5.0", "upgrade to 3.5.0");
+    t.diagnostic(`rolling upgrade 3.4.1 -> 3.5.0: pulumi up took ${seconds.toFixed(0)} s\n${log}`);
+    const order = replaced(log);
+    assert.deepEqual(order.map((o) => o.split(" ")[0]), ["JournalNode", "JournalNode", "JournalNode", "NameNode", "NameNode", "NameNode", "DataNode", "DataNode", "DataNode"], log);
+    assert.match(log, /prepared: the rollback image is saved/);
+    assert.match(log, /failover: node-\d -> node-\d/);
+    assert.deepEqual(await running(), Object.fromEntries(Object.keys(all("")).map((k) => [k, "3.5.0 apache/hadoop:3.5.0"])));
+    assert.deepEqual(await reported(), all("3.5.0"));
+    assert.match(await hdfs("namenode", hosts[0], ["dfsadmin", "-rollingUpgrade", "query"]), /Proceed with rolling upgrade/);
+    // The NameNodes keep the rollback image until the upgrade is finalized.
+    for (const node of real) assert.match(await inRealNode(node, "ls", ["/var/lib/hdfs/name/current"]), /fsimage_rollback_/);
+  });
+
+  test("U3. hadoopVersion back to 3.4.1 before finalizing: Hadoop's rolling downgrade (DataNodes first, then NameNodes, then JournalNodes)", async (t) => {
+    const { seconds, log } = await upgradeTo("3.4.1", "downgrade to 3.4.1");
+    t.diagnostic(`rolling downgrade 3.5.0 -> 3.4.1: pulumi up took ${seconds.toFixed(0)} s`);
+    assert.deepEqual(replaced(log).map((o) => o.split(" ")[0]), ["DataNode", "DataNode", "DataNode", "NameNode", "NameNode", "NameNode", "JournalNode", "JournalNode", "JournalNode"], log);
+    assert.doesNotMatch(log, /prepare:/);
+    assert.deepEqual(await reported(), all("3.4.1"));
+  });
+
+  test("U4. hadoopVersion 3.5.0 with finalizeUpgrade: upgraded again and finalized (no rollback image left); then DaemonSets back to RollingUpdate, no pod restarted", async (t) => {
+    const { seconds, log } = await upgradeTo("3.5.0", "upgrade to 3.5.0 and finalize", { finalizeUpgrade: true });
+    t.diagnostic(`rolling upgrade 3.4.1 -> 3.5.0 with finalize: pulumi up took ${seconds.toFixed(0)} s`);
+    assert.match(log, /finalized:/);
+    assert.deepEqual(await reported(), all("3.5.0"));
+    assert.match(await hdfs("namenode", hosts[0], ["dfsadmin", "-rollingUpgrade", "query"]), /There is no rolling upgrade in progress or rolling upgrade has already been finalized/);
+    await waitFor(async () => {
+      for (const node of real) if (/fsimage_rollback_/.test(await inRealNode(node, "ls", ["/var/lib/hdfs/name/current"]))) return false;
+      return true;
+    }, 120_000, { what: "no rollback image in any name directory", intervalMs: 5000 });
+    const uids = await podUids();
+    assertSucceeded(await stack.up(), "pulumi up (nothing to upgrade)");
+    for (const role of roles) {
+      const ds = await kubectlJson<{ spec: { updateStrategy: { type: string } } }>(["get", "daemonset", `hdfs-${role}`, "-n", namespace, "-o", "json"]);
+      assert.equal(ds.spec.updateStrategy.type, "RollingUpdate", role);
+    }
+    assert.deepEqual(await podUids(), uids, "no pod restarted");
+  });
+
+  test("U5. the client's round trips: none failed in any phase (its longest pause measured), and the 100 files written before read back byte for byte", async (t) => {
+    const log = await kubectl(["logs", "-n", namespace, client]);
+    await kubectl(["delete", "pod", "-n", namespace, client, "--wait=false"]);
+    const ops = log.split("\n").map((l) => l.match(/^(\d+) (ok|FAIL) (write|read) (\S+) (\d+)(.*)$/)).filter((m): m is RegExpMatchArray => m !== null)
+      .map((m) => ({ at: Number(m[1]), ok: m[2] === "ok", op: m[3], file: m[4], ms: Number(m[5]), error: m[6].trim() }));
+    const failed = ops.filter((o) => !o.ok);
+    assert.deepEqual(failed, [], `failed operations:\n${failed.map((o) => `${new Date(o.at).toISOString()} ${o.op} ${o.file}: ${o.error}`).join("\n")}`);
+    for (const p of phases) {
+      const during = ops.filter((o) => o.at >= p.from && o.at <= p.to);
+      const writes = during.filter((o) => o.op === "write").length, reads = during.filter((o) => o.op === "read").length;
+      const gaps = during.slice(1).map((o, i) => o.at - during[i].at);
+      const longest = Math.max(0, ...gaps, ...during.map((o) => o.ms));
+      t.diagnostic(`${p.name} (${((p.to - p.from) / 1000).toFixed(0)} s): ${writes} writes, ${reads} reads, 0 failed; longest pause ${(longest / 1000).toFixed(1)} s`);
+      assert.ok(writes > 0 && reads > 0, `${p.name}: round trips went on`);
+    }
+    const back = await sh("datanode", hosts[2],
+      `set -e; rm -rf /tmp/up; HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -get ${dir} /tmp/up; cd /tmp/up && sha256sum f* && rm -rf /tmp/up`);
     assert.equal(back, sums, "the 100 files read back byte for byte");
   });
 });

@@ -55,6 +55,8 @@ export interface ContainerState {
 }
 export interface ContainerStatus {
   name: string;
+  /** The image the runtime runs (as the kubelet reports it). */
+  image: string;
   ready: boolean;
   restartCount: number;
   state?: ContainerState;
