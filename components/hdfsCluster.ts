@@ -10,7 +10,7 @@ import { HdfsJournalNodeDaemonSet, hdfsJournalNodeClusterObjects, hdfsJournalNod
 import { HdfsNameNodeDaemonSet, hdfsNameNodeClusterObjects, hdfsNameNodeSettings } from "./hdfsNameNode";
 import { HdfsSite, defaultHadoopVersion, hadoopImage, hadoopVersions, hdfsCommonDefaults, hdfsRoleSecurityIssues, hdfsScriptsDir, hdfsSite } from "./hdfsShared";
 import { RackNode, rackMap, rackSettings, topologyScriptPath } from "./hdfsRacks";
-import { rollingUpgradeJob, rollingUpgradeSettings, roleVersions } from "./hdfsRollingUpgrade";
+import { rollingUpgradeJob, rollingUpgradeJobNeeded, rollingUpgradeSettings, roleVersions } from "./hdfsRollingUpgrade";
 import { HdfsKerberos, HdfsRole, hdfsSecuritySettings, keytabPrincipals, keytabProblem } from "./hdfsSecurity";
 import { definedOnly, hostAgentNamespace } from "./hostDaemonSet";
 import * as k8s from "@pulumi/kubernetes";
@@ -268,11 +268,11 @@ export function hdfsClusterWithDecommission(a: HdfsClusterResolvedArgs, addresse
 }
 
 /**
- * A resolved cluster with what the stack read about a rolling upgrade: whether one is under way and the uid of the
- * failed upgrade Job of the same plan (see `rollingUpgradeSettings`).
+ * A resolved cluster with what the stack read about a rolling upgrade: whether one is under way, whether one ran
+ * unfinalized, and the uid of the failed upgrade Job of the same plan (see `rollingUpgradeSettings`).
  */
-export function hdfsClusterWithUpgrade(a: HdfsClusterResolvedArgs, upgradeInProgress: boolean, upgradeRetryOf: string | undefined): HdfsClusterResolvedArgs {
-  return brandResolved("HdfsCluster", { ...a, upgradeInProgress, upgradeRetryOf });
+export function hdfsClusterWithUpgrade(a: HdfsClusterResolvedArgs, facts: { upgradeInProgress: boolean; upgradeUnfinalized: boolean; upgradeRetryOf?: string }): HdfsClusterResolvedArgs {
+  return brandResolved("HdfsCluster", { ...a, ...facts });
 }
 
 /** The version each role's image runs and the role's DaemonSet name (JournalNodes in HA only, DataNodes if enabled). */
@@ -569,7 +569,7 @@ export class HdfsCluster extends pulumi.ComponentResource {
   public readonly rulesConfigMap?: k8s.core.v1.ConfigMap;
   /** With dashboards: the Grafana dashboard's ConfigMap `<name>-dashboards`. */
   public readonly dashboardsConfigMap?: k8s.core.v1.ConfigMap;
-  /** While a rolling upgrade is under way or `finalizeUpgrade` is set: the Job that drives it (components/hdfsRollingUpgrade.ts). */
+  /** While a rolling upgrade is under way, or finalizing one: the Job that drives it (components/hdfsRollingUpgrade.ts). */
   public readonly rollingUpgradeJob?: k8s.batch.v1.Job;
 
   /**
@@ -617,7 +617,7 @@ export class HdfsCluster extends pulumi.ComponentResource {
       this.dataNode = new HdfsDataNodeDaemonSet(roleName("datanode"), brandResolved("HdfsDataNodeDaemonSet", { ...a.dataNode, ...shared }), child);
     }
 
-    if (a.upgradeInProgress || a.finalizeUpgrade) {
+    if (rollingUpgradeJobNeeded(a)) {
       const versions = roleVersions({ nameNode: a.nameNode.image, journalNode: this.journalNode ? a.journalNode.image : undefined, dataNode: a.dataNode?.image });
       const upgrade = rollingUpgradeJob(`${name}-rolling-upgrade`, {
         ...a.nameNode,

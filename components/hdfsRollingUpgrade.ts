@@ -40,6 +40,12 @@ export const rollingUpgradeSettings = {
    * OnDelete and the upgrade Job is part of the stack.
    */
   upgradeInProgress: setting(z.boolean(), { default: false, programOnly: true }),
+  /**
+   * Whether an upgrade to the plan's versions ran without being finalized (read from the cluster: its Job, of
+   * `finalizeUpgrade` false, succeeded): the stack keeps that Job, the record of it, until `finalizeUpgrade` has a
+   * Job finalize it.
+   */
+  upgradeUnfinalized: setting(z.boolean(), { default: false, programOnly: true }),
   /** The uid of the failed upgrade Job of the same plan (read from the cluster): its retry gets a new name. */
   upgradeRetryOf: setting(z.string(), { programOnly: true }),
 };
@@ -71,6 +77,14 @@ export function roleVersions(images: { nameNode: string; journalNode?: string; d
 export function rollingUpgradeJobName(nameNode: string, versions: RoleVersions, finalize: boolean, retryOf?: string): string {
   const key = JSON.stringify([versions.nameNode, versions.journalNode ?? "", versions.dataNode ?? "", finalize, retryOf ?? ""]);
   return `${nameNode}-rolling-upgrade-${crypto.createHash("sha256").update(key).digest("hex").slice(0, 8)}`;
+}
+
+/**
+ * Whether the cluster has the upgrade Job: while an upgrade is under way, and after one that ran unfinalized (kept
+ * as its record; with `finalizeUpgrade`, a new Job that finalizes it).
+ */
+export function rollingUpgradeJobNeeded(a: { upgradeInProgress: boolean; upgradeUnfinalized: boolean }): boolean {
+  return a.upgradeInProgress || a.upgradeUnfinalized;
 }
 
 /** Whether a deployed role's DaemonSet says an upgrade is under way (preflight reads it; see `upgradeInProgress`). */

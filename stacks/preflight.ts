@@ -238,11 +238,12 @@ async function withUpgradeFacts(hdfs: HdfsClusterResolvedArgs | undefined, clust
   const deployed = await Promise.all(roles.map((r) => cluster.read({ apiVersion: "apps/v1", kind: "DaemonSet", name: r.name, namespace: hdfs.namespace })));
   const inProgress = roles.some((r, i) => daemonSetUpgrading(deployed[i], r.version));
   const versions = Object.fromEntries(roles.map((r) => [r.role, r.version])) as unknown as RoleVersions;
-  const job = inProgress || hdfs.finalizeUpgrade
-    ? await cluster.read({ apiVersion: "batch/v1", kind: "Job", name: rollingUpgradeJobName(hdfs.nameNode.name, versions, hdfs.finalizeUpgrade), namespace: hdfs.namespace })
-    : undefined;
-  const failed = (job?.status?.failed ?? 0) > 0 ? job?.metadata.uid : undefined;
-  return hdfsClusterWithUpgrade(hdfs, inProgress, failed);
+  const job = (finalize: boolean) => cluster.read({ apiVersion: "batch/v1", kind: "Job", name: rollingUpgradeJobName(hdfs.nameNode.name, versions, finalize), namespace: hdfs.namespace });
+  // An upgrade to these versions that ran without finalizing: its Job, which the stack keeps until it is finalized.
+  const unfinalized = !inProgress && ((await job(false))?.status?.succeeded ?? 0) > 0;
+  const current = inProgress || unfinalized ? await job(hdfs.finalizeUpgrade) : undefined;
+  const failed = (current?.status?.failed ?? 0) > 0 ? current?.metadata.uid : undefined;
+  return hdfsClusterWithUpgrade(hdfs, { upgradeInProgress: inProgress, upgradeUnfinalized: unfinalized, ...(failed ? { upgradeRetryOf: failed } : {}) });
 }
 
 /**

@@ -229,8 +229,11 @@ describe("HdfsCluster's rolling upgrade", () => {
     assert.ok(cm.data["hdfs-rolling-upgrade.sh"] && cm.data["hdfs-jmx.sh"]);
   });
 
-  it("finalize set: a Job (of another name) that finalizes; a retry of a failed Job gets a new name", async () => {
-    const r = await render({ finalizeUpgrade: true });
+  it("after an upgrade that ran unfinalized: its Job kept (the record); with finalize set, a Job of another name that finalizes; a retry of a failed Job gets a new name", async () => {
+    assert.deepEqual(jobs(await render({ finalizeUpgrade: true })), [], "nothing to finalize");
+    const kept = jobs(await render({ upgradeUnfinalized: true }));
+    assert.deepEqual(kept.map((j) => j.metadata.name), [rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.4.1", journalNode: "3.4.1", dataNode: "3.4.1" }, false)]);
+    const r = await render({ finalizeUpgrade: true, upgradeUnfinalized: true });
     const [job] = jobs(r);
     assert.equal(job.metadata.name, rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.4.1", journalNode: "3.4.1", dataNode: "3.4.1" }, true));
     assert.notEqual(job.metadata.name, rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.4.1", journalNode: "3.4.1", dataNode: "3.4.1" }, false));

@@ -48,9 +48,10 @@ describe("preflight", () => {
     assert.deepEqual((await check(dev, cluster)).problems, []);
     const read = cluster.reads.map((r) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ""}${r.name}`).sort();
     // (not the NameNode's ConfigMap: the dev stack chooses its security mode; its exclude file: what it runs with now;
-    // the DaemonSets: the DataNodes' placement, each role's version)
+    // the DaemonSets: the DataNodes' placement, each role's version; the upgrade Job that would say one is unfinalized)
     assert.deepEqual(read, [
-      "ConfigMap/hdfs/hdfs-namenode-exclude", "DaemonSet/hdfs/hdfs-datanode", "DaemonSet/hdfs/hdfs-datanode", "DaemonSet/hdfs/hdfs-journalnode", "DaemonSet/hdfs/hdfs-namenode", "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
+      "ConfigMap/hdfs/hdfs-namenode-exclude", "DaemonSet/hdfs/hdfs-datanode", "DaemonSet/hdfs/hdfs-datanode", "DaemonSet/hdfs/hdfs-journalnode", "DaemonSet/hdfs/hdfs-namenode",
+      `Job/hdfs/${rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.5.0", journalNode: "3.5.0", dataNode: "3.5.0" }, false)}`, "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
       "PriorityClass/hdfs-datanode-critical", "PriorityClass/hdfs-journalnode-critical", "PriorityClass/hdfs-namenode-critical",
     ]);
   });
@@ -62,7 +63,7 @@ describe("preflight", () => {
       status: { desiredNumberScheduled: 3, updatedNumberScheduled: updated },
     });
     const roles = ["hdfs-namenode", "hdfs-journalnode", "hdfs-datanode"];
-    const upgrade = { ...dev, "hdfs": { ...(dev.hdfs as object), hadoopVersion: "3.5.0" } };
+    const upgrade = { ...dev, "hdfs": { ...(dev.hdfs as object), hadoopVersion: "3.5.0", finalizeUpgrade: false } };
     let r = await check(upgrade, fakeApi(devNodes));
     assert.equal(r.hdfs!.upgradeInProgress, false, "nothing deployed: a first deploy");
     r = await check(upgrade, fakeApi(devNodes, roles.map((n) => daemonSet(n, "3.4.1"))));
@@ -76,9 +77,14 @@ describe("preflight", () => {
     r = await check(upgrade, fakeApi(devNodes, [...roles.map((n) => daemonSet(n, "3.5.0", "OnDelete", n === "hdfs-datanode" ? 1 : 3)), failedJob]));
     assert.equal(r.hdfs!.upgradeInProgress, true);
     assert.equal(r.hdfs!.upgradeRetryOf, "uid-7");
-    // Done: every pod on the OnDelete DaemonSets' template, so the strategies go back.
-    r = await check(upgrade, fakeApi(devNodes, roles.map((n) => daemonSet(n, "3.5.0", "OnDelete"))));
+    // Done: every pod on the OnDelete DaemonSets' template, so the strategies go back; the Job that ran it without
+    // finalizing is the record that an upgrade awaits finalizing.
+    const doneJob: FakeObject = { ...failedJob, metadata: { uid: "uid-8" }, status: { succeeded: 1 } };
+    r = await check(upgrade, fakeApi(devNodes, [...roles.map((n) => daemonSet(n, "3.5.0", "OnDelete")), doneJob]));
     assert.equal(r.hdfs!.upgradeInProgress, false);
+    assert.equal(r.hdfs!.upgradeUnfinalized, true);
+    r = await check(upgrade, fakeApi(devNodes, roles.map((n) => daemonSet(n, "3.5.0"))));
+    assert.equal(r.hdfs!.upgradeUnfinalized, false);
   });
 
   it("hdfs.decommission: the hosts' InternalIPs and the deployed exclude list go to the NameNodes; a host not in the cluster is refused by the key", async () => {
