@@ -631,7 +631,7 @@ export class HdfsCluster extends pulumi.ComponentResource {
         podTimeoutSeconds: a.upgradePodTimeoutSeconds,
         retryOf: a.upgradeRetryOf,
         placement: this.nameNode.placement,
-      }, this.nameNode.configMap, this, [this.nameNode.daemonSet, ...(this.journalNode ? [this.journalNode.daemonSet] : []), ...(this.dataNode ? [this.dataNode.daemonSet] : [])]);
+      }, this, [this.nameNode.daemonSet, ...(this.journalNode ? [this.journalNode.daemonSet] : []), ...(this.dataNode ? [this.dataNode.daemonSet] : [])]);
       this.rollingUpgradeJob = upgrade.job;
     }
 

@@ -12,8 +12,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { hdfsSiteDefaults } from "./hadoopConfig";
-import { HdfsSite, hdfsCommonDefaults, hdfsContainer, hdfsRoleSecretNames, hdfsScriptsDir, hdfsVolumes } from "./hdfsShared";
-import { Placement, hostAccessAnnotations, nonRootPodSecurityContext } from "./hostDaemonSet";
+import { HdfsNameNodeJobArgs, hdfsContainer, hdfsNameNodeJobPod, hdfsScriptsDir } from "./hdfsShared";
+import { hostAccessAnnotations } from "./hostDaemonSet";
 import { setting } from "./settings";
 
 import Input = k8s.types.input.core.v1;
@@ -78,18 +78,9 @@ export function excludeVolume(configMapName: string): { volume: Input.Volume; mo
 }
 
 /** What the drain Job runs with: the NameNode role's arguments it reads. */
-export interface DecommissionJobArgs {
-  name: string;
-  namespace: pulumi.Input<string>;
-  image: string;
-  imagePullPolicy: pulumi.Input<string>;
-  site: HdfsSite;
-  keytabSecretName?: string;
-  tlsSecretName?: string;
+export interface DecommissionJobArgs extends HdfsNameNodeJobArgs {
   addresses: string[];
   timeoutSeconds: number;
-  /** The NameNodes' placement: the Job runs on a NameNode host (whose kubelet may read the NameNodes' keytab already). */
-  placement: Placement;
   labels: Record<string, string>;
 }
 
@@ -113,8 +104,6 @@ export function decommissionJob(
   });
   // hdfsContainer gives env as a list (never kubernetesx's map).
   const container = built as Input.Container;
-  const secrets = a.site.kerberos ? hdfsRoleSecretNames(a) : undefined;
-  const { nodeSelector, tolerations, affinity } = a.placement;
   return new k8s.batch.v1.Job(resourceName, {
     metadata: {
       name: decommissionJobName(a.name, a.addresses),
@@ -129,22 +118,7 @@ export function decommissionJob(
     spec: {
       backoffLimit: 0,
       activeDeadlineSeconds: a.timeoutSeconds + 240,
-      template: {
-        metadata: { labels: a.labels },
-        spec: {
-          restartPolicy: "Never",
-          hostNetwork: true,
-          dnsPolicy: "ClusterFirstWithHostNet",
-          ...(a.site.hostAliases.length > 0 ? { hostAliases: a.site.hostAliases } : {}),
-          automountServiceAccountToken: false,
-          securityContext: nonRootPodSecurityContext(hdfsCommonDefaults.uid),
-          ...(nodeSelector && Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
-          ...(tolerations && tolerations.length > 0 ? { tolerations } : {}),
-          ...(affinity ? { affinity } : {}),
-          containers: [container],
-          volumes: hdfsVolumes(configMap, secrets),
-        },
-      },
+      template: { metadata: { labels: a.labels }, spec: hdfsNameNodeJobPod(a, container, configMap) },
     },
   }, opts);
 }

@@ -27,7 +27,6 @@ import {
 import { Branded, brandResolved, isResolved } from "./defaults";
 import { zookeeperClientJvmOptions } from "./hdfsSecurity";
 import { rackFiles, rackMapContent, rackMapVolume } from "./hdfsRacks";
-import { rollingUpgradeFiles } from "./hdfsRollingUpgrade";
 import { decommissionJobNeeded, decommissionFiles, decommissionJob, decommissionSettings, excludeFileContent, excludeVolume } from "./hdfsDecommission";
 import { affinity, hostPath, resources } from "./kubernetesSyntax";
 import { SettingsArgs, SettingsResolved, passThrough, resolveSettings, setting, settingsDefaults } from "./settings";
@@ -320,7 +319,6 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
       // The format script is part of the config hash: the NameNode restarts when it changes too.
       files: {
         ...decommissionFiles,
-        ...rollingUpgradeFiles,
         [nameNodeStartScript.name]: nameNodeStartScript.text,
         ...(racked ? rackFiles : {}),
         "namenode-format.sh": formatScript,

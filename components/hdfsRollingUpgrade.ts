@@ -15,8 +15,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { nameNodeId, webEndpoint } from "./hadoopConfig";
-import { HdfsSite, hdfsCommonDefaults, hdfsContainer, hdfsRoleSecretNames, hdfsScriptsDir, hdfsVolumes } from "./hdfsShared";
-import { Placement, hostAccessAnnotations, nonRootPodSecurityContext } from "./hostDaemonSet";
+import { HdfsNameNodeJobArgs, hdfsConfigMap, hdfsContainer, hdfsNameNodeJobPod, hdfsScriptsDir, jmxLibrary } from "./hdfsShared";
+import { hostAccessAnnotations } from "./hostDaemonSet";
 import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 import { setting } from "./settings";
 
@@ -51,8 +51,6 @@ export const rollingUpgradeSettings = {
 };
 
 const driverScript = { name: "hdfs-rolling-upgrade.sh", text: fs.readFileSync(path.join(__dirname, "assets", "hdfs-rolling-upgrade.sh"), "utf8") };
-/** The NameNode's files the rolling upgrade adds to its ConfigMap (the driver; the Job mounts that ConfigMap). */
-export const rollingUpgradeFiles: Record<string, string> = { [driverScript.name]: driverScript.text };
 
 /** The Hadoop version each role runs: its image's tag (the pods' `app.kubernetes.io/version` label). */
 export interface RoleVersions {
@@ -98,17 +96,8 @@ export function daemonSetUpgrading(
   return deployed.spec?.updateStrategy?.type === "OnDelete" && updatedNumberScheduled < desiredNumberScheduled;
 }
 
-/** What the upgrade Job runs with. */
-export interface RollingUpgradeArgs {
-  /** The NameNode's name (the Job's, ServiceAccount's and Role's are made from it). */
-  name: string;
-  namespace: pulumi.Input<string>;
-  /** The NameNodes' image (the Job's client) and pull policy. */
-  image: string;
-  imagePullPolicy: pulumi.Input<string>;
-  site: HdfsSite;
-  keytabSecretName?: string;
-  tlsSecretName?: string;
+/** What the upgrade Job runs with: the NameNodes' image, site, credentials and placement (the Job runs on one of their hosts), and its own. */
+export interface RollingUpgradeArgs extends HdfsNameNodeJobArgs {
   /** The roles' names (their pods' selector labels) and the version each is to run; JournalNodes in HA only. */
   roles: { nameNode: string; journalNode?: string; dataNode?: string };
   versions: RoleVersions;
@@ -118,8 +107,6 @@ export interface RollingUpgradeArgs {
   dataNodesAtOnce: number;
   podTimeoutSeconds: number;
   retryOf?: string;
-  /** The NameNodes' placement: the Job runs on a NameNode host (whose kubelet may read the NameNodes' keytab). */
-  placement: Placement;
 }
 
 /** A label selector as the API's `labelSelector` parameter takes it. */
@@ -160,14 +147,17 @@ function jobDeadlineSeconds(a: RollingUpgradeArgs): number {
 export function rollingUpgradeJob(
   resourceName: string,
   a: RollingUpgradeArgs,
-  configMap: k8s.core.v1.ConfigMap,
   parent: pulumi.Resource,
   dependsOn: pulumi.Resource[],
-): { serviceAccount: k8s.core.v1.ServiceAccount; role: k8s.rbac.v1.Role; roleBinding: k8s.rbac.v1.RoleBinding; job: k8s.batch.v1.Job } {
+): { configMap: k8s.core.v1.ConfigMap; serviceAccount: k8s.core.v1.ServiceAccount; role: k8s.rbac.v1.Role; roleBinding: k8s.rbac.v1.RoleBinding; job: k8s.batch.v1.Job } {
   const name = `${a.name}-rolling-upgrade`;
   const labels = { ...selectorLabelsFor("hdfs-rolling-upgrade", a.name), ...objectLabelsFor("namenode") };
   const meta = { name, namespace: a.namespace, labels };
   const child = { parent };
+  // The site and the driver in a ConfigMap of the Job's own: the daemons' config hash (and so their pods) does not
+  // depend on it.
+  const configMap = hdfsConfigMap(`${resourceName}-config`, `${name}-config`, a.namespace, labels, a.site,
+    { [driverScript.name]: driverScript.text, [jmxLibrary.name]: jmxLibrary.text }, parent);
   const serviceAccount = new k8s.core.v1.ServiceAccount(`${resourceName}-sa`, { metadata: meta, automountServiceAccountToken: false }, child);
   const role = new k8s.rbac.v1.Role(`${resourceName}-role`, {
     metadata: meta,
@@ -187,8 +177,6 @@ export function rollingUpgradeJob(
     terminationMessagePolicy: "FallbackToLogsOnError",
   });
   const container = built as Input.Container;
-  const secrets = a.site.kerberos ? hdfsRoleSecretNames(a) : undefined;
-  const { nodeSelector, tolerations, affinity } = a.placement;
   const deadline = jobDeadlineSeconds(a);
   const job = new k8s.batch.v1.Job(resourceName, {
     metadata: {
@@ -204,25 +192,9 @@ export function rollingUpgradeJob(
     spec: {
       backoffLimit: 0,
       activeDeadlineSeconds: deadline,
-      template: {
-        metadata: { labels },
-        spec: {
-          restartPolicy: "Never",
-          serviceAccountName: name,
-          // The one HDFS pod with an API token: its Role lists and deletes pods, nothing else.
-          automountServiceAccountToken: true,
-          hostNetwork: true,
-          dnsPolicy: "ClusterFirstWithHostNet",
-          ...(a.site.hostAliases.length > 0 ? { hostAliases: a.site.hostAliases } : {}),
-          securityContext: nonRootPodSecurityContext(hdfsCommonDefaults.uid),
-          ...(nodeSelector && Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
-          ...(tolerations && tolerations.length > 0 ? { tolerations } : {}),
-          ...(affinity ? { affinity } : {}),
-          containers: [container],
-          volumes: hdfsVolumes(configMap, secrets),
-        },
-      },
+      // The one HDFS pod with an API token: its Role lists and deletes pods, nothing else.
+      template: { metadata: { labels }, spec: hdfsNameNodeJobPod(a, container, configMap, name) },
     },
   }, { parent, dependsOn: [...dependsOn, roleBinding] });
-  return { serviceAccount, role, roleBinding, job };
+  return { configMap, serviceAccount, role, roleBinding, job };
 }

@@ -145,6 +145,42 @@ export function hdfsConfigMap(
   }, { parent });
 }
 
+/** What a Job of the NameNodes' runs with: their name, image, site and credentials, and their placement. */
+export interface HdfsNameNodeJobArgs {
+  name: string;
+  namespace: pulumi.Input<string>;
+  image: string;
+  imagePullPolicy: pulumi.Input<string>;
+  site: HdfsSite;
+  keytabSecretName?: string;
+  tlsSecretName?: string;
+  /** The NameNodes' placement: the Job runs on a NameNode host (whose kubelet may read the NameNodes' keytab already). */
+  placement: Placement;
+}
+
+/**
+ * The pod of a Job of the NameNodes' (the decommission and rolling-upgrade Jobs): `container` once, on a NameNode
+ * host's network as the NameNodes' user, the site and scripts from `configMap`, in Kerberos mode their Secrets; an
+ * API token only when it runs as `serviceAccountName`.
+ */
+export function hdfsNameNodeJobPod(a: HdfsNameNodeJobArgs, container: Input.Container, configMap: k8s.core.v1.ConfigMap, serviceAccountName?: string): Input.PodSpec {
+  const { nodeSelector, tolerations, affinity } = a.placement;
+  return {
+    restartPolicy: "Never",
+    ...(serviceAccountName ? { serviceAccountName } : {}),
+    automountServiceAccountToken: serviceAccountName !== undefined,
+    hostNetwork: true,
+    dnsPolicy: "ClusterFirstWithHostNet",
+    ...(a.site.hostAliases.length > 0 ? { hostAliases: a.site.hostAliases } : {}),
+    securityContext: nonRootPodSecurityContext(hdfsCommonDefaults.uid),
+    ...(nodeSelector && Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}),
+    ...(tolerations && tolerations.length > 0 ? { tolerations } : {}),
+    ...(affinity ? { affinity } : {}),
+    containers: [container],
+    volumes: hdfsVolumes(configMap, a.site.kerberos ? hdfsRoleSecretNames(a) : undefined),
+  };
+}
+
 /** A role's Secrets in Kerberos mode: the one holding its keytab and the one holding its TLS material. */
 export interface HdfsRoleSecrets {
   keytab: pulumi.Input<string>;

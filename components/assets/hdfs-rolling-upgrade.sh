@@ -70,6 +70,22 @@ wait_replaced() {
 # The pods of role selector $1 not at version $2, one line each (as `pods`).
 outdated() { pods "$1" | awk -F'\t' -v v="$2" '$3 != v'; }
 
+# Waits until the NameNode on node $1 has left safe mode, its extension included (a Ready standby may still be in
+# it): a failover to it is refused until then, and the next NameNode may not stop before.
+out_of_safe_mode() {
+  local node=$1 t0=$SECONDS out
+  while :; do
+    out=$(hdfs dfsadmin -safemode get 2>&1 </dev/null)
+    if [ -z "${NAMENODE_IDS:-}" ]; then
+      grep -q '^Safe mode is OFF' <<<"$out" && return 0
+    else
+      grep -q "^Safe mode is OFF in $node[/:]" <<<"$out" && return 0
+    fi
+    ((SECONDS - t0 < pod_timeout)) || die "NameNode on $node still in safe mode ${pod_timeout} s after it served: $out"
+    sleep 3
+  done
+}
+
 nn_id() { local pair; for pair in ${NAMENODE_IDS:-}; do [ "${pair%%=*}" = "$1" ] && { echo "${pair#*=}"; return 0; }; done; return 1; }
 nn_state() { hdfs haadmin -getServiceState "$(nn_id "$1")" 2>/dev/null </dev/null; }
 
@@ -129,7 +145,9 @@ namenodes() {
   if [ -z "${NAMENODE_IDS:-}" ]; then
     for line in "${lines[@]}"; do
       IFS=$'\t' read -r pod node version _ <<<"$line"
-      [ "$version" = "$NAMENODE_VERSION" ] || replace "$NAMENODE_PODS" "$pod" "$node" "$NAMENODE_VERSION" "NameNode (standalone: HDFS is unavailable until it serves again)"
+      [ "$version" = "$NAMENODE_VERSION" ] && continue
+      replace "$NAMENODE_PODS" "$pod" "$node" "$NAMENODE_VERSION" "NameNode (standalone: HDFS is unavailable until it serves again)"
+      out_of_safe_mode "$node"
     done
     return 0
   fi
@@ -137,7 +155,9 @@ namenodes() {
   for line in "${lines[@]}"; do
     IFS=$'\t' read -r pod node version _ <<<"$line"
     if [ "$(nn_state "$node")" = active ]; then active=$line; continue; fi
-    [ "$version" = "$NAMENODE_VERSION" ] || replace "$NAMENODE_PODS" "$pod" "$node" "$NAMENODE_VERSION" "standby NameNode"
+    [ "$version" = "$NAMENODE_VERSION" ] && continue
+    replace "$NAMENODE_PODS" "$pod" "$node" "$NAMENODE_VERSION" "standby NameNode"
+    out_of_safe_mode "$node"
   done
   [ -n "$active" ] || die "no NameNode is active (hdfs haadmin -getServiceState): fix that first (docs/runbooks.md)"
   IFS=$'\t' read -r pod node version _ <<<"$active"
@@ -145,13 +165,18 @@ namenodes() {
   standby=$(pods "$NAMENODE_PODS" | awk -F'\t' -v v="$NAMENODE_VERSION" -v n="$node" '$3 == v && $4 == "true" && $2 != n { print $2; exit }')
   [ -n "$standby" ] || die "no standby NameNode of Hadoop $NAMENODE_VERSION serves, to fail over to"
   local out t0=$SECONDS
-  out=$(hdfs haadmin -failover "$(nn_id "$node")" "$(nn_id "$standby")" 2>&1 </dev/null) || die "haadmin -failover $(nn_id "$node") $(nn_id "$standby"): $out"
+  # (refused while the target is not ready to become active: tried again for up to a minute)
+  until out=$(hdfs haadmin -failover "$(nn_id "$node")" "$(nn_id "$standby")" 2>&1 </dev/null); do
+    ((SECONDS - t0 < 60)) || die "haadmin -failover $(nn_id "$node") $(nn_id "$standby"): $out"
+    sleep 5
+  done
   until [ "$(nn_state "$standby")" = active ]; do
     ((SECONDS - t0 < 120)) || die "NameNode on $standby not active 120 s after the failover"
     sleep 2
   done
   say "failover: $node -> $standby ($((SECONDS - t0)) s)"
   replace "$NAMENODE_PODS" "$pod" "$node" "$NAMENODE_VERSION" "former active NameNode"
+  out_of_safe_mode "$node"
 }
 
 datanodes() {

@@ -17,7 +17,7 @@ const script = path.join(__dirname, "..", "..", "..", "components", "assets", "h
 interface Pod { name: string; role: "namenode" | "journalnode" | "datanode"; node: string; version: string }
 
 /** A simulated cluster of `pods`, NameNode `active`, rolling upgrade `state` (none|prepared), running the driver. */
-function run(pods: Pod[], opts: { active?: string; state?: string; target?: string; env?: Record<string, string>; ha?: boolean } = {}) {
+function run(pods: Pod[], opts: { active?: string; state?: string; target?: string; env?: Record<string, string>; ha?: boolean; safeMode?: Record<string, number> } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rolling-upgrade-"));
   const target = opts.target ?? "3.5.0";
   const ha = opts.ha ?? true;
@@ -25,6 +25,7 @@ function run(pods: Pod[], opts: { active?: string; state?: string; target?: stri
   fs.writeFileSync(path.join(dir, "active"), opts.active ?? "node-2");
   fs.writeFileSync(path.join(dir, "state"), opts.state ?? "none");
   fs.writeFileSync(path.join(dir, "txid"), "100");
+  fs.writeFileSync(path.join(dir, "safemode"), Object.entries(opts.safeMode ?? {}).map(([n, c]) => `${n} ${c}\n`).join(""));
   fs.writeFileSync(path.join(dir, "log"), "");
   // The API: GET pods?labelSelector=app.kubernetes.io/name=hdfs-<role>...; DELETE pods/<name> (its replacement
   // takes the target version); the JournalNodes' Journal bean: the last txid written, once it restarted.
@@ -49,7 +50,10 @@ esac
   fs.writeFileSync(path.join(dir, "hdfs"), `#!/bin/bash
 case "$*" in
   "haadmin -getServiceState nn-"*) host=\${3#nn-}; [ "$host" = "$(cat "${dir}/active")" ] && echo active || echo standby ;;
-  "haadmin -failover nn-"*) echo "failover $3 $4" >> "${dir}/log"; echo "\${4#nn-}" > "${dir}/active"; echo "Failover to $4 successful" ;;
+  "haadmin -failover nn-"*)
+    left=$(awk -v n="\${4#nn-}" '$1 == n { print $2 }' "${dir}/safemode")
+    if [ "\${left:-0}" -gt 0 ]; then echo "Failover failed: NameNode is not ready to become active: The NameNode is in safemode." >&2; exit 255; fi
+    echo "failover $3 $4" >> "${dir}/log"; echo "\${4#nn-}" > "${dir}/active"; echo "Failover to $4 successful" ;;
   "dfsadmin -rollingUpgrade query")
     case $(cat "${dir}/state") in
       none) echo "There is no rolling upgrade in progress or rolling upgrade has already been finalized." ;;
@@ -57,6 +61,12 @@ case "$*" in
     esac ;;
   "dfsadmin -rollingUpgrade prepare") echo prepare >> "${dir}/log"; echo prepared > "${dir}/state"; echo "PREPARE rolling upgrade ..." ;;
   "dfsadmin -rollingUpgrade finalize") echo finalize >> "${dir}/log"; echo none > "${dir}/state"; echo "FINALIZE rolling upgrade ..." ;;
+  "dfsadmin -safemode get")
+    # A NameNode listed in safemode (node count) stays in safe mode for that many more asks.
+    if [ -n "$NAMENODE_IDS" ]; then for n in node-2 node-5 node-8; do
+      left=$(awk -v n=$n '$1 == n { print $2 }' "${dir}/safemode")
+      if [ "\${left:-0}" -gt 0 ]; then echo "Safe mode is ON in $n/10.0.0.1:8020"; sed -i "s/^$n .*/$n $((left - 1))/" "${dir}/safemode"; else echo "Safe mode is OFF in $n/10.0.0.1:8020"; fi
+    done; else echo "Safe mode is OFF"; fi ;;
   "dfsadmin -rollEdits") t=$(( $(cat "${dir}/txid") + 10 )); echo $t > "${dir}/txid"; echo rollEdits >> "${dir}/log"; echo "Successfully rolled edit logs."; echo "New segment starts at txid $t" ;;
   *) echo "hdfs stub: $*" >&2; exit 1 ;;
 esac
@@ -98,6 +108,13 @@ describe("hdfs-rolling-upgrade.sh", () => {
     ]);
     assert.doesNotMatch(r.after, /3\.4\.1/);
     assert.match(r.output, /not finalized/);
+  });
+
+  it("waits until a restarted NameNode has left safe mode (its extension included) before it goes on: no failover to one in safe mode", () => {
+    // node-5 comes back in safe mode for a while: Hadoop refuses a failover to it meanwhile.
+    const r = run(cluster("3.4.1"), { active: "node-2", safeMode: { "node-5": 3 } });
+    assert.equal(r.status, 0, r.output);
+    assert.ok(r.log.includes("failover nn-node-2 nn-node-5"), r.log.join("\n"));
   });
 
   it("finalizes when told to, once every daemon runs its version", () => {
@@ -224,9 +241,12 @@ describe("HdfsCluster's rolling upgrade", () => {
     // The Job's API rights: the namespace's pods, to list and delete, nothing else.
     const role = r.find((x) => x.type === "kubernetes:rbac.authorization.k8s.io/v1:Role")!.inputs;
     assert.deepEqual(role.rules, [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "delete"] }]);
-    // The NameNodes' ConfigMap carries the driver and its JMX reader.
-    const cm = r.find((x) => x.type === "kubernetes:core/v1:ConfigMap" && x.inputs.metadata.name === "hdfs-namenode-config")!.inputs;
-    assert.ok(cm.data["hdfs-rolling-upgrade.sh"] && cm.data["hdfs-jmx.sh"]);
+    // The Job's own ConfigMap carries the site, the driver and its JMX reader; the NameNodes' does not (their
+    // config hash, and so their pods, do not depend on the driver).
+    const cm = (n: string) => r.find((x) => x.type === "kubernetes:core/v1:ConfigMap" && x.inputs.metadata.name === n)!.inputs;
+    assert.ok(cm("hdfs-namenode-rolling-upgrade-config").data["hdfs-rolling-upgrade.sh"] && cm("hdfs-namenode-rolling-upgrade-config").data["hdfs-site.xml"]);
+    assert.equal(cm("hdfs-namenode-config").data["hdfs-rolling-upgrade.sh"], undefined);
+    assert.deepEqual(spec.volumes.filter((v: any) => v.configMap).map((v: any) => v.configMap.name), ["hdfs-namenode-rolling-upgrade-config", "hdfs-namenode-rolling-upgrade-config"]);
   });
 
   it("after an upgrade that ran unfinalized: its Job kept (the record); with finalize set, a Job of another name that finalizes; a retry of a failed Job gets a new name", async () => {
