@@ -1149,8 +1149,15 @@ realHdfsSuite("HDFS on real nodes: rolling upgrade 3.4.1 -> 3.5.0 and back (Kerb
     return out;
   }
   const all = (value: string) => Object.fromEntries(roles.flatMap((r) => hosts.map((h) => [`${r}/${h}`, value])));
+  /**
+   * The suite's stack: Hadoop `version`; a NameNode leaves safe mode 3 s past its threshold (Hadoop: 30 s), which
+   * each step waits for, and a standby checks every 5 s (Hadoop: 60 s) whether to checkpoint, which makes the
+   * rollback image `prepare` waits for.
+   */
+  const config = (version: string, extra: Record<string, unknown> = {}) =>
+    hdfsConfig(hosts, { hadoopVersion: version, hdfsSite: { "dfs.namenode.safemode.extension": "3000", "dfs.namenode.checkpoint.check.period": "5" }, ...extra });
   async function upgradeTo(version: string, name: string, extra: Record<string, unknown> = {}): Promise<{ seconds: number; log: string }> {
-    await suite.configure(hdfsConfig(hosts, { hadoopVersion: version, ...extra }));
+    await suite.configure(config(version, extra));
     const from = Date.now();
     const up = await stack.up();
     assertSucceeded(up, `pulumi up (${name})`);
@@ -1164,7 +1171,7 @@ realHdfsSuite("HDFS on real nodes: rolling upgrade 3.4.1 -> 3.5.0 and back (Kerb
   const replaced = (log: string) => [...log.matchAll(/^rolling-upgrade: (?:[a-z]+ )*(JournalNode|NameNode|DataNode)(?: \([^)]*\))? on (node-\d+): deleting pod/gm)].map((m) => `${m[1]} ${m[2]}`);
 
   test("U1. Hadoop 3.4.1 deployed; 100 files written; a client writes a new file and reads the previous back every second from here on", async () => {
-    await suite.configure(hdfsConfig(hosts, { hadoopVersion: "3.4.1" }));
+    await suite.configure(config("3.4.1"));
     assertSucceeded(await stack.up(), "pulumi up (3.4.1)");
     assert.deepEqual(await running(), Object.fromEntries(Object.keys(all("")).map((k) => [k, "3.4.1 apache/hadoop:3.4.1"])));
     sums = await sh("datanode", hosts[1],

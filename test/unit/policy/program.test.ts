@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { policies } from "../../../policy/policies";
 import { workloadTypes } from "../../../policy/rules";
-import { devStackRun, find, RegisteredResource, runProgram, stackFileConfig } from "../../support/mocks";
+import { HdfsCluster } from "../../../components/hdfsCluster";
+import { devStackRun, find, RegisteredResource, runProgram, settled, stackFileConfig, useMocks } from "../../support/mocks";
 import { runPolicy, validationArgs } from "../../support/policy";
 
 describe("the dev stack under the policy pack", () => {
@@ -75,5 +76,23 @@ describe("the dev stack under the policy pack", () => {
     const undeclared = structuredClone(ds.inputs);
     delete undeclared.metadata.annotations["k8s-daemonsets/capabilities"];
     assert.deepEqual(await verdict(undeclared), ["capabilities-declared"]);
+  });
+});
+
+describe("a rolling upgrade under the policy pack", () => {
+  it("its Job, ServiceAccount, Role and binding, and the OnDelete DaemonSets, pass every policy", async () => {
+    const registered = useMocks();
+    new HdfsCluster("hdfs", { security: { mode: "simple" }, nameNodeHosts: ["node-2", "node-5", "node-8"], hadoopVersion: "3.5.0", upgradeInProgress: true });
+    await settled();
+    const objects = registered.filter((r) => r.type.startsWith("kubernetes:"));
+    assert.ok(objects.some((r) => r.type === "kubernetes:batch/v1:Job") && objects.some((r) => r.type === "kubernetes:rbac.authorization.k8s.io/v1:Role"));
+    const violations: string[] = [];
+    for (const r of objects) {
+      for (const p of policies) {
+        const run = await runPolicy(p, validationArgs(r.type, r.inputs, r.name));
+        violations.push(...run.violations.map((v) => `${r.name} ${p.name}: ${v}`));
+      }
+    }
+    assert.deepEqual(violations, []);
   });
 });
