@@ -590,7 +590,10 @@ function hdfsRoleDaemonSet(
     volumes: [...hdfsVolumes(configMap, secrets), ...(s.volumes ?? [])],
     initContainers: s.initContainers,
     containers: s.containers,
-  }, { parent, dependsOn: dependsOnWith(s.dependsOn) });
+  }, { parent, dependsOn: dependsOnWith(s.dependsOn) },
+  // OnDelete (a rolling upgrade's, whose Job deletes the pods and waits for them itself): no rollout for Pulumi to
+  // wait for.
+  (s.updateStrategy ?? a.updateStrategy).type === "OnDelete" ? { "pulumi.com/skipAwait": "true" } : undefined);
 
   // With the Prometheus endpoint: a headless Service listing every pod of the role (at its node's address, the pods
   // use the host's network) on the HTTP port, for Prometheus' endpointslice discovery and ServiceMonitors.

@@ -258,8 +258,6 @@ export function hostDaemonSet(
     // The host access this spec takes, declared to the policy pack (policy/): always, derived from the spec.
     ...hostAccessAnnotations(spec),
     ...(spec.rolloutTimeoutSeconds !== undefined ? { "pulumi.com/timeoutSeconds": String(spec.rolloutTimeoutSeconds) } : {}),
-    // OnDelete: no rollout to wait for (it happens when pods are deleted, by hand or by a Job that waits itself).
-    ...(spec.updateStrategy.type === "OnDelete" ? { "pulumi.com/skipAwait": "true" } : {}),
     ...extraAnnotations,
   };
   return new k8s.apps.v1.DaemonSet(

@@ -483,9 +483,8 @@ describe("NodeExporterDaemonSet reproduces the seed's manifest", () => {
     const { ds } = await render({ ...seedValues, collectors: { filesystem: false } });
     const rendered = JSON.parse(JSON.stringify(ds)); // drops undefined, as the wire does
     assert.deepEqual(rendered.spec.template.spec.containers[0].args.splice(-4), ["btrfs", "filesystem", "hwmon", "wifi"].map((c) => `--no-collector.${c}`));
-    // The component always declares the host access it takes to the policy pack; the seed declares none. With the
-    // seed's OnDelete there is no rollout for Pulumi to wait for.
-    assert.deepEqual(rendered.metadata.annotations, { "k8s-daemonsets/host-access": "network,pid,hostPath", "k8s-daemonsets/allow-on-delete": "true", "pulumi.com/skipAwait": "true" });
+    // The component always declares the host access it takes to the policy pack; the seed declares none.
+    assert.deepEqual(rendered.metadata.annotations, { "k8s-daemonsets/host-access": "network,pid,hostPath", "k8s-daemonsets/allow-on-delete": "true" });
     delete rendered.metadata.annotations;
     assert.deepEqual(rendered, fixture);
   });
