@@ -10,7 +10,7 @@ import { HdfsJournalNodeDaemonSet, hdfsJournalNodeClusterObjects, hdfsJournalNod
 import { HdfsNameNodeDaemonSet, hdfsNameNodeClusterObjects, hdfsNameNodeSettings } from "./hdfsNameNode";
 import { HdfsSite, defaultHadoopVersion, hadoopImage, hadoopVersions, hdfsCommonDefaults, hdfsRoleSecurityIssues, hdfsScriptsDir, hdfsSite } from "./hdfsShared";
 import { RackNode, rackMap, rackSettings, topologyScriptPath } from "./hdfsRacks";
-import { rollingUpgradeJob, rollingUpgradeJobNeeded, rollingUpgradeSettings, roleVersions } from "./hdfsRollingUpgrade";
+import { RoleVersions, rollingUpgradeJob, rollingUpgradeJobNeeded, rollingUpgradeSettings, roleVersions } from "./hdfsRollingUpgrade";
 import { HdfsKerberos, HdfsRole, hdfsSecuritySettings, keytabPrincipals, keytabProblem } from "./hdfsSecurity";
 import { definedOnly, hostAgentNamespace } from "./hostDaemonSet";
 import * as k8s from "@pulumi/kubernetes";
@@ -283,6 +283,11 @@ export function hdfsClusterRoleVersions(a: HdfsClusterResolvedArgs): { role: "na
     ...(a.ha ? [{ role: "journalNode" as const, name: a.journalNode.name, version: v.journalNode! }] : []),
     ...(a.dataNode ? [{ role: "dataNode" as const, name: a.dataNode.name, version: v.dataNode! }] : []),
   ];
+}
+
+/** The version each running role is to run, as the upgrade Job's name and environment take them. */
+export function hdfsClusterVersions(a: HdfsClusterResolvedArgs): RoleVersions {
+  return Object.fromEntries(hdfsClusterRoleVersions(a).map((r) => [r.role, r.version])) as unknown as RoleVersions;
 }
 
 /** A resolved cluster whose pods get `hostAddresses` as hostAliases (see `hdfsClusterSettings.hostAddresses`). */
@@ -618,7 +623,7 @@ export class HdfsCluster extends pulumi.ComponentResource {
     }
 
     if (rollingUpgradeJobNeeded(a)) {
-      const versions = roleVersions({ nameNode: a.nameNode.image, journalNode: this.journalNode ? a.journalNode.image : undefined, dataNode: a.dataNode?.image });
+      const versions = hdfsClusterVersions(a);
       const upgrade = rollingUpgradeJob(`${name}-rolling-upgrade`, {
         ...a.nameNode,
         namespace: this.namespace,

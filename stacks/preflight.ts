@@ -8,11 +8,11 @@
 // Every problem is reported at once, each with the config key to change.
 import * as pulumi from "@pulumi/pulumi";
 import { hdfsNamedHosts } from "../components/hadoopConfig";
-import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterRoleVersions, hdfsClusterWithDecommission, hdfsClusterWithHostAddresses, hdfsClusterWithNodes, hdfsClusterWithUpgrade, hdfsRunningRoles } from "../components/hdfsCluster";
+import { HdfsClusterResolvedArgs, hdfsClusterObjects, hdfsClusterRoleVersions, hdfsClusterVersions, hdfsClusterWithDecommission, hdfsClusterWithHostAddresses, hdfsClusterWithNodes, hdfsClusterWithUpgrade, hdfsRunningRoles } from "../components/hdfsCluster";
 import { hdfsSecretKeys, keytabProblem } from "../components/hdfsSecurity";
 import { hdfsDataNodeDefaults } from "../components/hdfsDataNode";
 import { decommissionJobName } from "../components/hdfsDecommission";
-import { RoleVersions, daemonSetUpgrading, rollingUpgradeJobName } from "../components/hdfsRollingUpgrade";
+import { daemonSetUpgrading, rollingUpgradeJobName } from "../components/hdfsRollingUpgrade";
 import { ClusterObjectRef, createdByStackAnnotation, matchesSelector, partOf } from "../components/labels";
 import { labelFieldManagerAnnotation } from "../components/nodeLabels";
 import { nodeExporterClusterObjects } from "../components/nodeExporter";
@@ -237,7 +237,7 @@ async function withUpgradeFacts(hdfs: HdfsClusterResolvedArgs | undefined, clust
   const roles = hdfsClusterRoleVersions(hdfs);
   const deployed = await Promise.all(roles.map((r) => cluster.read({ apiVersion: "apps/v1", kind: "DaemonSet", name: r.name, namespace: hdfs.namespace })));
   const inProgress = roles.some((r, i) => daemonSetUpgrading(deployed[i], r.version));
-  const versions = Object.fromEntries(roles.map((r) => [r.role, r.version])) as unknown as RoleVersions;
+  const versions = hdfsClusterVersions(hdfs);
   const job = (finalize: boolean) => cluster.read({ apiVersion: "batch/v1", kind: "Job", name: rollingUpgradeJobName(hdfs.nameNode.name, versions, finalize), namespace: hdfs.namespace });
   // An upgrade to these versions that ran without finalizing: its Job, which the stack keeps until it is finalized.
   const unfinalized = !inProgress && ((await job(false))?.status?.succeeded ?? 0) > 0;
