@@ -1,9 +1,4 @@
 // e2e-real-nodes: 4
-// Not yet in `make test` (scripts/run-tests.sh runs test/e2e/*.test.ts only); it goes back to test/e2e/ once it
-// passes (alone: REAL_NODES=4 scripts/cluster.sh up, then node --import tsx --test on this file). Its last run on four real nodes passed tests 1, 3 (a disk not mounted
-// refused, naming its path) and the drain itself in 5 (node-3 Decommissioned, 40 s); test 2 expected node-3's DataNode
-// live the moment pulumi up returned (it is not: see the comment there), test 4 read the wrong JMX bean, test 5 a
-// report without its Rack line; those are fixed here but not yet run.
 // End-to-end on real nodes: HDFS's day two (docs/runbooks.md) with Hadoop 3.4.1 under real kubelets on node-2,
 // node-3, node-5 and node-8 (four: replication 3 beside a host being drained; scripts/run-tests.sh gives this file
 // a cluster of its own). A standalone NameNode on node-2 and a DataNode on every real node with two data directories,
@@ -19,10 +14,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { getRealNodes, inRealNode, kubectl, realNodeCount, run, runOk, waitFor, type RealNode } from "../../support/localCluster";
-import { simpleHdfs } from "../../support/devStack";
-import { assertSucceeded, TestStack } from "../../support/pulumi";
-import { hdfs, hdfsConfig, liveDataNodes, namespace, podsByNode, readFile, rolesReady, wipeHdfsDirectories, writeFile } from "../../support/realHdfs";
+import { getRealNodes, inRealNode, kubectl, realNodeCount, run, runOk, waitFor, type RealNode } from "../support/localCluster";
+import { simpleHdfs } from "../support/devStack";
+import { assertSucceeded, TestStack } from "../support/pulumi";
+import { hdfs, hdfsConfig, liveDataNodes, namespace, podsByNode, readFile, rolesReady, wipeHdfsDirectories, writeFile } from "../support/realHdfs";
 
 /** Each real node's two data disks: ext4 images of their own, loop-mounted in the node's mount namespace. */
 const disksRoot = "/srv/k8s-daemonsets-e2e-disks";
