@@ -271,7 +271,10 @@ export function hdfsClusterWithDecommission(a: HdfsClusterResolvedArgs, addresse
  * A resolved cluster with what the stack read about a rolling upgrade: whether one is under way, whether one ran
  * unfinalized, and the uid of the failed upgrade Job of the same plan (see `rollingUpgradeSettings`).
  */
-export function hdfsClusterWithUpgrade(a: HdfsClusterResolvedArgs, facts: { upgradeInProgress: boolean; upgradeUnfinalized: boolean; upgradeRetryOf?: string }): HdfsClusterResolvedArgs {
+export function hdfsClusterWithUpgrade(
+  a: HdfsClusterResolvedArgs,
+  facts: { upgradeInProgress: boolean; upgradeUnfinalized: boolean; upgradeRetryOf?: string; upgradeDataNodePods?: number },
+): HdfsClusterResolvedArgs {
   return brandResolved("HdfsCluster", { ...a, ...facts });
 }
 
@@ -631,6 +634,8 @@ export class HdfsCluster extends pulumi.ComponentResource {
         roles: { nameNode: a.nameNode.name, journalNode: this.journalNode ? a.journalNode.name : undefined, dataNode: a.dataNode?.name },
         versions,
         nameNodeHosts: a.nameNodeHosts,
+        journalNodes: this.journalNode ? (a.journalNodeHosts ?? a.nameNodeHosts).length : 0,
+        dataNodePods: this.dataNode ? a.upgradeDataNodePods : 0,
         finalize: a.finalizeUpgrade,
         dataNodesAtOnce: a.upgradeDataNodesAtOnce,
         podTimeoutSeconds: a.upgradePodTimeoutSeconds,

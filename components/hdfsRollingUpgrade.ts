@@ -22,6 +22,9 @@ import { setting } from "./settings";
 
 import Input = k8s.types.input.core.v1;
 
+/** DataNode pods assumed when the cluster did not say how many there are (`upgradeDataNodePods`). */
+const assumedDataNodePods = 10;
+
 /** The cluster's rolling-upgrade settings (components/settings.ts). */
 export const rollingUpgradeSettings = {
   /**
@@ -48,6 +51,11 @@ export const rollingUpgradeSettings = {
   upgradeUnfinalized: setting(z.boolean(), { default: false, programOnly: true }),
   /** The uid of the failed upgrade Job of the same plan (read from the cluster): its retry gets a new name. */
   upgradeRetryOf: setting(z.string(), { programOnly: true }),
+  /**
+   * The DataNode pods a rolling upgrade replaces (read from the cluster: the DataNode DaemonSet's
+   * desiredNumberScheduled). The Job's deadline allows `upgradePodTimeoutSeconds` for each batch of them.
+   */
+  upgradeDataNodePods: setting(z.number().int().min(0), { programOnly: true, defaultDoc: `${assumedDataNodePods} (the cluster did not say)` }),
 };
 
 const driverScript = { name: "hdfs-rolling-upgrade.sh", text: fs.readFileSync(path.join(__dirname, "assets", "hdfs-rolling-upgrade.sh"), "utf8") };
@@ -103,6 +111,10 @@ export interface RollingUpgradeArgs extends HdfsNameNodeJobArgs {
   versions: RoleVersions;
   /** HA: the NameNode hosts (their ids come from them). */
   nameNodeHosts: string[];
+  /** HA: how many JournalNodes there are. */
+  journalNodes: number;
+  /** How many DataNode pods there are (default: `assumedDataNodePods`). */
+  dataNodePods?: number;
   finalize: boolean;
   dataNodesAtOnce: number;
   podTimeoutSeconds: number;
@@ -135,9 +147,13 @@ export function rollingUpgradeEnv(a: RollingUpgradeArgs): Input.EnvVar[] {
   return [{ name: "NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } }, ...Object.entries(env).map(([name, value]) => ({ name, value }))];
 }
 
-/** The Job's longest run: every pod replaced at its timeout, and the prepare. */
-function jobDeadlineSeconds(a: RollingUpgradeArgs): number {
-  return a.podTimeoutSeconds * (a.nameNodeHosts.length * 2 + 8) + 600;
+/**
+ * The Job's longest run: each step at its timeout (every NameNode twice: its restart and the failover; every
+ * JournalNode; every batch of DataNodes; the prepare), and ten minutes to spare.
+ */
+export function rollingUpgradeDeadlineSeconds(a: Pick<RollingUpgradeArgs, "podTimeoutSeconds" | "nameNodeHosts" | "journalNodes" | "dataNodePods" | "dataNodesAtOnce">): number {
+  const dataNodeBatches = Math.ceil((a.dataNodePods ?? assumedDataNodePods) / a.dataNodesAtOnce);
+  return a.podTimeoutSeconds * (Math.max(a.nameNodeHosts.length, 1) * 2 + a.journalNodes + dataNodeBatches + 1) + 600;
 }
 
 /**
@@ -177,7 +193,7 @@ export function rollingUpgradeJob(
     terminationMessagePolicy: "FallbackToLogsOnError",
   });
   const container = built as Input.Container;
-  const deadline = jobDeadlineSeconds(a);
+  const deadline = rollingUpgradeDeadlineSeconds(a);
   const job = new k8s.batch.v1.Job(resourceName, {
     metadata: {
       name: rollingUpgradeJobName(a.name, a.versions, a.finalize, a.retryOf),

@@ -224,26 +224,44 @@ export async function preflightProblems(
   problems.push(...(await hdfsModeSwitchProblems(hdfs, config, cluster)));
   const decommission = await hdfsDecommissionFacts(hdfs, config, cluster);
   problems.push(...decommission.problems);
-  problems.push(...(await undrainedDataNodeProblems(plan, decommission.hdfs, config, cluster)));
-  return { problems, facts, hdfs: await withUpgradeFacts(await withClusterNodes(decommission.hdfs, plan, cluster), cluster) };
+  const daemonSets = await deployedRoleDaemonSets(decommission.hdfs, cluster);
+  problems.push(...(await undrainedDataNodeProblems(plan, decommission.hdfs, daemonSets, config, cluster)));
+  return { problems, facts, hdfs: await withUpgradeFacts(await withClusterNodes(decommission.hdfs, plan, cluster), daemonSets, cluster) };
+}
+
+/** The HDFS roles' DaemonSets as deployed, by name (the DataNodes' by its default name too: they may be disabled now). */
+async function deployedRoleDaemonSets(hdfs: HdfsClusterResolvedArgs | undefined, cluster: ApiReader): Promise<Map<string, ClusterObject | undefined>> {
+  if (!hdfs) return new Map();
+  const names = [...new Set([...hdfsClusterRoleVersions(hdfs).map((r) => r.name), hdfs.dataNode?.name ?? hdfsDataNodeDefaults.name])];
+  const objects = await Promise.all(names.map((name) => cluster.read({ apiVersion: "apps/v1", kind: "DaemonSet", name, namespace: hdfs.namespace })));
+  return new Map(names.map((name, i) => [name, objects[i]]));
 }
 
 /**
  * Whether a rolling upgrade is under way (a deployed DaemonSet of another version, or an OnDelete one with pods
  * still to replace) and, if the upgrade Job of this plan failed, its uid (the retry is a new Job).
  */
-async function withUpgradeFacts(hdfs: HdfsClusterResolvedArgs | undefined, cluster: ApiReader): Promise<HdfsClusterResolvedArgs | undefined> {
+async function withUpgradeFacts(
+  hdfs: HdfsClusterResolvedArgs | undefined,
+  daemonSets: Map<string, ClusterObject | undefined>,
+  cluster: ApiReader,
+): Promise<HdfsClusterResolvedArgs | undefined> {
   if (!hdfs) return hdfs;
   const roles = hdfsClusterRoleVersions(hdfs);
-  const deployed = await Promise.all(roles.map((r) => cluster.read({ apiVersion: "apps/v1", kind: "DaemonSet", name: r.name, namespace: hdfs.namespace })));
-  const inProgress = roles.some((r, i) => daemonSetUpgrading(deployed[i], r.version));
+  const inProgress = roles.some((r) => daemonSetUpgrading(daemonSets.get(r.name), r.version));
   const versions = hdfsClusterVersions(hdfs);
   const job = (finalize: boolean) => cluster.read({ apiVersion: "batch/v1", kind: "Job", name: rollingUpgradeJobName(hdfs.nameNode.name, versions, finalize), namespace: hdfs.namespace });
   // An upgrade to these versions that ran without finalizing: its Job, which the stack keeps until it is finalized.
   const unfinalized = !inProgress && ((await job(false))?.status?.succeeded ?? 0) > 0;
   const current = inProgress || unfinalized ? await job(hdfs.finalizeUpgrade) : undefined;
   const failed = (current?.status?.failed ?? 0) > 0 ? current?.metadata.uid : undefined;
-  return hdfsClusterWithUpgrade(hdfs, { upgradeInProgress: inProgress, upgradeUnfinalized: unfinalized, ...(failed ? { upgradeRetryOf: failed } : {}) });
+  const dataNodes = hdfs.dataNode ? daemonSets.get(hdfs.dataNode.name)?.status?.desiredNumberScheduled : undefined;
+  return hdfsClusterWithUpgrade(hdfs, {
+    upgradeInProgress: inProgress,
+    upgradeUnfinalized: unfinalized,
+    ...(failed ? { upgradeRetryOf: failed } : {}),
+    ...(dataNodes !== undefined ? { upgradeDataNodePods: dataNodes } : {}),
+  });
 }
 
 /**
@@ -276,10 +294,16 @@ function plannedLabels(node: ClusterObject, plan: StackPlan): Record<string, str
  * drain Job of the deployed list succeeded. Else its replicas would go with it (docs/runbooks.md, Drain a host),
  * unless `hdfs.deadDataNodeHosts` says it is dead already.
  */
-async function undrainedDataNodeProblems(plan: StackPlan, hdfs: HdfsClusterResolvedArgs | undefined, config: StackConfig, cluster: ApiReader): Promise<string[]> {
+async function undrainedDataNodeProblems(
+  plan: StackPlan,
+  hdfs: HdfsClusterResolvedArgs | undefined,
+  daemonSets: Map<string, ClusterObject | undefined>,
+  config: StackConfig,
+  cluster: ApiReader,
+): Promise<string[]> {
   if (!hdfs) return [];
   const name = hdfs.dataNode?.name ?? hdfsDataNodeDefaults.name;
-  const deployed = await cluster.read({ apiVersion: "apps/v1", kind: "DaemonSet", name, namespace: hdfs.namespace });
+  const deployed = daemonSets.get(name);
   const selector = deployed?.spec?.template?.spec?.nodeSelector;
   if (!deployed || !selector) return [];
   const planned = hdfs.dataNode?.nodeSelector;

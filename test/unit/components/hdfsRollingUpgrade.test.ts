@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { HdfsCluster, HdfsClusterArgs } from "../../../components/hdfsCluster";
-import { daemonSetUpgrading, rollingUpgradeJobName } from "../../../components/hdfsRollingUpgrade";
+import { daemonSetUpgrading, rollingUpgradeDeadlineSeconds, rollingUpgradeJobName } from "../../../components/hdfsRollingUpgrade";
 import { refusedArgs, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
 const script = path.join(__dirname, "..", "..", "..", "components", "assets", "hdfs-rolling-upgrade.sh");
@@ -247,6 +247,19 @@ describe("HdfsCluster's rolling upgrade", () => {
     assert.ok(cm("hdfs-namenode-rolling-upgrade-config").data["hdfs-rolling-upgrade.sh"] && cm("hdfs-namenode-rolling-upgrade-config").data["hdfs-site.xml"]);
     assert.equal(cm("hdfs-namenode-config").data["hdfs-rolling-upgrade.sh"], undefined);
     assert.deepEqual(spec.volumes.filter((v: any) => v.configMap).map((v: any) => v.configMap.name), ["hdfs-namenode-rolling-upgrade-config", "hdfs-namenode-rolling-upgrade-config"]);
+  });
+
+  it("the Job's deadline (and Pulumi's wait for it) grows with the DataNodes the cluster has, a timeout per batch", async () => {
+    const deadline = async (args: HdfsClusterArgs) => {
+      const [job] = jobs(await render({ hadoopVersion: "3.5.0", upgradeInProgress: true, upgradePodTimeoutSeconds: 60, ...args }));
+      assert.equal(job.metadata.annotations["pulumi.com/timeoutSeconds"], String(job.spec.activeDeadlineSeconds + 120));
+      return job.spec.activeDeadlineSeconds;
+    };
+    // three NameNodes twice, three JournalNodes, the DataNodes' batches and the prepare, at 60 s each; 600 s to spare
+    assert.equal(await deadline({ upgradeDataNodePods: 3 }), 60 * (6 + 3 + 3 + 1) + 600);
+    assert.equal(await deadline({ upgradeDataNodePods: 200 }), 60 * (6 + 3 + 200 + 1) + 600);
+    assert.equal(await deadline({ upgradeDataNodePods: 200, upgradeDataNodesAtOnce: 2 }), 60 * (6 + 3 + 100 + 1) + 600);
+    assert.equal(rollingUpgradeDeadlineSeconds({ podTimeoutSeconds: 60, nameNodeHosts: ["node-2"], journalNodes: 0, dataNodePods: 5, dataNodesAtOnce: 1 }), 60 * (2 + 0 + 5 + 1) + 600);
   });
 
   it("after an upgrade that ran unfinalized: its Job kept (the record); with finalize set, a Job of another name that finalizes; a retry of a failed Job gets a new name", async () => {

@@ -48,9 +48,10 @@ describe("preflight", () => {
     assert.deepEqual((await check(dev, cluster)).problems, []);
     const read = cluster.reads.map((r) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ""}${r.name}`).sort();
     // (not the NameNode's ConfigMap: the dev stack chooses its security mode; its exclude file: what it runs with now;
-    // the DaemonSets: the DataNodes' placement, each role's version; the upgrade Job that would say one is unfinalized)
+    // the DaemonSets, once each: the DataNodes' placement, each role's version; the upgrade Job that would say one is
+    // unfinalized)
     assert.deepEqual(read, [
-      "ConfigMap/hdfs/hdfs-namenode-exclude", "DaemonSet/hdfs/hdfs-datanode", "DaemonSet/hdfs/hdfs-datanode", "DaemonSet/hdfs/hdfs-journalnode", "DaemonSet/hdfs/hdfs-namenode",
+      "ConfigMap/hdfs/hdfs-namenode-exclude", "DaemonSet/hdfs/hdfs-datanode", "DaemonSet/hdfs/hdfs-journalnode", "DaemonSet/hdfs/hdfs-namenode",
       `Job/hdfs/${rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.5.0", journalNode: "3.5.0", dataNode: "3.5.0" }, false)}`, "Namespace/hdfs", "Namespace/monitoring", "Node/node-2", "Node/node-5", "Node/node-8",
       "PriorityClass/hdfs-datanode-critical", "PriorityClass/hdfs-journalnode-critical", "PriorityClass/hdfs-namenode-critical",
     ]);
@@ -66,9 +67,11 @@ describe("preflight", () => {
     const upgrade = { ...dev, "hdfs": { ...(dev.hdfs as object), hadoopVersion: "3.5.0", finalizeUpgrade: false } };
     let r = await check(upgrade, fakeApi(devNodes));
     assert.equal(r.hdfs!.upgradeInProgress, false, "nothing deployed: a first deploy");
+    assert.equal(r.hdfs!.upgradeDataNodePods, undefined, "no DataNode DaemonSet: no count");
     r = await check(upgrade, fakeApi(devNodes, roles.map((n) => daemonSet(n, "3.4.1"))));
     assert.equal(r.hdfs!.upgradeInProgress, true);
     assert.equal(r.hdfs!.upgradeRetryOf, undefined);
+    assert.equal(r.hdfs!.upgradeDataNodePods, 3, "the DataNode DaemonSet's desiredNumberScheduled: the Job's deadline counts them");
     // Its DaemonSets at the new version but OnDelete with pods still on the old: still under way (a run that failed).
     const failedJob: FakeObject = {
       apiVersion: "batch/v1", kind: "Job", namespace: "hdfs", metadata: { uid: "uid-7" }, status: { failed: 1 },
