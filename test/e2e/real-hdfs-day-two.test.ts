@@ -176,14 +176,16 @@ describe("HDFS day two on real nodes: disks that must exist, a failed volume, a 
     const node = real.find((n) => n.name === "node-5")!;
     assert.equal((await datasetState(node)).NumFailedVolumes, 0);
     // The DataNode (uid 1000) can no longer read or write disk1's block pool: its next write there fails, and the
-    // disk check that follows fails the volume.
+    // disk check that follows fails the volume. Written from node-5 itself: a block's first replica is the writer's
+    // own DataNode (the rack policy never puts one on node-5 for a writer on node-2, in its rack), and its volumes
+    // take blocks in turn.
     await inRealNode(node, "chmod", ["000", `${disks[1]}/current`]);
     try {
       const failed = await waitFor(async () => {
-        await writeFile("datanode", "node-2", `hdfs://node-2:8020/e2e/day-two/trigger-${Date.now()}`, 300_000);
+        await writeFile("datanode", "node-5", `hdfs://node-2:8020/e2e/day-two/trigger-${Date.now()}`, 300_000);
         const s = await datasetState(node);
         return s.NumFailedVolumes === 1 && s;
-      }, 180_000, { what: "node-5's disk1 failed", intervalMs: 2000 });
+      }, 180_000, { what: "node-5's disk1 failed", intervalMs: 2000, describe: async () => `FSDatasetState ${JSON.stringify(await datasetState(node))}` });
       t.diagnostic(`node-5 FSDatasetState: ${JSON.stringify(failed)}`);
       assert.deepEqual(failed.FailedStorageLocations.map((l) => l.replace(/^\[DISK\]file:/, "").replace(/\/$/, "")), ["/hadoop/dfs/data/1"]);
       assert.ok((await liveDataNodes("node-2")).includes(node.name), "node-5 still live");
