@@ -298,6 +298,11 @@ export function hdfsClusterWithHostAddresses(a: HdfsClusterResolvedArgs, hostAdd
   return brandResolved("HdfsCluster", { ...a, hostAddresses });
 }
 
+/** The JournalNode hosts: in HA, `journalNodeHosts` or else the NameNode hosts; none without HA. */
+export function hdfsJournalNodeHosts(a: { ha: boolean; nameNodeHosts: string[]; journalNodeHosts?: string[] }): string[] {
+  return a.ha ? a.journalNodeHosts ?? a.nameNodeHosts : [];
+}
+
 /**
  * What contradicts itself in the cluster's arguments, each under the argument's path (the stack reports them
  * under its config keys): too many NameNodes, an HA nameservice without a JournalNode quorum, ZooKeeper without
@@ -313,7 +318,7 @@ export function hdfsClusterArgsIssues(a: HdfsClusterResolvedValue): ArgsIssue[] 
       message: `${nameNodes.length} NameNode hosts (${nameNodes.join(", ")}); an HA nameservice has at most ${max} NameNodes (Hadoop recommends 3)`,
     });
   }
-  const journalNodes = a.ha ? a.journalNodeHosts ?? nameNodes : [];
+  const journalNodes = hdfsJournalNodeHosts(a);
   if (a.ha && journalNodes.length < 3) {
     issues.push({
       path: ["journalNodeHosts"],
@@ -445,7 +450,7 @@ export function hdfsRunningRoles(a: HdfsClusterResolvedValue): { key: "nameNode"
   const principals = (role: "namenode" | "journalnode" | "datanode", hosts: string[]) => (k ? keytabPrincipals(k, role, hosts) : undefined);
   return [
     { key: "nameNode" as const, args: a.nameNode, principals: principals("namenode", a.nameNodeHosts) },
-    ...(a.ha ? [{ key: "journalNode" as const, args: a.journalNode, principals: principals("journalnode", a.journalNodeHosts ?? a.nameNodeHosts) }] : []),
+    ...(a.ha ? [{ key: "journalNode" as const, args: a.journalNode, principals: principals("journalnode", hdfsJournalNodeHosts(a)) }] : []),
     ...(a.dataNode ? [{ key: "dataNode" as const, args: a.dataNode, principals: principals("datanode", []) }] : []),
   ];
 }
@@ -634,7 +639,7 @@ export class HdfsCluster extends pulumi.ComponentResource {
         roles: { nameNode: a.nameNode.name, journalNode: this.journalNode ? a.journalNode.name : undefined, dataNode: a.dataNode?.name },
         versions,
         nameNodeHosts: a.nameNodeHosts,
-        journalNodes: this.journalNode ? (a.journalNodeHosts ?? a.nameNodeHosts).length : 0,
+        journalNodes: hdfsJournalNodeHosts(a).length,
         dataNodePods: this.dataNode ? a.upgradeDataNodePods : 0,
         finalize: a.finalizeUpgrade,
         dataNodesAtOnce: a.upgradeDataNodesAtOnce,
@@ -734,7 +739,7 @@ export function hdfsClusterRuleGroups(a: HdfsClusterResolvedArgs): RuleGroup[] {
   const groups = hdfsRuleGroups({
     ...a,
     nameNodes: a.nameNodeHosts.length,
-    journalNodes: a.ha ? (a.journalNodeHosts ?? a.nameNodeHosts).length : 0,
+    journalNodes: hdfsJournalNodeHosts(a).length,
     dataNodes: a.dataNode !== null,
   });
   return adjustRules(groups, a);

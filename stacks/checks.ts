@@ -1,7 +1,7 @@
 // The checks that span components or config keys, over the plan (each component checks its own arguments when
 // it is resolved): labels taken over that the stack does not set, explicit hosts without externally managed
 // labels, host ports claimed by two DaemonSets; and the warnings a valid config still deserves.
-import { hdfsHostPorts, hostPortConflicts, hostPortMessage } from "../components/hdfsCluster";
+import { hdfsHostPorts, hdfsJournalNodeHosts, hostPortConflicts, hostPortMessage } from "../components/hdfsCluster";
 import { imageVersion } from "../components/labels";
 import { nodeExporterFilesystemExclusions } from "../components/nodeExporter";
 import { hdfsConfigPath, nodeExporterConfigPath } from "./args";
@@ -67,7 +67,7 @@ export function stackWarnings(c: StackConfig, plan: StackPlan): string[] {
     );
   }
   const hdfs = plan.hdfs;
-  const journalNodes = hdfs?.ha ? hdfs.journalNodeHosts ?? hdfs.nameNodeHosts : [];
+  const journalNodes = hdfs ? hdfsJournalNodeHosts(hdfs) : [];
   const n = journalNodes.length;
   if (n >= 3 && n % 2 === 0) {
     warnings.push(
