@@ -135,8 +135,11 @@ kdc_down() {
     while alive "$p" && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
     if alive "$p"; then kill -KILL "$p" 2>/dev/null || true; fi
   fi
-  if ip netns list 2>/dev/null | grep -qw "^$KDC_NETNS"; then ip netns del "$KDC_NETNS"; fi
-  ip link del "$KDC_VETH" 2>/dev/null || true
+  # The namespace and link have machine-wide names: another state directory's real nodes' KDC may own them.
+  if ! real_nodes_elsewhere; then
+    if ip netns list 2>/dev/null | grep -qw "^$KDC_NETNS"; then ip netns del "$KDC_NETNS"; fi
+    ip link del "$KDC_VETH" 2>/dev/null || true
+  fi
   if [ -d "$KDC_DIR" ]; then
     mkdir -p "$LOG_DIR/kdc"
     cp "$KDC_DIR"/*.out "$KDC_DIR"/state/*.log "$LOG_DIR/kdc/" 2>/dev/null || true
@@ -146,6 +149,7 @@ kdc_down() {
 
 # What is left of the KDC (empty when nothing is): its process.
 kdc_leftovers() {
+  if real_nodes_elsewhere; then return 0; fi
   local p; p=$(pgrep -f "^krb5kdc -n" 2>/dev/null | while read -r p; do
     [ "$(readlink "/proc/$p/root" 2>/dev/null)" = "$(kdc_root)" ] && echo "$p"; done || true)
   if [ -n "$p" ]; then echo "process krb5kdc $p"; fi

@@ -433,14 +433,20 @@ real_nodes_list() { # names of the real nodes started (whatever state they are i
   for d in "$REAL_DIR"/*/; do if [ -f "$d/index" ]; then basename "$d"; fi; done
 }
 
+# Another state directory has real nodes on this machine now (the bridge, the KDC's namespace and the cgroups are
+# its): an all-kwok cluster beside it (scripts/run-tests.sh runs one) must leave them alone.
+real_nodes_elsewhere() {
+  local owner; owner=$(cat "$REAL_OWNER" 2>/dev/null || true)
+  [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ] && [ -d "$owner/real-nodes" ]
+}
+
 # Stops every real node and removes what the real nodes added to the machine. The machine-wide leftovers
 # (namespaces, links, cgroups, the socket) only when no other state directory owns real nodes now: the `down` of
 # an all-kwok cluster must not take down another cluster's real nodes.
 real_nodes_down() {
   local name h
   for name in $(real_nodes_list); do real_node_stop "$name"; done
-  local owner; owner=$(cat "$REAL_OWNER" 2>/dev/null || true)
-  if [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ] && [ -d "$owner/real-nodes" ]; then
+  if real_nodes_elsewhere; then
     rm -rf "$REAL_DIR"
     return 0
   fi
@@ -473,8 +479,8 @@ real_nodes_down() {
 # What is left of the real nodes on the machine (empty when nothing is; nothing is counted while another state
 # directory owns real nodes: those are its own).
 real_leftovers() {
-  local h owner; owner=$(cat "$REAL_OWNER" 2>/dev/null || true)
-  if [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ] && [ -d "$owner/real-nodes" ]; then return 0; fi
+  local h
+  if real_nodes_elsewhere; then return 0; fi
   ip netns list 2>/dev/null | awk '{print $1}' | grep "^$REAL_NETNS_PREFIX" | sed 's/^/netns /' || true
   ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^k8sds-' | sed 's/^/link /' || true
   for h in $(cgroup_all_hierarchies); do if [ -d "$h/$REAL_CGROUP" ]; then echo "cgroup $h/$REAL_CGROUP"; fi; done

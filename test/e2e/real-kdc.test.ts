@@ -1,12 +1,14 @@
 // End-to-end on real nodes: the Kerberos KDC the local environment runs for them (scripts/kdc.sh). A pod on a real
 // node, in the HDFS image (whose krb5-user gives it kinit and klist), gets tickets from it over the nodes' bridge,
 // with the realm's 3-minute lifetime; a wrong password is refused; the KDC listens in its own network namespace
-// only. Skipped without real nodes.
+// only; an all-kwok cluster started and stopped beside the real nodes (as `make test` runs its all-kwok round) leaves
+// them and the KDC alone. Skipped without real nodes.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { isPodRunning, kubectl, kubectlJson, realNodeCount, realNodesDir, runOk, waitFor, type Pod } from "../support/localCluster";
+import { getNodes, isPodRunning, kubectl, kubectlJson, realBridge, realNodeCount, realNodesDir, repoRoot, run, runOk, waitFor, type Pod } from "../support/localCluster";
 
 const realm = "K8S-DAEMONSETS.TEST";
 const kdcState = path.join(realNodesDir, "kdc", "state");
@@ -57,5 +59,27 @@ describe("the real nodes' Kerberos KDC", { skip: realNodeCount < 1 ? "needs real
     assert.match(inKdc, /10\.213\.0\.200:88|\*:88|0\.0\.0\.0:88/);
     assert.equal((await runOk("ss", ["-Hlnu", "sport = :88"])).trim(), "");
     assert.equal((await runOk("ss", ["-Hlnt", "sport = :88"])).trim(), "");
+  });
+
+  test("an all-kwok cluster of another state directory, up and down beside the real nodes, leaves them and the KDC alone", async () => {
+    // The KDC's namespace and link, the bridge and the real nodes' cgroups have machine-wide names: the second
+    // cluster's `down` must not take them for leftovers of its own (scripts/real-nodes.sh, real_nodes_elsewhere).
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-daemonsets-beside-"));
+    const script = path.join(repoRoot, "scripts", "cluster.sh");
+    const env = { DAEMONSETS_STATE_DIR: other, REAL_NODES: "0" };
+    try {
+      await runOk(script, ["up", "--nodes", "2"], { env });
+      await runOk(script, ["down"], { env });
+    } finally {
+      await run(script, ["down"], { env });
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+    await runOk("ip", ["link", "show", realBridge]);
+    assert.match(await runOk("ip", ["netns", "exec", "k8s-daemonsets-kdc", "ss", "-Hlnu", "sport = :88"]), /:88/);
+    const klist = await inPod(`export KRB5_CONFIG=/tmp/krb5.conf KRB5CCNAME=FILE:/tmp/cc3; kinit -k -t /tmp/alice.keytab alice && klist`);
+    assert.match(klist, /Default principal: alice@/);
+    const real = (await getNodes()).filter((n) => n.metadata.labels?.type === "real");
+    assert.equal(real.length, realNodeCount);
+    for (const n of real) assert.equal(n.status.conditions?.find((c) => c.type === "Ready")?.status, "True", n.metadata.name);
   });
 });
