@@ -14,9 +14,14 @@ timeout=${TIMEOUT_SECONDS:-3600} poll=${POLL_SECONDS:-10}
 targets=("$@")
 export HADOOP_CLIENT_OPTS=${HADOOP_CLIENT_OPTS:--Xmx128m}
 say() { echo "decommission: $*"; }
-if [ -n "${HDFS_PRINCIPAL:-}" ]; then
-  kinit -k -t "$HDFS_KEYTAB" "$HDFS_PRINCIPAL" || { say "kinit as $HDFS_PRINCIPAL failed"; exit 1; }
-fi
+# Kerberos: a new ticket from the keytab every round. A drain lasts as long as its data takes to copy (hours for a
+# full host), a ticket only as long as the realm allows (the local realm's: 3 minutes); kinit is one request.
+login() {
+  [ -n "${HDFS_PRINCIPAL:-}" ] || return 0
+  local out
+  out=$(kinit -k -t "$HDFS_KEYTAB" "$HDFS_PRINCIPAL" 2>&1) || { say "kinit as $HDFS_PRINCIPAL failed: $out"; return 1; }
+}
+login || exit 1
 say "target: ${targets[*]:-no DataNode excluded} (every other DataNode in service)"
 
 # "address status" per DataNode of `hdfs dfsadmin -report` (its "Name: <ip>:<port> (<host>)" and
@@ -27,9 +32,15 @@ states() {
 
 start=$SECONDS
 while :; do
+  login || true # (then the commands below fail, and this round waits)
   out=$(hdfs dfsadmin -refreshNodes 2>&1) || say "refreshNodes: $out"
-  report=$(hdfs dfsadmin -report 2>&1) || { say "dfsadmin -report failed: $report"; report=""; }
   pending=()
+  # A report that failed says nothing: never read as "no DataNode left to drain".
+  if ! report=$(hdfs dfsadmin -report 2>&1); then
+    say "dfsadmin -report failed: $(tail -n 3 <<<"$report" | tr '\n' ' ')"
+    pending+=("the NameNode's report")
+    report=""
+  fi
   current=$(states "$report")
   for t in "${targets[@]}"; do
     s=$(awk -v ip="$t" '$1 == ip { $1 = ""; sub(/^ /, ""); print }' <<<"$current")

@@ -26,9 +26,16 @@ pod_timeout=${POD_TIMEOUT_SECONDS:-600} at_once=${DATANODES_AT_ONCE:-1}
 say() { echo "rolling-upgrade: $*"; }
 die() { say "FAILED: $*"; exit 1; }
 source "$(dirname "${BASH_SOURCE[0]}")/hdfs-jmx.sh"
-if [ -n "${HDFS_PRINCIPAL:-}" ]; then
-  kinit -k -t "$HDFS_KEYTAB" "$HDFS_PRINCIPAL" || die "kinit as $HDFS_PRINCIPAL failed"
-fi
+# Kerberos: a new ticket from the keytab before every hdfs command. The upgrade lasts as long as its steps take
+# (hours on a large cluster: each batch of DataNodes is one), a ticket only as long as the realm allows (the local
+# realm's: 3 minutes); kinit is one request.
+login() { [ -z "${HDFS_PRINCIPAL:-}" ] || kinit -k -t "$HDFS_KEYTAB" "$HDFS_PRINCIPAL"; }
+login || die "kinit as $HDFS_PRINCIPAL failed"
+hdfs() {
+  local out
+  out=$(login 2>&1) || { echo "kinit as $HDFS_PRINCIPAL failed: $out" >&2; return 1; }
+  command hdfs "$@"
+}
 
 # The Kubernetes API, as the Job's ServiceAccount.
 sa=${SERVICE_ACCOUNT_DIR:-/var/run/secrets/kubernetes.io/serviceaccount}

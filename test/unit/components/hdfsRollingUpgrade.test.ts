@@ -47,7 +47,16 @@ case "$method $url" in
   *) echo "curl stub: $method $url" >&2; exit 22 ;;
 esac
 `, { mode: 0o755 });
+  // Kerberos (HDFS_PRINCIPAL set): a ticket from kinit is good for TICKET_USES hdfs commands, then expired.
+  fs.writeFileSync(path.join(dir, "kinit"), `#!/bin/bash
+echo kinit >> "${dir}/kinits"; echo "\${TICKET_USES:-1000}" > "${dir}/ticket"
+`, { mode: 0o755 });
   fs.writeFileSync(path.join(dir, "hdfs"), `#!/bin/bash
+if [ -n "\${HDFS_PRINCIPAL:-}" ]; then
+  uses=$(cat "${dir}/ticket" 2>/dev/null || echo 0)
+  if [ "$uses" -le 0 ]; then echo "GSS initiate failed (Failed to find any Kerberos tgt)" >&2; exit 255; fi
+  echo $((uses - 1)) > "${dir}/ticket"
+fi
 case "$*" in
   "haadmin -getServiceState nn-"*) host=\${3#nn-}; [ "$host" = "$(cat "${dir}/active")" ] && echo active || echo standby ;;
   "haadmin -failover nn-"*)
@@ -83,9 +92,10 @@ esac
     encoding: "utf8",
   });
   const log = fs.readFileSync(path.join(dir, "log"), "utf8").trim().split("\n").filter(Boolean);
+  const kinits = fs.existsSync(path.join(dir, "kinits")) ? fs.readFileSync(path.join(dir, "kinits"), "utf8").trim().split("\n").length : 0;
   const after = fs.readFileSync(path.join(dir, "pods"), "utf8");
   fs.rmSync(dir, { recursive: true, force: true });
-  return { status: r.status, output: r.stdout + r.stderr, log, after };
+  return { status: r.status, output: r.stdout + r.stderr, log, after, kinits };
 }
 
 const cluster = (version: string): Pod[] => [
@@ -122,6 +132,15 @@ describe("hdfs-rolling-upgrade.sh", () => {
     assert.equal(r.status, 0, r.output);
     assert.equal(r.log.at(-1), "finalize");
     assert.equal(r.log.filter((l) => l === "finalize").length, 1);
+  });
+
+  it("with Kerberos, a ticket from the keytab before every hdfs command: an upgrade outlives any one ticket, up to the finalize", () => {
+    // Each ticket is good for one command; the whole upgrade runs dozens.
+    const r = run(cluster("3.4.1"), { env: { FINALIZE: "true", HDFS_PRINCIPAL: "nn/node-2@EXAMPLE", HDFS_KEYTAB: "/etc/keytab", TICKET_USES: "1" } });
+    assert.equal(r.status, 0, r.output);
+    assert.doesNotMatch(r.output, /GSS initiate failed/);
+    assert.equal(r.log.at(-1), "finalize");
+    assert.ok(r.kinits > 10, `${r.kinits} tickets`);
   });
 
   it("goes on where a failed run stopped: pods at their version are left alone, an upgrade already prepared is not prepared again", () => {
