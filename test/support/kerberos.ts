@@ -40,6 +40,24 @@ export async function serviceKeytabs(instance: string, hosts: Record<HdfsRole, s
   return Object.fromEntries(roles.map((r) => [r, fs.readFileSync(path.join(kdcState, "keytabs", path.basename(file(r)))).toString("base64")])) as Record<HdfsRole, string>;
 }
 
+/**
+ * The longest ticket the service principals of `hosts`' roles get (kadmin's per-principal maxlife, under the realm's
+ * own): a suite that waits for its daemons to log in again (past their tickets' lifetime) waits less with a shorter
+ * one. Without `seconds`, the realm's lifetime again (its krbtgt's).
+ */
+export async function setServiceTicketLifetime(instance: string, hosts: Record<HdfsRole, string[]>, seconds?: number): Promise<void> {
+  const k = { realm: localRealm, principalInstance: instance };
+  const principals = [...new Set((Object.keys(hosts) as HdfsRole[]).flatMap((r) => keytabPrincipals(k, r, hosts[r])))];
+  let life = `${seconds} seconds`;
+  if (seconds === undefined) {
+    const krbtgt = await kdcRun([["kadmin.local", "-q", `getprinc krbtgt/${localRealm}@${localRealm}`]]);
+    const m = /^Maximum ticket life: (\d+) days? (\d\d):(\d\d):(\d\d)$/m.exec(krbtgt);
+    if (!m) throw new Error(`no "Maximum ticket life" in kadmin's getprinc krbtgt:\n${krbtgt}`);
+    life = `${Number(m[1]) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4])} seconds`;
+  }
+  await kdcRun(principals.map((p) => ["kadmin.local", "-q", `modprinc -maxlife "${life}" ${p}`]));
+}
+
 /** One principal with a random key and its keytab (base64), e.g. a test ZooKeeper's `zookeeper/<host>`. */
 export async function principalKeytab(principal: string, name: string): Promise<string> {
   const file = `/var/lib/krb5kdc/keytabs/e2e-${name}.keytab`;
