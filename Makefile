@@ -72,6 +72,10 @@ bench: deps tools ## benchmarks against kubectl at 10/100/1000 nodes (BENCH_SIZE
 hdfs-config: deps ## write a stack's core-site.xml/hdfs-site.xml to .state/hdfs-config/ (program under Pulumi mocks; STACK=dev)
 	node --import tsx scripts/render-hdfs-config.ts $(or $(STACK),dev)
 
+.PHONY: hadoop-fixtures
+hadoop-fixtures: deps ## capture test/fixtures/hadoop-<version>-* from running daemons (3 real nodes of its own; VERSIONS="3.5.0", default all)
+	scripts/capture-hadoop-fixtures.sh $(VERSIONS)
+
 .PHONY: rules
 rules: deps ## write a stack's Prometheus rule files to .state/rules/<stack>/ (for a Prometheus without the operator; STACK=dev)
 	node --import tsx scripts/render-rules.ts $(or $(STACK),dev)

@@ -1,7 +1,7 @@
-// HDFS's alerting rules, this project's own (no anchor ships any). Each reads a metric Hadoop 3.4.1 serves at /prom
-// (its metrics2 records, as seen on a running NameNode, JournalNode and DataNode), named in the rule's
-// `data_source` annotation; where /prom has no such metric, the annotation says what the rule reads instead and
-// what it cannot see. Series are selected by the roles' jobs (their app.kubernetes.io/name) and the cluster's
+// HDFS's alerting rules, this project's own (no anchor ships any). Each reads a metric Hadoop serves at /prom (its
+// metrics2 records, as seen on running NameNodes, JournalNodes and DataNodes of each version the stack runs), named
+// in the rule's `data_source` annotation; where /prom has no such metric, the annotation says what the rule reads
+// instead and what it cannot see. Series are selected by the roles' jobs (their app.kubernetes.io/name) and the cluster's
 // namespace, so that two clusters' rules never mix.
 import { z } from "zod";
 import { RuleGroup, ruleDuration } from "./monitoring";

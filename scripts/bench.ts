@@ -16,6 +16,8 @@
 //                  "unit": only the unit tier's wall time (npm test, 3 runs; no cluster);
 //                  "hdfs-protection": only the cost of HDFS's wire protection, privacy vs authentication
 //                  (scripts/bench/hdfsProtection.ts: 3 real nodes, BENCH_RUNS write/read pairs of 256 MiB each);
+//                  "hdfs-decommission": only the time a drain takes per GiB the drained host holds
+//                  (scripts/bench/hdfsDecommission.ts: 4 real nodes, the sizes in BENCH_DECOMMISSION_GIB);
 //                  "report": only rewrite BENCHMARKS.md from the kept results
 //   BENCH_UNIT     "0" skips the unit tier's wall time (npm test, 3 runs) before the sizes
 //   BENCH_REAL_NODES  real nodes of the real-node figures, measured after the sizes on a cluster of 10 nodes:
@@ -37,6 +39,7 @@ import { stopCluster } from "./bench/cluster";
 import { benchSize, unitTier } from "./bench/measure";
 import { log } from "./bench/process";
 import { startupTable, table, writeReport } from "./bench/report";
+import { benchHdfsDecommission, hdfsDecommissionTable } from "./bench/hdfsDecommission";
 import { benchHdfsProtection, hdfsProtectionTable } from "./bench/hdfsProtection";
 import { benchRealNodes, realNodesTable } from "./bench/realNodes";
 import { realNodes, resultsDir, sizes, variant, work } from "./bench/settings";
@@ -66,6 +69,13 @@ async function main(): Promise<void> {
     const result = await benchHdfsProtection();
     fs.writeFileSync(path.join(resultsDir, "hdfs-protection.json"), JSON.stringify(result, null, 1));
     console.log(hdfsProtectionTable(result));
+    await writeReport();
+    return;
+  }
+  if (mode === "hdfs-decommission") {
+    const result = await benchHdfsDecommission();
+    fs.writeFileSync(path.join(resultsDir, "hdfs-decommission.json"), JSON.stringify(result, null, 1));
+    console.log(hdfsDecommissionTable(result));
     await writeReport();
     return;
   }

@@ -13,7 +13,7 @@ import type { HdfsRole } from "../../components/hdfsSecurity";
 import { materialSettings } from "../../test/support/devStack";
 import { kdcAddress, localRealm, serviceKeytabs, tlsMaterial } from "../../test/support/kerberos";
 import { clusterUp, stopCluster, waitClean } from "./cluster";
-import { programCommit, stat, Stat, writeConfigYaml } from "./measure";
+import { programCommit, standaloneHdfsStack, stat, Stat, writeConfigYaml } from "./measure";
 import { kubectl, log, run, sleep } from "./process";
 import { project, runs, stackName, work } from "./settings";
 
@@ -38,17 +38,9 @@ export interface HdfsProtectionResult {
 const instance = "hdfs-k8s.hdfs";
 
 function stackConfig(protection: Protection): Record<string, unknown> {
-  const small = (heap: string, memory: string) => ({ javaHeap: heap, resources: { requests: { cpu: "50m", memory }, limits: { memory } } });
-  return {
-    nodeLabels: { "node-2": { host: "high-cpu" } },
-    rolloutTimeoutSeconds: 420,
-    nodeExporter: { enabled: false },
-    hdfs: {
-      security: { mode: "kerberos", realm: localRealm, kdcs: [kdcAddress], rpcProtection: protection, dataTransferProtection: protection },
-      nameNode: { nodeSelector: { host: "high-cpu" }, ...small("384m", "1Gi") },
-      dataNode: { nodeSelector: { type: "real" }, ...small("256m", "1Gi") },
-    },
-  };
+  return standaloneHdfsStack({
+    security: { mode: "kerberos", realm: localRealm, kdcs: [kdcAddress], rpcProtection: protection, dataTransferProtection: protection },
+  });
 }
 
 /** A shell in a role's container on a node, as the role (a ticket from its keytab first). */

@@ -24,6 +24,24 @@ export function writeConfigYaml(n: number, config: Record<string, unknown>): str
   return configYaml;
 }
 
+/**
+ * The HDFS benchmarks' stack: a standalone NameNode on node-2 and a DataNode on each real node, JVMs sized for this
+ * machine, node-exporter off; `hdfs` adds to the cluster's settings (its security, …).
+ */
+export function standaloneHdfsStack(hdfs: Record<string, unknown>): Record<string, unknown> {
+  const small = (heap: string, memory: string) => ({ javaHeap: heap, resources: { requests: { cpu: "50m", memory }, limits: { memory } } });
+  return {
+    nodeLabels: { "node-2": { host: "high-cpu" } },
+    rolloutTimeoutSeconds: 420,
+    nodeExporter: { enabled: false },
+    hdfs: {
+      ...hdfs,
+      nameNode: { nodeSelector: { host: "high-cpu" }, ...small("384m", "1Gi") },
+      dataNode: { nodeSelector: { type: "real" }, ...small("256m", "1Gi") },
+    },
+  };
+}
+
 /** The dev stack's shape at n nodes (see BENCHMARKS.md "Method"). */
 export function stackConfig(n: number): Record<string, unknown> {
   const nodeLabels: Record<string, Record<string, string>> = {};

@@ -7,6 +7,7 @@ import type { apiDelta } from "./cluster";
 import { SizeResult, Stat, stat, UnitResult } from "./measure";
 import { log, run } from "./process";
 import { outFile, resultsDir, startupVariants, variants } from "./settings";
+import { HdfsDecommissionResult, hdfsDecommissionTable } from "./hdfsDecommission";
 import { HdfsProtectionResult, hdfsProtectionTable } from "./hdfsProtection";
 import { RealNodesResult, realNodesTable } from "./realNodes";
 import type { StartupResult } from "./startup";
@@ -104,7 +105,8 @@ function previousSections(old: string): Map<string, string> {
   for (const part of generated.split(/^(?=### )/m).slice(1)) {
     const body = part.replace(/^Unit tier \(.*$/m, "").trimEnd();
     const key = /^### Variant `(\w+)`/.exec(body)?.[1] ??
-      (body.startsWith("### Start-up") ? "startup" : body.startsWith("### Real nodes") ? "real-nodes" : body.startsWith("### HDFS wire protection") ? "hdfs-protection" : undefined);
+      (body.startsWith("### Start-up") ? "startup" : body.startsWith("### Real nodes") ? "real-nodes" : body.startsWith("### HDFS wire protection") ? "hdfs-protection" :
+        body.startsWith("### HDFS decommission") ? "hdfs-decommission" : undefined);
     if (key) sections.set(key, body + "\n\n");
   }
   return sections;
@@ -168,6 +170,19 @@ async function report(old: string): Promise<string> {
       hdfsProtectionTable(hp) + "\n";
   } else {
     md += previous.get("hdfs-protection") ?? "";
+  }
+  const decommissionFile = path.join(resultsDir, "hdfs-decommission.json");
+  if (fs.existsSync(decommissionFile)) {
+    const hd = JSON.parse(fs.readFileSync(decommissionFile, "utf8")) as HdfsDecommissionResult;
+    md += `### HDFS decommission: a drained DataNode host, per GiB it holds, 4 real nodes (\`${hd.command}\`, ${hd.startedAt}, program at ${hd.commit}; ` +
+      `load ${hd.loadAvgBefore[0].toFixed(1)} → ${hd.loadAvgAfter[0].toFixed(1)})\n\n` +
+      "A standalone NameNode on node-2 and a DataNode on each real node (replication 3, simple mode), a fresh cluster per size; " +
+      "the bytes written from node-2 in files of 512 MiB; node-3 then put in `hdfs.decommission`, and `pulumi up` timed until it returned " +
+      "(it returns when the NameNode reports node-3 Decommissioned). Hadoop's replication defaults; the NameNode checks the drain every 3 s " +
+      "(`dfs.namenode.decommission.interval`, Hadoop's default 30 s).\n\n" +
+      hdfsDecommissionTable(hd) + "\n";
+  } else {
+    md += previous.get("hdfs-decommission") ?? "";
   }
   if (unit) md += unitLine(unit);
   else if (previous.has("unit")) md += `${previous.get("unit")}\n\n`;

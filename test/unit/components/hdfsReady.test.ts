@@ -1,6 +1,7 @@
 // The HDFS readiness probe (components/assets/hdfs-ready.sh), run for real with bash, curl and jq against an HTTP
-// server answering /jmx with beans Hadoop 3.4.1 itself returned (test/fixtures/hadoop-3.4.1-jmx.json), then with
-// each field the probe reads changed to a value that must make it fail. Simple mode's plain HTTP: the Kerberos
+// server answering /jmx with beans Hadoop itself returned (test/fixtures/hadoop-<version>-jmx.json, the stack's HA
+// nameservice hdfs-k8s: make hadoop-fixtures), then with each field the probe reads changed to a value that must
+// make it fail. Simple mode's plain HTTP: the Kerberos
 // path (SPNEGO, the truststore's CA) runs on the real nodes (test/e2e/real-hdfs.test.ts).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -9,11 +10,13 @@ import * as http from "node:http";
 import * as net from "node:net";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { defaultHadoopVersion, hadoopVersions } from "../../../components/hdfsShared";
 
 const root = path.join(__dirname, "..", "..", "..");
 const script = path.join(root, "components", "assets", "hdfs-ready.sh");
 type Bean = Record<string, unknown>;
-const captured = JSON.parse(fs.readFileSync(path.join(root, "test", "fixtures", "hadoop-3.4.1-jmx.json"), "utf8")) as Record<string, Bean>;
+// (the mutations below start from the default version's beans)
+const captured = JSON.parse(fs.readFileSync(path.join(root, "test", "fixtures", `hadoop-${defaultHadoopVersion}-jmx.json`), "utf8")) as Record<string, Bean>;
 const bean = (key: string): Bean => structuredClone(captured[key]);
 
 /** An HTTP server answering `/jmx?qry=<name>` with the bean of that name (404 for any other). */
@@ -32,7 +35,7 @@ async function probe(role: string, beans: Bean[], env: Record<string, string> = 
   const server = await jmxServer(beans);
   try {
     const child = spawn("bash", [script, role, "http", String(server.port)], {
-      env: { PATH: "/usr/bin:/bin", HDFS_HOST_IP: "127.0.0.1", HDFS_JOURNAL: "ns", ...env },
+      env: { PATH: "/usr/bin:/bin", HDFS_HOST_IP: "127.0.0.1", HDFS_JOURNAL: "hdfs-k8s", ...env },
     });
     let output = "";
     child.stdout.on("data", (b) => (output += b));
@@ -54,6 +57,27 @@ function dataNodeWith(change: (actors: Record<string, string>[]) => Record<strin
   const b = bean(`dn/${dataNodeInfo}`);
   b.BPServiceActorInfo = JSON.stringify(change(JSON.parse(b.BPServiceActorInfo as string) as Record<string, string>[]));
   return b;
+}
+
+// The beans of every Hadoop version the stack runs (make hadoop-fixtures captured them from its daemons): each role
+// ready as captured.
+for (const version of hadoopVersions) {
+  describe(`hdfs-ready.sh on Hadoop ${version}'s beans`, { concurrency: true }, () => {
+    const beans = JSON.parse(fs.readFileSync(path.join(root, "test", "fixtures", `hadoop-${version}-jmx.json`), "utf8")) as Record<string, Bean>;
+    const of = (key: string) => { assert.ok(beans[key], `${key} captured`); return beans[key]; };
+    it("the active and the standby NameNode, the DataNode and the JournalNode are ready", async () => {
+      for (const nn of ["nn-active", "nn-standby"]) {
+        const r = await probe("namenode", [of(`${nn}/${status}`), of(`${nn}/${progress}`)]);
+        assert.equal(r.status, 0, `${nn}: ${r.output}`);
+      }
+      let r = await probe("datanode", [of(`dn/${dataNodeInfo}`)]);
+      assert.equal(r.status, 0, r.output);
+      // (the journal the capture's JournalNode serves)
+      const journal = Object.keys(JSON.parse(of(`jn/${journalNodeInfo}`).JournalsStatus as string))[0];
+      r = await probe("journalnode", [of(`jn/${journalNodeInfo}`)], { HDFS_JOURNAL: journal });
+      assert.equal(r.status, 0, r.output);
+    });
+  });
 }
 
 describe("hdfs-ready.sh", { concurrency: true }, () => {
@@ -98,7 +122,9 @@ describe("hdfs-ready.sh", { concurrency: true }, () => {
       assert.match(r.output, /not ready: no running actor heartbeating with an active NameNode within \d+s/, what);
     }
     const r = await probe("datanode", [dataNodeWith((actors) => actors.map((a) => ({ ...a, NamenodeHaState: "standby" })))]);
-    assert.match(r.output, /localhost:28020 standby RUNNING 2; localhost:28021 standby RUNNING 2/, "names each actor it saw");
+    const seen = (JSON.parse(bean(`dn/${dataNodeInfo}`).BPServiceActorInfo as string) as Record<string, string>[])
+      .map((a) => `${a.NamenodeAddress} standby ${a.ActorState} ${a.LastHeartbeatResponseTime}`).join("; ");
+    assert.ok(r.output.includes(seen), `names each actor it saw (${seen}): ${r.output}`);
   });
 
   it("JournalNode: ready once it holds the nameservice's journal formatted, not for another journal", async () => {

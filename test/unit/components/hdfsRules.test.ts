@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { HdfsCluster, HdfsClusterArgs, hdfsClusterRuleGroups, resolveHdfsClusterArgs } from "../../../components/hdfsCluster";
 import { hdfsChurningLabels, hdfsJobs } from "../../../components/hdfsRules";
+import { hadoopVersions } from "../../../components/hdfsShared";
 import { dashboardQueries } from "../../../components/dashboards";
 import { hdfsDashboard } from "../../../components/hdfsDashboard";
 import { prometheusRuleSchema } from "../../support/crd";
@@ -98,11 +99,11 @@ describe("HDFS alerting rules", () => {
   });
 });
 
-/** Hadoop 3.4.1's /prom metric names by role (test/fixtures/hadoop-3.4.1-prom-metrics.txt). */
-function servedMetrics(): Record<string, Set<string>> {
+/** A Hadoop version's /prom metric names by role (test/fixtures/hadoop-<version>-prom-metrics.txt, make hadoop-fixtures). */
+function servedMetrics(version: string): Record<string, Set<string>> {
   const out: Record<string, Set<string>> = {};
   let role = "";
-  for (const line of fs.readFileSync(path.join(__dirname, "..", "..", "fixtures", "hadoop-3.4.1-prom-metrics.txt"), "utf8").split("\n")) {
+  for (const line of fs.readFileSync(path.join(__dirname, "..", "..", "fixtures", `hadoop-${version}-prom-metrics.txt`), "utf8").split("\n")) {
     const section = /^\[(\w+)\]$/.exec(line);
     if (section) out[(role = section[1])] = new Set();
     else if (role && line && !line.startsWith("#")) out[role].add(line);
@@ -115,15 +116,16 @@ function selectedMetrics(expr: string): { metric: string; job?: string }[] {
   return [...expr.matchAll(/\b([a-z_][a-z0-9_]*)\{([^}]*)\}/g)].map((m) => ({ metric: m[1], job: /job="([^"]+)"/.exec(m[2])?.[1] }));
 }
 
-describe("what the HDFS rules and dashboard read", () => {
-  const served = servedMetrics();
+// Every Hadoop version the stack runs (hadoopVersion): a cluster may run either, and both during a rolling upgrade.
+for (const version of hadoopVersions) describe(`what the HDFS rules and dashboard read, on Hadoop ${version}`, () => {
+  const served = servedMetrics(version);
   const roleOf = Object.fromEntries(Object.entries(hdfsJobs).map(([role, job]) => [job, role]));
   const exprs = [
     ...alerts({ nameNodeHosts: hosts }).map((r) => r.expr),
     ...dashboardQueries(hdfsDashboard()),
   ];
 
-  it("is a metric Hadoop 3.4.1 serves at /prom, on the role whose job selects it", () => {
+  it(`is a metric Hadoop ${version} serves at /prom, on the role whose job selects it`, () => {
     const checked = new Set<string>();
     for (const expr of exprs) {
       for (const { metric, job } of selectedMetrics(expr)) {
@@ -141,7 +143,11 @@ describe("what the HDFS rules and dashboard read", () => {
     const include = new RegExp(`^${/__name__=~"([^"]+)"/.exec(rule.expr)![1]}$`);
     const exclude = new RegExp(`^${/__name__!~"([^"]+)"/.exec(rule.expr)![1]}$`);
     const counted = [...served.datanode].filter((m) => include.test(m) && !exclude.test(m)).sort();
-    assert.deepEqual(counted, ["datanode_heartbeats_forns_nn0_num_ops", "datanode_heartbeats_forns_nn1_num_ops"]);
+    // One per NameNode the DataNode reports to (their names carry the nameservice and NameNode id), never the total.
+    const perNameNode = [...served.datanode].filter((m) => /^datanode_heartbeats_for\w+_num_ops$/.test(m)).sort();
+    assert.ok(perNameNode.length >= 2, [...served.datanode].filter((m) => m.startsWith("datanode_heartbeats")).join(", "));
+    assert.deepEqual(counted, perNameNode);
+    assert.ok(served.datanode.has("datanode_heartbeats_num_ops") && !counted.includes("datanode_heartbeats_num_ops"));
   });
 
   it("the dashboard filters every query by an HDFS job and the chosen namespace", () => {
