@@ -19,6 +19,7 @@ import {
   ownDataDirectories,
   hostDirectoryType,
   servingProbe,
+  startedProbe,
 } from "./hdfsShared";
 import { Branded, brandResolved, isResolved } from "./defaults";
 import { HostMount } from "./hostDaemonSet";
@@ -127,7 +128,7 @@ export class HdfsDataNodeDaemonSet extends HdfsRoleComponent {
           hostMounts: dataDirs.map((m) => m.name),
           ports: hostPorts({ data: a.site.ports.dataNodeData, [web.name]: web.port, ipc: a.site.ports.dataNodeIpc }),
           resources: a.resources,
-          startupProbe: { tcpSocket: { port: "ipc" }, periodSeconds: 5, failureThreshold: 60 },
+          startupProbe: startedProbe("ipc", 300),
           livenessProbe: { tcpSocket: { port: web.name }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
           readinessProbe: servingProbe(a.site, "datanode"),
         }),

@@ -15,6 +15,7 @@ import {
   ownDataDirectories,
   hostDirectoryType,
   servingProbe,
+  startedProbe,
 } from "./hdfsShared";
 import { Branded, brandResolved, isResolved } from "./defaults";
 import { HostMount } from "./hostDaemonSet";
@@ -101,7 +102,7 @@ export class HdfsJournalNodeDaemonSet extends HdfsRoleComponent {
           // The site's ports (the addresses in its qjournal:// URI and dfs.journalnode.*-address).
           ports: hostPorts({ rpc: a.site.ports.journalNodeRpc, [web.name]: web.port }),
           resources: a.resources,
-          startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 36 },
+          startupProbe: startedProbe("rpc", 180),
           livenessProbe: { tcpSocket: { port: web.name }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
           readinessProbe: servingProbe(a.site, "journalnode"),
         }),

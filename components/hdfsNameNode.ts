@@ -23,6 +23,7 @@ import {
   ownDataDirectories,
   hostDirectoryType,
   servingProbe,
+  startedProbe,
 } from "./hdfsShared";
 import { Branded, brandResolved, isResolved } from "./defaults";
 import { zookeeperClientJvmOptions } from "./hdfsSecurity";
@@ -275,7 +276,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
         ports: hostPorts({ rpc: ports.nameNodeRpc, [web.name]: web.port }),
         volumeMounts: [exclude.mount, ...(racks ? [racks.mount] : [])],
         resources: a.resources,
-        startupProbe: { tcpSocket: { port: "rpc" }, periodSeconds: 5, failureThreshold: 60 },
+        startupProbe: startedProbe("rpc", 300),
         // With Kerberos every web path asks for SPNEGO (a kubelet's GET would be 401): the HTTPS port must accept.
         livenessProbe: { ...(this.site.kerberos ? { tcpSocket: { port: web.name } } : { httpGet: { path: "/", port: web.name } }), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
         // Serving, not "active": a standby out of start-up safe mode is ready.

@@ -130,6 +130,7 @@ function selectorString(labels: Record<string, string>): string {
 export function rollingUpgradeEnv(a: RollingUpgradeArgs): Input.EnvVar[] {
   const pods = (role: string, name?: string) => (name ? selectorString(selectorLabelsFor(`hdfs-${role}`, name)) : "");
   const jn = webEndpoint(a.site, "journalnode");
+  const nn = webEndpoint(a.site, "namenode");
   const env: Record<string, string> = {
     NAMENODE_PODS: pods("namenode", a.roles.nameNode),
     JOURNALNODE_PODS: a.site.ha ? pods("journalnode", a.roles.journalNode) : "",
@@ -140,6 +141,7 @@ export function rollingUpgradeEnv(a: RollingUpgradeArgs): Input.EnvVar[] {
     NAMENODE_IDS: a.site.ha ? a.nameNodeHosts.map((h) => `${h}=${nameNodeId(h)}`).join(" ") : "",
     NAMESERVICE: a.site.ha ? a.site.nameservice ?? "" : "",
     JOURNALNODE_WEB: `${jn.name} ${jn.port}`,
+    NAMENODE_WEB: `${nn.name} ${nn.port}`,
     DATANODES_AT_ONCE: String(a.dataNodesAtOnce),
     FINALIZE: String(a.finalize),
     POD_TIMEOUT_SECONDS: String(a.podTimeoutSeconds),

@@ -65,20 +65,8 @@ async function main(): Promise<void> {
     await writeReport();
     return;
   }
-  if (mode === "hdfs-protection") {
-    const result = await benchHdfsProtection();
-    fs.writeFileSync(path.join(resultsDir, "hdfs-protection.json"), JSON.stringify(result, null, 1));
-    console.log(hdfsProtectionTable(result));
-    await writeReport();
-    return;
-  }
-  if (mode === "hdfs-decommission") {
-    const result = await benchHdfsDecommission();
-    fs.writeFileSync(path.join(resultsDir, "hdfs-decommission.json"), JSON.stringify(result, null, 1));
-    console.log(hdfsDecommissionTable(result));
-    await writeReport();
-    return;
-  }
+  if (mode === "hdfs-protection") return measureAndReport(mode, benchHdfsProtection, hdfsProtectionTable);
+  if (mode === "hdfs-decommission") return measureAndReport(mode, benchHdfsDecommission, hdfsDecommissionTable);
   if (mode === "real-nodes") {
     await realNodeFigures();
     await writeReport();
@@ -104,6 +92,14 @@ async function main(): Promise<void> {
     await stopCluster();
   }
   if (realNodes > 0) await realNodeFigures();
+  await writeReport();
+}
+
+/** A mode that measures one thing: its result to results/<mode>.json, its table printed, the report rewritten. */
+async function measureAndReport<T>(mode: string, measure: () => Promise<T>, tableOf: (result: T) => string): Promise<void> {
+  const result = await measure();
+  fs.writeFileSync(path.join(resultsDir, `${mode}.json`), JSON.stringify(result, null, 1));
+  console.log(tableOf(result));
   await writeReport();
 }
 

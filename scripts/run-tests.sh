@@ -138,6 +138,7 @@ if [ -n "$beside" ]; then
     export DAEMONSETS_STATE_DIR=$KWOK_STATE_DIR
     source "$REPO_ROOT/scripts/env.sh"
     round_tests 0 "${kwok_files[@]}"
+    trap - EXIT # stopped here, once, with its output in the log
     "$REPO_ROOT/scripts/cluster.sh" down
     exit $rc
   ) >"$kwok_log" 2>&1 &

@@ -19,6 +19,7 @@
 #   NAMENODE_VERSION JOURNALNODE_VERSION DATANODE_VERSION   the Hadoop version each role is to run (pod label app.kubernetes.io/version)
 #   NAMENODE_IDS    HA: "host=id ..." (the NameNode ids of hdfs-site.xml); empty: a standalone NameNode
 #   NAMESERVICE     HA: the journal id       JOURNALNODE_WEB   HA: "scheme port" of the JournalNodes' web endpoint
+#   NAMENODE_WEB    "scheme port" of the NameNodes' web endpoint (their state and safe mode, read from /jmx)
 #   DATANODES_AT_ONCE   default 1        FINALIZE   true|false        POD_TIMEOUT_SECONDS   default 600
 set -uo pipefail
 export HADOOP_CLIENT_OPTS=${HADOOP_CLIENT_OPTS:--Xmx128m}
@@ -71,30 +72,39 @@ wait_replaced() {
       return 0
     fi
     ((SECONDS - t0 < pod_timeout)) || die "$role on $node: no pod of Hadoop $version ready ${pod_timeout} s after deleting $pod (now: ${line:-no pod})"
-    sleep 3
+    sleep 1
   done
 }
 # The pods of role selector $1 not at version $2, one line each (as `pods`).
 outdated() { pods "$1" | awk -F'\t' -v v="$2" '$3 != v'; }
 
+# A bean of the NameNode on node $1 (Hadoop:service=NameNode,name=$2), from its /jmx: no JVM per question.
+nn_jmx() {
+  local scheme port ip
+  read -r scheme port <<<"${NAMENODE_WEB:?}"
+  ip=$(pods "$NAMENODE_PODS" | awk -F'\t' -v n="$1" '$2 == n { print $5; exit }')
+  [ -n "$ip" ] || { echo "no NameNode pod on $1" >&2; return 1; }
+  hdfs_jmx "$scheme" "$ip" "$port" "$1" "Hadoop:service=NameNode,name=$2"
+}
 # Waits until the NameNode on node $1 has left safe mode, its extension included (a Ready standby may still be in
-# it): a failover to it is refused until then, and the next NameNode may not stop before.
+# it): a failover to it is refused until then, and the next NameNode may not stop before. NameNodeInfo's Safemode
+# is empty once it is off, else the NameNode's safe-mode tip.
 out_of_safe_mode() {
   local node=$1 t0=$SECONDS out
   while :; do
-    out=$(hdfs dfsadmin -safemode get 2>&1 </dev/null)
-    if [ -z "${NAMENODE_IDS:-}" ]; then
-      grep -q '^Safe mode is OFF' <<<"$out" && return 0
+    if out=$(nn_jmx "$node" NameNodeInfo 2>/dev/null); then
+      out=$(jq -r '.beans[0].Safemode // "no Safemode attribute"' <<<"$out" 2>&1) && [ -z "$out" ] && return 0
     else
-      grep -q "^Safe mode is OFF in $node[/:]" <<<"$out" && return 0
+      out="its /jmx did not answer"
     fi
     ((SECONDS - t0 < pod_timeout)) || die "NameNode on $node still in safe mode ${pod_timeout} s after it served: $out"
-    sleep 3
+    sleep 2
   done
 }
 
 nn_id() { local pair; for pair in ${NAMENODE_IDS:-}; do [ "${pair%%=*}" = "$1" ] && { echo "${pair#*=}"; return 0; }; done; return 1; }
-nn_state() { hdfs haadmin -getServiceState "$(nn_id "$1")" 2>/dev/null </dev/null; }
+# The HA state of the NameNode on node $1 (active, standby, ...; empty when it does not answer).
+nn_state() { nn_jmx "$1" NameNodeStatus 2>/dev/null | jq -r '.beans[0].State // empty' 2>/dev/null; }
 
 rolling_state() {
   local out
@@ -166,7 +176,7 @@ namenodes() {
     replace "$NAMENODE_PODS" "$pod" "$node" "$NAMENODE_VERSION" "standby NameNode"
     out_of_safe_mode "$node"
   done
-  [ -n "$active" ] || die "no NameNode is active (hdfs haadmin -getServiceState): fix that first (docs/runbooks.md)"
+  [ -n "$active" ] || die "no NameNode is active (NameNodeStatus of their /jmx): fix that first (docs/runbooks.md)"
   IFS=$'\t' read -r pod node version _ <<<"$active"
   [ "$version" != "$NAMENODE_VERSION" ] || return 0
   standby=$(pods "$NAMENODE_PODS" | awk -F'\t' -v v="$NAMENODE_VERSION" -v n="$node" '$3 == v && $4 == "true" && $2 != n { print $2; exit }')

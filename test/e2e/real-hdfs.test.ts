@@ -955,16 +955,17 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper, then a rol
   /**
    * The suite's stack: HA with automatic failover on Hadoop 3.4.1 (the rolling upgrade's starting point). By name
    * (the pods resolve the NameNode hosts'): a Kerberized ZooKeeper client asks for zookeeper/<that name>. For test
-   * 12: a standby checkpoints every 30 s (Hadoop's default: an hour), checked every 5 s (default 60 s), and has the
-   * active roll its edit log every 20 s (default 2 min), so that it sees new transactions soon; the 5 s check also
-   * makes the rollback image the upgrade's `prepare` waits for soon. A NameNode leaves safe mode 3 s past its
+   * 12: a standby checkpoints every 30 s (Hadoop's default: an hour), checked every 5 s (default 60 s), has the
+   * active roll its edit log every 20 s (default 2 min) and reads the finished segments every 5 s (default 60 s,
+   * which also bounds the roll), so that it sees new transactions soon; the same keep the wait for the rollback image
+   * of the upgrade's `prepare` short (the standby makes it once it has read the prepare: 65 s with Hadoop's tailing). A NameNode leaves safe mode 3 s past its
    * threshold (Hadoop: 30 s), which each upgrade step and the cold restart wait for.
    */
   const zkConfig = (cluster: Record<string, unknown> = {}) => hdfsConfig(hosts, {
     zookeeperQuorum: [`${real[2].name}:2181`], hadoopVersion: "3.4.1",
     hdfsSite: {
       "dfs.namenode.checkpoint.period": "30", "dfs.namenode.checkpoint.check.period": "5", "dfs.ha.log-roll.period": "20",
-      "dfs.namenode.safemode.extension": "3000",
+      "dfs.ha.tail-edits.period": "5", "dfs.namenode.safemode.extension": "3000",
     },
     ...cluster,
   });
@@ -1177,7 +1178,7 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper, then a rol
   const all = (value: string) => Object.fromEntries(roles.flatMap((r) => hosts.map((h) => [`${r}/${h}`, value])));
   /** The suite's stack on Hadoop `version`. */
   const config = (version: string, extra: Record<string, unknown> = {}) => zkConfig({ hadoopVersion: version, ...extra });
-  async function upgradeTo(version: string, name: string, extra: Record<string, unknown> = {}): Promise<{ seconds: number; log: string }> {
+  async function upgradeTo(version: string, name: string, extra: Record<string, unknown> = {}): Promise<{ seconds: number; log: string; timed: string }> {
     await suite.configure(config(version, extra));
     const from = Date.now();
     const up = await stack.up();
@@ -1188,11 +1189,13 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper, then a rol
       .sort((a, b) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp));
     const job = jobs.at(-1);
     assert.ok(job, `an upgrade Job after ${name}`);
-    const log = await kubectl(["logs", "-n", namespace, `job/${job.metadata.name}`]);
+    // Each line with the time it was written (the diagnostics), the checks read the lines themselves.
+    const timed = await kubectl(["logs", "--timestamps", "-n", namespace, `job/${job.metadata.name}`]);
+    const log = timed.replace(/^\S+ /gm, "");
     // For a failed check: what pulumi did, and every Job with its status.
     const context = `pulumi up (${up.seconds.toFixed(0)} s):\n${up.stdout.split("\n").filter((l) => /rolling-upgrade|Job|Resources:|Duration|[+~-]{1,2}\s/.test(l)).join("\n")}\n` +
       `Jobs: ${JSON.stringify(jobs.map((j) => ({ name: j.metadata.name, created: j.metadata.creationTimestamp, status: j.status })))}`;
-    return { seconds: (Date.now() - from) / 1000, log: `${log}\n${context}` };
+    return { seconds: (Date.now() - from) / 1000, log: `${log}\n${context}`, timed };
   }
   /** The Job log's replacements, in order: "<role> <node>". */
   const replaced = (log: string) => [...log.matchAll(/^rolling-upgrade: (?:[a-z]+ )*(JournalNode|NameNode|DataNode)(?: \([^)]*\))? on (node-\d+): deleting pod/gm)].map((m) => `${m[1]} ${m[2]}`);
@@ -1230,8 +1233,8 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper, then a rol
   });
 
   test("U2 (automatic). hadoopVersion 3.5.0: pulumi up runs Hadoop's rolling upgrade (prepare; JournalNodes; standby NameNodes, failover, the former active; DataNodes) and returns when it is done; not finalized", async (t) => {
-    const { seconds, log } = await upgradeTo("3.5.0", "upgrade to 3.5.0");
-    t.diagnostic(`rolling upgrade 3.4.1 -> 3.5.0: pulumi up took ${seconds.toFixed(0)} s\n${log}`);
+    const { seconds, log, timed } = await upgradeTo("3.5.0", "upgrade to 3.5.0");
+    t.diagnostic(`rolling upgrade 3.4.1 -> 3.5.0: pulumi up took ${seconds.toFixed(0)} s\n${timed}`);
     const order = replaced(log);
     assert.deepEqual(order.map((o) => o.split(" ")[0]), ["JournalNode", "JournalNode", "JournalNode", "NameNode", "NameNode", "NameNode", "DataNode", "DataNode", "DataNode"], log);
     assert.match(log, /prepared: the rollback image is saved/);
@@ -1244,16 +1247,16 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper, then a rol
   });
 
   test("U3 (automatic). hadoopVersion back to 3.4.1 before finalizing: Hadoop's rolling downgrade (DataNodes first, then NameNodes, then JournalNodes)", async (t) => {
-    const { seconds, log } = await upgradeTo("3.4.1", "downgrade to 3.4.1");
-    t.diagnostic(`rolling downgrade 3.5.0 -> 3.4.1: pulumi up took ${seconds.toFixed(0)} s`);
+    const { seconds, log, timed } = await upgradeTo("3.4.1", "downgrade to 3.4.1");
+    t.diagnostic(`rolling downgrade 3.5.0 -> 3.4.1: pulumi up took ${seconds.toFixed(0)} s\n${timed}`);
     assert.deepEqual(replaced(log).map((o) => o.split(" ")[0]), ["DataNode", "DataNode", "DataNode", "NameNode", "NameNode", "NameNode", "JournalNode", "JournalNode", "JournalNode"], log);
     assert.doesNotMatch(log, /prepare:/);
     assert.deepEqual(await reported(), all("3.4.1"));
   });
 
   test("U4 (automatic). hadoopVersion 3.5.0 with finalizeUpgrade: upgraded again and finalized (no rollback image left); then DaemonSets back to RollingUpdate, no pod restarted", async (t) => {
-    const { seconds, log } = await upgradeTo("3.5.0", "upgrade to 3.5.0 and finalize", { finalizeUpgrade: true });
-    t.diagnostic(`rolling upgrade 3.4.1 -> 3.5.0 with finalize: pulumi up took ${seconds.toFixed(0)} s`);
+    const { seconds, log, timed } = await upgradeTo("3.5.0", "upgrade to 3.5.0 and finalize", { finalizeUpgrade: true });
+    t.diagnostic(`rolling upgrade 3.4.1 -> 3.5.0 with finalize: pulumi up took ${seconds.toFixed(0)} s\n${timed}`);
     assert.match(log, /finalized:/);
     assert.deepEqual(await reported(), all("3.5.0"));
     assert.match(await hdfs("namenode", hosts[0], ["dfsadmin", "-rollingUpgrade", "query"]), /There is no rolling upgrade in progress or rolling upgrade has already been finalized/);

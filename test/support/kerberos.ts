@@ -22,20 +22,24 @@ async function kdcRun(commands: string[][]): Promise<string> {
   return runOk("bash", ["-c", script], { cwd: repoRoot });
 }
 
+/** A role's principals on `hosts` in the local realm (components/hdfsSecurity.ts's `keytabPrincipals`). */
+const rolePrincipals = (instance: string, role: HdfsRole, hosts: string[]) => keytabPrincipals({ realm: localRealm, principalInstance: instance }, role, hosts);
+/** Every role's principals, each once (`HTTP/<host>` is shared by the roles of a host). */
+const servicePrincipals = (instance: string, hosts: Record<HdfsRole, string[]>) =>
+  [...new Set((Object.keys(hosts) as HdfsRole[]).flatMap((r) => rolePrincipals(instance, r, hosts[r])))];
+
 /**
  * The service principals of each role (components/hdfsSecurity.ts's `keytabPrincipals`: `nn/<instance>`, its
  * hosts' `HTTP/<host>`, …), each made once with a random key, and each role's keytab (base64) holding its own.
  * A principal two roles share (`HTTP/<host>` of a NameNode and JournalNode host) is exported without a new key.
  */
 export async function serviceKeytabs(instance: string, hosts: Record<HdfsRole, string[]>): Promise<Record<HdfsRole, string>> {
-  const k = { realm: localRealm, principalInstance: instance };
   const roles = Object.keys(hosts) as HdfsRole[];
-  const principals = [...new Set(roles.flatMap((r) => keytabPrincipals(k, r, hosts[r])))];
   const file = (role: string) => `/var/lib/krb5kdc/keytabs/e2e-${instance}-${role}.keytab`;
   await kdcRun([
     ...roles.map((r) => ["rm", "-f", file(r)]),
-    ...principals.map((p) => ["kadmin.local", "-q", `addprinc -randkey ${p}`]),
-    ...roles.flatMap((r) => keytabPrincipals(k, r, hosts[r]).map((p) => ["kadmin.local", "-q", `ktadd -norandkey -k ${file(r)} ${p}`])),
+    ...servicePrincipals(instance, hosts).map((p) => ["kadmin.local", "-q", `addprinc -randkey ${p}`]),
+    ...roles.flatMap((r) => rolePrincipals(instance, r, hosts[r]).map((p) => ["kadmin.local", "-q", `ktadd -norandkey -k ${file(r)} ${p}`])),
   ]);
   return Object.fromEntries(roles.map((r) => [r, fs.readFileSync(path.join(kdcState, "keytabs", path.basename(file(r)))).toString("base64")])) as Record<HdfsRole, string>;
 }
@@ -46,8 +50,7 @@ export async function serviceKeytabs(instance: string, hosts: Record<HdfsRole, s
  * one. Without `seconds`, the realm's lifetime again (its krbtgt's).
  */
 export async function setServiceTicketLifetime(instance: string, hosts: Record<HdfsRole, string[]>, seconds?: number): Promise<void> {
-  const k = { realm: localRealm, principalInstance: instance };
-  const principals = [...new Set((Object.keys(hosts) as HdfsRole[]).flatMap((r) => keytabPrincipals(k, r, hosts[r])))];
+  const principals = servicePrincipals(instance, hosts);
   let life = `${seconds} seconds`;
   if (seconds === undefined) {
     const krbtgt = await kdcRun([["kadmin.local", "-q", `getprinc krbtgt/${localRealm}@${localRealm}`]]);

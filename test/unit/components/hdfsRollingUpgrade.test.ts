@@ -1,7 +1,7 @@
 // The rolling upgrade's driver (components/assets/hdfs-rolling-upgrade.sh), run for real with bash and jq against a
 // simulated cluster: a stub `curl` answers the Kubernetes API from a pods file (a deleted pod comes back at once on
-// its node with the DaemonSet's version, ready) and the JournalNodes' /jmx; a stub `hdfs` answers `haadmin` and
-// `dfsadmin` from a state file. Each run's log of what it did is the order checked here.
+// its node with the DaemonSet's version, ready) and the daemons' /jmx (a NameNode's state and safe mode, a
+// JournalNode's last transaction); a stub `hdfs` answers `haadmin -failover` and `dfsadmin` from a state file. Each run's log of what it did is the order checked here.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -27,6 +27,7 @@ function run(pods: Pod[], opts: { active?: string; state?: string; target?: stri
   fs.writeFileSync(path.join(dir, "txid"), "100");
   fs.writeFileSync(path.join(dir, "safemode"), Object.entries(opts.safeMode ?? {}).map(([n, c]) => `${n} ${c}\n`).join(""));
   fs.writeFileSync(path.join(dir, "log"), "");
+  fs.writeFileSync(path.join(dir, "token"), "a-service-account-token");
   // The API: GET pods?labelSelector=app.kubernetes.io/name=hdfs-<role>...; DELETE pods/<name> (its replacement
   // takes the target version); the JournalNodes' Journal bean: the last txid written, once it restarted.
   fs.writeFileSync(path.join(dir, "curl"), `#!/bin/bash
@@ -36,7 +37,7 @@ for a in "$@"; do [ "$prev" = -X ] && method=$a; prev=$a; done
 case "$method $url" in
   "GET "*"/pods?labelSelector="*)
     role=$(sed -E 's/.*hdfs-([a-z]+)%2C.*/\\1/' <<<"$url")
-    awk -v r="$role" '$2 == r' "${dir}/pods" | jq -Rn '{ items: [inputs | split(" ") | { metadata: { name: .[0], labels: { "app.kubernetes.io/version": .[3] } }, spec: { nodeName: .[2] }, status: { hostIP: "10.0.0.1", containerStatuses: [{ ready: true }] } }] }' ;;
+    awk -v r="$role" '$2 == r' "${dir}/pods" | jq -Rn '{ items: [inputs | split(" ") | { metadata: { name: .[0], labels: { "app.kubernetes.io/version": .[3] } }, spec: { nodeName: .[2] }, status: { hostIP: ("10.0.0." + (.[2] | ltrimstr("node-"))), containerStatuses: [{ ready: true }] } }] }' ;;
   "DELETE "*"/pods/"*)
     name=\${url##*/}
     echo "delete $name" >> "${dir}/log"
@@ -44,6 +45,17 @@ case "$method $url" in
     echo '{}' ;;
   *"/jmx?qry=Hadoop:service=JournalNode,name=Journal-hdfs-k8s")
     echo "{\\"beans\\": [{\\"LastWrittenTxId\\": $(cat "${dir}/txid")}]}" ;;
+  # A NameNode's, by its node's address (10.0.0.<n>: node-<n>)
+  *"/jmx?qry=Hadoop:service=NameNode,name=NameNodeStatus")
+    host=node-$(sed -E 's#^https?://10\\.0\\.0\\.([0-9]+):.*#\\1#' <<<"$url")
+    [ "$host" = "$(cat "${dir}/active")" ] && state=active || state=standby
+    echo "{\\"beans\\": [{\\"State\\": \\"$state\\"}]}" ;;
+  *"/jmx?qry=Hadoop:service=NameNode,name=NameNodeInfo")
+    # A NameNode listed in safemode (node count) stays in safe mode for that many more asks.
+    host=node-$(sed -E 's#^https?://10\\.0\\.0\\.([0-9]+):.*#\\1#' <<<"$url")
+    left=$(awk -v n=$host '$1 == n { print $2 }' "${dir}/safemode")
+    if [ "\${left:-0}" -gt 0 ]; then tip="Safe mode is ON. The reported blocks 0 needs additional 1 blocks."; sed -i "s/^$host .*/$host $((left - 1))/" "${dir}/safemode"; else tip=""; fi
+    echo "{\\"beans\\": [{\\"Safemode\\": \\"$tip\\"}]}" ;;
   *) echo "curl stub: $method $url" >&2; exit 22 ;;
 esac
 `, { mode: 0o755 });
@@ -52,13 +64,13 @@ esac
 echo kinit >> "${dir}/kinits"; echo "\${TICKET_USES:-1000}" > "${dir}/ticket"
 `, { mode: 0o755 });
   fs.writeFileSync(path.join(dir, "hdfs"), `#!/bin/bash
+echo "$*" >> "${dir}/calls"
 if [ -n "\${HDFS_PRINCIPAL:-}" ]; then
   uses=$(cat "${dir}/ticket" 2>/dev/null || echo 0)
   if [ "$uses" -le 0 ]; then echo "GSS initiate failed (Failed to find any Kerberos tgt)" >&2; exit 255; fi
   echo $((uses - 1)) > "${dir}/ticket"
 fi
 case "$*" in
-  "haadmin -getServiceState nn-"*) host=\${3#nn-}; [ "$host" = "$(cat "${dir}/active")" ] && echo active || echo standby ;;
   "haadmin -failover nn-"*)
     left=$(awk -v n="\${4#nn-}" '$1 == n { print $2 }' "${dir}/safemode")
     if [ "\${left:-0}" -gt 0 ]; then echo "Failover failed: NameNode is not ready to become active: The NameNode is in safemode." >&2; exit 255; fi
@@ -70,12 +82,6 @@ case "$*" in
     esac ;;
   "dfsadmin -rollingUpgrade prepare") echo prepare >> "${dir}/log"; echo prepared > "${dir}/state"; echo "PREPARE rolling upgrade ..." ;;
   "dfsadmin -rollingUpgrade finalize") echo finalize >> "${dir}/log"; echo none > "${dir}/state"; echo "FINALIZE rolling upgrade ..." ;;
-  "dfsadmin -safemode get")
-    # A NameNode listed in safemode (node count) stays in safe mode for that many more asks.
-    if [ -n "$NAMENODE_IDS" ]; then for n in node-2 node-5 node-8; do
-      left=$(awk -v n=$n '$1 == n { print $2 }' "${dir}/safemode")
-      if [ "\${left:-0}" -gt 0 ]; then echo "Safe mode is ON in $n/10.0.0.1:8020"; sed -i "s/^$n .*/$n $((left - 1))/" "${dir}/safemode"; else echo "Safe mode is OFF in $n/10.0.0.1:8020"; fi
-    done; else echo "Safe mode is OFF"; fi ;;
   "dfsadmin -rollEdits") t=$(( $(cat "${dir}/txid") + 10 )); echo $t > "${dir}/txid"; echo rollEdits >> "${dir}/log"; echo "Successfully rolled edit logs."; echo "New segment starts at txid $t" ;;
   *) echo "hdfs stub: $*" >&2; exit 1 ;;
 esac
@@ -86,16 +92,17 @@ esac
       PATH: `${dir}:/usr/bin:/bin`, KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443", SERVICE_ACCOUNT_DIR: dir, NAMESPACE: "hdfs",
       NAMENODE_PODS: roles("namenode"), JOURNALNODE_PODS: ha ? roles("journalnode") : "", DATANODE_PODS: roles("datanode"),
       NAMENODE_VERSION: target, JOURNALNODE_VERSION: target, DATANODE_VERSION: target,
-      NAMENODE_IDS: ha ? "node-2=nn-node-2 node-5=nn-node-5 node-8=nn-node-8" : "", NAMESERVICE: ha ? "hdfs-k8s" : "", JOURNALNODE_WEB: "http 8480",
-      FINALIZE: "false", ...opts.env,
+      NAMENODE_IDS: ha ? "node-2=nn-node-2 node-5=nn-node-5 node-8=nn-node-8" : "", NAMESERVICE: ha ? "hdfs-k8s" : "", JOURNALNODE_WEB: "http 8480", NAMENODE_WEB: "http 9870",
+      FINALIZE: "false", POD_TIMEOUT_SECONDS: "30", ...opts.env,
     },
     encoding: "utf8",
   });
   const log = fs.readFileSync(path.join(dir, "log"), "utf8").trim().split("\n").filter(Boolean);
-  const kinits = fs.existsSync(path.join(dir, "kinits")) ? fs.readFileSync(path.join(dir, "kinits"), "utf8").trim().split("\n").length : 0;
+  const lines = (file: string) => (fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), "utf8").trim().split("\n").length : 0);
+  const kinits = lines("kinits"), hdfsCalls = lines("calls");
   const after = fs.readFileSync(path.join(dir, "pods"), "utf8");
   fs.rmSync(dir, { recursive: true, force: true });
-  return { status: r.status, output: r.stdout + r.stderr, log, after, kinits };
+  return { status: r.status, output: r.stdout + r.stderr, log, after, kinits, hdfsCalls };
 }
 
 const cluster = (version: string): Pod[] => [
@@ -140,7 +147,9 @@ describe("hdfs-rolling-upgrade.sh", () => {
     assert.equal(r.status, 0, r.output);
     assert.doesNotMatch(r.output, /GSS initiate failed/);
     assert.equal(r.log.at(-1), "finalize");
-    assert.ok(r.kinits > 10, `${r.kinits} tickets`);
+    // One at the start, then one before each hdfs command.
+    assert.equal(r.kinits, r.hdfsCalls + 1, `${r.kinits} tickets for ${r.hdfsCalls} hdfs commands`);
+    assert.ok(r.hdfsCalls >= 8, `${r.hdfsCalls} hdfs commands`);
   });
 
   it("goes on where a failed run stopped: pods at their version are left alone, an upgrade already prepared is not prepared again", () => {
