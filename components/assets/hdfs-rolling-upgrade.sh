@@ -78,14 +78,17 @@ wait_replaced() {
 # The pods of role selector $1 not at version $2, one line each (as `pods`).
 outdated() { pods "$1" | awk -F'\t' -v v="$2" '$3 != v'; }
 
-# A bean of the NameNode on node $1 (Hadoop:service=NameNode,name=$2), from its /jmx: no JVM per question.
-nn_jmx() {
+# The beans of query $4 from the /jmx of the pod of selector $1 on node $2, whose web endpoint is $3 ("scheme port"):
+# no JVM per question.
+daemon_jmx() {
   local scheme port ip
-  read -r scheme port <<<"${NAMENODE_WEB:?}"
-  ip=$(pods "$NAMENODE_PODS" | awk -F'\t' -v n="$1" '$2 == n { print $5; exit }')
-  [ -n "$ip" ] || { echo "no NameNode pod on $1" >&2; return 1; }
-  hdfs_jmx "$scheme" "$ip" "$port" "$1" "Hadoop:service=NameNode,name=$2"
+  read -r scheme port <<<"$3"
+  ip=$(pods "$1" | awk -F'\t' -v n="$2" '$2 == n { print $5; exit }')
+  [ -n "$ip" ] || { echo "no pod of $1 on $2" >&2; return 1; }
+  hdfs_jmx "$scheme" "$ip" "$port" "$2" "$4"
 }
+# A bean of the NameNode on node $1 (Hadoop:service=NameNode,name=$2).
+nn_jmx() { daemon_jmx "$NAMENODE_PODS" "$1" "${NAMENODE_WEB:?}" "Hadoop:service=NameNode,name=$2"; }
 # Waits until the NameNode on node $1 has left safe mode, its extension included (a Ready standby may still be in
 # it): a failover to it is refused until then, and the next NameNode may not stop before. NameNodeInfo's Safemode
 # is empty once it is off, else the NameNode's safe-mode tip.
@@ -133,11 +136,10 @@ prepare() {
 
 journalnodes() {
   [ -n "${JOURNALNODE_PODS:-}" ] || return 0
-  local line pod node ip txid out scheme port
-  read -r scheme port <<<"${JOURNALNODE_WEB:?}"
+  local line pod node txid out
   mapfile -t lines < <(outdated "$JOURNALNODE_PODS" "$JOURNALNODE_VERSION")
   for line in "${lines[@]}"; do
-    IFS=$'\t' read -r pod node _ _ ip <<<"$line"
+    IFS=$'\t' read -r pod node _ <<<"$line"
     replace "$JOURNALNODE_PODS" "$pod" "$node" "$JOURNALNODE_VERSION" JournalNode
     # A new segment, which the restarted JournalNode must hold before the next one may stop (else the writer
     # would be left with one of three: the active NameNode stops when it loses its quorum).
@@ -145,9 +147,9 @@ journalnodes() {
     txid=$(grep -o 'starts at txid [0-9]*' <<<"$out" | grep -o '[0-9]*$')
     [ -n "$txid" ] || die "dfsadmin -rollEdits said no txid: $out"
     local t0=$SECONDS written=0
-    ip=$(pods "$JOURNALNODE_PODS" | awk -F'\t' -v n="$node" '$2 == n { print $5 }')
     while :; do
-      written=$(hdfs_jmx "$scheme" "$ip" "$port" "$node" "Hadoop:service=JournalNode,name=Journal-$NAMESERVICE" 2>/dev/null | jq -r '.beans[0].LastWrittenTxId // 0') || written=0
+      written=$(daemon_jmx "$JOURNALNODE_PODS" "$node" "${JOURNALNODE_WEB:?}" "Hadoop:service=JournalNode,name=Journal-$NAMESERVICE" 2>/dev/null |
+        jq -r '.beans[0].LastWrittenTxId // 0') || written=0
       ((written >= txid)) && break
       ((SECONDS - t0 < pod_timeout)) || die "JournalNode on $node: holds txid ${written:-none}, not the new segment's $txid, after ${pod_timeout} s"
       sleep 2

@@ -1,7 +1,8 @@
 // The rolling upgrade's driver (components/assets/hdfs-rolling-upgrade.sh), run for real with bash and jq against a
 // simulated cluster: a stub `curl` answers the Kubernetes API from a pods file (a deleted pod comes back at once on
 // its node with the DaemonSet's version, ready) and the daemons' /jmx (a NameNode's state and safe mode, a
-// JournalNode's last transaction); a stub `hdfs` answers `haadmin -failover` and `dfsadmin` from a state file. Each run's log of what it did is the order checked here.
+// JournalNode's last transaction); a stub `hdfs` answers `haadmin -failover` and `dfsadmin` from a state file. Each
+// run's log of what it did is the order checked here.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
