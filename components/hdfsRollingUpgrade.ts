@@ -93,13 +93,21 @@ export function rollingUpgradeJobNeeded(a: { upgradeInProgress: boolean; upgrade
   return a.upgradeInProgress || a.upgradeUnfinalized;
 }
 
-/** Whether a deployed role's DaemonSet says an upgrade is under way (preflight reads it; see `upgradeInProgress`). */
+/**
+ * Whether a deployed role's DaemonSet says an upgrade is under way (preflight reads it; see `upgradeInProgress`). Its
+ * version is its pods' `app.kubernetes.io/version` label or, on a DaemonSet deployed before the label, its image's tag.
+ */
 export function daemonSetUpgrading(
-  deployed: { spec?: { updateStrategy?: { type?: string }; template?: { metadata?: { labels?: Record<string, string> } } }; status?: { desiredNumberScheduled?: number; updatedNumberScheduled?: number } } | undefined,
+  deployed: {
+    spec?: { updateStrategy?: { type?: string }; template?: { metadata?: { labels?: Record<string, string> }; spec?: { containers?: { image?: string }[] } } };
+    status?: { desiredNumberScheduled?: number; updatedNumberScheduled?: number };
+  } | undefined,
   version: string,
 ): boolean {
   if (!deployed) return false;
-  if ((deployed.spec?.template?.metadata?.labels?.["app.kubernetes.io/version"] ?? version) !== version) return true;
+  const template = deployed.spec?.template;
+  const image = template?.spec?.containers?.[0]?.image;
+  if ((template?.metadata?.labels?.["app.kubernetes.io/version"] ?? (image ? imageVersion(image) : version)) !== version) return true;
   const { desiredNumberScheduled = 0, updatedNumberScheduled = desiredNumberScheduled } = deployed.status ?? {};
   return deployed.spec?.updateStrategy?.type === "OnDelete" && updatedNumberScheduled < desiredNumberScheduled;
 }

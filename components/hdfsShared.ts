@@ -35,7 +35,7 @@ import Input = k8s.types.input.core.v1;
  */
 export const hadoopVersions = ["3.4.1", "3.5.0"] as const;
 /** The release a cluster runs unless its config says another. */
-export const defaultHadoopVersion: (typeof hadoopVersions)[number] = "3.4.1";
+export const defaultHadoopVersion: (typeof hadoopVersions)[number] = "3.5.0";
 /** The image of a Hadoop release. */
 export function hadoopImage(version: string): string {
   return `apache/hadoop:${version}`;

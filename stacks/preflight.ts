@@ -36,8 +36,11 @@ export interface ClusterObject {
   status?: { addresses?: { type: string; address: string }[]; succeeded?: number; failed?: number; desiredNumberScheduled?: number; updatedNumberScheduled?: number };
   /** A Secret's data (base64 values, by key). */
   data?: Record<string, string>;
-  /** A DaemonSet's update strategy and pod template (its labels and node selector). */
-  spec?: { updateStrategy?: { type?: string }; template?: { metadata?: { labels?: Record<string, string> }; spec?: { nodeSelector?: Record<string, string> } } };
+  /** A DaemonSet's update strategy and pod template (its labels, node selector and containers' images). */
+  spec?: {
+    updateStrategy?: { type?: string };
+    template?: { metadata?: { labels?: Record<string, string> }; spec?: { nodeSelector?: Record<string, string>; containers?: { image?: string }[] } };
+  };
 }
 
 /** Reads objects from the Kubernetes API the stack deploys to (stacks/kubernetesApi.ts); undefined when there is no such object. */

@@ -27,9 +27,9 @@ family_modules() {
 }
 
 # Families of the real nodes (scripts/cluster.sh with REAL_NODES > 0); built when asked for
-# (tools/build.sh FAMILY..., or REAL_NODES > 0), not part of the default list above. hadoop-3.5.0: the image a
-# rolling upgrade of HDFS goes to, beside the default one (hadoop).
-REAL_NODE_FAMILIES=(kubelet containerd runc cni nodebridge images hadoop hadoop-3.5.0 krb5)
+# (tools/build.sh FAMILY..., or REAL_NODES > 0), not part of the default list above. hadoop-3.4.1: the image the
+# rolling upgrade of HDFS is tested from, beside the default one (hadoop).
+REAL_NODE_FAMILIES=(kubelet containerd runc cni nodebridge images hadoop hadoop-3.4.1 krb5)
 
 # Versions stamped into the binaries; each must match what the family's go.mod pins.
 KUBERNETES_VERSION=v1.36.3
@@ -51,10 +51,10 @@ ALERTMANAGER_VERSION=v0.35.0
 PAUSE_IMAGE=registry.k8s.io/pause:3.10.2
 NODE_EXPORTER_IMAGE=quay.io/prometheus/node-exporter:$NODE_EXPORTER_VERSION
 KUBE_RBAC_PROXY_IMAGE=quay.io/brancz/kube-rbac-proxy:$KUBE_RBAC_PROXY_VERSION
-HADOOP_VERSION=3.4.1             # the default HDFS image's (family hadoop); tools/hadoop/3.4.1 pins its jars
+HADOOP_VERSION=3.5.0             # the default HDFS image's (family hadoop); tools/hadoop/3.5.0 pins its jars
 HADOOP_IMAGE=apache/hadoop:$HADOOP_VERSION
-HADOOP_UPGRADE_VERSION=3.5.0     # the image a rolling upgrade goes to (family hadoop-3.5.0); tools/hadoop/3.5.0 pins its jars
-HADOOP_VERSIONS=("$HADOOP_VERSION" "$HADOOP_UPGRADE_VERSION")
+HADOOP_PREVIOUS_VERSION=3.4.1    # the image a rolling upgrade is tested from (family hadoop-3.4.1); tools/hadoop/3.4.1 pins its jars
+HADOOP_VERSIONS=("$HADOOP_PREVIOUS_VERSION" "$HADOOP_VERSION")
 DEBIAN_SUITE=bookworm            # the HDFS image's root filesystem; tools/hadoop/debian-packages.txt pins its packages
 DEBIAN_MIRROR=http://deb.debian.org/debian
 
@@ -67,7 +67,7 @@ hadoop_image_tar() { local family; family=$(hadoop_family "$1"); echo "$(tool_bi
 tool_key() {
   local family=$1
   local module recipe v
-  # A recipe that builds another's way (build_hadoop-3.5.0 calls build_hadoop): the other is part of it.
+  # A recipe that builds another's way (build_hadoop-3.4.1 calls build_hadoop): the other is part of it.
   recipe=$(declare -f "build_$family")
   if [ "$family" != hadoop ] && grep -qw build_hadoop <<<"$recipe"; then recipe+=$'\n'$(declare -f build_hadoop); fi
   {
@@ -260,7 +260,7 @@ debian_rootfs() { # debian_rootfs ROOT PACKAGES WHAT
 }
 
 build_hadoop() { # build_hadoop OUT [VERSION]: Hadoop VERSION's image (default HADOOP_VERSION), OUT/<family>.oci.tar
-  # The HDFS images the stacks name (apache/hadoop:3.4.1; apache/hadoop:3.5.0, family hadoop-3.5.0, for a rolling
+  # The HDFS images the stacks name (apache/hadoop:3.5.0; apache/hadoop:3.4.1, family hadoop-3.4.1, for a rolling
   # upgrade), built here, never pulled, each by this recipe: a Debian root filesystem
   # (debootstrap, minbase) with Debian's headless OpenJDK 17, its Kerberos client (krb5-user: kinit, klist for
   # the pods' hooks and the tests), curl and jq (the readiness probes read the daemons' /jmx without starting a
@@ -321,9 +321,9 @@ build_hadoop() { # build_hadoop OUT [VERSION]: Hadoop VERSION's image (default H
   return $rc
 }
 
-# Hadoop 3.5.0's image, beside the default one: the same recipe with that version's pins (tools/hadoop/3.5.0).
-build_hadoop-3.5.0() {
-  build_hadoop "$1" 3.5.0
+# Hadoop 3.4.1's image, beside the default one: the same recipe with that version's pins (tools/hadoop/3.4.1).
+build_hadoop-3.4.1() {
+  build_hadoop "$1" 3.4.1
 }
 
 # ---- the real nodes' Kerberos KDC ----

@@ -1,5 +1,5 @@
 // e2e-real-nodes: 4
-// End-to-end on real nodes: HDFS's day two (docs/runbooks.md) with Hadoop 3.4.1 under real kubelets on node-2,
+// End-to-end on real nodes: HDFS's day two (docs/runbooks.md) with Hadoop 3.5.0 under real kubelets on node-2,
 // node-3, node-5 and node-8 (four: replication 3 beside a host being drained; scripts/run-tests.sh gives this file
 // a cluster of its own). A standalone NameNode on node-2 and a DataNode on every real node with two data directories,
 // each a real ext4 filesystem (a loop device) mounted in the node's own mount namespace, `hostDirectories:

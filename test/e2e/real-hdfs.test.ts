@@ -1,4 +1,4 @@
-// End-to-end on real nodes: the program's HDFS pods, config and first-start script run Hadoop 3.4.1 (the image
+// End-to-end on real nodes: the program's HDFS pods, config and first-start script run Hadoop 3.5.0 (the image
 // tools/hadoop builds) under real kubelets on node-2, node-5 and node-8, and every assertion reads HDFS's own
 // answers: `hdfs haadmin`, `hdfs dfsadmin -report`, `hdfs dfs`. The scenarios run in order on one stack (each
 // starts from the state the previous one left), then on a standalone stack. The HA, standalone and ZooKeeper
@@ -14,6 +14,7 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { hdfsSiteDefaults } from "../../components/hadoopConfig";
 import { hdfsClusterRuleGroups, resolveHdfsClusterArgs } from "../../components/hdfsCluster";
+import { hdfsCommonDefaults } from "../../components/hdfsShared";
 import { ruleFile } from "../../components/monitoring";
 import { dashboardQueries } from "../../components/dashboards";
 import { hdfsDashboard } from "../../components/hdfsDashboard";
@@ -818,7 +819,7 @@ realHdfsSuite("HDFS on real nodes: the NameNode's labels managed outside the sta
 const zkPod = "e2e-zookeeper";
 
 /**
- * A real ZooKeeper (3.8.4 from Maven Central, the one Hadoop 3.4.1 depends on: in the HDFS image) on the third
+ * A real ZooKeeper (the one the default Hadoop release depends on, 3.8.6 for 3.5.0: in its HDFS image) on the third
  * real node's network, standalone, its data on the pod's scratch space; an earlier run's pod deleted first. In a
  * Kerberos suite it authenticates clients with SASL/Kerberos as `zookeeper/<its node's name>` (the name its clients
  * are given; clients that do not authenticate may still connect: the znodes' ACLs decide what they may do).
@@ -844,7 +845,7 @@ async function startZooKeeper(suite: RealHdfsSuite): Promise<void> {
     spec: {
       nodeName: node.name, hostNetwork: true, restartPolicy: "Never",
       containers: [{
-        name: "zookeeper", image: "apache/hadoop:3.4.1", imagePullPolicy: "Never",
+        name: "zookeeper", image: hdfsCommonDefaults.image, imagePullPolicy: "Never",
         env: sasl.env,
         command: ["bash", "-c", "printf 'dataDir=/tmp/zk\\nclientPort=2181\\nadmin.enableServer=false\\n4lw.commands.whitelist=ruok\\n' > /tmp/zoo.cfg && " + sasl.setUp +
           `exec java -Xmx128m ${sasl.jvm}-cp '/opt/hadoop/share/hadoop/hdfs/lib/*' org.apache.zookeeper.server.ZooKeeperServerMain /tmp/zoo.cfg`],

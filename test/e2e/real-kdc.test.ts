@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { hdfsCommonDefaults } from "../../components/hdfsShared";
 import { getNodes, isPodRunning, kubectl, kubectlJson, realBridge, realNodeCount, realNodesDir, repoRoot, run, runOk, waitFor, type Pod } from "../support/localCluster";
 
 const realm = "K8S-DAEMONSETS.TEST";
@@ -25,7 +26,7 @@ describe("the real nodes' Kerberos KDC", { skip: realNodeCount < 1 ? "needs real
       metadata: { name: pod, namespace: "default" },
       spec: {
         nodeName: "node-5", hostNetwork: true, restartPolicy: "Never", terminationGracePeriodSeconds: 1,
-        containers: [{ name: "client", image: "apache/hadoop:3.4.1", imagePullPolicy: "Never", command: ["sleep", "3600"] }],
+        containers: [{ name: "client", image: hdfsCommonDefaults.image, imagePullPolicy: "Never", command: ["sleep", "3600"] }],
       },
     }));
     await waitFor(async () => isPodRunning(await kubectlJson<Pod>(["get", "pod", "-n", "default", pod])), 60_000, { what: "the client pod running" });

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { hdfsCommonDefaults } from "../../components/hdfsShared";
+import { hadoopVersions, hdfsCommonDefaults } from "../../components/hdfsShared";
 import { nodeExporterDefaults } from "../../components/nodeExporter";
 
 const libSh = path.join(__dirname, "..", "..", "tools", "lib.sh");
@@ -23,7 +23,8 @@ describe("tools/lib.sh", () => {
   it("pins each Hadoop version's jars in its own directory and has a real-node family that builds its image", () => {
     const sh = (script: string) => execFileSync("bash", ["-c", `source "$0" && ${script}`, libSh], { encoding: "utf8" });
     const versions = sh(`printf '%s\\n' "\${HADOOP_VERSIONS[@]}"`).trim().split("\n");
-    assert.deepEqual(versions, [toolsVar("HADOOP_VERSION"), toolsVar("HADOOP_UPGRADE_VERSION")]);
+    assert.deepEqual(versions, [toolsVar("HADOOP_PREVIOUS_VERSION"), toolsVar("HADOOP_VERSION")]);
+    assert.deepEqual(versions, [...hadoopVersions], "the versions the stack accepts (hdfs.hadoopVersion) are the images built here");
     // The default version's family and tar are the ones scripts/real-nodes.sh has always read (hadoop/hadoop.oci.tar).
     assert.equal(sh(`hadoop_family "$HADOOP_VERSION"`).trim(), "hadoop");
     const realNodeFamilies = sh(`printf '%s\\n' "\${REAL_NODE_FAMILIES[@]}"`).trim().split("\n");

@@ -31,7 +31,7 @@ describe("HdfsJournalNodeDaemonSet defaults", () => {
     assert.equal(spec.dnsPolicy, "ClusterFirstWithHostNet");
     const c = byName(spec.containers, "journalnode");
     assert.deepEqual(c.command, ["hdfs", "journalnode"]);
-    assert.equal(c.image, "apache/hadoop:3.4.1");
+    assert.equal(c.image, "apache/hadoop:3.5.0");
     assert.deepEqual(c.ports, [
       { name: "rpc", containerPort: 8485, hostPort: 8485 },
       { name: "http", containerPort: 8480, hostPort: 8480 },

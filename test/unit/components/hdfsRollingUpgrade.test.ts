@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { HdfsCluster, HdfsClusterArgs } from "../../../components/hdfsCluster";
 import { daemonSetUpgrading, rollingUpgradeDeadlineSeconds, rollingUpgradeJobName } from "../../../components/hdfsRollingUpgrade";
+import { defaultHadoopVersion } from "../../../components/hdfsShared";
 import { refusedArgs, RegisteredResource, settled, useMocks } from "../../support/mocks";
 
 const script = path.join(__dirname, "..", "..", "..", "components", "assets", "hdfs-rolling-upgrade.sh");
@@ -292,14 +293,16 @@ describe("HdfsCluster's rolling upgrade", () => {
   });
 
   it("after an upgrade that ran unfinalized: its Job kept (the record); with finalize set, a Job of another name that finalizes; a retry of a failed Job gets a new name", async () => {
+    // The stack's versions: the default's, every role.
+    const atDefault = { nameNode: defaultHadoopVersion, journalNode: defaultHadoopVersion, dataNode: defaultHadoopVersion };
     assert.deepEqual(jobs(await render({ finalizeUpgrade: true })), [], "nothing to finalize");
     const kept = jobs(await render({ upgradeUnfinalized: true }));
-    assert.deepEqual(kept.map((j) => j.metadata.name), [rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.4.1", journalNode: "3.4.1", dataNode: "3.4.1" }, false)]);
+    assert.deepEqual(kept.map((j) => j.metadata.name), [rollingUpgradeJobName("hdfs-namenode", atDefault, false)]);
     const r = await render({ finalizeUpgrade: true, upgradeUnfinalized: true });
     const [job] = jobs(r);
-    assert.equal(job.metadata.name, rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.4.1", journalNode: "3.4.1", dataNode: "3.4.1" }, true));
-    assert.notEqual(job.metadata.name, rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.4.1", journalNode: "3.4.1", dataNode: "3.4.1" }, false));
-    assert.notEqual(job.metadata.name, rollingUpgradeJobName("hdfs-namenode", { nameNode: "3.4.1", journalNode: "3.4.1", dataNode: "3.4.1" }, true, "uid-1"));
+    assert.equal(job.metadata.name, rollingUpgradeJobName("hdfs-namenode", atDefault, true));
+    assert.notEqual(job.metadata.name, rollingUpgradeJobName("hdfs-namenode", atDefault, false));
+    assert.notEqual(job.metadata.name, rollingUpgradeJobName("hdfs-namenode", atDefault, true, "uid-1"));
     assert.equal(job.spec.template.spec.containers[0].env.find((e: any) => e.name === "FINALIZE").value, "true");
     assert.deepEqual(daemonSets(r).map((d) => d.spec.updateStrategy.type), ["RollingUpdate", "RollingUpdate", "RollingUpdate"]);
   });
@@ -323,5 +326,9 @@ describe("HdfsCluster's rolling upgrade", () => {
     assert.equal(daemonSetUpgrading(ds("3.5.0", "OnDelete", 3), "3.5.0"), false);
     // A RollingUpdate in progress (a changed property) is the DaemonSet's own.
     assert.equal(daemonSetUpgrading(ds("3.5.0", "RollingUpdate", 1), "3.5.0"), false);
+    // Deployed before the version label: its image's tag says the version (a new default image is an upgrade).
+    const unlabelled = (image: string) => ({ spec: { updateStrategy: { type: "RollingUpdate" }, template: { spec: { containers: [{ image }] } } } });
+    assert.equal(daemonSetUpgrading(unlabelled("apache/hadoop:3.4.1"), "3.5.0"), true);
+    assert.equal(daemonSetUpgrading(unlabelled("apache/hadoop:3.5.0"), "3.5.0"), false);
   });
 });
