@@ -290,6 +290,8 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
         command: ["hdfs", "zkfc", ...Object.entries(d.zkfcProperties).flatMap(([key, value]) => ["-D", `${key}=${value}`])],
         env: hdfsEnv("HDFS_ZKFC_OPTS", d.zkfcJavaHeap, [
           { name: "NAMENODE_RPC_PORT", value: String(ports.nameNodeRpc) },
+          // The hook waits for the ZKFC's connections to these to close (it quits the election).
+          { name: "ZOOKEEPER_QUORUM", value: this.site.coreSite["ha.zookeeper.quorum"] ?? "" },
           // The hook's wait ends well within the pod's grace period, which also covers the NameNode's own stop.
           { name: "WAIT_SECONDS", value: String(d.terminationGracePeriodSeconds - 15) },
         ], zookeeperJvm),

@@ -14,8 +14,9 @@ import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { nameNodeId, webEndpoint } from "./hadoopConfig";
-import { HdfsNameNodeJobArgs, hdfsConfigMap, hdfsContainer, hdfsNameNodeJobPod, hdfsScriptsDir, jmxLibrary } from "./hdfsShared";
+import { nameNodeId } from "./hadoopConfig";
+import { HdfsNameNodeJobArgs, hdfsConfigMap, hdfsContainer, hdfsNameNodeJobPod, hdfsScriptsDir, jmxLibrary, readinessScript, servingEndpoint } from "./hdfsShared";
+import { HdfsRole } from "./hdfsSecurity";
 import { hostAccessAnnotations } from "./hostDaemonSet";
 import { imageVersion, objectLabelsFor, selectorLabelsFor } from "./labels";
 import { setting } from "./settings";
@@ -137,8 +138,7 @@ function selectorString(labels: Record<string, string>): string {
 /** The upgrade Job's environment (assets/hdfs-rolling-upgrade.sh). */
 export function rollingUpgradeEnv(a: RollingUpgradeArgs): Input.EnvVar[] {
   const pods = (role: string, name?: string) => (name ? selectorString(selectorLabelsFor(`hdfs-${role}`, name)) : "");
-  const jn = webEndpoint(a.site, "journalnode");
-  const nn = webEndpoint(a.site, "namenode");
+  const web = (role: HdfsRole) => servingEndpoint(a.site, role).join(" ");
   const env: Record<string, string> = {
     NAMENODE_PODS: pods("namenode", a.roles.nameNode),
     JOURNALNODE_PODS: a.site.ha ? pods("journalnode", a.roles.journalNode) : "",
@@ -148,8 +148,9 @@ export function rollingUpgradeEnv(a: RollingUpgradeArgs): Input.EnvVar[] {
     DATANODE_VERSION: a.versions.dataNode ?? "",
     NAMENODE_IDS: a.site.ha ? a.nameNodeHosts.map((h) => `${h}=${nameNodeId(h)}`).join(" ") : "",
     NAMESERVICE: a.site.ha ? a.site.nameservice ?? "" : "",
-    JOURNALNODE_WEB: `${jn.name} ${jn.port}`,
-    NAMENODE_WEB: `${nn.name} ${nn.port}`,
+    JOURNALNODE_WEB: web("journalnode"),
+    NAMENODE_WEB: web("namenode"),
+    DATANODE_WEB: web("datanode"),
     DATANODES_AT_ONCE: String(a.dataNodesAtOnce),
     FINALIZE: String(a.finalize),
     POD_TIMEOUT_SECONDS: String(a.podTimeoutSeconds),
@@ -183,7 +184,7 @@ export function rollingUpgradeJob(
   // The site and the driver in a ConfigMap of the Job's own: the daemons' config hash (and so their pods) does not
   // depend on it.
   const configMap = hdfsConfigMap(`${resourceName}-config`, `${name}-config`, a.namespace, labels, a.site,
-    { [driverScript.name]: driverScript.text, [jmxLibrary.name]: jmxLibrary.text }, parent);
+    { [driverScript.name]: driverScript.text, [jmxLibrary.name]: jmxLibrary.text, [readinessScript.name]: readinessScript.text }, parent);
   const serviceAccount = new k8s.core.v1.ServiceAccount(`${resourceName}-sa`, { metadata: meta, automountServiceAccountToken: false }, child);
   const role = new k8s.rbac.v1.Role(`${resourceName}-role`, {
     metadata: meta,

@@ -97,7 +97,8 @@ const scriptsVolume = "scripts";
 const scriptsMount: Input.VolumeMount = { name: scriptsVolume, mountPath: hdfsScriptsDir, readOnly: true };
 /** Scripts every role's ConfigMap carries: its readiness probe, the check of its host directories. */
 const asset = (name: string) => ({ name, text: fs.readFileSync(path.join(__dirname, "assets", name), "utf8") });
-const readinessScript = asset("hdfs-ready.sh");
+/** The readiness probe (also run by the rolling upgrade, which waits for a replacement to serve). */
+export const readinessScript = asset("hdfs-ready.sh");
 const hostDirectoriesScript = asset("host-directories.sh");
 /** The readiness probe's JMX reader (sourced by it), also the rolling upgrade's. */
 export const jmxLibrary = asset("hdfs-jmx.sh");
@@ -111,6 +112,17 @@ export function hostDirectoryType(mode: z.output<typeof hostDirectoriesModes>): 
 }
 
 /**
+ * Where the serving check (assets/hdfs-ready.sh) reaches a role's daemon: the scheme and port of its web endpoint
+ * and, in Kerberos mode where the URL names the server otherwise than by its node (the DataNodes' shared
+ * principal), that name.
+ */
+export function servingEndpoint(site: Pick<HdfsSiteFacts, "kerberos" | "ports">, role: HdfsRole): string[] {
+  const web = webEndpoint(site, role);
+  const server = site.kerberos ? webServerName(site.kerberos, role) : undefined;
+  return [web.name, String(web.port), ...(server ? [server] : [])];
+}
+
+/**
  * Readiness that means serving, from the daemon's own /jmx (assets/hdfs-ready.sh; curl and jq, no JVM per probe):
  * a NameNode that answers its HA state and has left start-up safe mode (a standby is ready), a DataNode
  * registered and heartbeating with the active NameNode, a JournalNode holding the nameservice's journal. In
@@ -118,10 +130,8 @@ export function hostDirectoryType(mode: z.output<typeof hostDirectoriesModes>): 
  * A DaemonSet's rollout, and so `pulumi up`, waits for it.
  */
 export function servingProbe(site: Pick<HdfsSiteFacts, "kerberos" | "ports">, role: HdfsRole): Input.Probe {
-  const web = webEndpoint(site, role);
-  const server = site.kerberos ? webServerName(site.kerberos, role) : undefined;
   return {
-    exec: { command: ["bash", `${hdfsScriptsDir}/${readinessScript.name}`, role, web.name, String(web.port), ...(server ? [server] : [])] },
+    exec: { command: ["bash", `${hdfsScriptsDir}/${readinessScript.name}`, role, ...servingEndpoint(site, role)] },
     // kinit when the probe's ticket expired and two HTTPS requests: well within the timeout. Every 10 s: a probe
     // costs about 0.1 s of CPU (bash, curl's TLS and SPNEGO, jq), and every 5 s did not make the rolling upgrade's
     // e2e suite faster.

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Hadoop's rolling upgrade (HdfsRollingUpgrade), driven from a Job the HDFS cluster creates when its Hadoop version
 # changes: the DaemonSets then update pods only when they are deleted (OnDelete), and this deletes them in the
-# guide's order, each time waiting until the replacement serves (its readiness probe: assets/hdfs-ready.sh):
+# guide's order, each time waiting until the replacement serves (Ready, or its readiness probe's check passes when
+# this runs it: assets/hdfs-ready.sh):
 #   upgrade    `dfsadmin -rollingUpgrade prepare` (until "Proceed with rolling upgrade"); the JournalNodes one at a
 #              time (after each, `dfsadmin -rollEdits` and a wait until it holds the new segment, so that the quorum
 #              never loses two); the standby NameNodes one at a time, `haadmin -failover` to an upgraded one, then the
@@ -20,13 +21,15 @@
 #   NAMENODE_IDS    HA: "host=id ..." (the NameNode ids of hdfs-site.xml); empty: a standalone NameNode
 #   NAMESERVICE     HA: the journal id       JOURNALNODE_WEB   HA: "scheme port" of the JournalNodes' web endpoint
 #   NAMENODE_WEB    "scheme port" of the NameNodes' web endpoint (their state and safe mode, read from /jmx)
+#   DATANODE_WEB    "scheme port [server name]" of the DataNodes' web endpoint (the name: Kerberos mode)
 #   DATANODES_AT_ONCE   default 1        FINALIZE   true|false        POD_TIMEOUT_SECONDS   default 600
 set -uo pipefail
 export HADOOP_CLIENT_OPTS=${HADOOP_CLIENT_OPTS:--Xmx128m}
 pod_timeout=${POD_TIMEOUT_SECONDS:-600} at_once=${DATANODES_AT_ONCE:-1}
 say() { echo "rolling-upgrade: $*"; }
 die() { say "FAILED: $*"; exit 1; }
-source "$(dirname "${BASH_SOURCE[0]}")/hdfs-jmx.sh"
+scripts=$(dirname "${BASH_SOURCE[0]}")
+source "$scripts/hdfs-jmx.sh"
 # Kerberos: a new ticket from the keytab before every hdfs command. The upgrade lasts as long as its steps take
 # (hours on a large cluster: each batch of DataNodes is one), a ticket only as long as the realm allows (the local
 # realm's: 3 minutes); kinit is one request.
@@ -44,36 +47,57 @@ api() {
   curl -sS --fail-with-body --max-time 30 --cacert "$sa/ca.crt" -H "Authorization: Bearer $(cat "$sa/token")" \
     -X "$1" "https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT$2"
 }
-# The pods of a selector that are not being deleted, one line each: name, node, version, ready (true|false), node address.
+# The pods of a selector that are not being deleted, one line each: name, node, version, ready (true|false), node
+# address, started (true|false: every container past its startup probe).
 pods() {
   local out
   out=$(api GET "/api/v1/namespaces/$NAMESPACE/pods?labelSelector=$(jq -rn --arg s "$1" '$s | @uri')") || { say "listing pods ($1): $out" >&2; return 1; }
   jq -r '.items[] | select(.metadata.deletionTimestamp == null)
     | [.metadata.name, .spec.nodeName, (.metadata.labels["app.kubernetes.io/version"] // "unknown"),
-       ((.status.containerStatuses // []) as $c | ($c | length) > 0 and all($c[]; .ready)), (.status.hostIP // "")] | @tsv' <<<"$out"
+       ((.status.containerStatuses // []) as $c | ($c | length) > 0 and all($c[]; .ready)), (.status.hostIP // ""),
+       ((.status.containerStatuses // []) as $c | ($c | length) > 0 and all($c[]; .started == true))] | @tsv' <<<"$out"
 }
 # Whether version $1 is lower than $2.
 older() { [ "$1" != "$2" ] && [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n 1)" = "$1" ]; }
 
-# Deletes pod $2 (on node $3) of role $5 (selector $1) and waits until the node's new pod runs version $4 and is ready.
+# Deletes pod $2 (on node $3) of role $5 (selector $1) and waits until the node's new pod runs version $4 and serves.
 replace() {
   local out
   say "$5 on $3: deleting pod $2"
   out=$(api DELETE "/api/v1/namespaces/$NAMESPACE/pods/$2") || die "deleting pod $2: $out"
   wait_replaced "$@"
 }
-# As `replace`, for a pod deleted already.
+# As `replace`, for a pod deleted already (checked every second).
 wait_replaced() {
   local selector=$1 pod=$2 node=$3 version=$4 role=$5 t0=$SECONDS line
   while :; do
     line=$(pods "$selector" | awk -F'\t' -v n="$node" -v p="$pod" '$2 == n && $1 != p')
-    if [ -n "$line" ] && [ "$(cut -f3 <<<"$line")" = "$version" ] && [ "$(cut -f4 <<<"$line")" = true ]; then
+    if [ -n "$line" ] && [ "$(cut -f3 <<<"$line")" = "$version" ] && serves "$selector" "$line"; then
       say "$role on $node: $(cut -f1 <<<"$line") serving Hadoop $version, $((SECONDS - t0)) s after the deletion"
       return 0
     fi
-    ((SECONDS - t0 < pod_timeout)) || die "$role on $node: no pod of Hadoop $version ready ${pod_timeout} s after deleting $pod (now: ${line:-no pod})"
+    ((SECONDS - t0 < pod_timeout)) || die "$role on $node: no pod of Hadoop $version serving ${pod_timeout} s after deleting $pod (now: ${line:-no pod})"
     sleep 1
   done
+}
+# Whether the pod of line $2 (as `pods`) of selector $1 serves: Ready, or, once its containers have started, its
+# readiness probe's check passes when run from here (the kubelet runs it only every 10 s).
+serves() {
+  local pod node version ready address started
+  IFS=$'\t' read -r pod node version ready address started <<<"$2"
+  [ "$ready" = true ] || { [ "$started" = true ] && serving "$1" "$node" "$address"; }
+}
+# Whether the daemon of selector $1 on node $2 (address $3) passes its readiness probe's check (assets/hdfs-ready.sh).
+serving() {
+  local role web scheme port server
+  case $1 in
+    "$NAMENODE_PODS") role=namenode web=${NAMENODE_WEB:?} ;;
+    "${JOURNALNODE_PODS:-}") role=journalnode web=${JOURNALNODE_WEB:?} ;;
+    "${DATANODE_PODS:-}") role=datanode web=${DATANODE_WEB:?} ;;
+    *) return 1 ;;
+  esac
+  read -r scheme port server <<<"$web"
+  [ -n "$3" ] && HDFS_HOST_IP=$3 NODE_NAME=$2 HDFS_JOURNAL=${NAMESERVICE:-} bash "$scripts/hdfs-ready.sh" "$role" "$scheme" "$port" ${server:+"$server"} >/dev/null 2>&1
 }
 # The pods of role selector $1 not at version $2, one line each (as `pods`).
 outdated() { pods "$1" | awk -F'\t' -v v="$2" '$3 != v'; }
@@ -82,7 +106,7 @@ outdated() { pods "$1" | awk -F'\t' -v v="$2" '$3 != v'; }
 # no JVM per question.
 daemon_jmx() {
   local scheme port ip
-  read -r scheme port <<<"$3"
+  read -r scheme port _ <<<"$3"
   ip=$(pods "$1" | awk -F'\t' -v n="$2" '$2 == n { print $5; exit }')
   [ -n "$ip" ] || { echo "no pod of $1 on $2" >&2; return 1; }
   hdfs_jmx "$scheme" "$ip" "$port" "$2" "$4"
@@ -181,7 +205,10 @@ namenodes() {
   [ -n "$active" ] || die "no NameNode is active (NameNodeStatus of their /jmx): fix that first (docs/runbooks.md)"
   IFS=$'\t' read -r pod node version _ <<<"$active"
   [ "$version" != "$NAMENODE_VERSION" ] || return 0
-  standby=$(pods "$NAMENODE_PODS" | awk -F'\t' -v v="$NAMENODE_VERSION" -v n="$node" '$3 == v && $4 == "true" && $2 != n { print $2; exit }')
+  standby=""
+  while IFS= read -r line; do
+    serves "$NAMENODE_PODS" "$line" && { standby=$(cut -f2 <<<"$line"); break; }
+  done < <(pods "$NAMENODE_PODS" | awk -F'\t' -v v="$NAMENODE_VERSION" -v n="$node" '$3 == v && $2 != n')
   [ -n "$standby" ] || die "no standby NameNode of Hadoop $NAMENODE_VERSION serves, to fail over to"
   local out t0=$SECONDS
   # (refused while the target is not ready to become active: tried again for up to a minute)

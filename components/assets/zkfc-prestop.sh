@@ -1,13 +1,16 @@
 #!/bin/bash
 # preStop hook of the zkfc container (automatic failover): keeps the ZKFC running until the NameNode beside it
-# has stopped (its RPC port closed on this host), and then long enough for the ZKFC's health monitor to see that
-# and quit the election. Quitting closes the ZKFC's ZooKeeper session, which frees the active lock at once: a
-# standby takes over while this pod is still terminating, before the DaemonSet can start its replacement.
-# Without it the ZKFC dies with the NameNode, the lock outlives them until ZooKeeper expires the session
-# (ha.zookeeper.session-timeout.ms, 10 s), and the replacement, back within seconds, races the standbys for it.
+# has stopped (its RPC port closed on this host), and then until the ZKFC's health monitor has seen that and quit
+# the election. Quitting closes the ZKFC's ZooKeeper session (Hadoop's ActiveStandbyElector.quitElection), which
+# frees the active lock at once: a standby takes over while this pod is still terminating, before the DaemonSet can
+# start its replacement. Without it the ZKFC dies with the NameNode, the lock outlives them until ZooKeeper expires
+# the session (ha.zookeeper.session-timeout.ms, 10 s), and the replacement, back within seconds, races the standbys
+# for it. The quit is seen as this container's processes holding no TCP connection to a ZooKeeper server's port.
 #   NAMENODE_RPC_PORT  the NameNode's RPC port (it binds every address, so 127.0.0.1 reaches it)
+#   ZOOKEEPER_QUORUM   ha.zookeeper.quorum (host:port,...); unset: SETTLE_SECONDS are waited out instead
 #   WAIT_SECONDS       longest wait for the NameNode to stop; default 45 (the pod's grace period is 60 s; fractions allowed)
-#   SETTLE_SECONDS     after it stopped: the health monitor checks every second; default 4 (fractions allowed)
+#   SETTLE_SECONDS     longest wait, after it stopped, for the ZKFC to quit (its health monitor checks every
+#                      second); default 4 (fractions allowed)
 #   POLL_SECONDS       how often the port is tried; default 1 (fractions allowed)
 port=${NAMENODE_RPC_PORT:?NAMENODE_RPC_PORT is not set}
 wait_seconds=${WAIT_SECONDS:-45}
@@ -22,4 +25,24 @@ while (($(now_us) < deadline)); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
   sleep "$poll_seconds"
 done
-sleep "$settle_seconds"
+
+# Whether a process of this container has a TCP connection to (or a connect under way to) a ZooKeeper port: its
+# sockets' inodes (/proc/<pid>/fd) among the lines of /proc/net/tcp{,6} whose remote port is one of the quorum's
+# and whose state is ESTABLISHED (01) or SYN_SENT (02). Anything unreadable counts as connected: the wait goes on.
+zk_ports=$(for server in ${ZOOKEEPER_QUORUM//,/ }; do printf '%04X\n' "$((10#${server##*:}))"; done | sort -u | tr '\n' ' ')
+zk_connected() {
+  local tables=() table
+  for table in /proc/net/tcp /proc/net/tcp6; do [ -r "$table" ] && tables+=("$table"); done
+  [ "$(find /proc/[0-9]*/fd -lname 'socket:*' -printf '%l\n' 2>/dev/null |
+    awk -v ports="$zk_ports" '
+      BEGIN { n = split(ports, p, " "); for (i = 1; i <= n; i++) zk[p[i]] = 1 }
+      FILENAME == "-" { gsub(/[^0-9]/, ""); mine[$0] = 1; next }
+      FNR > 1 { split($3, remote, ":"); if ((remote[2] in zk) && ($4 == "01" || $4 == "02") && ($10 in mine)) found = 1 }
+      END { print found ? "connected" : "none" }' - "${tables[@]}")" != none ]
+}
+if [ -z "$zk_ports" ]; then
+  sleep "$settle_seconds"
+else
+  settle_deadline=$(($(now_us) + $(us_of "$settle_seconds")))
+  while (($(now_us) < settle_deadline)) && zk_connected; do sleep 0.2; done
+fi

@@ -200,6 +200,8 @@ describe("HdfsNameNodeDaemonSet", () => {
     assert.ok(data["zkfc-prestop.sh"].includes("/dev/tcp/127.0.0.1/$port"));
     assert.deepEqual(zkfc.volumeMounts.find((m: any) => m.mountPath === "/etc/hdfs-scripts"), { name: "scripts", mountPath: "/etc/hdfs-scripts", readOnly: true });
     assert.equal(byName(zkfc.env, "NAMENODE_RPC_PORT").value, "8020");
+    // ... and then until the ZKFC has closed its connections to the quorum the site names (it quit the election).
+    assert.equal(byName(zkfc.env, "ZOOKEEPER_QUORUM").value, properties(data["core-site.xml"])["ha.zookeeper.quorum"]);
     assert.ok(Number(byName(zkfc.env, "WAIT_SECONDS").value) + 10 < spec.terminationGracePeriodSeconds);
     assert.equal(configMap((await render()).registered).data["zkfc-prestop.sh"], undefined, "manual HA: no ZKFC, no hook");
   });

@@ -1,10 +1,10 @@
 // The rolling upgrade's driver (components/assets/hdfs-rolling-upgrade.sh), run for real with bash and jq against a
 // simulated cluster: a stub `curl` answers the Kubernetes API from a pods file (a deleted pod comes back at once on
-// its node with the DaemonSet's version, ready) and the daemons' /jmx (a NameNode's state and safe mode, a
-// JournalNode's last transaction); a stub `hdfs` answers `haadmin -failover` and `dfsadmin` from a state file. Each
+// its node with the DaemonSet's version, ready, or started and not yet Ready) and the daemons' /jmx (a NameNode's
+// state and safe mode, a JournalNode's last transaction, what the readiness check reads); a stub `hdfs` answers `haadmin -failover` and `dfsadmin` from a state file. Each
 // run's log of what it did is the order checked here.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -19,7 +19,7 @@ const script = path.join(__dirname, "..", "..", "..", "components", "assets", "h
 interface Pod { name: string; role: "namenode" | "journalnode" | "datanode"; node: string; version: string }
 
 /** A simulated cluster of `pods`, NameNode `active`, rolling upgrade `state` (none|prepared), running the driver. */
-function run(pods: Pod[], opts: { active?: string; state?: string; target?: string; env?: Record<string, string>; ha?: boolean; safeMode?: Record<string, number> } = {}) {
+async function run(pods: Pod[], opts: { active?: string; state?: string; target?: string; env?: Record<string, string>; ha?: boolean; safeMode?: Record<string, number>; unready?: boolean; notServing?: boolean } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rolling-upgrade-"));
   const target = opts.target ?? "3.5.0";
   const ha = opts.ha ?? true;
@@ -30,6 +30,10 @@ function run(pods: Pod[], opts: { active?: string; state?: string; target?: stri
   fs.writeFileSync(path.join(dir, "safemode"), Object.entries(opts.safeMode ?? {}).map(([n, c]) => `${n} ${c}\n`).join(""));
   fs.writeFileSync(path.join(dir, "log"), "");
   fs.writeFileSync(path.join(dir, "token"), "a-service-account-token");
+  // unready: a replacement's containers have started, the kubelet has not marked it Ready (yet); notServing: nor
+  // does its readiness check pass.
+  if (opts.unready) fs.writeFileSync(path.join(dir, "unready"), "");
+  if (opts.notServing) fs.writeFileSync(path.join(dir, "notserving"), "");
   // The API: GET pods?labelSelector=app.kubernetes.io/name=hdfs-<role>...; DELETE pods/<name> (its replacement
   // takes the target version); the JournalNodes' Journal bean: the last txid written, once it restarted.
   fs.writeFileSync(path.join(dir, "curl"), `#!/bin/bash
@@ -39,7 +43,8 @@ for a in "$@"; do [ "$prev" = -X ] && method=$a; prev=$a; done
 case "$method $url" in
   "GET "*"/pods?labelSelector="*)
     role=$(sed -E 's/.*hdfs-([a-z]+)%2C.*/\\1/' <<<"$url")
-    awk -v r="$role" '$2 == r' "${dir}/pods" | jq -Rn '{ items: [inputs | split(" ") | { metadata: { name: .[0], labels: { "app.kubernetes.io/version": .[3] } }, spec: { nodeName: .[2] }, status: { hostIP: ("10.0.0." + (.[2] | ltrimstr("node-"))), containerStatuses: [{ ready: true }] } }] }' ;;
+    unready=$([ -e "${dir}/unready" ] && echo true || echo false)
+    awk -v r="$role" '$2 == r' "${dir}/pods" | jq -Rn --argjson unready "$unready" '{ items: [inputs | split(" ") | { metadata: { name: .[0], labels: { "app.kubernetes.io/version": .[3] } }, spec: { nodeName: .[2] }, status: { hostIP: ("10.0.0." + (.[2] | ltrimstr("node-"))), containerStatuses: [{ ready: (($unready and (.[0] | endswith("-new"))) | not), started: true }] } }] }' ;;
   "DELETE "*"/pods/"*)
     name=\${url##*/}
     echo "delete $name" >> "${dir}/log"
@@ -58,6 +63,16 @@ case "$method $url" in
     left=$(awk -v n=$host '$1 == n { print $2 }' "${dir}/safemode")
     if [ "\${left:-0}" -gt 0 ]; then tip="Safe mode is ON. The reported blocks 0 needs additional 1 blocks."; sed -i "s/^$host .*/$host $((left - 1))/" "${dir}/safemode"; else tip=""; fi
     echo "{\\"beans\\": [{\\"Safemode\\": \\"$tip\\"}]}" ;;
+  # What the readiness check (hdfs-ready.sh) reads: serving, unless notserving.
+  *"/jmx?qry=Hadoop:service=NameNode,name=StartupProgress")
+    [ -e "${dir}/notserving" ] && complete=0.5 || complete=1.0
+    jq -cn --argjson c "$complete" '{ beans: [{ SafeModePercentComplete: $c }] }' ;;
+  *"/jmx?qry=Hadoop:service=JournalNode,name=JournalNodeInfo")
+    [ -e "${dir}/notserving" ] && formatted=false || formatted=true
+    jq -cn --arg f "$formatted" '{ beans: [{ JournalsStatus: ({ "hdfs-k8s": { Formatted: $f } } | tojson) }] }' ;;
+  *"/jmx?qry=Hadoop:service=DataNode,name=DataNodeInfo")
+    [ -e "${dir}/notserving" ] && state=CONNECTING || state=RUNNING
+    jq -cn --arg s "$state" '{ beans: [{ BPServiceActorInfo: ([{ NamenodeAddress: "node-2:8020", NamenodeHaState: "active", ActorState: $s, LastHeartbeatResponseTime: "1" }] | tojson) }] }' ;;
   *) echo "curl stub: $method $url" >&2; exit 22 ;;
 esac
 `, { mode: 0o755 });
@@ -89,15 +104,18 @@ case "$*" in
 esac
 `, { mode: 0o755 });
   const roles = (role: string) => `app.kubernetes.io/name=hdfs-${role},app.kubernetes.io/instance=hdfs-${role}`;
-  const r = spawnSync("bash", [script], {
-    env: {
+  const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn("bash", [script], { env: {
       PATH: `${dir}:/usr/bin:/bin`, KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443", SERVICE_ACCOUNT_DIR: dir, NAMESPACE: "hdfs",
       NAMENODE_PODS: roles("namenode"), JOURNALNODE_PODS: ha ? roles("journalnode") : "", DATANODE_PODS: roles("datanode"),
       NAMENODE_VERSION: target, JOURNALNODE_VERSION: target, DATANODE_VERSION: target,
-      NAMENODE_IDS: ha ? "node-2=nn-node-2 node-5=nn-node-5 node-8=nn-node-8" : "", NAMESERVICE: ha ? "hdfs-k8s" : "", JOURNALNODE_WEB: "http 8480", NAMENODE_WEB: "http 9870",
+      NAMENODE_IDS: ha ? "node-2=nn-node-2 node-5=nn-node-5 node-8=nn-node-8" : "", NAMESERVICE: ha ? "hdfs-k8s" : "", JOURNALNODE_WEB: "http 8480", NAMENODE_WEB: "http 9870", DATANODE_WEB: "http 9864",
       FINALIZE: "false", POD_TIMEOUT_SECONDS: "30", ...opts.env,
-    },
-    encoding: "utf8",
+    } });
+    let stdout = "", stderr = "";
+    child.stdout.on("data", (b) => (stdout += b));
+    child.stderr.on("data", (b) => (stderr += b));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
   const log = fs.readFileSync(path.join(dir, "log"), "utf8").trim().split("\n").filter(Boolean);
   const lines = (file: string) => (fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), "utf8").trim().split("\n").length : 0);
@@ -115,9 +133,10 @@ const cluster = (version: string): Pod[] => [
   ...["node-2", "node-3", "node-5", "node-8"].map((node) => ({ name: `dn-${node}`, role: "datanode" as const, node, version })),
 ];
 
-describe("hdfs-rolling-upgrade.sh", () => {
-  it("upgrade: prepare, the JournalNodes one at a time each with a new segment, the standbys, a failover, the former active, then the DataNodes; not finalized", () => {
-    const r = run(cluster("3.4.1"), { active: "node-2" });
+// Each case runs the driver in a directory of its own, mostly waiting on its sleeps: they run at once.
+describe("hdfs-rolling-upgrade.sh", { concurrency: true }, () => {
+  it("upgrade: prepare, the JournalNodes one at a time each with a new segment, the standbys, a failover, the former active, then the DataNodes; not finalized", async () => {
+    const r = await run(cluster("3.4.1"), { active: "node-2" });
     assert.equal(r.status, 0, r.output);
     assert.deepEqual(r.log, [
       "prepare",
@@ -129,23 +148,41 @@ describe("hdfs-rolling-upgrade.sh", () => {
     assert.match(r.output, /not finalized/);
   });
 
-  it("waits until a restarted NameNode has left safe mode (its extension included) before it goes on: no failover to one in safe mode", () => {
+  it("waits until a restarted NameNode has left safe mode (its extension included) before it goes on: no failover to one in safe mode", async () => {
     // node-5 comes back in safe mode for a while: Hadoop refuses a failover to it meanwhile.
-    const r = run(cluster("3.4.1"), { active: "node-2", safeMode: { "node-5": 3 } });
+    const r = await run(cluster("3.4.1"), { active: "node-2", safeMode: { "node-5": 3 } });
     assert.equal(r.status, 0, r.output);
     assert.ok(r.log.includes("failover nn-node-2 nn-node-5"), r.log.join("\n"));
   });
 
-  it("finalizes when told to, once every daemon runs its version", () => {
-    const r = run(cluster("3.4.1"), { env: { FINALIZE: "true" } });
+  it("a replacement whose containers started counts once its readiness check passes when the driver runs it, before the kubelet marks it Ready; the failover goes to such a standby", async () => {
+    const r = await run(cluster("3.4.1"), { active: "node-2", unready: true });
+    assert.equal(r.status, 0, r.output);
+    assert.deepEqual(r.log, [
+      "prepare",
+      "delete jn-node-2", "rollEdits", "delete jn-node-5", "rollEdits", "delete jn-node-8", "rollEdits",
+      "delete nn-node-5", "delete nn-node-8", "failover nn-node-2 nn-node-5", "delete nn-node-2",
+      "delete dn-node-2", "delete dn-node-3", "delete dn-node-5", "delete dn-node-8",
+    ]);
+  });
+
+  it("a replacement that has started but neither is Ready nor passes the check is waited for, then the run fails naming it", async () => {
+    const r = await run(cluster("3.4.1"), { active: "node-2", unready: true, notServing: true, env: { POD_TIMEOUT_SECONDS: "3" } });
+    assert.notEqual(r.status, 0, r.output);
+    assert.match(r.output, /JournalNode on node-2: no pod of Hadoop 3\.5\.0 serving 3 s after deleting jn-node-2/);
+    assert.deepEqual(r.log, ["prepare", "delete jn-node-2"]);
+  });
+
+  it("finalizes when told to, once every daemon runs its version", async () => {
+    const r = await run(cluster("3.4.1"), { env: { FINALIZE: "true" } });
     assert.equal(r.status, 0, r.output);
     assert.equal(r.log.at(-1), "finalize");
     assert.equal(r.log.filter((l) => l === "finalize").length, 1);
   });
 
-  it("with Kerberos, a ticket from the keytab before every hdfs command: an upgrade outlives any one ticket, up to the finalize", () => {
+  it("with Kerberos, a ticket from the keytab before every hdfs command: an upgrade outlives any one ticket, up to the finalize", async () => {
     // Each ticket is good for one command; the whole upgrade runs dozens.
-    const r = run(cluster("3.4.1"), { env: { FINALIZE: "true", HDFS_PRINCIPAL: "nn/node-2@EXAMPLE", HDFS_KEYTAB: "/etc/keytab", TICKET_USES: "1" } });
+    const r = await run(cluster("3.4.1"), { env: { FINALIZE: "true", HDFS_PRINCIPAL: "nn/node-2@EXAMPLE", HDFS_KEYTAB: "/etc/keytab", TICKET_USES: "1" } });
     assert.equal(r.status, 0, r.output);
     assert.doesNotMatch(r.output, /GSS initiate failed/);
     assert.equal(r.log.at(-1), "finalize");
@@ -154,29 +191,29 @@ describe("hdfs-rolling-upgrade.sh", () => {
     assert.ok(r.hdfsCalls >= 8, `${r.hdfsCalls} hdfs commands`);
   });
 
-  it("goes on where a failed run stopped: pods at their version are left alone, an upgrade already prepared is not prepared again", () => {
+  it("goes on where a failed run stopped: pods at their version are left alone, an upgrade already prepared is not prepared again", async () => {
     const pods = cluster("3.4.1").map((p) => (p.role === "journalnode" || p.node === "node-5" ? { ...p, version: "3.5.0" } : p));
-    const r = run(pods, { active: "node-2", state: "prepared" });
+    const r = await run(pods, { active: "node-2", state: "prepared" });
     assert.equal(r.status, 0, r.output);
     assert.deepEqual(r.log, ["delete nn-node-8", "failover nn-node-2 nn-node-5", "delete nn-node-2", "delete dn-node-2", "delete dn-node-3", "delete dn-node-8"]);
   });
 
-  it("with nothing to replace and finalize set: only the finalize", () => {
-    const r = run(cluster("3.5.0"), { state: "prepared", env: { FINALIZE: "true" } });
+  it("with nothing to replace and finalize set: only the finalize", async () => {
+    const r = await run(cluster("3.5.0"), { state: "prepared", env: { FINALIZE: "true" } });
     assert.equal(r.status, 0, r.output);
     assert.deepEqual(r.log, ["finalize"]);
   });
 
-  it("DataNodes in batches of DATANODES_AT_ONCE", () => {
-    const r = run(cluster("3.4.1"), { env: { DATANODES_AT_ONCE: "2" } });
+  it("DataNodes in batches of DATANODES_AT_ONCE", async () => {
+    const r = await run(cluster("3.4.1"), { env: { DATANODES_AT_ONCE: "2" } });
     assert.equal(r.status, 0, r.output);
     // Two deleted, then both waited for (their replacements listed), then the next two.
     const batches = r.output.split("\n").filter((l) => /DataNode on node-\d: (deleting|dn-node-\d-new serving)/.test(l)).map((l) => l.replace(/^rolling-upgrade: DataNode on (node-\d): (deleting|dn).*/, "$2 $1"));
     assert.deepEqual(batches, ["deleting node-2", "deleting node-3", "dn node-2", "dn node-3", "deleting node-5", "deleting node-8", "dn node-5", "dn node-8"]);
   });
 
-  it("downgrade within the unfinalized upgrade: the DataNodes first, then the NameNodes (standbys first), then the JournalNodes; no prepare", () => {
-    const r = run(cluster("3.5.0"), { target: "3.4.1", state: "prepared", active: "node-5" });
+  it("downgrade within the unfinalized upgrade: the DataNodes first, then the NameNodes (standbys first), then the JournalNodes; no prepare", async () => {
+    const r = await run(cluster("3.5.0"), { target: "3.4.1", state: "prepared", active: "node-5" });
     assert.equal(r.status, 0, r.output);
     assert.deepEqual(r.log, [
       "delete dn-node-2", "delete dn-node-3", "delete dn-node-5", "delete dn-node-8",
@@ -185,16 +222,16 @@ describe("hdfs-rolling-upgrade.sh", () => {
     ]);
   });
 
-  it("refuses a downgrade once the upgrade is finalized, saying why, before deleting anything", () => {
-    const r = run(cluster("3.5.0"), { target: "3.4.1", state: "none" });
+  it("refuses a downgrade once the upgrade is finalized, saying why, before deleting anything", async () => {
+    const r = await run(cluster("3.5.0"), { target: "3.4.1", state: "none" });
     assert.equal(r.status, 1);
     assert.deepEqual(r.log, []);
     assert.match(r.output, /FAILED: a downgrade to Hadoop 3\.4\.1 needs the rolling upgrade from it not finalized .*docs\/runbooks\.md, Upgrade Hadoop/);
   });
 
-  it("a standalone NameNode: prepare, then it is replaced (HDFS down meanwhile), then the DataNodes", () => {
+  it("a standalone NameNode: prepare, then it is replaced (HDFS down meanwhile), then the DataNodes", async () => {
     const pods = cluster("3.4.1").filter((p) => p.role !== "journalnode" && (p.role !== "namenode" || p.node === "node-2"));
-    const r = run(pods, { ha: false });
+    const r = await run(pods, { ha: false });
     assert.equal(r.status, 0, r.output);
     assert.deepEqual(r.log, ["prepare", "delete nn-node-2", "delete dn-node-2", "delete dn-node-3", "delete dn-node-5", "delete dn-node-8"]);
     assert.match(r.output, /standalone: HDFS is unavailable until it serves again/);

@@ -1,5 +1,6 @@
 // The zkfc container's preStop hook, run for real with bash against a TCP listener standing in for the NameNode's
-// RPC port: it returns only after the port has closed (plus the settle time), and never waits past WAIT_SECONDS.
+// RPC port and another for a ZooKeeper server: it returns only after the port has closed and then the connection
+// to ZooKeeper (the ZKFC quit the election), never waiting past WAIT_SECONDS and SETTLE_SECONDS.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as net from "node:net";
@@ -8,10 +9,27 @@ import { describe, it } from "node:test";
 
 const script = path.join(__dirname, "..", "..", "..", "components", "assets", "zkfc-prestop.sh");
 
-function listen(): Promise<net.Server> {
+/** A listener on 127.0.0.1; it closes what it accepts, or keeps it open (`keep`: a ZooKeeper server's sessions). */
+function listen(keep = false): Promise<net.Server> {
   return new Promise((resolve) => {
-    const server = net.createServer((socket) => socket.destroy());
+    const server = net.createServer((socket) => (keep ? socket.on("error", () => {}) : socket.destroy()));
     server.listen(0, "127.0.0.1", () => resolve(server));
+  });
+}
+
+/** A port nothing listens on (a NameNode already stopped). */
+async function closedPort(): Promise<number> {
+  const server = await listen();
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+/** A client connection to 127.0.0.1:`port`, once established. */
+function connect(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1", () => resolve(socket));
+    socket.on("error", reject);
   });
 }
 
@@ -57,6 +75,34 @@ describe("zkfc-prestop.sh", { concurrency: true }, () => {
     server.close();
     assert.equal(r.status, 0, r.output);
     assert.ok(r.ms >= 400 && r.ms < 2000, `took ${r.ms} ms`);
+  });
+
+  it("with ZOOKEEPER_QUORUM: after the NameNode stopped, returns once the connection to ZooKeeper has closed, not after the settle time", async () => {
+    const zookeeper = await listen(true);
+    const zkPort = (zookeeper.address() as net.AddressInfo).port;
+    // The ZKFC's session: a connection of a process of this "container" (this test's process) to the quorum's port.
+    const session = await connect(zkPort);
+    const hook = runHook(await closedPort(), { ZOOKEEPER_QUORUM: `zk-1.example:${zkPort},zk-2.example:${zkPort}`, WAIT_SECONDS: "20", SETTLE_SECONDS: "10", POLL_SECONDS: "0.05" });
+    await new Promise((r) => setTimeout(r, 800));
+    const quitAt = Date.now();
+    session.destroy();
+    const r = await hook;
+    zookeeper.close();
+    assert.equal(r.status, 0, r.output);
+    const afterQuit = r.exitedAt - quitAt;
+    assert.ok(r.ms >= 800, `returned after ${r.ms} ms, while the ZooKeeper connection was still open`);
+    assert.ok(afterQuit < 2000, `returned ${afterQuit} ms after the ZooKeeper connection closed: it did not notice`);
+  });
+
+  it("with ZOOKEEPER_QUORUM: a ZooKeeper connection that stays holds it SETTLE_SECONDS at most", async () => {
+    const zookeeper = await listen(true);
+    const zkPort = (zookeeper.address() as net.AddressInfo).port;
+    const session = await connect(zkPort);
+    const r = await runHook(await closedPort(), { ZOOKEEPER_QUORUM: `zk-1.example:${zkPort}`, WAIT_SECONDS: "20", SETTLE_SECONDS: "1", POLL_SECONDS: "0.05" });
+    session.destroy();
+    zookeeper.close();
+    assert.equal(r.status, 0, r.output);
+    assert.ok(r.ms >= 1000 && r.ms < 3000, `took ${r.ms} ms`);
   });
 
   it("refuses to run without the port", async () => {
