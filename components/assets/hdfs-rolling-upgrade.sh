@@ -3,7 +3,8 @@
 # changes: the DaemonSets then update pods only when they are deleted (OnDelete), and this deletes them in the
 # guide's order, each time waiting until the replacement serves (Ready, or its readiness probe's check passes when
 # this runs it: assets/hdfs-ready.sh):
-#   upgrade    `dfsadmin -rollingUpgrade prepare` (until "Proceed with rolling upgrade"); the JournalNodes one at a
+#   upgrade    `dfsadmin -rollingUpgrade prepare` (until the active NameNode's /jmx says the rollback image is
+#              saved: NameNodeInfo's RollingUpgradeStatus, what `-rollingUpgrade query` answers); the JournalNodes one at a
 #              time (after each, `dfsadmin -rollEdits` and a wait until it holds the new segment, so that the quorum
 #              never loses two); the standby NameNodes one at a time, `haadmin -failover` to an upgraded one, then the
 #              former active (a NameNode starts with `-rollingUpgrade started` while the upgrade is not finalized:
@@ -134,7 +135,17 @@ nn_id() { local pair; for pair in ${NAMENODE_IDS:-}; do [ "${pair%%=*}" = "$1" ]
 nn_state() { nn_jmx "$1" NameNodeStatus 2>/dev/null | jq -r '.beans[0].State // empty' 2>/dev/null; }
 
 rolling_state() {
-  local out
+  local node out state
+  # The active NameNode's NameNodeInfo: RollingUpgradeStatus is null without one, else its createdRollbackImages
+  # says whether the rollback image is saved (what the query answers, without a JVM).
+  if node=$(active_namenode) && out=$(nn_jmx "$node" NameNodeInfo 2>&1) &&
+    state=$(jq -r '.beans[0] | if has("RollingUpgradeStatus") | not then "unknown" else .RollingUpgradeStatus
+      | if . == null then "none" elif has("createdRollbackImages") | not then "unknown" elif .createdRollbackImages then "prepared" else "preparing" end end' <<<"$out" 2>/dev/null) &&
+    [ "$state" != unknown ]; then
+    echo "$state"
+    return
+  fi
+  say "the active NameNode's /jmx did not say the rolling upgrade's state (${out:-no active NameNode}): asking with dfsadmin" >&2
   out=$(hdfs dfsadmin -rollingUpgrade query 2>&1 </dev/null) || { say "query: $out" >&2; echo failed; return; }
   case $out in
     *"Proceed with rolling upgrade"*) echo prepared ;;
@@ -142,6 +153,15 @@ rolling_state() {
     *"no rolling upgrade in progress"*) echo none ;;
     *) say "query: $out" >&2; echo unknown ;;
   esac
+}
+# The node of the active NameNode (standalone: of the NameNode); fails when none is.
+active_namenode() {
+  local pair
+  if [ -z "${NAMENODE_IDS:-}" ]; then pods "$NAMENODE_PODS" | awk -F'\t' 'NR == 1 && $2 != "" { print $2; found = 1 } END { exit !found }'; return; fi
+  for pair in $NAMENODE_IDS; do
+    [ "$(nn_state "${pair%%=*}")" = active ] && { echo "${pair%%=*}"; return 0; }
+  done
+  return 1
 }
 
 prepare() {
@@ -152,8 +172,8 @@ prepare() {
     say "prepare: $(tr '\n' ' ' <<<"$out")"
   fi
   until [ "$(rolling_state)" = prepared ]; do
-    ((SECONDS - t0 < pod_timeout)) || die "the rollback image was not ready ${pod_timeout} s after prepare (dfsadmin -rollingUpgrade query)"
-    sleep 5
+    ((SECONDS - t0 < pod_timeout)) || die "the rollback image was not ready ${pod_timeout} s after prepare (the active NameNode's RollingUpgradeStatus)"
+    sleep 2
   done
   say "prepared: the rollback image is saved ($((SECONDS - t0)) s)"
 }
@@ -256,7 +276,7 @@ if [ -n "$todo" ]; then
   if $downgrade; then
     # Hadoop downgrades only within a rolling upgrade that is not finalized (the same layouts on both sides).
     state=$(rolling_state)
-    [ "$state" = prepared ] || die "a downgrade to Hadoop $NAMENODE_VERSION needs the rolling upgrade from it not finalized (dfsadmin -rollingUpgrade query: $state); a finalized upgrade cannot be rolled back this way (docs/runbooks.md, Upgrade Hadoop)"
+    [ "$state" = prepared ] || die "a downgrade to Hadoop $NAMENODE_VERSION needs the rolling upgrade from it not finalized (rolling upgrade state: $state); a finalized upgrade cannot be rolled back this way (docs/runbooks.md, Upgrade Hadoop)"
     say "downgrade to Hadoop $NAMENODE_VERSION: DataNodes, NameNodes, then JournalNodes"
     datanodes; namenodes; journalnodes
   else
@@ -275,7 +295,7 @@ if [ "${FINALIZE:-false}" = true ]; then
     out=$(hdfs dfsadmin -rollingUpgrade finalize 2>&1 </dev/null) || die "dfsadmin -rollingUpgrade finalize: $out"
     say "finalized: $(tr '\n' ' ' <<<"$out")"
   else
-    say "nothing to finalize (dfsadmin -rollingUpgrade query: $state)"
+    say "nothing to finalize (rolling upgrade state: $state)"
   fi
 else
   say "not finalized (rolling upgrade state: $(rolling_state)): set finalize to finalize it, or change the version back to downgrade"

@@ -19,7 +19,7 @@ const script = path.join(__dirname, "..", "..", "..", "components", "assets", "h
 interface Pod { name: string; role: "namenode" | "journalnode" | "datanode"; node: string; version: string }
 
 /** A simulated cluster of `pods`, NameNode `active`, rolling upgrade `state` (none|prepared), running the driver. */
-async function run(pods: Pod[], opts: { active?: string; state?: string; target?: string; env?: Record<string, string>; ha?: boolean; safeMode?: Record<string, number>; unready?: boolean; notServing?: boolean } = {}) {
+async function run(pods: Pod[], opts: { active?: string; state?: string; target?: string; env?: Record<string, string>; ha?: boolean; safeMode?: Record<string, number>; unready?: boolean; notServing?: boolean; jmxWithoutUpgrade?: boolean } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rolling-upgrade-"));
   const target = opts.target ?? "3.5.0";
   const ha = opts.ha ?? true;
@@ -34,6 +34,7 @@ async function run(pods: Pod[], opts: { active?: string; state?: string; target?
   // does its readiness check pass.
   if (opts.unready) fs.writeFileSync(path.join(dir, "unready"), "");
   if (opts.notServing) fs.writeFileSync(path.join(dir, "notserving"), "");
+  if (opts.jmxWithoutUpgrade) fs.writeFileSync(path.join(dir, "jmxWithoutUpgrade"), "");
   // The API: GET pods?labelSelector=app.kubernetes.io/name=hdfs-<role>...; DELETE pods/<name> (its replacement
   // takes the target version); the JournalNodes' Journal bean: the last txid written, once it restarted.
   fs.writeFileSync(path.join(dir, "curl"), `#!/bin/bash
@@ -62,7 +63,17 @@ case "$method $url" in
     host=node-$(sed -E 's#^https?://10\\.0\\.0\\.([0-9]+):.*#\\1#' <<<"$url")
     left=$(awk -v n=$host '$1 == n { print $2 }' "${dir}/safemode")
     if [ "\${left:-0}" -gt 0 ]; then tip="Safe mode is ON. The reported blocks 0 needs additional 1 blocks."; sed -i "s/^$host .*/$host $((left - 1))/" "${dir}/safemode"; else tip=""; fi
-    echo "{\\"beans\\": [{\\"Safemode\\": \\"$tip\\"}]}" ;;
+    # The rolling upgrade (the state file: none, prepared, or "preparing N": prepared after N more asks), unless
+    # jmxWithoutUpgrade (an answer without RollingUpgradeStatus).
+    read -r state asks < "${dir}/state"
+    case $state in
+      none) status=null ;;
+      prepared) status='{"blockPoolId":"BP-1","startTime":1796641236107,"finalizeTime":0,"createdRollbackImages":true}' ;;
+      preparing) status='{"blockPoolId":"BP-1","startTime":1796641236107,"finalizeTime":0,"createdRollbackImages":false}'
+        if [ "$asks" -gt 1 ]; then echo "preparing $((asks - 1))" > "${dir}/state"; else echo prepared > "${dir}/state"; fi ;;
+    esac
+    [ -e "${dir}/jmxWithoutUpgrade" ] && status='"(none)"'
+    jq -cn --arg tip "$tip" --argjson status "$status" '{ beans: [{ Safemode: $tip } + (if $status == "(none)" then {} else { RollingUpgradeStatus: $status } end)] }' ;;
   # What the readiness check (hdfs-ready.sh) reads: serving, unless notserving.
   *"/jmx?qry=Hadoop:service=NameNode,name=StartupProgress")
     [ -e "${dir}/notserving" ] && complete=0.5 || complete=1.0
@@ -96,8 +107,9 @@ case "$*" in
     case $(cat "${dir}/state") in
       none) echo "There is no rolling upgrade in progress or rolling upgrade has already been finalized." ;;
       prepared) echo "Proceed with rolling upgrade:" ;;
+      preparing*) echo prepared > "${dir}/state"; echo "Preparing for upgrade. Data is being saved for rollback." ;;
     esac ;;
-  "dfsadmin -rollingUpgrade prepare") echo prepare >> "${dir}/log"; echo prepared > "${dir}/state"; echo "PREPARE rolling upgrade ..." ;;
+  "dfsadmin -rollingUpgrade prepare") echo prepare >> "${dir}/log"; echo "preparing 3" > "${dir}/state"; echo "PREPARE rolling upgrade ..." ;;
   "dfsadmin -rollingUpgrade finalize") echo finalize >> "${dir}/log"; echo none > "${dir}/state"; echo "FINALIZE rolling upgrade ..." ;;
   "dfsadmin -rollEdits") t=$(( $(cat "${dir}/txid") + 10 )); echo $t > "${dir}/txid"; echo rollEdits >> "${dir}/log"; echo "Successfully rolled edit logs."; echo "New segment starts at txid $t" ;;
   *) echo "hdfs stub: $*" >&2; exit 1 ;;
@@ -120,9 +132,10 @@ esac
   const log = fs.readFileSync(path.join(dir, "log"), "utf8").trim().split("\n").filter(Boolean);
   const lines = (file: string) => (fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), "utf8").trim().split("\n").length : 0);
   const kinits = lines("kinits"), hdfsCalls = lines("calls");
+  const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : [];
   const after = fs.readFileSync(path.join(dir, "pods"), "utf8");
   fs.rmSync(dir, { recursive: true, force: true });
-  return { status: r.status, output: r.stdout + r.stderr, log, after, kinits, hdfsCalls };
+  return { status: r.status, output: r.stdout + r.stderr, log, after, kinits, hdfsCalls, calls };
 }
 
 const cluster = (version: string): Pod[] => [
@@ -146,6 +159,17 @@ describe("hdfs-rolling-upgrade.sh", { concurrency: true }, () => {
     ]);
     assert.doesNotMatch(r.after, /3\.4\.1/);
     assert.match(r.output, /not finalized/);
+    // The rollback image awaited (preparing, then prepared) by the active NameNode's /jmx: no JVM for the state.
+    assert.match(r.output, /prepared: the rollback image is saved/);
+    assert.deepEqual(r.calls.filter((c) => /rollingUpgrade query/.test(c)), [], r.calls.join("\n"));
+  });
+
+  it("an answer of the /jmx without the rolling upgrade's state: asks dfsadmin instead, saying so", async () => {
+    const r = await run(cluster("3.4.1"), { active: "node-2", jmxWithoutUpgrade: true, env: { FINALIZE: "true" } });
+    assert.equal(r.status, 0, r.output);
+    assert.match(r.output, /did not say the rolling upgrade's state .*asking with dfsadmin/);
+    assert.ok(r.calls.includes("dfsadmin -rollingUpgrade query"), r.calls.join("\n"));
+    assert.deepEqual([r.log[0], r.log.at(-1)], ["prepare", "finalize"]);
   });
 
   it("waits until a restarted NameNode has left safe mode (its extension included) before it goes on: no failover to one in safe mode", async () => {
@@ -167,10 +191,10 @@ describe("hdfs-rolling-upgrade.sh", { concurrency: true }, () => {
   });
 
   it("a replacement that has started but neither is Ready nor passes the check is waited for, then the run fails naming it", async () => {
-    const r = await run(cluster("3.4.1"), { active: "node-2", unready: true, notServing: true, env: { POD_TIMEOUT_SECONDS: "3" } });
+    const r = await run(cluster("3.4.1"), { active: "node-2", state: "prepared", unready: true, notServing: true, env: { POD_TIMEOUT_SECONDS: "3" } });
     assert.notEqual(r.status, 0, r.output);
     assert.match(r.output, /JournalNode on node-2: no pod of Hadoop 3\.5\.0 serving 3 s after deleting jn-node-2/);
-    assert.deepEqual(r.log, ["prepare", "delete jn-node-2"]);
+    assert.deepEqual(r.log, ["delete jn-node-2"]);
   });
 
   it("finalizes when told to, once every daemon runs its version", async () => {
@@ -181,14 +205,15 @@ describe("hdfs-rolling-upgrade.sh", { concurrency: true }, () => {
   });
 
   it("with Kerberos, a ticket from the keytab before every hdfs command: an upgrade outlives any one ticket, up to the finalize", async () => {
-    // Each ticket is good for one command; the whole upgrade runs dozens.
+    // Each ticket is good for one command; the whole upgrade runs several (prepare, a roll per JournalNode, the
+    // failover, the finalize).
     const r = await run(cluster("3.4.1"), { env: { FINALIZE: "true", HDFS_PRINCIPAL: "nn/node-2@EXAMPLE", HDFS_KEYTAB: "/etc/keytab", TICKET_USES: "1" } });
     assert.equal(r.status, 0, r.output);
     assert.doesNotMatch(r.output, /GSS initiate failed/);
     assert.equal(r.log.at(-1), "finalize");
     // One at the start, then one before each hdfs command.
     assert.equal(r.kinits, r.hdfsCalls + 1, `${r.kinits} tickets for ${r.hdfsCalls} hdfs commands`);
-    assert.ok(r.hdfsCalls >= 8, `${r.hdfsCalls} hdfs commands`);
+    assert.ok(r.hdfsCalls >= 6, `${r.hdfsCalls} hdfs commands`);
   });
 
   it("goes on where a failed run stopped: pods at their version are left alone, an upgrade already prepared is not prepared again", async () => {
