@@ -12,6 +12,7 @@
 #   SETTLE_SECONDS     longest wait, after it stopped, for the ZKFC to quit (its health monitor checks every
 #                      second); default 4 (fractions allowed)
 #   POLL_SECONDS       how often the port is tried; default 1 (fractions allowed)
+#   LOG                where it says what it waited for; default /proc/1/fd/1 (the ZKFC's output: its container log)
 port=${NAMENODE_RPC_PORT:?NAMENODE_RPC_PORT is not set}
 wait_seconds=${WAIT_SECONDS:-45}
 settle_seconds=${SETTLE_SECONDS:-4}
@@ -20,7 +21,8 @@ poll_seconds=${POLL_SECONDS:-1}
 # Microseconds since the epoch (bash 5's EPOCHREALTIME without its decimal point), and of a duration like 45 or 0.3.
 now_us() { echo "${EPOCHREALTIME/./}"; }
 us_of() { local int=${1%%.*} frac=${1#*.}; [ "$frac" != "$1" ] || frac=; frac=${frac}000000; echo $((${int:-0} * 1000000 + 10#${frac:0:6})); }
-deadline=$(($(now_us) + $(us_of "$wait_seconds")))
+started=$(now_us)
+deadline=$((started + $(us_of "$wait_seconds")))
 while (($(now_us) < deadline)); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
   sleep "$poll_seconds"
@@ -40,9 +42,16 @@ zk_connected() {
       FNR > 1 { split($3, remote, ":"); if ((remote[2] in zk) && ($4 == "01" || $4 == "02") && ($10 in mine)) found = 1 }
       END { print found ? "connected" : "none" }' - "${tables[@]}")" != none ]
 }
+# Seconds (one decimal) since microsecond timestamp $1.
+since() { local us=$(($(now_us) - $1)); printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 100000)); }
+stopped=$(now_us) stopped_after=$(since "$started")
 if [ -z "$zk_ports" ]; then
   sleep "$settle_seconds"
+  outcome="waited ${settle_seconds} s (no ZOOKEEPER_QUORUM)"
 else
-  settle_deadline=$(($(now_us) + $(us_of "$settle_seconds")))
+  settle_deadline=$((stopped + $(us_of "$settle_seconds")))
   while (($(now_us) < settle_deadline)) && zk_connected; do sleep 0.2; done
+  if zk_connected; then outcome="its ZooKeeper connections still open after $(since "$stopped") s (the limit)"; else outcome="its ZooKeeper connections closed $(since "$stopped") s later"; fi
 fi
+# In the ZKFC's own log (the container's output), for whoever reads why the pod took its time.
+echo "zkfc-prestop: the NameNode stopped ${stopped_after} s after the hook began; the ZKFC: $outcome" >>"${LOG:-/proc/1/fd/1}" 2>/dev/null || true

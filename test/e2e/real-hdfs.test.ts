@@ -1001,6 +1001,10 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper, then a rol
     const oldZkfcLog = fs.readFileSync(path.join(followDir, `${active}-${nameNodePods.get(active)!.metadata.name}-zkfc.log`), "utf8");
     assert.match(oldZkfcLog, /to active state[^]*entered state: SERVICE_NOT_RESPONDING[^]*Yielding from election[^]*RECEIVED SIGNAL 15/,
       "the deleted pod's ZKFC saw its NameNode stop and quit the election before it was stopped itself");
+    // Its preStop hook saw the quit (the ZKFC's ZooKeeper connections closed), not just its time limit.
+    const hook = oldZkfcLog.match(/Yielding from election[^]*(zkfc-prestop: the NameNode stopped [0-9.]+ s after the hook began; the ZKFC: its ZooKeeper connections closed [0-9.]+ s later)[^]*RECEIVED SIGNAL 15/);
+    assert.ok(hook, `the preStop hook's line, after the quit and before the stop, in the deleted pod's ZKFC log:\n${oldZkfcLog.split("\n").filter((l) => /zkfc-prestop|Yielding|SIGNAL/.test(l)).join("\n")}`);
+    t.diagnostic(hook[1]);
   });
 
   test("4 (automatic, Kerberos). the ZKFCs authenticate to ZooKeeper as the NameNodes' principal, and a client that does not cannot delete the nameservice's znodes", async () => {

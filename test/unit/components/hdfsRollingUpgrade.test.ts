@@ -109,7 +109,7 @@ case "$*" in
       prepared) echo "Proceed with rolling upgrade:" ;;
       preparing*) echo prepared > "${dir}/state"; echo "Preparing for upgrade. Data is being saved for rollback." ;;
     esac ;;
-  "dfsadmin -rollingUpgrade prepare") echo prepare >> "${dir}/log"; echo "preparing 3" > "${dir}/state"; echo "PREPARE rolling upgrade ..." ;;
+  "dfsadmin -rollingUpgrade prepare") echo prepare >> "${dir}/log"; echo "preparing 1" > "${dir}/state"; echo "PREPARE rolling upgrade ..." ;;
   "dfsadmin -rollingUpgrade finalize") echo finalize >> "${dir}/log"; echo none > "${dir}/state"; echo "FINALIZE rolling upgrade ..." ;;
   "dfsadmin -rollEdits") t=$(( $(cat "${dir}/txid") + 10 )); echo $t > "${dir}/txid"; echo rollEdits >> "${dir}/log"; echo "Successfully rolled edit logs."; echo "New segment starts at txid $t" ;;
   *) echo "hdfs stub: $*" >&2; exit 1 ;;

@@ -3,7 +3,9 @@
 // to ZooKeeper (the ZKFC quit the election), never waiting past WAIT_SECONDS and SETTLE_SECONDS.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as net from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 
@@ -33,14 +35,19 @@ function connect(port: number): Promise<net.Socket> {
   });
 }
 
-/** Runs the hook against `port` (undefined: not set); resolves with the milliseconds it took, when it exited, its exit status and output. */
-function runHook(port: number | undefined, env: Record<string, string>): Promise<{ ms: number; exitedAt: number; status: number | null; output: string }> {
+/** Runs the hook against `port` (undefined: not set); resolves with the milliseconds it took, when it exited, its exit status, output and what it logged. */
+function runHook(port: number | undefined, env: Record<string, string>): Promise<{ ms: number; exitedAt: number; status: number | null; output: string; logged: string }> {
   const start = Date.now();
-  const child = spawn("bash", [script], { env: { PATH: "/usr/bin:/bin", ...(port === undefined ? {} : { NAMENODE_RPC_PORT: String(port) }), ...env } });
+  const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zkfc-prestop-")), "log");
+  const child = spawn("bash", [script], { env: { PATH: "/usr/bin:/bin", LOG: log, ...(port === undefined ? {} : { NAMENODE_RPC_PORT: String(port) }), ...env } });
   let output = "";
   child.stdout.on("data", (b) => (output += b));
   child.stderr.on("data", (b) => (output += b));
-  return new Promise((resolve) => child.on("exit", (status) => resolve({ ms: Date.now() - start, exitedAt: Date.now(), status, output })));
+  return new Promise((resolve) => child.on("exit", (status) => {
+    const logged = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
+    fs.rmSync(path.dirname(log), { recursive: true, force: true });
+    resolve({ ms: Date.now() - start, exitedAt: Date.now(), status, output, logged });
+  }));
 }
 
 // The cases wait on timers and child processes, not on each other: they run at once.
@@ -92,6 +99,7 @@ describe("zkfc-prestop.sh", { concurrency: true }, () => {
     const afterQuit = r.exitedAt - quitAt;
     assert.ok(r.ms >= 800, `returned after ${r.ms} ms, while the ZooKeeper connection was still open`);
     assert.ok(afterQuit < 2000, `returned ${afterQuit} ms after the ZooKeeper connection closed: it did not notice`);
+    assert.match(r.logged, /^zkfc-prestop: the NameNode stopped 0\.\d s after the hook began; the ZKFC: its ZooKeeper connections closed [0-9.]+ s later\n$/);
   });
 
   it("with ZOOKEEPER_QUORUM: a ZooKeeper connection that stays holds it SETTLE_SECONDS at most", async () => {
@@ -103,6 +111,7 @@ describe("zkfc-prestop.sh", { concurrency: true }, () => {
     zookeeper.close();
     assert.equal(r.status, 0, r.output);
     assert.ok(r.ms >= 1000 && r.ms < 3000, `took ${r.ms} ms`);
+    assert.match(r.logged, /the ZKFC: its ZooKeeper connections still open after 1\.\d s \(the limit\)/);
   });
 
   it("refuses to run without the port", async () => {
