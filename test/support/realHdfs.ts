@@ -99,7 +99,9 @@ export async function notServing(role: string, nodes: string[], reason: RegExp, 
       if (!pod || pod.status.conditions?.some((c) => c.type === "Ready" && c.status === "True")) return false;
       const events = JSON.parse(await kubectl(["get", "events", "-n", namespace, "--field-selector", `involvedObject.name=${pod.metadata.name},reason=Unhealthy`, "-o", "json"])) as
         { items: { message: string; lastTimestamp?: string; eventTime?: string }[] };
-      const message = events.items.map((e) => e.message).reverse().find((m) => m.startsWith("Readiness probe failed") && reason.test(m));
+      // (the event recorder folds an often repeated event into one whose message it prefixes)
+      const message = events.items.map((e) => e.message.replace(/^\(combined from similar events\): /, "")).reverse()
+        .find((m) => m.startsWith("Readiness probe failed") && reason.test(m));
       if (!message) return false;
       found[n] = message;
     }
