@@ -122,7 +122,7 @@ export class HdfsDataNodeDaemonSet extends HdfsRoleComponent {
         hdfsContainer(a, "datanode", {
           name: "datanode",
           command: ["hdfs", "datanode"],
-          env: hdfsEnv("HDFS_DATANODE_OPTS", a.javaHeap, [{ name: "IPC_PORT", value: String(a.site.ports.dataNodeIpc) }]),
+          env: hdfsEnv("HDFS_DATANODE_OPTS", a.javaHeap, [{ name: "IPC_PORT", value: String(a.site.ports.dataNodeIpc) }], a.javaOptions),
           // Stopped as a rolling upgrade stops it (`dfsadmin -shutdownDatanode <self> upgrade`): writers wait for it.
           lifecycle: { preStop: { exec: { command: ["bash", `${hdfsScriptsDir}/${preStopScript.name}`] } } },
           hostMounts: dataDirs.map((m) => m.name),

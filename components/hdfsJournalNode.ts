@@ -97,7 +97,7 @@ export class HdfsJournalNodeDaemonSet extends HdfsRoleComponent {
           name: "journalnode",
           command: ["hdfs", "journalnode"],
           // The journal id its readiness probe looks for: the nameservice (the qjournal:// URI's last part).
-          env: hdfsEnv("HDFS_JOURNALNODE_OPTS", a.javaHeap, [{ name: "HDFS_JOURNAL", value: a.site.nameservice ?? hdfsSiteDefaults.nameservice }]),
+          env: hdfsEnv("HDFS_JOURNALNODE_OPTS", a.javaHeap, [{ name: "HDFS_JOURNAL", value: a.site.nameservice ?? hdfsSiteDefaults.nameservice }], a.javaOptions),
           hostMounts: ["edits-dir"],
           // The site's ports (the addresses in its qjournal:// URI and dfs.journalnode.*-address).
           ports: hostPorts({ rpc: a.site.ports.journalNodeRpc, [web.name]: web.port }),

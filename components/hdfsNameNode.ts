@@ -213,7 +213,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
     const env = hdfsEnv("HDFS_NAMENODE_OPTS", a.javaHeap, [
       { name: "NAME_DIR", value: d.nameDir },
       { name: "CLUSTER_ID", value: a.clusterId },
-    ], a.auditLog ? [`-Dhdfs.audit.logger=${d.auditLogger}`] : []);
+    ], [...a.javaOptions, ...(a.auditLog ? [`-Dhdfs.audit.logger=${d.auditLogger}`] : [])]);
     // With Kerberos and ZooKeeper, every ZooKeeper client (the ZKFC, the format step's `hdfs zkfc -formatZK`) logs
     // in with SASL as the NameNodes' principal.
     const zookeeperJvm = this.site.kerberos && this.site.automaticFailover ? zookeeperClientJvmOptions(hdfsCommonDefaults.confDir) : [];
@@ -294,7 +294,7 @@ export class HdfsNameNodeDaemonSet extends HdfsRoleComponent {
           { name: "ZOOKEEPER_QUORUM", value: this.site.coreSite["ha.zookeeper.quorum"] ?? "" },
           // The hook's wait ends well within the pod's grace period, which also covers the NameNode's own stop.
           { name: "WAIT_SECONDS", value: String(d.terminationGracePeriodSeconds - 15) },
-        ], zookeeperJvm),
+        ], [...a.javaOptions, ...zookeeperJvm]),
         // Outlives the NameNode on a pod's deletion, so that it frees the active lock at once (assets/zkfc-prestop.sh).
         lifecycle: { preStop: { exec: { command: ["bash", `${scriptsDir}/zkfc-prestop.sh`] } } },
         ports: hostPorts({ zkfc: ports.zkfc }),

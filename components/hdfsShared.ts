@@ -375,6 +375,11 @@ export function hdfsPriorityClass(
 /** A Java heap size, as `-Xmx` takes it. */
 export const javaHeap = z.string().regex(/^\d+[kmgKMG]$/, "must be a Java size like 1536m or 2g").describe("Java size (1536m, 2g)");
 
+/** JVM options beside the heap, which `javaHeap` alone sets. */
+const javaOptions = z
+  .array(z.string().regex(/^-\S+$/, "must be one JVM option, starting with - (no spaces)").refine((o) => !/^-Xm[xs]/.test(o), "sets the heap, which javaHeap sets"))
+  .describe("list of JVM options");
+
 /** Value of a PriorityClass a program may create (above 1000000000 are the system classes). */
 const priorityValue = z.number().int().min(1).max(1000000000, "values above 1000000000 are reserved for system classes");
 
@@ -420,6 +425,8 @@ export function hdfsRoleSettings(d: HdfsRoleDefaults, nodeSelectorSchema: z.ZodT
     resources: setting(resources, { default: d.resources }),
     /** Maximum Java heap of the daemon (the default fits the default memory limit with headroom). */
     javaHeap: setting(javaHeap, { default: d.javaHeap }),
+    /** Further JVM options of the role's daemons, after the heap (`HDFS_<ROLE>_OPTS`; the NameNodes' ZKFCs too): GC settings, say. */
+    javaOptions: setting(javaOptions, { default: [] as string[] }),
     /** How a new pod template rolls out. */
     updateStrategy: setting(updateStrategy, { default: d.updateStrategy }),
     /**

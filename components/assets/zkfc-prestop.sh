@@ -30,17 +30,18 @@ done
 
 # Whether a process of this container has a TCP connection to (or a connect under way to) a ZooKeeper port: its
 # sockets' inodes (/proc/<pid>/fd) among the lines of /proc/net/tcp{,6} whose remote port is one of the quorum's
-# and whose state is ESTABLISHED (01) or SYN_SENT (02). Anything unreadable counts as connected: the wait goes on.
+# and whose state is ESTABLISHED (01) or SYN_SENT (02). Prints connected, none, or unknown: no socket of any
+# process could be read (a live ZKFC always holds one, its RPC listener), or no TCP table: the wait goes on.
 zk_ports=$(for server in ${ZOOKEEPER_QUORUM//,/ }; do printf '%04X\n' "$((10#${server##*:}))"; done | sort -u | tr '\n' ' ')
-zk_connected() {
+zk_sessions() {
   local tables=() table
   for table in /proc/net/tcp /proc/net/tcp6; do [ -r "$table" ] && tables+=("$table"); done
-  [ "$(find /proc/[0-9]*/fd -lname 'socket:*' -printf '%l\n' 2>/dev/null |
-    awk -v ports="$zk_ports" '
+  find /proc/[0-9]*/fd -lname 'socket:*' -printf '%l\n' 2>/dev/null |
+    awk -v ports="$zk_ports" -v tables=${#tables[@]} '
       BEGIN { n = split(ports, p, " "); for (i = 1; i <= n; i++) zk[p[i]] = 1 }
-      FILENAME == "-" { gsub(/[^0-9]/, ""); mine[$0] = 1; next }
+      FILENAME == "-" { gsub(/[^0-9]/, ""); mine[$0] = 1; sockets++; next }
       FNR > 1 { split($3, remote, ":"); if ((remote[2] in zk) && ($4 == "01" || $4 == "02") && ($10 in mine)) found = 1 }
-      END { print found ? "connected" : "none" }' - "${tables[@]}")" != none ]
+      END { print found ? "connected" : (sockets && tables ? "none" : "unknown") }' - "${tables[@]}"
 }
 # Seconds (one decimal) since microsecond timestamp $1.
 since() { local us=$(($(now_us) - $1)); printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 100000)); }
@@ -50,8 +51,12 @@ if [ -z "$zk_ports" ]; then
   outcome="waited ${settle_seconds} s (no ZOOKEEPER_QUORUM)"
 else
   settle_deadline=$((stopped + $(us_of "$settle_seconds")))
-  while (($(now_us) < settle_deadline)) && zk_connected; do sleep 0.2; done
-  if zk_connected; then outcome="its ZooKeeper connections still open after $(since "$stopped") s (the limit)"; else outcome="its ZooKeeper connections closed $(since "$stopped") s later"; fi
+  while (($(now_us) < settle_deadline)) && [ "$(zk_sessions)" != none ]; do sleep 0.2; done
+  case $(zk_sessions) in
+    none) outcome="its ZooKeeper connections closed $(since "$stopped") s later" ;;
+    connected) outcome="its ZooKeeper connections still open after $(since "$stopped") s (the limit)" ;;
+    *) outcome="its sockets could not be read (/proc): waited $(since "$stopped") s (the limit)" ;;
+  esac
 fi
 # In the ZKFC's own log (the container's output), for whoever reads why the pod took its time.
 echo "zkfc-prestop: the NameNode stopped ${stopped_after} s after the hook began; the ZKFC: $outcome" >>"${LOG:-/proc/1/fd/1}" 2>/dev/null || true

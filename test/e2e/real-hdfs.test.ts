@@ -42,6 +42,7 @@ import { kdcAddress, kdcState, localRealm, principalKeytab, serviceKeytabs, serv
 import { docsYamlBlock, startPrometheus } from "../support/prometheus";
 import { assertSucceeded, TestStack } from "../support/pulumi";
 import {
+  clientOpts,
   container,
   copyJournal,
   hdfs,
@@ -86,8 +87,8 @@ async function wireCapture(marker: string, file: string): Promise<{ bytes: numbe
   await waitFor(async () => /listening on/.test(said) || dump.exitCode !== null, 10_000, { what: "tcpdump listening", intervalMs: 100 });
   assert.equal(dump.exitCode, null, `tcpdump: ${said}`);
   try {
-    await sh("datanode", "node-8", `set -e; yes '${marker}' | head -c 3000000 > /tmp/wire; HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -mkdir -p "$(dirname ${file})"; HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -put -f /tmp/wire ${file}; rm /tmp/wire`);
-    const lines = await sh("datanode", "node-2", `HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -cat ${file} | grep -c '${marker}'`);
+    await sh("datanode", "node-8", `set -e; yes '${marker}' | head -c 3000000 > /tmp/wire; ${clientOpts} hdfs dfs -mkdir -p "$(dirname ${file})"; ${clientOpts} hdfs dfs -put -f /tmp/wire ${file}; rm /tmp/wire`);
+    const lines = await sh("datanode", "node-2", `${clientOpts} hdfs dfs -cat ${file} | grep -c '${marker}'`);
     assert.ok(Number(lines.trim()) > 100_000, `the file read back holds the marker: ${lines}`);
   } finally {
     dump.kill("SIGINT");
@@ -583,7 +584,7 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
   test("K2. without a ticket nothing is served: RPC refused (HADOOP_USER_NAME changes nothing), WebHDFS's user.name= answers 401, the plain HTTP ports are closed", async () => {
     const pod = (await podsByNode("datanode")).get("node-8")!.metadata.name;
     // (kubectl exec directly: not through `sh`, which gets a ticket first)
-    const noTicket = (env: string) => kubectl(["exec", "-n", namespace, pod, "-c", "datanode", "--", "bash", "-c", `export KRB5CCNAME=FILE:/tmp/no-ticket; ${env} HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -ls / 2>&1; echo "exit $?"`]);
+    const noTicket = (env: string) => kubectl(["exec", "-n", namespace, pod, "-c", "datanode", "--", "bash", "-c", `export KRB5CCNAME=FILE:/tmp/no-ticket; ${env} ${clientOpts} hdfs dfs -ls / 2>&1; echo "exit $?"`]);
     for (const env of ["", "HADOOP_USER_NAME=hadoop"]) {
       const out = await noTicket(env);
       assert.match(out, /Client cannot authenticate via:\[TOKEN, KERBEROS\]/, env);
@@ -606,7 +607,7 @@ realHdfsSuite("HDFS on real nodes with Kerberos", "e2e-real-hdfs-kerberos", {}, 
     // alice's keytab in a DataNode container (its own ticket cache), then her commands.
     await sh("datanode", "node-8", "cat > /tmp/alice.keytab", [], fs.readFileSync(path.join(kdcState, "users", "alice.keytab")).toString("base64") + "\n")
       .then(() => sh("datanode", "node-8", "base64 -d -i /tmp/alice.keytab > /tmp/alice.kt && rm /tmp/alice.keytab"));
-    const asAlice = (cmd: string) => sh("datanode", "node-8", `export KRB5CCNAME=FILE:/tmp/cc-alice HADOOP_CLIENT_OPTS=-Xmx96m; kinit -k -t /tmp/alice.kt alice && ${cmd} 2>&1; echo "exit $?"`);
+    const asAlice = (cmd: string) => sh("datanode", "node-8", `export KRB5CCNAME=FILE:/tmp/cc-alice ${clientOpts}; kinit -k -t /tmp/alice.kt alice && ${cmd} 2>&1; echo "exit $?"`);
     const roundTrip = await asAlice("head -c 1000003 /dev/urandom > /tmp/a && hdfs dfs -put -f /tmp/a /user/alice/a && hdfs dfs -cat /user/alice/a | sha256sum && sha256sum < /tmp/a && hdfs dfs -stat %u /user/alice/a");
     const sums = [...roundTrip.matchAll(/^([0-9a-f]{64})\s+-$/gm)].map((m) => m[1]);
     assert.equal(sums.length, 2, roundTrip);
@@ -1106,7 +1107,7 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper, then a rol
     const dir = "hdfs://hdfs-k8s/e2e/cold-restart";
     const sums = await sh("datanode", hosts[1],
       `set -e; rm -rf /tmp/cold; mkdir /tmp/cold; for i in $(seq -w 0 99); do head -c $((4096 + 10#$i * 37)) /dev/urandom > /tmp/cold/f$i; done; ` +
-      `HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -rm -r -f -skipTrash ${dir} >/dev/null; HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -put /tmp/cold ${dir}; ` +
+      `${clientOpts} hdfs dfs -rm -r -f -skipTrash ${dir} >/dev/null; ${clientOpts} hdfs dfs -put /tmp/cold ${dir}; ` +
       `cd /tmp/cold && sha256sum f* && rm -rf /tmp/cold`);
     assert.equal(sums.trim().split("\n").length, 100);
 
@@ -1134,7 +1135,7 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper, then a rol
     }, 120_000, { what: "safe mode off on every NameNode", intervalMs: 3000 });
     t.diagnostic(`safe mode off on every NameNode ${((Date.now() - deletedAt) / 1000).toFixed(1)} s after the deletion`);
     const back = await sh("datanode", hosts[2],
-      `set -e; rm -rf /tmp/cold; HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -get ${dir} /tmp/cold; cd /tmp/cold && sha256sum f* && rm -rf /tmp/cold`);
+      `set -e; rm -rf /tmp/cold; ${clientOpts} hdfs dfs -get ${dir} /tmp/cold; cd /tmp/cold && sha256sum f* && rm -rf /tmp/cold`);
     assert.equal(back, sums, "the 100 files read back byte for byte");
   });
 
@@ -1209,7 +1210,7 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper, then a rol
     assert.deepEqual(await running(), Object.fromEntries(Object.keys(all("")).map((k) => [k, "3.4.1 apache/hadoop:3.4.1"])));
     upgradeSums = await sh("datanode", hosts[1],
       `set -e; rm -rf /tmp/up; mkdir /tmp/up; for i in $(seq -w 0 99); do head -c $((4096 + 10#$i * 997)) /dev/urandom > /tmp/up/f$i; done; ` +
-      `HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -mkdir -p "$(dirname ${upgradeDir})"; HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -put /tmp/up ${upgradeDir}; cd /tmp/up && sha256sum f* && rm -rf /tmp/up`);
+      `${clientOpts} hdfs dfs -mkdir -p "$(dirname ${upgradeDir})"; ${clientOpts} hdfs dfs -put /tmp/up ${upgradeDir}; cd /tmp/up && sha256sum f* && rm -rf /tmp/up`);
     // The client: compiled here, run with the DataNodes' configuration and credentials (their pod template's
     // volumes and environment) and Hadoop 3.4.1's jars throughout, as an application's client would be.
     const classes = fs.mkdtempSync(path.join(os.tmpdir(), "round-trips-"));
@@ -1299,7 +1300,7 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper, then a rol
       assert.ok(during.some((o) => o.op === "write") && during.some((o) => o.op === "read"), `${p.name}: round trips went on`);
     }
     const back = await sh("datanode", hosts[2],
-      `set -e; rm -rf /tmp/up; HADOOP_CLIENT_OPTS=-Xmx96m hdfs dfs -get ${upgradeDir} /tmp/up; cd /tmp/up && sha256sum f* && rm -rf /tmp/up`);
+      `set -e; rm -rf /tmp/up; ${clientOpts} hdfs dfs -get ${upgradeDir} /tmp/up; cd /tmp/up && sha256sum f* && rm -rf /tmp/up`);
     assert.equal(back, upgradeSums, "the 100 files read back byte for byte");
   });
 });

@@ -168,6 +168,26 @@ describe("HdfsCluster", () => {
     assert.deepEqual(refused({ failedVolumesTolerated: -2 }), ["dataNode.failedVolumesTolerated: -2 must be -1 (serve while one directory works) or more"]);
   });
 
+  it("javaOptions: after each role's heap in its daemons' HDFS_<ROLE>_OPTS (the ZKFC's too), none by default; the heap or a malformed option refused", async () => {
+    const opts = (r: RegisteredResource[], name: string, c: string, variable: string) =>
+      container(r, name, c).env.find((e: any) => e.name === variable).value;
+    const none = (await render({ nameNodeHosts: hosts, zookeeperQuorum: ["zk-1:2181"] })).registered;
+    assert.equal(opts(none, "hdfs-datanode", "datanode", "HDFS_DATANODE_OPTS"), "-Xmx768m");
+    assert.equal(opts(none, "hdfs-journalnode", "journalnode", "HDFS_JOURNALNODE_OPTS"), "-Xmx384m");
+    const c1 = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"];
+    const { registered } = await render({
+      nameNodeHosts: hosts, zookeeperQuorum: ["zk-1:2181"],
+      nameNode: { javaOptions: c1 }, journalNode: { javaOptions: ["-XX:+UseSerialGC"] }, dataNode: { javaOptions: ["-XX:TieredStopAtLevel=1"] },
+    });
+    assert.equal(opts(registered, "hdfs-namenode", "namenode", "HDFS_NAMENODE_OPTS"), "-Xmx1536m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dhdfs.audit.logger=INFO,console");
+    assert.equal(opts(registered, "hdfs-namenode", "zkfc", "HDFS_ZKFC_OPTS"), "-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+    assert.equal(opts(registered, "hdfs-journalnode", "journalnode", "HDFS_JOURNALNODE_OPTS"), "-Xmx384m -XX:+UseSerialGC");
+    assert.equal(opts(registered, "hdfs-datanode", "datanode", "HDFS_DATANODE_OPTS"), "-Xmx768m -XX:TieredStopAtLevel=1");
+    const refused = (dataNode: Record<string, unknown>) => refusedArgs(() => new HdfsCluster("hdfs", simple({ nameNodeHosts: ["a"], dataNode })));
+    assert.deepEqual(refused({ javaOptions: ["-Xmx2g"] }), ['dataNode.javaOptions.0: "-Xmx2g" sets the heap, which javaHeap sets']);
+    assert.deepEqual(refused({ javaOptions: ["-XX:+UseSerialGC -Xss1m"] }), ['dataNode.javaOptions.0: "-XX:+UseSerialGC -Xss1m" must be one JVM option, starting with - (no spaces)']);
+  });
+
   it("decommission: the NameNodes exclude each listed host by its address, and a Job drains them; a host without an address is refused", async () => {
     const { registered } = await render({ nameNodeHosts: hosts, decommission: ["node-3"], decommissionAddresses: { "node-3": "10.213.0.3" } });
     assert.deepEqual(find(registered, "kubernetes:core/v1:ConfigMap", "hdfs-namenode-exclude").inputs.data, { exclude: "10.213.0.3\n" });

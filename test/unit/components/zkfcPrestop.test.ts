@@ -114,6 +114,24 @@ describe("zkfc-prestop.sh", { concurrency: true }, () => {
     assert.match(r.logged, /the ZKFC: its ZooKeeper connections still open after 1\.\d s \(the limit\)/);
   });
 
+  it("with ZOOKEEPER_QUORUM: no socket of any process readable (a ZKFC always holds its RPC listener) is not taken for a quit: it waits SETTLE_SECONDS", async () => {
+    // The hook alone in a PID namespace of its own with its own /proc, its descriptors on files: it sees no socket.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zkfc-prestop-"));
+    const log = path.join(dir, "log"), output = path.join(dir, "output");
+    const start = Date.now();
+    const child = spawn("unshare", ["--pid", "--fork", "--mount-proc", "bash", "-c", 'exec </dev/null >"$OUTPUT" 2>&1; exec bash "$0"', script], {
+      stdio: "ignore",
+      env: { PATH: "/usr/bin:/bin:/usr/sbin:/sbin", LOG: log, OUTPUT: output, NAMENODE_RPC_PORT: String(await closedPort()), ZOOKEEPER_QUORUM: "zk-1.example:2181", WAIT_SECONDS: "20", SETTLE_SECONDS: "1", POLL_SECONDS: "0.05" },
+    });
+    const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const ms = Date.now() - start;
+    const [logged, out] = [log, output].map((f) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : ""));
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(status, 0, out);
+    assert.ok(ms >= 1000 && ms < 4000, `took ${ms} ms`);
+    assert.match(logged, /the ZKFC: its sockets could not be read \(\/proc\): waited 1\.\d s \(the limit\)\n$/);
+  });
+
   it("refuses to run without the port", async () => {
     const r = await runHook(undefined, {});
     assert.notEqual(r.status, 0);
