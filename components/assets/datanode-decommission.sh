@@ -12,7 +12,7 @@
 set -uo pipefail
 timeout=${TIMEOUT_SECONDS:-3600} poll=${POLL_SECONDS:-10}
 targets=("$@")
-# Each hdfs command is a JVM that runs one request (C1 alone: a JVM that runs one command spends about half the CPU to its answer, and compiles nothing it would keep).
+# Each hdfs command is a JVM that runs one request (C1 alone: about half a JVM's CPU to its answer; BENCHMARKS.md, HDFS day two).
 export HADOOP_CLIENT_OPTS=${HADOOP_CLIENT_OPTS:--Xmx128m -XX:TieredStopAtLevel=1}
 say() { echo "decommission: $*"; }
 # Kerberos: a new ticket from the keytab every round. A drain lasts as long as its data takes to copy (hours for a

@@ -9,7 +9,7 @@
 #   HDFS_HOST_IP  the node's address      IPC_PORT  the DataNode's IPC port      WAIT_SECONDS  default 20
 set -u
 ipc=${IPC_PORT:?IPC_PORT is not set} address=${HDFS_HOST_IP:?HDFS_HOST_IP is not set} wait=${WAIT_SECONDS:-20}
-# One request (C1 alone: a JVM that runs one command spends about half the CPU to its answer, and compiles nothing it would keep).
+# One request (C1 alone: about half a JVM's CPU to its answer; BENCHMARKS.md, HDFS day two).
 export HADOOP_CLIENT_OPTS="-Xmx64m -XX:TieredStopAtLevel=1"
 if [ -n "${HDFS_PRINCIPAL:-}" ]; then
   export KRB5CCNAME=FILE:/tmp/datanode-prestop.krb5cc

@@ -25,7 +25,7 @@
 #   DATANODE_WEB    "scheme port [server name]" of the DataNodes' web endpoint (the name: Kerberos mode)
 #   DATANODES_AT_ONCE   default 1        FINALIZE   true|false        POD_TIMEOUT_SECONDS   default 600
 set -uo pipefail
-# Each hdfs command is a JVM that runs one request (C1 alone: a JVM that runs one command spends about half the CPU to its answer, and compiles nothing it would keep).
+# Each hdfs command is a JVM that runs one request (C1 alone: about half a JVM's CPU to its answer; BENCHMARKS.md, HDFS day two).
 export HADOOP_CLIENT_OPTS=${HADOOP_CLIENT_OPTS:--Xmx128m -XX:TieredStopAtLevel=1}
 pod_timeout=${POD_TIMEOUT_SECONDS:-600} at_once=${DATANODES_AT_ONCE:-1}
 say() { echo "rolling-upgrade: $*"; }

@@ -15,7 +15,7 @@
 log=${ACTIVATE_LOG:-/proc/1/fd/1}
 ( : >>"$log" ) 2>/dev/null || log=/dev/stdout  # (a subshell: a failed redirect ends a POSIX shell)
 say() { echo "namenode-activate: $*" >>"$log"; }
-# A small client JVM beside the NameNode's, for one request at a time (C1 alone: a JVM that runs one command spends about half the CPU to its answer, and compiles nothing it would keep).
+# A small client JVM beside the NameNode's, for one request at a time (C1 alone: about half a JVM's CPU to its answer; BENCHMARKS.md, HDFS day two).
 export HADOOP_CLIENT_OPTS="-Xmx64m -XX:TieredStopAtLevel=1 ${HADOOP_CLIENT_OPTS:-}"
 deadline=$(( $(date +%s) + ${ACTIVATE_WAIT_SECONDS:-300} ))
 # haadmin refuses -transitionToActive while any other NameNode cannot be asked (still starting or

@@ -51,8 +51,9 @@ if [ -z "$zk_ports" ]; then
   outcome="waited ${settle_seconds} s (no ZOOKEEPER_QUORUM)"
 else
   settle_deadline=$((stopped + $(us_of "$settle_seconds")))
-  while (($(now_us) < settle_deadline)) && [ "$(zk_sessions)" != none ]; do sleep 0.2; done
-  case $(zk_sessions) in
+  sessions=$(zk_sessions)
+  while (($(now_us) < settle_deadline)) && [ "$sessions" != none ]; do sleep 0.2; sessions=$(zk_sessions); done
+  case $sessions in
     none) outcome="its ZooKeeper connections closed $(since "$stopped") s later" ;;
     connected) outcome="its ZooKeeper connections still open after $(since "$stopped") s (the limit)" ;;
     *) outcome="its sockets could not be read (/proc): waited $(since "$stopped") s (the limit)" ;;
