@@ -32,8 +32,8 @@ tools: ## build the pinned tools into ~/.cache/k8s-daemonsets/tools (cached by v
 env: ## print shell exports for the local cluster and Pulumi: eval "$$(make -s env)"
 	@scripts/env.sh --print
 
-cluster-up: tools ## start the local cluster (etcd, apiserver, controller-manager, scheduler; NODES nodes, REAL_NODES of them real)
-	REAL_NODES=$(REAL_NODES) scripts/cluster.sh up --nodes $(NODES)
+cluster-up: tools ## start the local cluster (etcd, apiserver, controller-manager, scheduler; NODES nodes, REAL_NODES of them real); a running one of that shape is kept
+	REAL_NODES=$(REAL_NODES) scripts/cluster.sh up --nodes $(NODES) --keep-running
 
 cluster-down: ## stop the local cluster and remove its processes
 	scripts/cluster.sh down
@@ -41,7 +41,7 @@ cluster-down: ## stop the local cluster and remove its processes
 cluster-status: ## show the local cluster's components and nodes
 	scripts/cluster.sh status
 
-up: deps cluster-up ## the main job: deploy the dev stack to the local cluster; show node -> labels -> pods, HDFS's NameNodes and DataNodes
+up: deps cluster-up ## the main job: deploy the dev stack to the local cluster (again: applies a changed Pulumi.dev.yaml); show node -> labels -> pods, HDFS's NameNodes and DataNodes
 	scripts/stack.sh up
 
 down: ## destroy the dev stack and stop the local cluster

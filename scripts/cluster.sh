@@ -4,8 +4,11 @@
 # kwok fakes the kubelets of simulated nodes (Ready, heartbeats, pods Running); the real
 # controller-manager and scheduler create and place the pods.
 #
-#   scripts/cluster.sh up [--nodes N]     start it with nodes node-1..node-N (default 10, at most 3000; node-1 is
-#                                          tainted as a control-plane node); refuses if a cluster is running.
+#   scripts/cluster.sh up [--nodes N] [--keep-running]
+#                                          start it with nodes node-1..node-N (default 10, at most 3000; node-1 is
+#                                          tainted as a control-plane node); refuses if a cluster is running, unless
+#                                          --keep-running (`make up`) and it has this shape: the same nodes, the same
+#                                          real ones with their kubelets and the KDC up, every node Ready
 #                                          REAL_NODES=R (default 0): R of them are real nodes (a real kubelet,
 #                                          containerd and runc each; node-2, node-5, node-8 first), see
 #                                          scripts/real-nodes.sh, and a Kerberos KDC on their bridge
@@ -165,13 +168,40 @@ cmd_remove_node() {
 
 # ---- up / down / status ----
 
+# up --keep-running on a running cluster: keeps it if it has the asked shape, else says how it differs.
+keep_running() { # keep_running NODES REAL_INDEX...
+  local nodes=$1 i; shift
+  local want_real=() want=()
+  for i in "$@"; do want_real+=("node-$i"); done
+  for i in $(seq 1 "$nodes"); do want+=("node-$i"); done
+  local how="run 'make down' (it destroys the dev stack) or 'scripts/cluster.sh down' first"
+  [ "$(kctl get --raw /readyz 2>/dev/null)" = ok ] || die "cluster '$CLUSTER' is running but its apiserver is not ready: $how"
+  local have have_real
+  have=$(kctl get nodes -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}' | sort -V | paste -sd' ')
+  have_real=$(real_nodes_list | sort -V | paste -sd' ')
+  local asked="${#want[@]} nodes (${#want_real[@]} real${want_real:+: ${want_real[*]}})"
+  [ "$have" = "${want[*]}" ] && [ "$have_real" = "$(printf '%s\n' "${want_real[@]}" | sort -V | paste -sd' ')" ] ||
+    die "cluster '$CLUSTER' is running with nodes [$have] (real: [${have_real:-none}]), not the $asked asked for: $how"
+  for i in "${want_real[@]}"; do
+    [ -n "$(real_node_pid "$REAL_DIR/$i" kubelet)" ] || die "cluster '$CLUSTER' is running but real node $i's kubelet is not: $how"
+  done
+  [ ${#want_real[@]} -eq 0 ] || [ -n "$(kdc_pid)" ] || die "cluster '$CLUSTER' is running but its Kerberos KDC is not: $how"
+  local unready
+  unready=$(kctl get nodes -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' |
+    awk '$2 != "True" {print $1}' | paste -sd' ')
+  [ -z "$unready" ] || die "cluster '$CLUSTER' is running but nodes $unready are not Ready: $how"
+  say "cluster '$CLUSTER' already running with the $asked, every node Ready: kept"
+  say "KUBECONFIG=$KUBECONFIG   (eval \"\$(make -s env)\" to use it)"
+}
+
 cmd_up() {
-  local nodes=10
+  local nodes=10 keep=""
   while [ $# -gt 0 ]; do
     case $1 in
       --nodes) nodes=${2:?--nodes needs a number}; shift 2 ;;
       --nodes=*) nodes=${1#*=}; shift ;;
-      *) die "up: unknown argument '$1' (usage: cluster.sh up [--nodes N])" ;;
+      --keep-running) keep=1; shift ;;
+      *) die "up: unknown argument '$1' (usage: cluster.sh up [--nodes N] [--keep-running])" ;;
     esac
   done
   [[ $nodes =~ ^[1-9][0-9]*$ ]] && [ "$nodes" -le 3000 ] || die "--nodes must be 1..3000, got '$nodes'"
@@ -181,7 +211,11 @@ cmd_up() {
   local i; for i in "${real[@]}"; do [ "$i" -le 250 ] || die "REAL_NODES=$REAL_NODES: real nodes are node-1..node-250 only ($REAL_NET.x)"; done
 
   local pids; pids=$(component_pids)
-  [ -z "$pids" ] || die "cluster '$CLUSTER' is already running (pids $(echo $pids)); run 'scripts/cluster.sh down' first"
+  if [ -n "$pids" ]; then
+    [ -n "$keep" ] || die "cluster '$CLUSTER' is already running (pids $(echo $pids)); run 'scripts/cluster.sh down' first"
+    keep_running "$nodes" "${real[@]}"
+    return
+  fi
   if [ -d "$CLUSTER_DIR" ] || [ -d "$REAL_DIR" ]; then
     say "removing state of a stopped cluster left in $STATE_DIR"
     cmd_down >/dev/null

@@ -64,8 +64,18 @@ real_preflight() {
   [ "$(id -u)" -eq 0 ] || real_cannot "not running as root (uid $(id -u))"
   local owner; owner=$(cat "$REAL_OWNER" 2>/dev/null || true)
   if [ -n "$owner" ] && [ "$owner" != "$STATE_DIR" ] && { [ -d "$owner/real-nodes" ] || ip link show "$REAL_BRIDGE" >/dev/null 2>&1; }; then
-    die "real nodes of another cluster are running on this machine (state directory $owner): stop them first \
+    state_dir_running "$owner" && die "real nodes of another cluster are running on this machine (state directory $owner): stop them first \
 (DAEMONSETS_STATE_DIR=$owner scripts/cluster.sh down), or use REAL_NODES=0"
+    # A run stopped by force (its processes killed, no `down`) leaves the nodes' namespaces, links and cgroups: its
+    # own `down` removes them, as it would have.
+    say "real nodes of a cluster with no process left (state directory $owner) left their namespaces, links and cgroups on this machine: removing them"
+    if [ -d "$owner" ]; then
+      DAEMONSETS_STATE_DIR=$owner "$REPO_ROOT/scripts/cluster.sh" down >/dev/null
+    else
+      rm -f "$REAL_OWNER"
+      real_nodes_down
+    fi
+    [ -z "$(real_leftovers)" ] || die "the leftovers of the real nodes of $owner could not all be removed: $(real_leftovers | paste -sd';')"
   fi
   local c
   for c in ip nsenter unshare mount openssl; do command -v "$c" >/dev/null || real_cannot "'$c' is not installed"; done
@@ -431,6 +441,15 @@ real_nodes_processes() {
 real_nodes_list() { # names of the real nodes started (whatever state they are in)
   local d
   for d in "$REAL_DIR"/*/; do if [ -f "$d/index" ]; then basename "$d"; fi; done
+}
+
+# Whether a state directory's cluster has a process left: a component's, a real node's or its KDC's (their pid files).
+state_dir_running() { # state_dir_running STATE_DIR
+  local f
+  while IFS= read -r f; do
+    if alive "$(cat "$f" 2>/dev/null || true)"; then return 0; fi
+  done < <(find "$1/kwok" "$1/real-nodes" \( -path '*/pids/*.pid' -o -name kdc.pid \) 2>/dev/null || true)
+  return 1
 }
 
 # Another state directory has real nodes on this machine now (the bridge, the KDC's namespace and the cgroups are

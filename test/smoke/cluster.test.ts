@@ -114,6 +114,24 @@ describe("local cluster", () => {
     assert.equal(cp?.metadata.labels?.["node-role.kubernetes.io/control-plane"], "");
   });
 
+  test("up again (make up): a running cluster of the asked shape is kept; of another shape, or without --keep-running, refused saying why", async () => {
+    const script = path.join(repoRoot, "scripts", "cluster.sh");
+    // The components' lines of `status` (name, pid, ports): the same processes before and after.
+    const components = async () => String((await run(script, ["status"])).stdout).split("\n").filter((l) => /\bpid \d+/.test(l));
+    const before = await components();
+    assert.equal(before.length, 5, before.join("\n"));
+    const kept = await run(script, ["up", "--nodes", String(nodeCount), "--keep-running"]);
+    assert.equal(kept.exitCode, 0, String(kept.stderr));
+    assert.match(String(kept.stdout), new RegExp(`already running with the ${nodeCount} nodes \\(0 real\\), every node Ready: kept`));
+    const other = await run(script, ["up", "--nodes", String(nodeCount + 1), "--keep-running"]);
+    assert.equal(other.exitCode, 1);
+    assert.match(String(other.stderr), new RegExp(`running with nodes \\[node-1 node-2 .* node-${nodeCount}\\] \\(real: \\[none\\]\\), not the ${nodeCount + 1} nodes \\(0 real\\) asked for: run 'make down'`));
+    const plain = await run(script, ["up", "--nodes", String(nodeCount)]);
+    assert.equal(plain.exitCode, 1);
+    assert.match(String(plain.stderr), /already running \(pids [\d ]+\); run 'scripts\/cluster.sh down' first/);
+    assert.deepEqual(await components(), before, "the cluster's processes are the same");
+  });
+
   describe("a DaemonSet", () => {
     const ns = "default";
     const name = `smoke-ds-${process.pid}`;

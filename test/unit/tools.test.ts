@@ -2,8 +2,9 @@
 // ones the components name by default: a version bump on one side only would leave the pods with no image.
 // And the scripts' own checks of their environment, made before they read the cluster.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { hadoopVersions, hdfsCommonDefaults } from "../../components/hdfsShared";
@@ -58,6 +59,44 @@ describe("scripts/placement-table.ts", () => {
       });
       assert.equal(r.status, 2, r.stderr);
       assert.equal(r.stderr.trim(), `HDFS_STATUS_WAIT_SECONDS: "${value}" is not a number of seconds (default 300)`);
+    }
+  });
+});
+
+describe("scripts/real-nodes.sh", () => {
+  // A real-node cluster stopped by force leaves its namespaces, links and cgroups, and the machine-wide owner file
+  // naming its state directory: the next real-node cluster removes them when that directory's cluster has no process
+  // left, and refuses to touch them while it has one.
+  it("state_dir_running: a state directory whose pid files name a live process runs; one whose processes are gone, or none, does not", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "state-"));
+    const scripts = path.join(__dirname, "..", "..", "scripts");
+    const running = (stateDir: string) =>
+      // real-nodes.sh as cluster.sh sources it, with cluster.sh's alive()
+      spawnSync("bash", ["-c", `STATE_DIR=/nonexistent; source <(sed -n '/^alive() {/,/^}/p' "$0/cluster.sh"); source "$0/real-nodes.sh"; ` +
+        `declare -F alive >/dev/null || exit 9; state_dir_running "$1"`, scripts, stateDir], { encoding: "utf8" });
+    const sleeper = spawn("sleep", ["60"], { stdio: "ignore" });
+    const live = String(sleeper.pid);
+    try {
+      const write = (rel: string, pid: string) => {
+        mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        writeFileSync(path.join(dir, rel), pid);
+      };
+      assert.equal(running(path.join(dir, "missing")).status, 1, "no state directory");
+      // pids of processes that exited (a shell's, waited for)
+      const gone = spawnSync("bash", ["-c", "true & echo $!; wait"], { encoding: "utf8" }).stdout.trim();
+      write("kwok/clusters/daemonsets/pids/etcd.pid", gone);
+      write("real-nodes/node-2/pids/kubelet.pid", gone);
+      write("real-nodes/kdc/kdc.pid", gone);
+      const stale = running(dir);
+      assert.equal(stale.status, 1, `a cluster with no process left: ${stale.stderr}`);
+      for (const rel of ["real-nodes/node-2/pids/containerd.pid", "real-nodes/kdc/kdc.pid", "kwok/clusters/daemonsets/pids/kube-apiserver.pid"]) {
+        write(rel, live);
+        assert.equal(running(dir).status, 0, `${rel} names a live process`);
+        write(rel, gone);
+      }
+    } finally {
+      sleeper.kill();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
