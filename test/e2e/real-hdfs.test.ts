@@ -9,7 +9,6 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { hdfsSiteDefaults } from "../../components/hadoopConfig";
@@ -58,6 +57,7 @@ import {
   wipeHdfsDirectories,
   writeFile,
 } from "../support/realHdfs";
+import { tempDir } from "../support/tempDirs";
 
 
 
@@ -78,7 +78,7 @@ import {
  * marker appears in it.
  */
 async function wireCapture(marker: string, file: string): Promise<{ bytes: number; hits: number }> {
-  const pcap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "e2e-wire-")), "capture.pcap");
+  const pcap = path.join(tempDir("e2e-wire-"), "capture.pcap");
   const filter = `tcp port ${hdfsSiteDefaults.nameNodeRpcPort} or tcp port ${hdfsSiteDefaults.dataNodeDataPort}`;
   const dump = spawn("tcpdump", ["-i", realBridge, "-U", "-s", "0", "-w", pcap, filter], { stdio: ["ignore", "ignore", "pipe"] });
   let said = "";
@@ -182,7 +182,7 @@ const kerberosSecurity = { security: { mode: "kerberos", realm: localRealm, kdcs
  * role's keystore for the hosts it runs on (names and addresses), as the stack's secret config values.
  */
 async function kerberosMaterial(real: RealNode[], hosts: { namenode: string[]; journalnode: string[]; datanode: string[] }): Promise<{ dir: string; secrets: Record<string, string> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-kerberos-"));
+  const dir = tempDir("e2e-kerberos-");
   const byName = (names: string[]) => real.filter((n) => names.includes(n.name)).map((n) => ({ name: n.name, ip: n.ip }));
   const keytabs = await serviceKeytabs(instance, hosts);
   const tls = await tlsMaterial(dir, { namenode: byName(hosts.namenode), journalnode: byName(hosts.journalnode), datanode: byName(hosts.datanode) }, instance);
@@ -298,7 +298,7 @@ realHdfsSuite("HDFS on real nodes (Kerberos)", "e2e-real-hdfs", { kerberos: true
     const resolve = real.flatMap((n) => [nameNodePort, dataNodePort].flatMap((p) => ["--resolve", `${n.name}:${p}:${n.ip}`]));
     const auth = secure ? ["--negotiate", "-u", ":", "--cacert", path.join(suite.kerberos!.dir, "ca.crt")] : [];
     const env = secure ? { ...process.env, ...(await serviceTicket(instance, "namenode")) } : undefined;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webhdfs-"));
+    const dir = tempDir("webhdfs-");
     /** One curl request: its final status, its headers (all responses') and its body. */
     const curl = async (args: string[]) => {
       const [headers, body] = [path.join(dir, "headers"), path.join(dir, "body")];
@@ -1213,7 +1213,7 @@ realHdfsSuite("HDFS on real nodes: automatic failover with ZooKeeper, then a rol
       `${clientOpts} hdfs dfs -mkdir -p "$(dirname ${upgradeDir})"; ${clientOpts} hdfs dfs -put /tmp/up ${upgradeDir}; cd /tmp/up && sha256sum f* && rm -rf /tmp/up`);
     // The client: compiled here, run with the DataNodes' configuration and credentials (their pod template's
     // volumes and environment) and Hadoop 3.4.1's jars throughout, as an application's client would be.
-    const classes = fs.mkdtempSync(path.join(os.tmpdir(), "round-trips-"));
+    const classes = tempDir("round-trips-");
     await runOk("javac", ["--release", "17", "-d", classes, path.join(__dirname, "..", "support", "java", "HdfsRoundTrips.java")]);
     await kubectl(["create", "configmap", client, "-n", namespace, `--from-file=HdfsRoundTrips.class=${path.join(classes, "HdfsRoundTrips.class")}`]);
     fs.rmSync(classes, { recursive: true, force: true });

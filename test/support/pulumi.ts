@@ -1,11 +1,11 @@
 // Drives the real `pulumi` CLI (built by tools/build.sh, on PATH through scripts/env.sh) against the local
 // cluster, the way a user runs it, with each scenario's stack config written to its own file.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { project } from "../../components/project";
 import { repoRoot, run } from "./localCluster";
+import { tempDir } from "./tempDirs";
 
 export { project };
 
@@ -23,7 +23,7 @@ export interface PulumiResult {
  * own (a temporary directory), so that no run sees another run's stacks or locks.
  */
 export class TestStack {
-  private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-daemonsets-e2e-"));
+  private readonly dir = tempDir("k8s-daemonsets-e2e-");
   private readonly env = { PULUMI_BACKEND_URL: `file://${path.join(this.dir, "backend")}` };
   private configFile = path.join(this.dir, "config.yaml");
 

@@ -3,12 +3,12 @@
 // And the scripts' own checks of their environment, made before they read the cluster.
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { hadoopVersions, hdfsCommonDefaults } from "../../components/hdfsShared";
 import { nodeExporterDefaults } from "../../components/nodeExporter";
+import { tempDir } from "../support/tempDirs";
 
 const libSh = path.join(__dirname, "..", "..", "tools", "lib.sh");
 /** A variable of tools/lib.sh, as the scripts see it once they source it. */
@@ -68,7 +68,7 @@ describe("scripts/real-nodes.sh", () => {
   // naming its state directory: the next real-node cluster removes them when that directory's cluster has no process
   // left, and refuses to touch them while it has one.
   it("state_dir_running: a state directory whose pid files name a live process runs; one whose processes are gone, or none, does not", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "state-"));
+    const dir = tempDir("state-");
     const scripts = path.join(__dirname, "..", "..", "scripts");
     const running = (stateDir: string) =>
       // real-nodes.sh as cluster.sh sources it, with cluster.sh's alive()
@@ -96,7 +96,6 @@ describe("scripts/real-nodes.sh", () => {
       }
     } finally {
       sleeper.kill();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { tempDir } from "../../support/tempDirs";
 
 const script = path.join(__dirname, "..", "..", "..", "components", "assets", "datanode-decommission.sh");
 
@@ -19,7 +19,7 @@ const report = (nodes: [string, string, string][]) =>
  * output and the hdfs commands it ran.
  */
 function run(targets: string[], rounds: string[], env: Record<string, string> = {}, opts: { reportFailsRounds?: number } = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "decommission-"));
+  const dir = tempDir("decommission-");
   rounds.forEach((r, i) => fs.writeFileSync(path.join(dir, `report.${i}`), r));
   if (opts.reportFailsRounds) fs.writeFileSync(path.join(dir, "report-fails"), String(opts.reportFailsRounds));
   // Kerberos (HDFS_PRINCIPAL set): a ticket from kinit is good for TICKET_USES commands, then expired.

@@ -3,18 +3,18 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { HdfsCluster, HdfsClusterArgs } from "../../../components/hdfsCluster";
 import { RackNode, rackMap, rackMapContent, rackOf, unresolvedRack } from "../../../components/hdfsRacks";
 import { find, RegisteredResource, settled, useMocks } from "../../support/mocks";
+import { tempDir } from "../../support/tempDirs";
 
 const zone = "topology.kubernetes.io/zone";
 const script = path.join(__dirname, "..", "..", "..", "components", "assets", "hdfs-topology.sh");
 
 function topology(map: string, args: string[], env: Record<string, string> = {}): string[] {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "racks-")), "racks");
+  const file = path.join(tempDir("racks-"), "racks");
   fs.writeFileSync(file, map);
   const r = spawnSync("bash", [script, ...args], { env: { PATH: "/usr/bin:/bin", RACK_MAP: file, ...env }, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);

@@ -6,13 +6,13 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { HdfsCluster, HdfsClusterArgs } from "../../../components/hdfsCluster";
 import { daemonSetUpgrading, rollingUpgradeDeadlineSeconds, rollingUpgradeJobName } from "../../../components/hdfsRollingUpgrade";
 import { defaultHadoopVersion } from "../../../components/hdfsShared";
 import { refusedArgs, RegisteredResource, settled, useMocks } from "../../support/mocks";
+import { tempDir } from "../../support/tempDirs";
 
 const script = path.join(__dirname, "..", "..", "..", "components", "assets", "hdfs-rolling-upgrade.sh");
 
@@ -20,7 +20,7 @@ interface Pod { name: string; role: "namenode" | "journalnode" | "datanode"; nod
 
 /** A simulated cluster of `pods`, NameNode `active`, rolling upgrade `state` (none|prepared), running the driver. */
 async function run(pods: Pod[], opts: { active?: string; state?: string; target?: string; env?: Record<string, string>; ha?: boolean; safeMode?: Record<string, number>; unready?: boolean; notServing?: boolean; jmxWithoutUpgrade?: boolean } = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rolling-upgrade-"));
+  const dir = tempDir("rolling-upgrade-");
   const target = opts.target ?? "3.5.0";
   const ha = opts.ha ?? true;
   fs.writeFileSync(path.join(dir, "pods"), pods.map((p) => `${p.name} ${p.role} ${p.node} ${p.version}`).join("\n") + "\n");
@@ -265,7 +265,7 @@ describe("namenode-start.sh", () => {
   const start = path.join(__dirname, "..", "..", "..", "components", "assets", "namenode-start.sh");
   /** The arguments `hdfs` is started with for a name directory holding `files` (under current/). */
   function started(files: string[]): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "namenode-start-"));
+    const dir = tempDir("namenode-start-");
     fs.mkdirSync(path.join(dir, "name", "current"), { recursive: true });
     for (const f of files) fs.writeFileSync(path.join(dir, "name", "current", f), "");
     fs.writeFileSync(path.join(dir, "hdfs"), `#!/bin/sh\necho "hdfs $*"\n`, { mode: 0o755 });

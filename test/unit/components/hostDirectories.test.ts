@@ -4,16 +4,16 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { tempDir } from "../../support/tempDirs";
 
 const script = path.join(__dirname, "..", "..", "..", "components", "assets", "host-directories.sh");
 const uid = 4242;
 
 /** Two directories, d0 and d1, standing in for the pod's mounts of /data/disk0 and /data/disk1. */
 function tree(): { root: string; d0: string; d1: string } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "host-dirs-"));
+  const root = tempDir("host-dirs-");
   const d0 = path.join(root, "d0");
   const d1 = path.join(root, "d1");
   fs.mkdirSync(d0);

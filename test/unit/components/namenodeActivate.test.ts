@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { tempDir } from "../../support/tempDirs";
 
 const script = path.join(__dirname, "..", "..", "..", "components", "assets", "namenode-activate.sh");
 
@@ -15,7 +15,7 @@ const script = path.join(__dirname, "..", "..", "..", "components", "assets", "n
  * The hook keeps trying for `waitSeconds` (default 0: one try), 50 ms apart.
  */
 function activate(node: string, stub: { own?: string; all?: string; transitionExit?: number; transitionFailures?: number }, waitSeconds = 0) {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "namenode-activate-"));
+  const root = tempDir("namenode-activate-");
   const calls = path.join(root, "calls");
   fs.writeFileSync(path.join(root, "hdfs"), `#!/bin/sh
 echo "$*" >> "${calls}"

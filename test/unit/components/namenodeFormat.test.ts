@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { tempDir } from "../../support/tempDirs";
 
 const script = path.join(__dirname, "..", "..", "..", "components", "assets", "namenode-format.sh");
 
@@ -53,7 +53,7 @@ describe("namenode-format.sh", () => {
 
   it("with the format record (the filesystem exists): an empty directory is refused with the recovery steps, never formatted; existing metadata is kept", () => {
     const record = (content: string) => {
-      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "format-record-")), "cluster-id");
+      const file = path.join(tempDir("format-record-"), "cluster-id");
       fs.writeFileSync(file, content);
       return { FORMAT_RECORD: file, FORMAT_RECORD_CONFIGMAP: "hdfs/hdfs-namenode-format-record" };
     };
@@ -87,7 +87,7 @@ describe("namenode-format.sh", () => {
  * behaves like the real subcommands (writes current/VERSION, or fails as told by STUB_* env).
  */
 function runScript(env: Record<string, string>, prepare?: (nameDir: string) => void) {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "namenode-format-"));
+  const root = tempDir("namenode-format-");
   const nameDir = path.join(root, "name");
   const bin = path.join(root, "bin");
   const calls = path.join(root, "calls");
@@ -146,7 +146,7 @@ const ZK_MARKER = ".k8s-daemonsets-zkfc-formatted";
 describe("namenode-format.sh in an HA nameservice", () => {
   describe("on the formatting host", () => {
     it("with the format record, an empty directory is bootstrapped from a running NameNode, never formatted", () => {
-      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "format-record-")), "cluster-id");
+      const file = path.join(tempDir("format-record-"), "cluster-id");
       fs.writeFileSync(file, "cid-1");
       const r = runHa({ node: "node-2", stub: { FORMAT_RECORD: file } });
       assert.equal(r.status, 0, r.output);

@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { tempDir } from "../../support/tempDirs";
 
 const script = path.join(__dirname, "..", "..", "..", "components", "assets", "zkfc-prestop.sh");
 
@@ -38,7 +38,7 @@ function connect(port: number): Promise<net.Socket> {
 /** Runs the hook against `port` (undefined: not set); resolves with the milliseconds it took, when it exited, its exit status, output and what it logged. */
 function runHook(port: number | undefined, env: Record<string, string>): Promise<{ ms: number; exitedAt: number; status: number | null; output: string; logged: string }> {
   const start = Date.now();
-  const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zkfc-prestop-")), "log");
+  const log = path.join(tempDir("zkfc-prestop-"), "log");
   const child = spawn("bash", [script], { env: { PATH: "/usr/bin:/bin", LOG: log, ...(port === undefined ? {} : { NAMENODE_RPC_PORT: String(port) }), ...env } });
   let output = "";
   child.stdout.on("data", (b) => (output += b));
@@ -116,7 +116,7 @@ describe("zkfc-prestop.sh", { concurrency: true }, () => {
 
   it("with ZOOKEEPER_QUORUM: no socket of any process readable (a ZKFC always holds its RPC listener) is not taken for a quit: it waits SETTLE_SECONDS", async () => {
     // The hook alone in a PID namespace of its own with its own /proc, its descriptors on files: it sees no socket.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zkfc-prestop-"));
+    const dir = tempDir("zkfc-prestop-");
     const log = path.join(dir, "log"), output = path.join(dir, "output");
     const start = Date.now();
     const child = spawn("unshare", ["--pid", "--fork", "--mount-proc", "bash", "-c", 'exec </dev/null >"$OUTPUT" 2>&1; exec bash "$0"', script], {
